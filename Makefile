@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.phrom-installed
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export PHROM_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test install lint typecheck pytest bench clean vendor
+
+$(STAMP): pyproject.toml
+	@scripts/system-packages demo
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,browser]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/phrom demo
+	$(BIN)/phrom serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	@scripts/system-packages test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	PHROM_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_engine.py --check
+	$(BIN)/python bench/bench_cycle_db.py --check
+
+clean:
+	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

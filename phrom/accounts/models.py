@@ -1,0 +1,98 @@
+"""People, their role and agency, invitations and failed-login records.
+
+Personal data is kept to what the work needs (name, e-mail, role); it is shown only to
+administrators and to colleagues of the same agency.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    LEAD_REVIEWER = "lead_reviewer", _("Lead reviewer")
+    REVIEWER = "reviewer", _("Reviewer")
+    COORDINATOR = "coordinator", _("Agency coordinator")
+    RESPONDENT = "respondent", _("Agency respondent")
+    EXECUTIVE = "executive", _("Executive viewer")
+
+
+AGENCY_ROLES = frozenset({Role.COORDINATOR, Role.RESPONDENT})
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    # A respondent may be limited to some dimensions (codes); empty means all.
+    dimensions = models.JSONField(_("dimensions"), default=list, blank=True)
+    text_size = models.CharField(_("text size"), max_length=8, default="md")
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["coordinator", "respondent"])
+                | models.Q(agency__isnull=False),
+                name="agency_roles_need_an_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+    @property
+    def is_agency_member(self) -> bool:
+        return self.role in AGENCY_ROLES
+
+
+class Invitation(models.Model):
+    """A one-time link by which someone joins with a role (and agency)."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    dimensions = models.JSONField(default=list, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+
+class FailedLogin(models.Model):
+    """One failed login, kept to throttle guessing across every app server."""
+
+    username = models.CharField(max_length=254, db_index=True)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at}"

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from phrom.agencies.models import Agency
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_th", "name_en", "kind", "ministry", "group", "active")
+    list_filter = ("kind", "group", "active")
+    search_fields = ("code", "name_th", "name_en")
+    raw_id_fields = ("ministry",)

@@ -1,0 +1,332 @@
+"""The ``phrom`` command: a thin layer that parses arguments and calls services.
+
+Bad input ends with ``error: ...`` lines on standard error and exit code 2, never a
+traceback. Commands that need the database set Django up and apply any pending
+migrations first; ``score-file`` and ``framework validate`` need no database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_BAD_INPUT = 2
+
+
+class UserError(Exception):
+    """Bad input: reported as ``error: <message>`` with exit code 2."""
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _err_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _django() -> None:
+    """Set Django up against the configured database, migrating it when needed."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # an unreachable database is bad configuration, not a bug
+        fail(f"cannot reach the database ({exc.__class__.__name__}: {exc}); check DATABASE_URL")
+    if plan:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+# --- framework ---------------------------------------------------------------------------
+
+
+def cmd_framework_validate(args: argparse.Namespace) -> int:
+    from phrom.frameworks.services import resolve_framework_path
+    from scoring.loader import load_framework
+
+    path = _framework_path(args.file, resolve_framework_path)
+    spec = load_framework(path)
+    _console().print(
+        f"[green]ok[/green] {path.name}: framework {spec.code} ({spec.name.en}), "
+        f"{len(spec.dimensions)} dimensions, {len(spec.indicators)} indicators, "
+        f"{len(spec.questions)} questions, {len(spec.awards)} awards"
+    )
+    return 0
+
+
+def _framework_path(name: str, resolve: Callable[[str], Path]) -> Path:
+    try:
+        return resolve(name)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+
+
+def cmd_framework_load(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.frameworks.services import load_framework, resolve_framework_path
+
+    path = _framework_path(args.file, resolve_framework_path)
+    result = load_framework(path=path, cycle_code=args.cycle)
+    verb = "loaded" if result.created else "updated"
+    _console().print(
+        f"[green]{verb}[/green] framework {result.spec.code} from {path.name}: "
+        f"{len(result.spec.indicators)} indicators, {len(result.spec.questions)} questions; "
+        f"cycle {result.cycle.code} ({result.cycle.get_status_display()})"
+    )
+    return 0
+
+
+# --- agencies ----------------------------------------------------------------------------
+
+
+def cmd_agencies_import(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.agencies.services import import_agencies
+
+    summary = import_agencies(path=Path(args.file))
+    _console().print(
+        f"[green]imported[/green] {Path(args.file).name}: {summary.created} created, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged"
+    )
+    return 0
+
+
+# --- scoring from the database -------------------------------------------------------------
+
+
+def _scored_cycle(name: str, all_responses: bool) -> Any:
+    _django()
+    from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+    from phrom.results.adapter import score_cycle_from_db
+
+    try:
+        cycle = cycle_by_name(name)
+    except CycleNotFound as exc:
+        fail(str(exc))
+    with _err_console().status(f"scoring {cycle.code} ..."):
+        return score_cycle_from_db(cycle=cycle, submitted_only=not all_responses)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from phrom.results.output import print_results_table, write_results_csv
+
+    scored = _scored_cycle(args.cycle, args.all_responses)
+    if scored.skipped:
+        _err_console().print(
+            f"[yellow]note[/yellow]: {len(scored.skipped)} stored answer(s) were not scored; "
+            f"first: {scored.skipped[0][1]} {scored.skipped[0][0]}: {scored.skipped[0][2]}"
+        )
+    names = {code: a.name_th for code, a in scored.agencies.items()}
+    if args.out:
+        write_results_csv(scored.result, Path(args.out))
+        _console().print(f"wrote {len(scored.result.agencies)} rows to {args.out}")
+    else:
+        print_results_table(_console(), scored.result, names=names, limit=args.limit)
+    return 0
+
+
+def cmd_awards(args: argparse.Namespace) -> int:
+    from phrom.results.output import print_awards
+
+    scored = _scored_cycle(args.cycle, args.all_responses)
+    names = {code: a.name_th for code, a in scored.agencies.items()}
+    if scored.previous is None and any(a.kind == "top_gain" for a in scored.spec.awards):
+        _err_console().print(
+            "[yellow]note[/yellow]: this cycle has no previous cycle, so no gain-based award"
+        )
+    print_awards(_console(), scored.result, names=names, explain=args.explain)
+    return 0
+
+
+# --- scoring a spreadsheet -----------------------------------------------------------------
+
+
+def cmd_score_file(args: argparse.Namespace) -> int:
+    from phrom.frameworks.services import resolve_framework_path
+    from phrom.results.output import print_results_table, write_awards_json, write_results_csv
+    from phrom.results.spreadsheet import read_answers_file, read_previous_file
+    from scoring.engine import score_cycle
+    from scoring.loader import load_framework
+
+    spec = load_framework(_framework_path(args.framework, resolve_framework_path))
+    answers, ignored = read_answers_file(
+        Path(args.answers), spec, agency_column=args.agency_column, name_column=args.name_column,
+        group_column=args.group_column,
+    )
+    if ignored:
+        _err_console().print(f"[yellow]note[/yellow]: ignored column(s): {', '.join(ignored)}")
+    previous = None
+    if args.previous:
+        previous = read_previous_file(
+            Path(args.previous), spec, agency_column=args.agency_column,
+            name_column=args.name_column, group_column=args.group_column,
+        )
+    result = score_cycle(spec, answers, previous)
+    names = {a.agency: a.name or "" for a in answers}
+    if args.out:
+        write_results_csv(result, Path(args.out))
+        _console().print(f"wrote {len(result.agencies)} rows to {args.out}")
+    if args.awards_out:
+        write_awards_json(result, Path(args.awards_out))
+        _console().print(f"wrote {len(result.awards)} award(s) to {args.awards_out}")
+    if not args.out and not args.awards_out:
+        print_results_table(_console(), result, names=names, limit=args.limit)
+    return 0
+
+
+# --- demo and serving ---------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.demo.generate import load_demo
+
+    load_demo(console=_console(), seed=args.seed)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.core.serve import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["phrom manage", *args.rest])
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="phrom",
+        description="Phrom: digital-government readiness assessments and awards.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    fw = sub.add_parser("framework", help="validate or load a framework file")
+    fw_sub = fw.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = fw_sub.add_parser("validate", help="check a framework file; needs no database")
+    p.add_argument("file", help="a YAML file, or the name of a shipped framework (th-2564)")
+    p.set_defaults(func=cmd_framework_validate)
+    p = fw_sub.add_parser("load", help="validate and store a framework, with its cycle")
+    p.add_argument("file", help="a YAML file, or the name of a shipped framework")
+    p.add_argument("--cycle", help="cycle code (default: the framework's code)")
+    p.set_defaults(func=cmd_framework_load)
+
+    ag = sub.add_parser("agencies", help="the agency registry")
+    ag_sub = ag.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = ag_sub.add_parser("import", help="import agencies from CSV or XLSX, all or nothing")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_agencies_import)
+
+    p = sub.add_parser("score", help="score a stored cycle")
+    p.add_argument("cycle", help="cycle code or B.E. year, e.g. 2564")
+    p.add_argument("--out", help="write RESULTS.csv here instead of printing a table")
+    p.add_argument("--limit", type=int, default=0, help="print only the first N rows")
+    p.add_argument("--all-responses", action="store_true",
+                   help="score responses not yet submitted too")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("awards", help="compute the awards of a stored cycle")
+    p.add_argument("cycle", help="cycle code or B.E. year")
+    p.add_argument("--explain", action="store_true",
+                   help="say why each winner won and why each near miss missed")
+    p.add_argument("--all-responses", action="store_true")
+    p.set_defaults(func=cmd_awards)
+
+    p = sub.add_parser("score-file", help="score a spreadsheet of answers; needs no database")
+    p.add_argument("--framework", required=True, help="shipped framework name or YAML path")
+    p.add_argument("--answers", required=True, help="ANSWERS.csv: agency, name, group, <question codes>")
+    p.add_argument("--previous", help="an earlier RESULTS.csv, or answers of the previous cycle")
+    p.add_argument("--out", help="write RESULTS.csv here")
+    p.add_argument("--awards-out", help="write AWARDS.json here")
+    p.add_argument("--agency-column", default="agency", help="column holding agency codes")
+    p.add_argument("--name-column", default="name", help="column holding agency names")
+    p.add_argument("--group-column", default="group", help="column holding peer groups")
+    p.add_argument("--limit", type=int, default=0, help="print only the first N rows")
+    p.set_defaults(func=cmd_score_file)
+
+    p = sub.add_parser("demo", help="load the demo data into the configured database")
+    p.add_argument("--seed", type=int, default=2564)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the web application with gunicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=0, help="default: 2 x cores")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from phrom.agencies.services import ImportRejected
+    from scoring.answers import InvalidAnswer
+    from scoring.loader import FrameworkError
+
+    known: tuple[type[BaseException], ...] = (
+        UserError, FrameworkError, ImportRejected, InvalidAnswer, FileNotFoundError,
+        IsADirectoryError, PermissionError, UnicodeDecodeError,
+    )
+    try:
+        from phrom.frameworks.services import FrameworkRejected
+        from phrom.results.spreadsheet import SpreadsheetError
+
+        known = (*known, FrameworkRejected, SpreadsheetError)
+        return int(args.func(args) or 0)
+    except known as exc:
+        _report(exc)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _report(exc: BaseException) -> None:
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        message = f"no such file: {exc.filename}"
+    elif isinstance(exc, PermissionError) and exc.filename:
+        message = f"permission denied: {exc.filename}"
+    elif isinstance(exc, UnicodeDecodeError):
+        message = f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+    else:
+        message = str(exc)
+    lines = message.splitlines() or [exc.__class__.__name__]
+    print(f"error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Health check, text size and the front page."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from phrom.core.context_processors import TEXT_SIZES
+from phrom.frameworks.models import Cycle
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def set_text_size(request: HttpRequest) -> HttpResponse:
+    size = request.POST.get("size", "")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie("phrom_text_size", size, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    cycles = Cycle.objects.select_related("framework").order_by("-year_be", "code")
+    return render(request, "core/home.html", {"cycles": cycles})

@@ -1,0 +1,122 @@
+"""The one place where ORM rows become scoring-engine inputs.
+
+Everything the engine needs for a cycle is read here in a fixed, small number of
+queries; nothing else in the project builds ``AgencyAnswers`` or ``PreviousCycle``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from phrom.agencies.models import Agency
+from phrom.frameworks.models import Cycle
+from phrom.responses.models import Answer, ResponseStatus
+from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue, InvalidAnswer, check_answer
+from scoring.engine import CycleResult, PreviousCycle, score_cycle
+from scoring.model import Framework as FrameworkSpec
+
+
+@dataclass(frozen=True)
+class ScoredCycle:
+    cycle: Cycle
+    spec: FrameworkSpec
+    result: CycleResult
+    answers: dict[str, AgencyAnswers]
+    agencies: dict[str, Agency]
+    # answers stored in the database that the framework refuses (question, agency, why)
+    skipped: list[tuple[str, str, str]]
+    previous: ScoredCycle | None
+
+
+def cycle_answers(
+    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True
+) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
+    """Answers of every (submitted) response of the cycle, keyed by agency code."""
+    responses = cycle.responses.select_related("agency")
+    if submitted_only:
+        responses = responses.filter(status=ResponseStatus.SUBMITTED)
+    agencies: dict[int, Agency] = {r.id: r.agency for r in responses}
+    questions = {q.code: q for q in spec.questions}
+    values: dict[int, dict[str, AnswerValue]] = defaultdict(dict)
+    skipped: list[tuple[str, str, str]] = []
+    rows = (
+        Answer.objects.filter(response_id__in=list(agencies))
+        .values_list("response_id", "question", "value", "not_applicable")
+        .iterator(chunk_size=20000)
+    )
+    for response_id, code, value, not_applicable in rows:
+        question = questions.get(code)
+        if question is None:
+            skipped.append((code, agencies[response_id].code, "no such question in the framework"))
+            continue
+        if not_applicable:
+            if question.allow_na:
+                values[response_id][code] = NOT_APPLICABLE
+            else:
+                skipped.append((code, agencies[response_id].code, "not applicable is not allowed"))
+            continue
+        if value is None:
+            continue
+        try:
+            checked = check_answer(question, value)
+        except InvalidAnswer as exc:
+            skipped.append((code, agencies[response_id].code, exc.message))
+            continue
+        if checked is not None:
+            values[response_id][code] = checked
+    by_code: dict[str, AgencyAnswers] = {}
+    by_agency: dict[str, Agency] = {}
+    for response_id, agency in sorted(agencies.items(), key=lambda item: item[1].code):
+        by_code[agency.code] = AgencyAnswers(
+            agency=agency.code,
+            answers=values.get(response_id, {}),
+            group=agency.group or None,
+            name=agency.name_th,
+        )
+        by_agency[agency.code] = agency
+    return by_code, by_agency, skipped
+
+
+def previous_from_result(result: CycleResult) -> PreviousCycle:
+    """The figures a later cycle compares with, at the earlier cycle's publication precision."""
+    rows = result.to_rows()
+    totals = {str(row["agency"]): float(row["total"]) for row in rows}  # type: ignore[arg-type]
+    indicators: dict[str, dict[str, float]] = {}
+    for i, agency in enumerate(result.agencies):
+        indicators[agency] = {
+            code: float(result.indicators[i, j])
+            for j, code in enumerate(result.indicator_codes)
+            if result.indicators[i, j] == result.indicators[i, j]  # drop NaN
+        }
+    return PreviousCycle(
+        totals=totals, indicators=indicators, framework_code=result.framework.code
+    )
+
+
+def score_cycle_from_db(
+    *, cycle: Cycle, submitted_only: bool = True, with_previous: bool = True
+) -> ScoredCycle:
+    """Score a stored cycle, with the gains over its previous cycle when it has one."""
+    spec = cycle.framework.spec()
+    previous_scored: ScoredCycle | None = None
+    previous: PreviousCycle | None = None
+    if with_previous and cycle.previous is not None:
+        previous_cycle = Cycle.objects.select_related("framework").get(pk=cycle.previous_id)
+        previous_scored = score_cycle_from_db(
+            cycle=previous_cycle, submitted_only=submitted_only, with_previous=False
+        )
+        previous = previous_from_result(previous_scored.result)
+    answers, agencies, skipped = cycle_answers(
+        cycle=cycle, spec=spec, submitted_only=submitted_only
+    )
+    result = score_cycle(spec, list(answers.values()), previous)
+    return ScoredCycle(
+        cycle=cycle,
+        spec=spec,
+        result=result,
+        answers=answers,
+        agencies=agencies,
+        skipped=skipped,
+        previous=previous_scored,
+    )

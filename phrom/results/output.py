@@ -1,0 +1,108 @@
+"""Results written as CSV and JSON, or printed as terminal tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from scoring.engine import CycleResult
+
+
+def _fmt(value: object, precision: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.{precision}f}"
+    return str(value)
+
+
+def result_columns(result: CycleResult) -> list[str]:
+    columns = ["agency", "group", "total", *result.dimension_codes, "band", "rank", "group_rank"]
+    if result.has_previous:
+        columns += ["previous_total", "gain"]
+    return columns
+
+
+def write_results_csv(result: CycleResult, path: Path) -> None:
+    precision = result.framework.precision
+    columns = result_columns(result)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in result.to_rows():
+            writer.writerow([_fmt(row.get(c), precision) for c in columns])
+
+
+def write_awards_json(result: CycleResult, path: Path) -> None:
+    payload = {
+        "framework": result.framework.code,
+        "awards": [award.to_dict() for award in result.awards],
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def print_results_table(
+    console: Any, result: CycleResult, *, names: dict[str, str], limit: int = 0
+) -> None:
+    from rich.table import Table
+
+    precision = result.framework.precision
+    rows = sorted(result.to_rows(), key=lambda r: (r["rank"], str(r["agency"])))  # type: ignore[arg-type]
+    if limit:
+        rows = rows[:limit]
+    table = Table(title=f"{result.framework.code}: {len(result.agencies)} agencies")
+    columns = result_columns(result)
+    table.add_column("rank", justify="right")
+    table.add_column("agency")
+    table.add_column("name")
+    for c in columns:
+        if c in ("rank", "agency"):
+            continue
+        numeric = c not in ("group", "band")
+        table.add_column(c, justify="right" if numeric else "left")
+    for row in rows:
+        agency = str(row["agency"])
+        cells = [str(row["rank"]), agency, names.get(agency, "")]
+        cells += [_fmt(row.get(c), precision) for c in columns if c not in ("rank", "agency")]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def print_awards(console: Any, result: CycleResult, *, names: dict[str, str], explain: bool) -> None:
+    from rich.table import Table
+
+    precision = result.framework.precision
+    for award in result.awards:
+        title = award.name.en
+        if award.group:
+            title += f" [{award.group}]"
+        if award.dimension:
+            title += f" [{award.dimension}]"
+        console.print(f"\n[bold]{award.code}[/bold]: {title} / {award.name.th}")
+        console.print(f"rule: {award.rule}")
+        if award.eligible is not None:
+            console.print(f"eligible: {award.eligible}")
+        table = Table(show_header=True)
+        for column in ("place", "agency", "name", "total", "gain"):
+            table.add_column(column, justify="right" if column in ("place", "total", "gain") else "left")
+        if explain:
+            table.add_column("why")
+        for entry in award.winners:
+            cells = [str(entry.place), entry.agency, names.get(entry.agency, ""),
+                     _fmt(entry.total, precision), _fmt(entry.gain, precision)]
+            if explain:
+                cells.append(entry.why)
+            table.add_row(*cells)
+        if not award.winners:
+            console.print("no winner")
+        else:
+            console.print(table)
+        if explain and award.near_misses:
+            console.print("near misses:")
+            for entry in award.near_misses:
+                console.print(f"  {entry.agency} {names.get(entry.agency, '')}: {entry.why}")

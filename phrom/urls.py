@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from phrom.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("text-size", core_views.set_text_size, name="text_size"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("results/", include("phrom.results.urls")),
+    path("admin/", admin.site.urls),
+]
