@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("text-size", core_views.set_text_size, name="text_size"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("phrom.accounts.urls")),
+    path("responses/", include("phrom.responses.urls")),
+    path("cycles/", include("phrom.frameworks.urls")),
     path("results/", include("phrom.results.urls")),
     path("admin/", admin.site.urls),
 ]

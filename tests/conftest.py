@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +30,118 @@ def egdi_dir() -> Path:
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- personas ---------------------------------------------------------------------------
+# One open th-2564 cycle, two agencies (A: Department of Rural Roads, B: Department of
+# Highways), and one person per role. Passwords are all PASSWORD.
+
+PASSWORD = "phrom-test-Password-1"
+
+
+@dataclass
+class World:
+    cycle: Any
+    agency_a: Any
+    agency_b: Any
+    response_a: Any
+    response_b: Any
+    users: dict[str, Any]
+
+    def user(self, persona: str) -> Any:
+        return self.users[persona]
+
+
+PERSONAS = {
+    # persona: (role, agency key or None, dimensions)
+    "administrator": ("administrator", None, []),
+    "lead_reviewer": ("lead_reviewer", None, []),
+    "reviewer": ("reviewer", None, []),
+    "executive": ("executive", None, []),
+    "coordinator_a": ("coordinator", "a", []),
+    "respondent_a": ("respondent", "a", ["policy"]),
+    "coordinator_b": ("coordinator", "b", []),
+    "outsider": (None, None, []),
+}
+
+
+def make_world() -> World:
+    from django.contrib.auth import get_user_model
+
+    from phrom.accounts.models import Profile
+    from phrom.agencies.models import Agency
+    from phrom.frameworks.models import Cycle, CycleStatus
+    from phrom.frameworks.services import load_framework
+    from phrom.responses.models import Response
+
+    load_framework(path=FRAMEWORKS / "th-2563.yaml")
+    cycle = load_framework(path=FRAMEWORKS / "th-2564.yaml").cycle
+    Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
+    cycle.refresh_from_db()
+    mot = Agency.objects.create(code="mot", name_th="กระทรวงคมนาคม", name_en="Ministry of Transport",
+                                kind="ministry")
+    a = Agency.objects.create(code="mot-drr", name_th="กรมทางหลวงชนบท",
+                              name_en="Department of Rural Roads", kind="department",
+                              ministry=mot, group="service")
+    b = Agency.objects.create(code="mot-doh", name_th="กรมทางหลวง",
+                              name_en="Department of Highways", kind="department",
+                              ministry=mot, group="service")
+    users = {}
+    User = get_user_model()
+    for persona, (role, agency_key, dims) in PERSONAS.items():
+        user = User.objects.create_user(
+            username=f"{persona}@example.go.th", email=f"{persona}@example.go.th",
+            password=PASSWORD, first_name=persona,
+        )
+        if role:
+            agency = {"a": a, "b": b}.get(agency_key or "")
+            Profile.objects.create(user=user, role=role, agency=agency, dimensions=dims)
+        users[persona] = user
+    return World(
+        cycle=cycle, agency_a=a, agency_b=b,
+        response_a=Response.objects.create(cycle=cycle, agency=a),
+        response_b=Response.objects.create(cycle=cycle, agency=b),
+        users=users,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+# --- browser ------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """login(context_or_page, persona_user) signs a browser page in through the real form."""
+
+    def do(page: Any, user: Any) -> Any:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        return page
+
+    return do

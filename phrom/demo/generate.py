@@ -235,4 +235,7 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
                 progress=lambda task=task: bar.advance(task),
             )
             console.print(f"{cycle.code}: {made} responses created")
+    from phrom.demo.accounts import create_demo_accounts
+
+    create_demo_accounts(console=console)
     console.print("[green]demo loaded[/green]: try `phrom score 2564` and `phrom awards 2564 --explain`")
