@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,6 +55,13 @@ class Profile(models.Model):
         return self.role in AGENCY_ROLES
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
 class Invitation(models.Model):
     """A one-time link by which someone joins with a role (and agency)."""
 
@@ -74,13 +82,34 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        """``accepted``, ``revoked``, ``expired`` or ``pending``."""
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == InvitationStatus.PENDING
 
 
 class FailedLogin(models.Model):
