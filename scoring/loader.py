@@ -215,6 +215,8 @@ class _TreeBuilder:
     """Turns composed YAML nodes into ``_Node`` trees, reporting duplicate keys."""
 
     _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
+    # YAML 1.1 gives a lone "=" this tag, which SafeLoader cannot construct; it is text.
+    _VALUE_TAG: Final = "tag:yaml.org,2002:value"
 
     def __init__(self, report: _Report) -> None:
         self._report = report
@@ -240,6 +242,8 @@ class _TreeBuilder:
         return scalar
 
     def _scalar_value(self, node: yaml.Node, path: str) -> object:
+        if node.tag == self._VALUE_TAG:
+            return str(node.value)
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
@@ -1639,11 +1643,19 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     """The line and message for a YAML syntax error."""
     mark = error.problem_mark or error.context_mark
     line = int(mark.line) + 1 if mark is not None else None
-    message = f"YAML syntax error: {error.problem or error.context or 'invalid YAML'}"
-    if error.problem and error.context and error.context_mark is not None:
-        message += f" ({error.context} at line {int(error.context_mark.line) + 1})"
-    if "\\t" in str(error.problem or ""):
+    problem = error.problem or ""
+    context = error.context or ""
+    if problem.startswith("but ") and context:
+        # The composer splits one sentence: "expected a single document", "but found ...".
+        message = f"YAML syntax error: {context}, {problem}"
+    else:
+        message = f"YAML syntax error: {problem or context or 'invalid YAML'}"
+        if problem and context and error.context_mark is not None:
+            message += f" ({context} at line {int(error.context_mark.line) + 1})"
+    if "\\t" in problem:
         message += "; indent with spaces, not tabs"
+    elif "another document" in problem:
+        message += '; a framework file holds one document, so remove the extra "---"'
     else:
         message += "; check the indentation, colons and quotes on this line and the one before"
     return line, message

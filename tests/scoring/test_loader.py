@@ -459,6 +459,30 @@ def test_it_reports_tabs_used_for_indentation() -> None:
     assert "not tabs" in problem.message
 
 
+def test_it_reports_a_second_yaml_document() -> None:
+    problem = only_problem("---\n" + document() + "---\ncode: other\n")
+
+    assert problem.line == len(document().splitlines()) + 2
+    assert problem.message.startswith(
+        "YAML syntax error: expected a single document in the stream, but found another document"
+    )
+
+
+def test_it_reports_a_tag_it_will_not_construct() -> None:
+    text = document(header=HEADER + "note: !!python/object:os.system ls\n")
+
+    problem = only_problem(text)
+
+    assert (problem.line, problem.path) == (5, "note")
+    assert problem.message.startswith("cannot read 'ls' as tag:yaml.org,2002:python/object")
+
+
+def test_it_reads_a_lone_equals_sign_as_text() -> None:
+    framework = load_framework_text(document("- {code: Q1, type: yes_no, text: =}\n"), SOURCE)
+
+    assert framework.questions[0].text == Bilingual("=", "=")
+
+
 def test_it_reports_a_duplicate_key_with_the_line_of_the_repeat() -> None:
     text = document(
         """\
