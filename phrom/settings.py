@@ -120,6 +120,8 @@ if env_str("PHROM_S3_BUCKET", ""):
             "querystring_auth": True,
         },
     }
+# Evidence files: the largest accepted upload, in megabytes.
+PHROM_MAX_UPLOAD_MB = env_int("PHROM_MAX_UPLOAD_MB", 20)
 # Tests and `phrom serve` run without collectstatic; whitenoise then serves from finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
