@@ -292,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from phrom.agencies.services import ImportRejected
+    from phrom.agencies.errors import ImportRejected
     from scoring.answers import InvalidAnswer
     from scoring.loader import FrameworkError
 
@@ -301,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         IsADirectoryError, PermissionError, UnicodeDecodeError,
     )
     try:
-        from phrom.frameworks.services import FrameworkRejected
+        from phrom.frameworks.errors import FrameworkRejected
         from phrom.results.spreadsheet import SpreadsheetError
 
         known = (*known, FrameworkRejected, SpreadsheetError)

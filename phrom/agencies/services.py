@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
+from phrom.agencies.errors import ImportRejected, RowProblem
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.core.tables import TableError, read_table
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 COLUMNS = ("code", "name_th", "name_en", "kind", "ministry", "group")
 REQUIRED = ("code", "name_th", "kind")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    source: str
-    row: int  # the spreadsheet row number, header = 1
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.source}: row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
-
-
-class ImportRejected(ValueError):
-    """Raised when any row is bad; nothing was imported."""
-
-    def __init__(self, source: str, problems: Sequence[RowProblem]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        lines = [f"{source}: {len(self.problems)} problem(s); nothing was imported"]
-        lines += [str(p) for p in self.problems]
-        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""Import problems of the agency registry (no Django import: the CLI catches them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    source: str
+    row: int  # the spreadsheet row number, header = 1
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportRejected(ValueError):
+    """Raised when any row is bad; nothing was imported."""
+
+    def __init__(self, source: str, problems: Sequence[RowProblem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = [f"{source}: {len(self.problems)} problem(s); nothing was imported"]
+        lines += [str(p) for p in self.problems]
+        super().__init__("\n".join(lines))
