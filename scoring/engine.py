@@ -1,0 +1,930 @@
+"""The scoring engine: a whole cycle scored at once with numpy.
+
+``score_cycle(framework, answers, previous)`` returns a :class:`CycleResult` holding the
+question scores, indicator, dimension and total scores, published (rounded) totals,
+bands, ranks, gains over the previous cycle and awards of every agency.
+
+How a total is made (``docs/framework-format.md``):
+
+- question score = points / max_points on 0..1; unanswered scores 0 and keeps its weight;
+  a hidden question (its ``when`` condition not met) scores 0 and keeps its weight
+  (``when_hidden: zero``) or is excluded (``exclude``); a not-applicable answer is
+  excluded. A hidden question's own answer, even "not applicable", is ignored.
+- indicator = weighted mean of its included questions; no included question (or no
+  question with positive weight) -> the indicator is excluded.
+- dimension = weighted mean of its included indicators x scale; none -> excluded.
+- normalisation of each dimension across the agencies scored together (``minmax``,
+  ``zscore_minmax``); when every agency has the same score in a dimension (max = min),
+  every agency gets half the scale there: the spread carries no information, and the
+  midpoint favours nobody.
+- total = weighted mean of the included dimensions (dimension weights are relative).
+- published total = total rounded half up at ``framework.precision``; bands, ranks and
+  gains use published values, so equal published totals share a rank (1, 2, 2, 4).
+
+Implementation: ``compile_framework`` turns a framework once into index arrays, weight
+vectors and lookup tables (cached by framework identity). Scoring a cycle then works
+column group by column group (one numpy operation covers every agency) and aggregates
+with BLAS matrix-vector products over each indicator's contiguous columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import repeat
+from threading import Lock
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from scoring.answers import (
+    MAX_MULTIPLE_OPTIONS,
+    AgencyAnswers,
+    AnswerMatrix,
+    encode_answers,
+    matrix_questions,
+)
+from scoring.model import Framework, Question, QuestionType
+from scoring.ranking import (
+    band_indexes,
+    competition_rank,
+    group_competition_rank,
+    round_half_up,
+)
+
+if TYPE_CHECKING:
+    from scoring.awards import AwardResult
+    from scoring.explain import Explanation
+
+# An indicator whose included weight is below this share of its full weight is excluded
+# (the subtraction of excluded weights leaves float residue instead of an exact 0).
+_WEIGHT_EPSILON = 1e-9
+
+
+# --------------------------------------------------------------------------- compile
+
+
+@dataclass(frozen=True, eq=False)
+class _Condition:
+    column: int
+    gate: int
+    kind: Literal["equals", "in", "mask", "at_least"]
+    value: float
+    values: tuple[float, ...]
+    exclude: bool
+    gate_conditional: bool
+
+
+@dataclass(frozen=True, eq=False)
+class _Block:
+    """One dimension's part of the aggregation: indicators ``i0:i1`` over matrix columns
+    ``q0:q1`` and excludable columns ``x0:x1``."""
+
+    i0: int
+    i1: int
+    q0: int
+    q1: int
+    x0: int
+    x1: int
+    weights: np.ndarray  # (i1 - i0, q1 - q0) question weight x factor
+    excluded_weights: np.ndarray  # (i1 - i0, x1 - x0) question weight
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledFramework:
+    """A framework turned into arrays once; ``compile_framework`` caches it."""
+
+    framework: Framework
+    questions: tuple[Question, ...]  # the matrix columns, framework order
+    codes: tuple[str, ...]
+    column: Mapping[str, int]
+    weight: np.ndarray  # (q,) question weight, 0 for weight <= 0
+    factor: np.ndarray  # (q,) stored column value x factor = score on 0..1
+    indicator_of: np.ndarray  # (q,) indicator index of each column
+    ind_start: np.ndarray  # (i,) first column of each indicator
+    ind_stop: np.ndarray  # (i,) one past its last column
+    ind_weight_sum: np.ndarray  # (i,) sum of the weights of its columns
+    ind_weight: np.ndarray  # (i,)
+    ind_dimension: np.ndarray  # (i,) dimension index
+    ind_to_dim: np.ndarray  # (i, d) indicator weight in its dimension's column
+    dim_weight: np.ndarray  # (d,)
+    num_weight: np.ndarray  # (q,) weight x factor, multiplies stored scores
+    # column groups: indexes into the columns, with their lookup tables
+    # yes/no, maturity, linear percentage, single choice with points 0, s, 2s, ...:
+    # score = stored value x factor
+    direct: np.ndarray
+    # single choice (other points) and multiple choice up to 8 options: the value is a
+    # small integer code; score = code_table[code + code_offset] (NaN -> code -1 -> 0)
+    code: np.ndarray
+    code_offset: np.ndarray
+    code_table: np.ndarray
+    # multiple choice with more than 8 options: points looked up byte by byte
+    wide: np.ndarray
+    wide_bytes: int
+    wide_table: np.ndarray  # (bytes, m * 256)
+    wide_cap: np.ndarray  # (m,) cap on the sum of points (inf when none)
+    wide_inverse_max: np.ndarray  # (m,) 1 / max points (0 when max is 0)
+    threshold: np.ndarray
+    threshold_at: np.ndarray  # (m, t) at_least ascending, padded with +inf
+    threshold_offset: np.ndarray  # (m,) start of each column's table
+    threshold_table: np.ndarray  # score after reaching 0, 1, ... thresholds
+    linear: np.ndarray  # number without thresholds: (v - min) / (max - min) clipped
+    linear_min: np.ndarray
+    linear_scale: np.ndarray
+    conditions: tuple[_Condition, ...]
+    allow_na: np.ndarray  # columns that accept not-applicable
+    # columns whose question can drop out of its indicator (allow_na or hidden-exclude),
+    # in column order, and which of them fall in each indicator
+    excludable: np.ndarray
+    excl_start: np.ndarray  # (i,) into excludable
+    excl_stop: np.ndarray
+    excl_weight: np.ndarray  # (x,) weights of the excludable columns
+    na_position: np.ndarray  # position in excludable of each allow_na column
+    condition_position: tuple[int, ...]  # position in excludable of each condition, or -1
+    has_questions: np.ndarray  # (i,) bool: weight sum > 0
+    blocks: tuple[_Block, ...]
+    indicator_codes: tuple[str, ...] = field(default=())
+    dimension_codes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.codes)
+
+
+def _gate_condition(
+    question: Question, gate: Question, column: int, gate_column: int, conditional: bool
+) -> _Condition:
+    cond = question.condition
+    assert cond is not None
+    exclude = question.when_hidden == "exclude"
+    t = gate.type
+
+    def index_of(code: str) -> float:
+        for k, option in enumerate(gate.options):
+            if option.code == code:
+                return float(k)
+        raise ValueError(f"{question.code}: condition names unknown option {code!r} of {gate.code}")
+
+    if cond.at_least is not None:
+        if t not in (QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE):
+            raise ValueError(
+                f"{question.code}: at_least needs a numeric gate, {gate.code} is {t.value}"
+            )
+        return _Condition(
+            column, gate_column, "at_least", float(cond.at_least), (), exclude, conditional
+        )
+    if t is QuestionType.YES_NO:
+        if not isinstance(cond.equals, bool):
+            raise ValueError(
+                f"{question.code}: condition on yes/no {gate.code} needs equals: true|false"
+            )
+        return _Condition(
+            column, gate_column, "equals", 1.0 if cond.equals else 0.0, (), exclude, conditional
+        )
+    if t is QuestionType.SINGLE_CHOICE:
+        codes = cond.any_of or ((cond.equals,) if isinstance(cond.equals, str) else ())
+        if not codes:
+            raise ValueError(f"{question.code}: condition on {gate.code} needs equals or any_of")
+        return _Condition(
+            column, gate_column, "in", 0.0, tuple(index_of(c) for c in codes), exclude, conditional
+        )
+    if t is QuestionType.MULTIPLE_CHOICE:
+        codes = cond.any_of or ((cond.equals,) if isinstance(cond.equals, str) else ())
+        if not codes:
+            raise ValueError(f"{question.code}: condition on {gate.code} needs any_of")
+        mask = 0
+        for c in codes:
+            mask |= 1 << int(index_of(c))
+        return _Condition(column, gate_column, "mask", float(mask), (), exclude, conditional)
+    raise ValueError(f"{question.code}: condition on {gate.code} ({t.value}) cannot be evaluated")
+
+
+def _arithmetic_step(points: Sequence[float]) -> float | None:
+    """``s`` when the points are 0, s, 2s, ... (s >= 0) in option order, else None."""
+    if len(points) < 2 or points[0] != 0:
+        return None
+    step = points[1]
+    if step < 0:
+        return None
+    for k, p in enumerate(points):
+        if abs(p - k * step) > 1e-12 * max(1.0, abs(step)):
+            return None
+    return step
+
+
+def _bitmask_scores(points: Sequence[float], cap: float, top: float) -> list[float]:
+    """Score of every bitmask 0..2**len(points)-1 of a multiple choice question."""
+    scores = []
+    for mask in range(1 << len(points)):
+        total = sum(p for k, p in enumerate(points) if mask >> k & 1)
+        total = max(min(total, cap), 0.0)
+        scores.append(total / top if top > 0 else 0.0)
+    return scores
+
+
+def _compile(framework: Framework) -> CompiledFramework:
+    questions = matrix_questions(framework)
+    q = len(questions)
+    column = {question.code: j for j, question in enumerate(questions)}
+    indicators = framework.indicators
+    n_ind = len(indicators)
+    n_dim = len(framework.dimensions)
+
+    weight = np.array([max(question.weight, 0.0) for question in questions], dtype=np.float64)
+    factor = np.ones(q, dtype=np.float64)
+    indicator_of = np.zeros(q, dtype=np.int64)
+    ind_start = np.zeros(n_ind, dtype=np.int64)
+    ind_stop = np.zeros(n_ind, dtype=np.int64)
+    ind_weight = np.zeros(n_ind, dtype=np.float64)
+    ind_dimension = np.zeros(n_ind, dtype=np.int64)
+    j = 0
+    k = 0
+    for d, dimension in enumerate(framework.dimensions):
+        for indicator in dimension.indicators:
+            ind_start[k] = j
+            for question in indicator.questions:
+                if question.code in column:
+                    if column[question.code] != j:
+                        raise ValueError(f"question code {question.code} is not unique")
+                    indicator_of[j] = k
+                    j += 1
+            ind_stop[k] = j
+            ind_weight[k] = max(indicator.weight, 0.0)
+            ind_dimension[k] = d
+            k += 1
+    ind_weight_sum = np.array(
+        [weight[ind_start[i] : ind_stop[i]].sum() for i in range(n_ind)], dtype=np.float64
+    )
+    has_questions = ind_weight_sum > 0
+    ind_to_dim = np.zeros((n_ind, n_dim), dtype=np.float64)
+    ind_to_dim[np.arange(n_ind), ind_dimension] = np.where(has_questions, ind_weight, 0.0)
+    dim_weight = np.array([max(d.weight, 0.0) for d in framework.dimensions], dtype=np.float64)
+
+    direct: list[int] = []
+    code: list[int] = []  # small integer codes looked up in a table
+    code_tables: list[list[float]] = []
+    wide: list[int] = []  # multiple choice with more than 8 options
+    wide_points: list[list[float]] = []
+    wide_cap: list[float] = []
+    wide_max: list[float] = []
+    threshold: list[int] = []
+    threshold_at: list[list[float]] = []
+    threshold_tables: list[list[float]] = []
+    linear: list[int] = []
+    linear_min: list[float] = []
+    linear_scale: list[float] = []
+
+    for j, question in enumerate(questions):
+        t = question.type
+        top = question.max_points
+        if t is QuestionType.YES_NO:
+            direct.append(j)
+        elif t is QuestionType.MATURITY:
+            direct.append(j)
+            factor[j] = 1.0 / 5.0
+        elif t is QuestionType.SINGLE_CHOICE:
+            points = [o.points for o in question.options]
+            step = _arithmetic_step(points)
+            if step is not None and top > 0:
+                # points 0, s, 2s, ... in option order: the score is index x s / max
+                direct.append(j)
+                factor[j] = step / top
+            else:
+                code.append(j)
+                code_tables.append([max(p, 0.0) / top if top > 0 else 0.0 for p in points])
+        elif t is QuestionType.MULTIPLE_CHOICE:
+            if len(question.options) > MAX_MULTIPLE_OPTIONS:
+                raise ValueError(f"{question.code}: too many options for a bitmask")
+            points = [o.points for o in question.options]
+            cap = question.cap if question.cap is not None else math.inf
+            if len(points) <= 8:
+                code.append(j)
+                code_tables.append(_bitmask_scores(points, cap, top))
+            else:
+                wide.append(j)
+                wide_points.append(points)
+                wide_cap.append(cap)
+                wide_max.append(top)
+        elif question.thresholds:
+            threshold.append(j)
+            ordered = sorted(question.thresholds, key=lambda th: th.at_least)
+            threshold_at.append([th.at_least for th in ordered])
+            threshold_tables.append(
+                [0.0] + [max(th.points, 0.0) / top if top > 0 else 0.0 for th in ordered]
+            )
+        elif t is QuestionType.PERCENTAGE:
+            direct.append(j)
+            factor[j] = 1.0 / 100.0
+        else:  # number, linear
+            if question.minimum is None or question.maximum is None:
+                raise ValueError(
+                    f"{question.code}: a number without thresholds needs minimum and maximum"
+                )
+            span = question.maximum - question.minimum
+            if span <= 0:
+                raise ValueError(f"{question.code}: maximum must exceed minimum")
+            linear.append(j)
+            linear_min.append(question.minimum)
+            linear_scale.append(1.0 / span)
+
+    # code columns: one flat table; slot 0 of each column's part is "unanswered" (NaN,
+    # turned into -1 before the offset of 1 is added)
+    code_offset = np.zeros(len(code), dtype=np.float64)
+    flat: list[float] = []
+    for m, table in enumerate(code_tables):
+        code_offset[m] = len(flat) + 1
+        flat.extend([0.0, *table])
+    code_table = np.array(flat or [0.0], dtype=np.float64)
+
+    # wide multiple choice: points of every byte of the bitmask, per column
+    n_bytes = max(((len(p) + 7) // 8 for p in wide_points), default=1)
+    wide_table = np.zeros((n_bytes, len(wide) * 256), dtype=np.float64)
+    byte_values = np.arange(256)
+    for m, points in enumerate(wide_points):
+        for b in range(n_bytes):
+            sums = np.zeros(256)
+            for bit, p in enumerate(points[8 * b : 8 * b + 8]):
+                sums += ((byte_values >> bit) & 1) * p
+            wide_table[b, m * 256 : (m + 1) * 256] = sums
+
+    width = max((len(a) for a in threshold_at), default=1)
+    at = np.full((len(threshold), width), np.inf, dtype=np.float64)
+    threshold_offset = np.zeros(len(threshold), dtype=np.int64)
+    flat = []
+    for m, (values, table) in enumerate(zip(threshold_at, threshold_tables, strict=True)):
+        at[m, : len(values)] = values
+        threshold_offset[m] = len(flat)
+        flat.extend(table)
+    threshold_table = np.array(flat or [0.0], dtype=np.float64)
+
+    conditions: list[_Condition] = []
+    conditional: set[int] = set()
+    for j, question in enumerate(questions):
+        cond = question.condition
+        if cond is None:
+            continue
+        gate_column = column.get(cond.question)
+        if gate_column is None:
+            raise ValueError(
+                f"{question.code}: condition on {cond.question}, which is not a scored question"
+            )
+        if gate_column >= j:
+            raise ValueError(f"{question.code}: condition on a later question {cond.question}")
+        conditions.append(
+            _gate_condition(
+                question, questions[gate_column], j, gate_column, gate_column in conditional
+            )
+        )
+        conditional.add(j)
+
+    allow_na = np.array([j for j, qq in enumerate(questions) if qq.allow_na], dtype=np.int64)
+    exclude_hidden = {c.column for c in conditions if c.exclude}
+    excludable = np.array(sorted(set(allow_na.tolist()) | exclude_hidden), dtype=np.int64)
+    excl_start = np.searchsorted(excludable, ind_start, side="left")
+    excl_stop = np.searchsorted(excludable, ind_stop, side="left")
+
+    num_weight = weight * factor
+    blocks = []
+    for d in range(n_dim):
+        inds = np.flatnonzero(ind_dimension == d)
+        if inds.size == 0:
+            continue
+        i0, i1 = int(inds[0]), int(inds[-1]) + 1
+        q0, q1 = int(ind_start[i0]), int(ind_stop[i1 - 1])
+        x0, x1 = int(excl_start[i0]), int(excl_stop[i1 - 1])
+        w = np.zeros((i1 - i0, q1 - q0))
+        cols = np.arange(q0, q1)
+        w[indicator_of[cols] - i0, cols - q0] = num_weight[cols]
+        xw = np.zeros((i1 - i0, x1 - x0))
+        xcols = excludable[x0:x1]
+        xw[indicator_of[xcols] - i0, np.arange(x1 - x0)] = weight[xcols]
+        blocks.append(_Block(i0, i1, q0, q1, x0, x1, w, xw))
+
+    return CompiledFramework(
+        framework=framework,
+        questions=questions,
+        codes=tuple(qq.code for qq in questions),
+        column=column,
+        weight=weight,
+        factor=factor,
+        indicator_of=indicator_of,
+        ind_start=ind_start,
+        ind_stop=ind_stop,
+        ind_weight_sum=ind_weight_sum,
+        ind_weight=ind_weight,
+        ind_dimension=ind_dimension,
+        ind_to_dim=ind_to_dim,
+        dim_weight=dim_weight,
+        num_weight=num_weight,
+        direct=np.array(direct, dtype=np.int64),
+        code=np.array(code, dtype=np.int64),
+        code_offset=code_offset,
+        code_table=code_table,
+        wide=np.array(wide, dtype=np.int64),
+        wide_bytes=n_bytes,
+        wide_table=wide_table,
+        wide_cap=np.array(wide_cap, dtype=np.float64),
+        wide_inverse_max=np.array([1.0 / m if m > 0 else 0.0 for m in wide_max]),
+        threshold=np.array(threshold, dtype=np.int64),
+        threshold_at=at,
+        threshold_offset=threshold_offset,
+        threshold_table=threshold_table,
+        linear=np.array(linear, dtype=np.int64),
+        linear_min=np.array(linear_min, dtype=np.float64),
+        linear_scale=np.array(linear_scale, dtype=np.float64),
+        conditions=tuple(conditions),
+        allow_na=allow_na,
+        excludable=excludable,
+        excl_start=excl_start,
+        excl_stop=excl_stop,
+        excl_weight=weight[excludable],
+        na_position=np.searchsorted(excludable, allow_na),
+        condition_position=tuple(
+            int(np.searchsorted(excludable, c.column))
+            if c.column in set(excludable.tolist())
+            else -1
+            for c in conditions
+        ),
+        has_questions=has_questions,
+        blocks=tuple(blocks),
+        indicator_codes=tuple(i.code for i in indicators),
+        dimension_codes=tuple(d.code for d in framework.dimensions),
+    )
+
+
+_compiled: dict[int, CompiledFramework] = {}
+_compiled_lock = Lock()
+
+
+def compile_framework(framework: Framework) -> CompiledFramework:
+    """The compiled form of ``framework``, built once and cached by identity.
+
+    Frameworks are immutable, so the cache never goes stale; it keeps the 32 most recent.
+    Raises ``ValueError`` on what the loader would have refused (a condition on an
+    unknown or later question, a linear number without bounds).
+    """
+    with _compiled_lock:
+        hit = _compiled.get(id(framework))
+        if hit is not None and hit.framework is framework:
+            return hit
+    compiled = _compile(framework)
+    with _compiled_lock:
+        if len(_compiled) >= 32:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[id(framework)] = compiled
+    return compiled
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _shown(
+    cf: CompiledFramework, values_t: np.ndarray, not_applicable_t: np.ndarray
+) -> dict[int, np.ndarray]:
+    """For each conditional column, whether the question is shown to each agency
+    (question-major inputs: one row per column)."""
+    shown: dict[int, np.ndarray] = {}
+    for c in cf.conditions:
+        gate = values_t[c.gate]
+        with np.errstate(invalid="ignore"):
+            if c.kind == "equals":
+                ok = gate == c.value
+            elif c.kind == "in":
+                ok = np.isin(gate, c.values)
+            elif c.kind == "mask":
+                bits = np.fmax(gate, 0.0).astype(np.int64)
+                ok = (bits & int(c.value)) != 0
+            else:
+                ok = gate >= c.value
+        ok &= ~not_applicable_t[c.gate]
+        if c.gate_conditional:
+            ok &= shown[c.gate]
+        shown[c.column] = ok
+    return shown
+
+
+def question_matrix(
+    cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stored scores and exclusion flags, question-major (one row per matrix column).
+
+    ``S[j] * cf.factor[j]`` is the score on 0..1 of question ``j`` for every agency: 0
+    where unanswered, hidden or excluded. ``E`` (one row per ``cf.excludable`` column) is
+    True where the question drops out of its indicator (not applicable, or hidden with
+    ``when_hidden: exclude``).
+    """
+    vt = values.T  # C-contiguous when values is column-major, as encode_answers makes it
+    nat = not_applicable.T
+    q, n = vt.shape
+    # NaN (unanswered) -> 0; every stored value of a direct column is >= 0
+    st = np.fmax(vt, 0.0, order="C")
+
+    if cf.code.size:
+        codes = np.fmax(vt[cf.code], -1.0)
+        index = np.empty(codes.shape, dtype=np.intp)
+        np.add(codes, cf.code_offset[:, None], out=index, casting="unsafe")
+        st[cf.code] = np.take(cf.code_table, index, mode="clip")
+
+    if cf.wide.size:
+        bits = np.fmax(vt[cf.wide], 0.0).astype(np.int64)
+        base = (np.arange(cf.wide.size, dtype=np.int64) * 256)[:, None]
+        points = np.take(cf.wide_table[0], (bits & 255) + base)
+        for b in range(1, cf.wide_bytes):
+            points += np.take(cf.wide_table[b], ((bits >> (8 * b)) & 255) + base)
+        np.minimum(points, cf.wide_cap[:, None], out=points)
+        np.maximum(points, 0.0, out=points)
+        points *= cf.wide_inverse_max[:, None]
+        st[cf.wide] = points
+
+    if cf.threshold.size:
+        v = vt[cf.threshold]
+        reached = np.empty(v.shape, dtype=np.intp)
+        reached[:] = cf.threshold_offset[:, None]
+        with np.errstate(invalid="ignore"):
+            for k in range(cf.threshold_at.shape[1]):
+                reached += v >= cf.threshold_at[:, k, None]
+        st[cf.threshold] = np.take(cf.threshold_table, reached)
+
+    if cf.linear.size:
+        x = vt[cf.linear] - cf.linear_min[:, None]
+        x *= cf.linear_scale[:, None]
+        np.minimum(x, 1.0, out=x)
+        np.fmax(x, 0.0, out=x)
+        st[cf.linear] = x
+
+    shown = _shown(cf, vt, nat) if cf.conditions else {}
+    for j, ok in shown.items():
+        st[j] *= ok
+
+    et = np.zeros((cf.excludable.size, n), dtype=np.bool_)
+    if cf.excludable.size:
+        if cf.allow_na.size:
+            et[cf.na_position] = nat[cf.allow_na]
+        for c, pos in zip(cf.conditions, cf.condition_position, strict=True):
+            if pos < 0:
+                continue
+            if c.exclude:
+                et[pos] |= ~shown[c.column]
+            else:
+                et[pos] &= shown[c.column]
+    # a not-applicable answer scores nothing (a hidden one is already 0)
+    for j in cf.allow_na:
+        np.copyto(st[j], 0.0, where=nat[j])
+    return st, et
+
+
+def _check_not_applicable(cf: CompiledFramework, matrix: AnswerMatrix) -> None:
+    na = matrix.not_applicable
+    total = np.count_nonzero(na)
+    if total and total != np.count_nonzero(na[:, cf.allow_na]):
+        allowed = np.zeros(cf.n_columns, dtype=np.bool_)
+        allowed[cf.allow_na] = True
+        bad = np.flatnonzero(na.any(axis=0) & ~allowed)
+        raise ValueError(
+            "not applicable given for questions that do not allow it: "
+            + ", ".join(cf.codes[j] for j in bad[:10])
+        )
+
+
+def indicator_scores(
+    cf: CompiledFramework, st: np.ndarray, et: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator scores on 0..1 and whether each indicator is included, both
+    indicator-major (indicators x agencies); the score is 0 where the indicator is
+    excluded. One small matrix product per dimension: its indicators' weights over its
+    questions' rows."""
+    n = st.shape[1]
+    n_ind = cf.ind_start.size
+    num = np.empty((n_ind, n), dtype=np.float64)
+    den = np.empty((n_ind, n), dtype=np.float64)
+    den[:] = cf.ind_weight_sum[:, None]
+    et_f = et.astype(np.float64)
+    for block in cf.blocks:
+        np.matmul(block.weights, st[block.q0 : block.q1], out=num[block.i0 : block.i1])
+        if block.x1 > block.x0:
+            den[block.i0 : block.i1] -= block.excluded_weights @ et_f[block.x0 : block.x1]
+    present = den > (_WEIGHT_EPSILON * cf.ind_weight_sum)[:, None]
+    # where nothing is included every score was zeroed, so num is 0 already
+    np.divide(num, den, out=num, where=present)
+    return num, present
+
+
+def _weighted_rows(filled: np.ndarray, present: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted means of the present rows of ``filled`` (parts x agencies, 0 where not
+    present); ``weights`` (parts x groups) -> groups x agencies, NaN where none present."""
+    num: np.ndarray = weights.T @ filled
+    den = weights.T @ present.astype(np.float64)
+    ok = den > 0
+    np.divide(num, den, out=num, where=ok)
+    num[~ok] = np.nan
+    return num
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PreviousCycle:
+    """Published results of the cycle that gains compare with.
+
+    ``totals``: agency -> published total; ``indicators``/``dimensions``: agency -> code
+    -> score on the scale. ``precision``: decimals they were published with (default:
+    the current framework's); previous values are taken at that precision. ``label``
+    names the cycle in award reasons ("2563"); default the framework code.
+    """
+
+    totals: Mapping[str, float]
+    indicators: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    dimensions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    framework_code: str | None = None
+    precision: int | None = None
+    label: str | None = None
+
+
+def _aligned(mapping: Mapping[str, float], agencies: Sequence[str]) -> np.ndarray:
+    values = np.fromiter(
+        map(mapping.get, agencies, repeat(math.nan)), dtype=np.float64, count=len(agencies)
+    )
+    return values
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """What was done to each dimension across the cycle (arrays of one value per
+    dimension, on the raw 0..1 scale). ``mean``/``std`` (population) are set for
+    ``zscore_minmax``; ``low``/``high`` are the min and max that were rescaled to 0..1
+    (of the z-scores for ``zscore_minmax``); NaN where not used."""
+
+    mode: str
+    mean: np.ndarray
+    std: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _normalise(raw: np.ndarray, mode: str) -> tuple[np.ndarray, Normalisation]:
+    """Normalised dimension scores on 0..1 (dimensions x agencies); a dimension in which
+    every agency has the same score gets 0.5 for all."""
+    d = raw.shape[0]
+    nothing = np.full(d, np.nan)
+    if mode == "none":
+        return raw, Normalisation(mode, nothing, nothing, nothing, nothing)
+    if mode not in ("minmax", "zscore_minmax"):
+        raise ValueError(f"unknown normalisation {mode!r}")
+    present = ~np.isnan(raw)
+    count = present.sum(axis=1)
+    none = count == 0
+    x = raw
+    mean = std = nothing
+    if mode == "zscore_minmax":
+        filled = np.where(present, raw, 0.0)
+        mean = filled.sum(axis=1) / np.maximum(count, 1)
+        deviation = np.where(present, raw - mean[:, None], 0.0)
+        std = np.sqrt((deviation**2).sum(axis=1) / np.maximum(count, 1))  # population
+        x = np.where(present, deviation / np.where(std > 0, std, 1.0)[:, None], np.nan)
+        mean = np.where(none, np.nan, mean)
+        std = np.where(none, np.nan, std)
+    lo = np.min(np.where(present, x, np.inf), axis=1)
+    hi = np.max(np.where(present, x, -np.inf), axis=1)
+    span = hi - lo
+    varies = span > 0
+    out = np.where(varies[:, None], (x - lo[:, None]) / np.where(varies, span, 1.0)[:, None], 0.5)
+    out = np.where(present, out, np.nan)
+    return out, Normalisation(
+        mode, mean, std, np.where(none, np.nan, lo), np.where(none, np.nan, hi)
+    )
+
+
+class CycleResult:
+    """Every number of a scored cycle, as arrays aligned with ``agencies``.
+
+    Scores are on the framework's scale unless said otherwise; NaN marks an excluded
+    indicator or dimension (or no total at all). ``rank``/``group_rank`` are 0 where an
+    agency has no total (or, for ``group_rank``, no peer group).
+    """
+
+    def __init__(
+        self,
+        compiled: CompiledFramework,
+        matrix: AnswerMatrix,
+        previous: PreviousCycle | None,
+        scores: np.ndarray,
+        excluded: np.ndarray,
+        indicator_filled: np.ndarray,
+        indicator_present: np.ndarray,
+        raw_dimensions: np.ndarray,
+        dimensions: np.ndarray,
+        normalisation: Normalisation,
+        total: np.ndarray,
+    ) -> None:
+        fw = compiled.framework
+        self.framework = fw
+        self.compiled = compiled
+        self.matrix = matrix
+        self.previous = previous
+        self.agencies = matrix.agencies
+        self.groups = matrix.groups
+        self.group_ids = matrix.group_ids
+        self.indicator_codes = compiled.indicator_codes
+        self.dimension_codes = compiled.dimension_codes
+        self._scores = scores
+        self._excluded = excluded
+        self._indicator_filled = indicator_filled
+        self._indicator_present = indicator_present
+        self.raw_dimensions = raw_dimensions
+        self.dimensions = dimensions
+        self.normalisation = normalisation
+        self.total = total
+        p = fw.precision
+        self.precision = p
+        self.published_total = round_half_up(total, p)
+        self.published_dimensions = round_half_up(dimensions, p)
+        self.band_index = band_indexes(self.published_total, fw.bands)
+        self.rank = competition_rank(self.published_total)
+        self.group_rank = group_competition_rank(self.published_total, matrix.group_ids)
+        n = len(self.agencies)
+        if previous is not None:
+            self.previous_precision = previous.precision if previous.precision is not None else p
+            self.previous_total = round_half_up(
+                _aligned(previous.totals, self.agencies), self.previous_precision
+            )
+            self.gain_precision = max(p, self.previous_precision)
+            self.gain = round_half_up(
+                self.published_total - self.previous_total, self.gain_precision
+            )
+            self.previous_label = (
+                previous.label or previous.framework_code or fw.previous or "the previous cycle"
+            )
+        else:
+            self.previous_precision = p
+            self.previous_total = np.full(n, np.nan)
+            self.gain = np.full(n, np.nan)
+            self.gain_precision = p
+            self.previous_label = fw.previous or "the previous cycle"
+        from scoring.awards import evaluate_awards
+
+        self.awards: tuple[AwardResult, ...] = evaluate_awards(self)
+
+    # ---------------------------------------------------------------- derived arrays
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous is not None
+
+    @cached_property
+    def bands(self) -> tuple[str | None, ...]:
+        codes = np.array([b.code for b in self.framework.bands] + [None], dtype=object)
+        result: tuple[str | None, ...] = tuple(codes[self.band_index].tolist())
+        return result
+
+    @cached_property
+    def indicators(self) -> np.ndarray:
+        """Indicator scores on the scale (agencies x indicators), NaN where excluded."""
+        scaled = self._indicator_filled * self.framework.scale
+        scaled[~self._indicator_present] = np.nan
+        return scaled.T
+
+    @cached_property
+    def question_scores(self) -> np.ndarray:
+        """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
+        q: np.ndarray = self._scores * self.compiled.factor[:, None]
+        if self._excluded.size:
+            sub = q[self.compiled.excludable]
+            sub[self._excluded] = np.nan
+            q[self.compiled.excludable] = sub
+        return q.T
+
+    @property
+    def question_codes(self) -> tuple[str, ...]:
+        return self.compiled.codes
+
+    @cached_property
+    def published_indicators(self) -> np.ndarray:
+        return round_half_up(self.indicators, self.precision)
+
+    @cached_property
+    def indicator_gains(self) -> np.ndarray:
+        """Gain of each indicator over the previous cycle (published values), NaN where
+        either is missing. An indicator's previous score is the score under its own code,
+        else the mean of the scores under the codes it ``replaces``."""
+        n, n_ind = self.indicators.shape
+        previous = np.full((n, n_ind), np.nan)
+        if self.previous is not None and self.previous.indicators:
+            prev = self.previous.indicators
+            sources = [(ind.code, ind.replaces) for ind in self.framework.indicators]
+            for row, agency in enumerate(self.agencies):
+                scores = prev.get(agency)
+                if not scores:
+                    continue
+                for i, (code, replaces) in enumerate(sources):
+                    if code in scores:
+                        previous[row, i] = scores[code]
+                    else:
+                        old = [scores[c] for c in replaces if c in scores]
+                        if old:
+                            previous[row, i] = sum(old) / len(old)
+        previous = round_half_up(previous, self.previous_precision)
+        return round_half_up(self.published_indicators - previous, self.gain_precision)
+
+    @cached_property
+    def dimension_gains(self) -> np.ndarray:
+        n, d = self.dimensions.shape
+        previous = np.full((n, d), np.nan)
+        if self.previous is not None and self.previous.dimensions:
+            for row, agency in enumerate(self.agencies):
+                scores = self.previous.dimensions.get(agency)
+                if scores:
+                    for k, code in enumerate(self.dimension_codes):
+                        if code in scores:
+                            previous[row, k] = scores[code]
+        previous = round_half_up(previous, self.previous_precision)
+        return round_half_up(self.published_dimensions - previous, self.gain_precision)
+
+    # ---------------------------------------------------------------- per agency
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.agencies)}
+
+    def index(self, agency: str) -> int:
+        try:
+            return self._positions[agency]
+        except KeyError:
+            raise KeyError(f"agency {agency!r} is not in this cycle") from None
+
+    def band(self, agency: str) -> str | None:
+        return self.bands[self.index(agency)]
+
+    def explain(self, agency: str, answers: AgencyAnswers | None = None) -> Explanation:
+        """Every number behind one agency's total, down to answers and weights."""
+        from scoring.explain import explain_agency
+
+        return explain_agency(self, agency, answers)
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """One dict per agency with the published figures (rounded at the framework's
+        precision); ``None`` for missing values."""
+        p = self.precision
+
+        def num(x: float, decimals: int = p) -> float | None:
+            return None if math.isnan(x) else round(x, decimals)
+
+        rows: list[dict[str, object]] = []
+        dims = self.published_dimensions
+        has_previous = self.previous is not None
+        for i, agency in enumerate(self.agencies):
+            row: dict[str, object] = {
+                "agency": agency,
+                "group": self.groups[i],
+                "total": num(float(self.published_total[i])),
+            }
+            for k, code in enumerate(self.dimension_codes):
+                row[code] = num(float(dims[i, k]))
+            row["band"] = self.bands[i]
+            row["rank"] = int(self.rank[i]) or None
+            row["group_rank"] = int(self.group_rank[i]) or None
+            if has_previous:
+                row["previous_total"] = num(float(self.previous_total[i]), self.previous_precision)
+                row["gain"] = num(float(self.gain[i]), self.gain_precision)
+            rows.append(row)
+        return rows
+
+
+def score_cycle(
+    framework: Framework,
+    answers: AnswerMatrix | Sequence[AgencyAnswers],
+    previous: PreviousCycle | None = None,
+) -> CycleResult:
+    """Score every agency of a cycle at once; see the module docstring for the rules."""
+    cf = compile_framework(framework)
+    matrix = answers if isinstance(answers, AnswerMatrix) else encode_answers(framework, answers)
+    if matrix.questions != cf.codes:
+        raise ValueError(
+            f"the answer matrix columns do not match framework {framework.code}; "
+            "encode the answers with this framework"
+        )
+    _check_not_applicable(cf, matrix)
+    st, et = question_matrix(cf, matrix.values, matrix.not_applicable)
+    ind, present = indicator_scores(cf, st, et)
+    raw_dims = _weighted_rows(ind, present, cf.ind_to_dim)
+    dims01, normalisation = _normalise(raw_dims, framework.normalisation)
+    dim_present = ~np.isnan(dims01)
+    total01 = _weighted_rows(
+        np.where(dim_present, dims01, 0.0), dim_present, cf.dim_weight[:, None]
+    )[0]
+    scale = framework.scale
+    return CycleResult(
+        compiled=cf,
+        matrix=matrix,
+        previous=previous,
+        scores=st,
+        excluded=et,
+        indicator_filled=ind,
+        indicator_present=present,
+        raw_dimensions=(raw_dims * scale).T,
+        dimensions=(dims01 * scale).T,
+        normalisation=normalisation,
+        total=total01 * scale,
+    )

@@ -1,0 +1,93 @@
+"""Publication rounding, competition ranks and bands, vectorised over a whole cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scoring.model import Band
+
+# Products x * 10**precision carry float noise of a few ulp; a value within this relative
+# distance below a half is taken to be the half (86.405 is stored as 86.40499999999999).
+_RELATIVE_EPSILON = 1e-12
+_ABSOLUTE_EPSILON = 1e-9
+
+
+def round_half_up(values: np.ndarray | float, precision: int) -> np.ndarray:
+    """Round to ``precision`` decimals, halves away from zero (as Excel's ROUND does).
+
+    For the non-negative scores of an assessment this is "half up": 86.405 -> 86.41
+    (``np.round`` gives 86.4: it rounds halves to even, and 86.405 is stored just below
+    the half). NaN stays NaN. The result is ``integer / 10**precision``, the double
+    nearest to the decimal, so it compares equal to a band minimum written as a decimal.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    factor = 10.0**precision
+    scaled = np.abs(x) * factor
+    guard = np.maximum(_ABSOLUTE_EPSILON, scaled * _RELATIVE_EPSILON)
+    rounded = np.floor(scaled + 0.5 + guard) / factor
+    # + 0.0 turns the -0.0 of a tiny negative value into 0.0
+    result: np.ndarray = np.copysign(rounded, x) + 0.0
+    return result
+
+
+def round_half_up_scalar(value: float, precision: int) -> float:
+    return float(round_half_up(np.float64(value), precision))
+
+
+def competition_rank(values: np.ndarray) -> np.ndarray:
+    """Rank 1 for the highest value; equal values share a rank and the next rank skips
+    (1, 2, 2, 4). NaN gets rank 0 (not ranked). int64 array."""
+    v = np.asarray(values, dtype=np.float64)
+    ranks = np.zeros(v.shape[0], dtype=np.int64)
+    ok = ~np.isnan(v)
+    present = v[ok]
+    ascending = np.sort(present)
+    greater = present.shape[0] - np.searchsorted(ascending, present, side="right")
+    ranks[ok] = greater + 1
+    return ranks
+
+
+def group_competition_rank(values: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
+    """Competition rank within each group (``group_ids`` >= 0); 0 where the value is NaN
+    or the agency has no group (id -1)."""
+    v = np.asarray(values, dtype=np.float64)
+    ranks = np.zeros(v.shape[0], dtype=np.int64)
+    idx = np.flatnonzero(~np.isnan(v) & (group_ids >= 0))
+    if idx.size == 0:
+        return ranks
+    vv = v[idx]
+    gg = group_ids[idx]
+    if gg.max() < 32768:
+        gg = gg.astype(np.int16)  # stable sort of int16 is a radix sort
+    by_value = np.argsort(-vv, kind="stable")
+    order = by_value[np.argsort(gg[by_value], kind="stable")]
+    sv = vv[order]
+    sg = gg[order]
+    pos = np.arange(order.shape[0])
+    new_group = np.empty(order.shape[0], dtype=np.bool_)
+    new_group[0] = True
+    np.not_equal(sg[1:], sg[:-1], out=new_group[1:])
+    new_run = new_group.copy()
+    new_run[1:] |= sv[1:] != sv[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+    run_start = np.maximum.accumulate(np.where(new_run, pos, 0))
+    ranks[idx[order]] = run_start - group_start + 1
+    return ranks
+
+
+def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
+    """Index into ``bands`` of the band of each total (the highest minimum it reaches),
+    -1 where the total is NaN or below every band. Same rule as ``Framework.band_for``."""
+    t = np.asarray(totals, dtype=np.float64)
+    if not bands:
+        return np.full(t.shape[0], -1, dtype=np.int64)
+    # among equal minimums band_for (a stable descending sort) takes the first listed:
+    # put it last among its equals so that searchsorted(side="right") - 1 lands on it
+    order = sorted(range(len(bands)), key=lambda k: (bands[k].minimum, -k))
+    minima = np.array([bands[k].minimum for k in order], dtype=np.float64)
+    position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1
+    resolved = np.array(order, dtype=np.int64)
+    result = np.where(position >= 0, resolved[np.maximum(position, 0)], -1)
+    return np.asarray(result, dtype=np.int64)
