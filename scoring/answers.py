@@ -66,7 +66,9 @@ class InvalidAnswer(ValueError):
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.10g}"
 
 
 def _codes(question: Question) -> str:
@@ -477,7 +479,7 @@ def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:
         if bad.any():
             row = int(np.flatnonzero(answered)[int(np.argmax(bad))])
             raise InvalidAnswer(
-                q.code, f"value {matrix.values[row, j]!r} is not valid", matrix.agencies[row]
+                q.code, f"value {float(matrix.values[row, j])!r} is not valid", matrix.agencies[row]
             )
         if not q.allow_na and matrix.not_applicable[:, j].any():
             row = int(np.argmax(matrix.not_applicable[:, j]))
