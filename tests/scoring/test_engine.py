@@ -238,7 +238,9 @@ def gated(when_hidden: str = "zero", **cond: object):  # type: ignore[no-untyped
             indicator(
                 "I",
                 yes_no("gate"),
-                maturity("q", condition=when("gate", **cond), when_hidden=when_hidden, allow_na=True),
+                maturity(
+                    "q", condition=when("gate", **cond), when_hidden=when_hidden, allow_na=True
+                ),
             ),
         )
     )
@@ -276,7 +278,9 @@ def test_gate_unanswered_or_not_applicable_hides_the_question() -> None:
 def test_not_applicable_answer_to_hidden_question_counts_as_hidden() -> None:
     fw = gated("zero", equals=True)
     # hidden wins: scores 0 with its weight, not re-weighted away
-    assert total_of(fw, {"gate": True, "q": NOT_APPLICABLE}, {"gate": False, "q": NOT_APPLICABLE}) == [
+    assert total_of(
+        fw, {"gate": True, "q": NOT_APPLICABLE}, {"gate": False, "q": NOT_APPLICABLE}
+    ) == [
         100.0,
         0.0,
     ]
@@ -326,7 +330,9 @@ def test_conditions_on_choice_and_numeric_gates() -> None:
 
 def test_condition_on_unknown_or_later_question_is_refused() -> None:
     fw = framework(
-        dimension("D", indicator("I", yes_no("q", condition=when("later", equals=True)), yes_no("later")))
+        dimension(
+            "D", indicator("I", yes_no("q", condition=when("later", equals=True)), yes_no("later"))
+        )
     )
     with pytest.raises(ValueError, match="later question"):
         compile_framework(fw)
@@ -345,7 +351,10 @@ def norm_framework(mode: str):  # type: ignore[no-untyped-def]
 
 def test_minmax_rescales_each_dimension_across_agencies() -> None:
     fw = norm_framework("minmax")
-    result = score_cycle(fw, agencies({"a": 20.0, "b": 50.0}, {"a": 60.0, "b": 50.0}, {"a": 40.0, "b": NOT_APPLICABLE}))
+    result = score_cycle(
+        fw,
+        agencies({"a": 20.0, "b": 50.0}, {"a": 60.0, "b": 50.0}, {"a": 40.0, "b": NOT_APPLICABLE}),
+    )
     assert result.dimensions[:, 0].tolist() == pytest.approx([0.0, 100.0, 50.0])
     # every agency with the dimension has the same score: half the scale
     assert result.dimensions[:2, 1].tolist() == [50.0, 50.0]
@@ -363,7 +372,9 @@ def test_zscore_minmax_uses_population_std_and_matches_minmax() -> None:
     expected = (z - z.min()) / (z.max() - z.min()) * 100
     assert result.dimensions[:, 0] == pytest.approx(expected)
     assert result.normalisation.std[0] == pytest.approx(x.std())
-    minmax = score_cycle(norm_framework("minmax"), agencies(*({"a": v, "b": 100 - v} for v in values)))
+    minmax = score_cycle(
+        norm_framework("minmax"), agencies(*({"a": v, "b": 100 - v} for v in values))
+    )
     assert result.dimensions == pytest.approx(minmax.dimensions)
 
 

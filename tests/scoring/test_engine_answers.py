@@ -207,7 +207,11 @@ def test_check_matrix_finds_values_outside_the_framework() -> None:
     matrix = encode_answers(FW, [AgencyAnswers("A1", {"c": "mid"})])
     check_matrix(FW, matrix)
     bad = AnswerMatrix(
-        matrix.agencies, matrix.groups, matrix.questions, matrix.values.copy(), matrix.not_applicable
+        matrix.agencies,
+        matrix.groups,
+        matrix.questions,
+        matrix.values.copy(),
+        matrix.not_applicable,
     )
     bad.values[0, 1] = 7.0
     with pytest.raises(InvalidAnswer, match="A1: c: value 7.0 is not valid"):

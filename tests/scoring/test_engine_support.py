@@ -36,7 +36,11 @@ def yes_no(code: str, **kw: object) -> Question:
 def single(code: str, points: Mapping[str, float], **kw: object) -> Question:
     options = tuple(Option(c, text(c), float(p)) for c, p in points.items())
     return Question(
-        code=code, type=QuestionType.SINGLE_CHOICE, text=text(code), options=options, **kw  # type: ignore[arg-type]
+        code=code,
+        type=QuestionType.SINGLE_CHOICE,
+        text=text(code),
+        options=options,
+        **kw,  # type: ignore[arg-type]
     )
 
 
