@@ -78,21 +78,6 @@ class _Condition:
 
 
 @dataclass(frozen=True, eq=False)
-class _Block:
-    """One dimension's part of the aggregation: indicators ``i0:i1`` over matrix columns
-    ``q0:q1`` and excludable columns ``x0:x1``."""
-
-    i0: int
-    i1: int
-    q0: int
-    q1: int
-    x0: int
-    x1: int
-    weights: np.ndarray  # (i1 - i0, q1 - q0) question weight x factor
-    excluded_weights: np.ndarray  # (i1 - i0, x1 - x0) question weight
-
-
-@dataclass(frozen=True, eq=False)
 class CompiledFramework:
     """A framework turned into arrays once; ``compile_framework`` caches it."""
 
@@ -115,6 +100,7 @@ class CompiledFramework:
     # yes/no, maturity, linear percentage, single choice with points 0, s, 2s, ...:
     # score = stored value x factor
     direct: np.ndarray
+    direct_runs: tuple[tuple[int, int], ...]  # the direct columns as (start, stop) ranges
     # single choice (other points) and multiple choice up to 8 options: the value is a
     # small integer code; score = code_table[code + code_offset] (NaN -> code -1 -> 0)
     code: np.ndarray
@@ -144,7 +130,9 @@ class CompiledFramework:
     na_position: np.ndarray  # position in excludable of each allow_na column
     condition_position: tuple[int, ...]  # position in excludable of each condition, or -1
     has_questions: np.ndarray  # (i,) bool: weight sum > 0
-    blocks: tuple[_Block, ...]
+    scored_indicators: tuple[int, ...]  # indicators with a question of positive weight
+    dim_ranges: tuple[tuple[int, int], ...]  # each dimension's indicators, as a range
+    ind_weight_effective: np.ndarray  # (i,) indicator weight, 0 without questions
     indicator_codes: tuple[str, ...] = field(default=())
     dimension_codes: tuple[str, ...] = field(default=())
 
@@ -212,6 +200,17 @@ def _arithmetic_step(points: Sequence[float]) -> float | None:
         if abs(p - k * step) > 1e-12 * max(1.0, abs(step)):
             return None
     return step
+
+
+def _runs(columns: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """Sorted column indexes as (start, stop) ranges of consecutive columns."""
+    runs: list[tuple[int, int]] = []
+    for j in columns:
+        if runs and runs[-1][1] == j:
+            runs[-1] = (runs[-1][0], j + 1)
+        else:
+            runs.append((j, j + 1))
+    return tuple(runs)
 
 
 def _bitmask_scores(points: Sequence[float], cap: float, top: float) -> list[float]:
@@ -386,21 +385,10 @@ def _compile(framework: Framework) -> CompiledFramework:
     excl_stop = np.searchsorted(excludable, ind_stop, side="left")
 
     num_weight = weight * factor
-    blocks = []
+    dim_ranges = []
     for d in range(n_dim):
         inds = np.flatnonzero(ind_dimension == d)
-        if inds.size == 0:
-            continue
-        i0, i1 = int(inds[0]), int(inds[-1]) + 1
-        q0, q1 = int(ind_start[i0]), int(ind_stop[i1 - 1])
-        x0, x1 = int(excl_start[i0]), int(excl_stop[i1 - 1])
-        w = np.zeros((i1 - i0, q1 - q0))
-        cols = np.arange(q0, q1)
-        w[indicator_of[cols] - i0, cols - q0] = num_weight[cols]
-        xw = np.zeros((i1 - i0, x1 - x0))
-        xcols = excludable[x0:x1]
-        xw[indicator_of[xcols] - i0, np.arange(x1 - x0)] = weight[xcols]
-        blocks.append(_Block(i0, i1, q0, q1, x0, x1, w, xw))
+        dim_ranges.append((int(inds[0]), int(inds[-1]) + 1) if inds.size else (0, 0))
 
     return CompiledFramework(
         framework=framework,
@@ -419,6 +407,7 @@ def _compile(framework: Framework) -> CompiledFramework:
         dim_weight=dim_weight,
         num_weight=num_weight,
         direct=np.array(direct, dtype=np.int64),
+        direct_runs=_runs(direct),
         code=np.array(code, dtype=np.int64),
         code_offset=code_offset,
         code_table=code_table,
@@ -448,7 +437,9 @@ def _compile(framework: Framework) -> CompiledFramework:
             for c in conditions
         ),
         has_questions=has_questions,
-        blocks=tuple(blocks),
+        scored_indicators=tuple(int(i) for i in np.flatnonzero(has_questions)),
+        dim_ranges=tuple(dim_ranges),
+        ind_weight_effective=np.where(has_questions, ind_weight, 0.0),
         indicator_codes=tuple(i.code for i in indicators),
         dimension_codes=tuple(d.code for d in framework.dimensions),
     )
@@ -492,7 +483,9 @@ def _shown(
             if c.kind == "equals":
                 ok = gate == c.value
             elif c.kind == "in":
-                ok = np.isin(gate, c.values)
+                ok = gate == c.values[0]
+                for other in c.values[1:]:
+                    ok |= gate == other
             elif c.kind == "mask":
                 bits = np.fmax(gate, 0.0).astype(np.int64)
                 ok = (bits & int(c.value)) != 0
@@ -518,8 +511,10 @@ def question_matrix(
     vt = values.T  # C-contiguous when values is column-major, as encode_answers makes it
     nat = not_applicable.T
     q, n = vt.shape
-    # NaN (unanswered) -> 0; every stored value of a direct column is >= 0
-    st = np.fmax(vt, 0.0, order="C")
+    st = np.empty((q, n), dtype=np.float64)
+    # direct columns: NaN (unanswered) -> 0; their stored values are all >= 0
+    for a, b in cf.direct_runs:
+        np.fmax(vt[a:b], 0.0, out=st[a:b])
 
     if cf.code.size:
         codes = np.fmax(vt[cf.code], -1.0)
@@ -540,12 +535,16 @@ def question_matrix(
 
     if cf.threshold.size:
         v = vt[cf.threshold]
-        reached = np.empty(v.shape, dtype=np.intp)
-        reached[:] = cf.threshold_offset[:, None]
+        # count the thresholds reached (NaN reaches none), in bytes: fewer bytes to move
+        reached = np.zeros(v.shape, dtype=np.uint8)
+        hit = np.empty(v.shape, dtype=np.bool_)
         with np.errstate(invalid="ignore"):
             for k in range(cf.threshold_at.shape[1]):
-                reached += v >= cf.threshold_at[:, k, None]
-        st[cf.threshold] = np.take(cf.threshold_table, reached)
+                np.greater_equal(v, cf.threshold_at[:, k, None], out=hit)
+                reached += hit
+        index = np.empty(v.shape, dtype=np.intp)
+        np.add(reached, cf.threshold_offset[:, None], out=index)
+        st[cf.threshold] = np.take(cf.threshold_table, index)
 
     if cf.linear.size:
         x = vt[cf.linear] - cf.linear_min[:, None]
@@ -593,33 +592,44 @@ def indicator_scores(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Indicator scores on 0..1 and whether each indicator is included, both
     indicator-major (indicators x agencies); the score is 0 where the indicator is
-    excluded. One small matrix product per dimension: its indicators' weights over its
-    questions' rows."""
+    excluded. An indicator's questions are consecutive rows of ``st``: one
+    matrix-vector product each."""
     n = st.shape[1]
     n_ind = cf.ind_start.size
-    num = np.empty((n_ind, n), dtype=np.float64)
+    num = np.zeros((n_ind, n), dtype=np.float64)
     den = np.empty((n_ind, n), dtype=np.float64)
     den[:] = cf.ind_weight_sum[:, None]
     et_f = et.astype(np.float64)
-    for block in cf.blocks:
-        np.matmul(block.weights, st[block.q0 : block.q1], out=num[block.i0 : block.i1])
-        if block.x1 > block.x0:
-            den[block.i0 : block.i1] -= block.excluded_weights @ et_f[block.x0 : block.x1]
+    excl_weight = cf.excl_weight
+    for i in cf.scored_indicators:
+        a, b = cf.ind_start[i], cf.ind_stop[i]
+        np.dot(cf.num_weight[a:b], st[a:b], out=num[i])
+        xa, xb = cf.excl_start[i], cf.excl_stop[i]
+        if xb > xa:
+            den[i] -= np.dot(excl_weight[xa:xb], et_f[xa:xb])
     present = den > (_WEIGHT_EPSILON * cf.ind_weight_sum)[:, None]
     # where nothing is included every score was zeroed, so num is 0 already
     np.divide(num, den, out=num, where=present)
     return num, present
 
 
-def _weighted_rows(filled: np.ndarray, present: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted means of the present rows of ``filled`` (parts x agencies, 0 where not
-    present); ``weights`` (parts x groups) -> groups x agencies, NaN where none present."""
-    num: np.ndarray = weights.T @ filled
-    den = weights.T @ present.astype(np.float64)
-    ok = den > 0
-    np.divide(num, den, out=num, where=ok)
-    num[~ok] = np.nan
-    return num
+def _weighted_ranges(
+    filled: np.ndarray,
+    present: np.ndarray,
+    ranges: Sequence[tuple[int, int]],
+    weights: np.ndarray,
+) -> np.ndarray:
+    """Weighted means over consecutive row ranges of ``filled`` (parts x agencies, 0 where
+    not present): one row per range, NaN where no part of the range is present."""
+    present_f = present.astype(np.float64)
+    out = np.full((len(ranges), filled.shape[1]), np.nan)
+    for k, (a, b) in enumerate(ranges):
+        if b <= a:
+            continue
+        num = np.dot(weights[a:b], filled[a:b])
+        den = np.dot(weights[a:b], present_f[a:b])
+        np.divide(num, den, out=out[k], where=den > 0)
+    return out
 
 
 # --------------------------------------------------------------------------- results
@@ -710,8 +720,6 @@ class CycleResult:
         compiled: CompiledFramework,
         matrix: AnswerMatrix,
         previous: PreviousCycle | None,
-        scores: np.ndarray,
-        excluded: np.ndarray,
         indicator_filled: np.ndarray,
         indicator_present: np.ndarray,
         raw_dimensions: np.ndarray,
@@ -729,8 +737,6 @@ class CycleResult:
         self.group_ids = matrix.group_ids
         self.indicator_codes = compiled.indicator_codes
         self.dimension_codes = compiled.dimension_codes
-        self._scores = scores
-        self._excluded = excluded
         self._indicator_filled = indicator_filled
         self._indicator_present = indicator_present
         self.raw_dimensions = raw_dimensions
@@ -742,8 +748,8 @@ class CycleResult:
         self.published_total = round_half_up(total, p)
         self.published_dimensions = round_half_up(dimensions, p)
         self.band_index = band_indexes(self.published_total, fw.bands)
-        self.rank = competition_rank(self.published_total)
-        self.group_rank = group_competition_rank(self.published_total, matrix.group_ids)
+        self.rank = competition_rank(self.published_total, p)
+        self.group_rank = group_competition_rank(self.published_total, matrix.group_ids, p)
         n = len(self.agencies)
         if previous is not None:
             self.previous_precision = previous.precision if previous.precision is not None else p
@@ -789,10 +795,12 @@ class CycleResult:
     @cached_property
     def question_scores(self) -> np.ndarray:
         """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
-        q: np.ndarray = self._scores * self.compiled.factor[:, None]
-        if self._excluded.size:
+        # computed again on demand rather than kept: a cycle's question matrix is large
+        st, et = question_matrix(self.compiled, self.matrix.values, self.matrix.not_applicable)
+        q: np.ndarray = st * self.compiled.factor[:, None]
+        if et.size:
             sub = q[self.compiled.excludable]
-            sub[self._excluded] = np.nan
+            sub[et] = np.nan
             q[self.compiled.excludable] = sub
         return q.T
 
@@ -908,19 +916,16 @@ def score_cycle(
     _check_not_applicable(cf, matrix)
     st, et = question_matrix(cf, matrix.values, matrix.not_applicable)
     ind, present = indicator_scores(cf, st, et)
-    raw_dims = _weighted_rows(ind, present, cf.ind_to_dim)
+    raw_dims = _weighted_ranges(ind, present, cf.dim_ranges, cf.ind_weight_effective)
     dims01, normalisation = _normalise(raw_dims, framework.normalisation)
     dim_present = ~np.isnan(dims01)
-    total01 = _weighted_rows(
-        np.where(dim_present, dims01, 0.0), dim_present, cf.dim_weight[:, None]
-    )[0]
+    filled = np.where(dim_present, dims01, 0.0)
+    total01 = _weighted_ranges(filled, dim_present, ((0, len(cf.dim_weight)),), cf.dim_weight)[0]
     scale = framework.scale
     return CycleResult(
         compiled=cf,
         matrix=matrix,
         previous=previous,
-        scores=st,
-        excluded=et,
         indicator_filled=ind,
         indicator_present=present,
         raw_dimensions=(raw_dims * scale).T,

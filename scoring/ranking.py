@@ -36,22 +36,47 @@ def round_half_up_scalar(value: float, precision: int) -> float:
     return float(round_half_up(np.float64(value), precision))
 
 
-def competition_rank(values: np.ndarray) -> np.ndarray:
+def _keys(values: np.ndarray, precision: int | None) -> tuple[np.ndarray, int] | None:
+    """Published values as small integers (value x 10**precision, shifted to start at 0)
+    and their span, when that span is small enough to count rather than sort."""
+    if precision is None or values.size == 0:
+        return None
+    scaled = np.rint(values * 10.0**precision)
+    lo, hi = float(scaled.min()), float(scaled.max())
+    span = hi - lo + 1
+    if span > max(4 * values.size, 1 << 16):
+        return None
+    return (scaled - lo).astype(np.int64), int(span)
+
+
+def competition_rank(values: np.ndarray, precision: int | None = None) -> np.ndarray:
     """Rank 1 for the highest value; equal values share a rank and the next rank skips
-    (1, 2, 2, 4). NaN gets rank 0 (not ranked). int64 array."""
+    (1, 2, 2, 4). NaN gets rank 0 (not ranked). int64 array.
+
+    With ``precision`` (the values are published values, multiples of 10**-precision)
+    the ranks come from counting how many agencies have each value instead of a sort.
+    """
     v = np.asarray(values, dtype=np.float64)
     ranks = np.zeros(v.shape[0], dtype=np.int64)
     ok = ~np.isnan(v)
     present = v[ok]
+    keyed = _keys(present, precision)
+    if keyed is not None:
+        keys, span = keyed
+        at_or_below = np.cumsum(np.bincount(keys, minlength=span))
+        ranks[ok] = present.shape[0] - at_or_below[keys] + 1
+        return ranks
     ascending = np.sort(present)
     greater = present.shape[0] - np.searchsorted(ascending, present, side="right")
     ranks[ok] = greater + 1
     return ranks
 
 
-def group_competition_rank(values: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
+def group_competition_rank(
+    values: np.ndarray, group_ids: np.ndarray, precision: int | None = None
+) -> np.ndarray:
     """Competition rank within each group (``group_ids`` >= 0); 0 where the value is NaN
-    or the agency has no group (id -1)."""
+    or the agency has no group (id -1). ``precision`` as for :func:`competition_rank`."""
     v = np.asarray(values, dtype=np.float64)
     ranks = np.zeros(v.shape[0], dtype=np.int64)
     idx = np.flatnonzero(~np.isnan(v) & (group_ids >= 0))
@@ -59,7 +84,15 @@ def group_competition_rank(values: np.ndarray, group_ids: np.ndarray) -> np.ndar
         return ranks
     vv = v[idx]
     gg = group_ids[idx]
-    if gg.max() < 32768:
+    keyed = _keys(vv, precision)
+    n_groups = int(gg.max()) + 1
+    if keyed is not None and keyed[1] * n_groups <= max(8 * vv.size, 1 << 20):
+        keys, span = keyed
+        counts = np.bincount(gg.astype(np.int64) * span + keys, minlength=n_groups * span)
+        at_or_below = np.cumsum(counts.reshape(n_groups, span), axis=1)
+        ranks[idx] = at_or_below[gg, -1] - at_or_below[gg, keys] + 1
+        return ranks
+    if n_groups <= 32768:
         gg = gg.astype(np.int16)  # stable sort of int16 is a radix sort
     by_value = np.argsort(-vv, kind="stable")
     order = by_value[np.argsort(gg[by_value], kind="stable")]
