@@ -1,4 +1,5 @@
-"""The only ways a view reaches a response, an answer's evidence or its history.
+"""The only ways a view reaches a response, an answer's evidence, its history or an
+invitation, and the rules of who may invite whom.
 
 Every gate answers 404, not 403, for another agency's objects, so their existence does
 not leak. Views never fetch these objects by id themselves.
@@ -10,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from phrom.accounts.models import Profile, Role
+from phrom.accounts.models import Invitation, Profile, Role
+from phrom.agencies.models import Agency
 from phrom.frameworks.models import CycleStatus
 from phrom.responses.models import Evidence, Response, ResponseStatus
 
@@ -82,3 +84,70 @@ def evidence_for_viewer(user: User, evidence_id: int) -> Evidence:
         raise Http404 from None
     response_for_viewer(user, evidence.response_id)
     return evidence
+
+
+# --- people and invitations ---------------------------------------------------------------
+
+# Offered in this order on the invitation page: the usual case first.
+ADMINISTRATOR_INVITES = (
+    Role.COORDINATOR, Role.RESPONDENT, Role.ADMINISTRATOR, Role.LEAD_REVIEWER, Role.REVIEWER,
+    Role.EXECUTIVE,
+)
+COORDINATOR_INVITES = (Role.RESPONDENT, Role.COORDINATOR)
+
+
+def invitable_roles(profile: Profile | None) -> tuple[str, ...]:
+    """Administrators invite any role; coordinators their agency's colleagues only."""
+    if profile is None:
+        return ()
+    if profile.role == Role.ADMINISTRATOR:
+        return ADMINISTRATOR_INVITES
+    if profile.role == Role.COORDINATOR and profile.agency_id is not None:
+        return COORDINATOR_INVITES
+    return ()
+
+
+def may_invite(profile: Profile | None, role: str, agency: Agency | None) -> bool:
+    if profile is None or role not in invitable_roles(profile):
+        return False
+    if profile.role == Role.COORDINATOR:
+        return agency is not None and agency.pk == profile.agency_id
+    return True
+
+
+def may_see_people_of(profile: Profile | None, agency: Agency | None) -> bool:
+    """Names and e-mails (personal data): administrators, and the agency's coordinators."""
+    if profile is None:
+        return False
+    if profile.role == Role.ADMINISTRATOR:
+        return True
+    return (
+        profile.role == Role.COORDINATOR
+        and agency is not None
+        and profile.agency_id == agency.pk
+    )
+
+
+def may_manage_invitation(profile: Profile | None, invitation: Invitation) -> bool:
+    if profile is None:
+        return False
+    if profile.role == Role.ADMINISTRATOR:
+        return True
+    return (
+        profile.role == Role.COORDINATOR
+        and invitation.agency_id is not None
+        and invitation.agency_id == profile.agency_id
+    )
+
+
+def invitation_for_manager(user: User, invitation_id: int) -> Invitation:
+    """An invitation the user may revoke: any for administrators, their agency's for
+    coordinators (404 for another agency's); everyone else is refused."""
+    profile = require_role(user, Role.ADMINISTRATOR, Role.COORDINATOR)
+    try:
+        invitation = Invitation.objects.select_related("agency").get(pk=invitation_id)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+    if not may_manage_invitation(profile, invitation):
+        raise Http404
+    return invitation

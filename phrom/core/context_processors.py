@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
 TEXT_SIZES = ("xs", "xsm", "sm", "md", "lg")
@@ -9,6 +10,16 @@ DEFAULT_TEXT_SIZE = "md"
 
 
 def current_text_size(request: HttpRequest) -> str:
+    """The size a logged-in person chose (kept on their profile) wins over the cookie,
+    so it follows them to every browser; visitors keep theirs in the cookie."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        try:
+            size = user.profile.text_size
+        except ObjectDoesNotExist:
+            size = None
+        if size in TEXT_SIZES:
+            return size
     size = request.COOKIES.get("phrom_text_size", DEFAULT_TEXT_SIZE)
     return size if size in TEXT_SIZES else DEFAULT_TEXT_SIZE
 

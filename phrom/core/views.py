@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from phrom.accounts.gates import profile_of
+from phrom.accounts.services import profile_set_text_size
 from phrom.core.context_processors import TEXT_SIZES
 from phrom.frameworks.models import Cycle
 
@@ -26,6 +28,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def set_text_size(request: HttpRequest) -> HttpResponse:
+    """Keep the chosen size in a cookie, and on the profile of a logged-in person.
+
+    A plain form post and a redirect back, so it works without JavaScript.
+    """
     size = request.POST.get("size", "")
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -33,6 +39,9 @@ def set_text_size(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(target)
     if size in TEXT_SIZES:
         response.set_cookie("phrom_text_size", size, max_age=365 * 24 * 3600, samesite="Lax")
+        profile = profile_of(request.user)
+        if profile is not None:
+            profile_set_text_size(profile=profile, size=size)
     return response
 
 

@@ -1,0 +1,168 @@
+"""Forms for logging in, inviting and accepting an invitation."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from phrom.accounts.gates import invitable_roles
+from phrom.accounts.models import Profile, Role
+from phrom.accounts.selectors import login_blocked_until, stored_username
+from phrom.accounts.services import failed_login_record, failed_logins_clear
+from phrom.agencies.models import Agency
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from.
+
+    REMOTE_ADDR only: X-Forwarded-For can be forged by anyone, and trusting it would let
+    a guesser pick a fresh address for every attempt.
+    """
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, paused after too many failures (counted in the database)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail or password is not right. Note that the password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("E-mail")
+        username.widget.attrs.update({"autocomplete": "username", "inputmode": "email"})
+        self.fields["password"].label = _("Password")
+
+    def clean(self) -> dict[str, Any]:
+        typed = self.cleaned_data.get("username")
+        if not typed or not self.cleaned_data.get("password"):
+            return super().clean()
+        key = typed.strip().lower()
+        ip = client_ip(self.request)
+        until = login_blocked_until(username=key, ip=ip)
+        if until is not None:
+            raise ValidationError(throttled_message(until), code="throttled")
+        self.cleaned_data["username"] = stored_username(typed)
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            failed_login_record(username=key, ip=ip)
+            raise
+        failed_logins_clear(username=key)
+        return cleaned
+
+
+def throttled_message(until: Any) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return ngettext(
+        "Too many failed attempts to log in. For your safety, logging in is paused until "
+        "%(time)s (in about %(minutes)d minute). You can also reset your password.",
+        "Too many failed attempts to log in. For your safety, logging in is paused until "
+        "%(time)s (in about %(minutes)d minutes). You can also reset your password.",
+        minutes,
+    ) % {"time": time_format(timezone.localtime(until), "H:i"), "minutes": minutes}
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.code} · {obj.name(get_language() or 'th')}"
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    agency = AgencyChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("For coordinators and respondents only."),
+    )
+    dimensions = forms.MultipleChoiceField(
+        label=_("Limit the respondent to these dimensions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to let a respondent answer every dimension."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        inviter: Profile,
+        dimension_choices: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in invitable_roles(inviter)]
+        if inviter.role == Role.ADMINISTRATOR:
+            self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("code")
+            self.fields["role"].initial = Role.COORDINATOR
+        else:
+            # A coordinator invites for the own agency only; no choice is offered.
+            del self.fields["agency"]
+            self.fields["role"].initial = Role.RESPONDENT
+        if dimension_choices:
+            self.fields["dimensions"].choices = dimension_choices
+        else:
+            del self.fields["dimensions"]
+
+
+class InvitationAcceptForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("Given name and family name, as colleagues know you."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so the rules appear in the visitor's language.
+        self.fields["password"].help_text = password_validators_help_text_html()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, again = cleaned.get("password"), cleaned.get("password_again")
+        if first and again and first != again:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form (on the field when it has one)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

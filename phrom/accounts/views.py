@@ -1,0 +1,238 @@
+"""Logging in and out, invitations, colleagues and password reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from phrom.accounts.forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    LoginForm,
+    add_service_errors,
+)
+from phrom.accounts.gates import (
+    invitation_for_manager,
+    may_see_people_of,
+    require_role,
+)
+from phrom.accounts.models import Role
+from phrom.accounts.selectors import (
+    agencies_with_people,
+    colleagues_of,
+    invitation_by_token,
+    open_cycle_dimensions,
+    pending_invitations,
+)
+from phrom.accounts.services import (
+    INVITATION_LIFETIME,
+    failed_logins_clear,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
+from phrom.agencies.models import Agency
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("accounts:login")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You have logged out."))
+        return response
+
+
+# --- invitations --------------------------------------------------------------------------
+
+
+@login_required
+@sensitive_post_parameters()
+def invite(request: HttpRequest) -> HttpResponse:
+    """Administrators invite anyone; coordinators invite colleagues of their agency."""
+    profile = require_role(request.user, Role.ADMINISTRATOR, Role.COORDINATOR)
+    dimension_choices = open_cycle_dimensions(language=get_language() or "th")
+    form = InvitationForm(
+        request.POST or None, inviter=profile, dimension_choices=dimension_choices
+    )
+    created = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency = data.get("agency") if profile.role == Role.ADMINISTRATOR else profile.agency
+        try:
+            invitation, url = invitation_create(
+                by=request.user,  # type: ignore[arg-type]
+                email=data["email"],
+                role=data["role"],
+                agency=agency,
+                dimensions=data.get("dimensions") or [],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            created = {"invitation": invitation, "url": url}
+            form = InvitationForm(inviter=profile, dimension_choices=dimension_choices)
+    own_agency = profile.agency if profile.role == Role.COORDINATOR else None
+    return render(
+        request,
+        "accounts/invite.html",
+        {
+            "form": form,
+            "created": created,
+            "profile": profile,
+            "own_agency": own_agency,
+            "pending": pending_invitations(agency=own_agency)[:100],
+            "days": INVITATION_LIFETIME.days,
+            "language": get_language() or "th",
+        },
+    )
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = invitation_for_manager(request.user, invitation_id)
+    try:
+        invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation for %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:colleagues")
+    return redirect(target)
+
+
+@never_cache
+@sensitive_post_parameters()
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee sets a name and password; the account is created and logged in."""
+    found = invitation_by_token(token)
+    if found is None or not found.is_pending:
+        return _unusable(request, "unknown" if found is None else found.status)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in ("unknown", "expired", "accepted", "revoked"):
+                return _unusable(request, exc.code)
+            add_service_errors(form, exc)
+        else:
+            login(request, user)
+            messages.success(
+                request,
+                _("Welcome, %(name)s. Your account is ready and you are logged in.")
+                % {"name": user.get_full_name()},
+            )
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invitation": found, "language": get_language() or "th"},
+    )
+
+
+def _unusable(request: HttpRequest, status: str) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation_unusable.html",
+        {"status": status},
+        status=404 if status == "unknown" else 410,
+    )
+
+
+# --- colleagues ---------------------------------------------------------------------------
+
+
+@login_required
+def colleagues(request: HttpRequest) -> HttpResponse:
+    """The people and pending invitations of one agency (personal data: see the gates).
+
+    Coordinators see their own agency; administrators choose one.
+    """
+    profile = require_role(request.user, Role.ADMINISTRATOR, Role.COORDINATOR)
+    agencies = None
+    if profile.role == Role.COORDINATOR:
+        agency = profile.agency
+    else:
+        code = request.GET.get("agency", "")
+        agency = Agency.objects.filter(code=code).first() if code else None
+        agencies = agencies_with_people()
+    if agency is not None and not may_see_people_of(profile, agency):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/colleagues.html",
+        {
+            "profile": profile,
+            "agency": agency,
+            "agencies": agencies,
+            "people": colleagues_of(agency=agency) if agency else [],
+            "pending": pending_invitations(agency=agency) if agency else [],
+            "language": get_language() or "th",
+        },
+    )
+
+
+# --- password reset -----------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Whoever reads the mailbox is the owner: lift any pause on logging in.
+        failed_logins_clear(username=self.user.get_username())
+        return super().form_valid(form)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
