@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+from pathlib import Path
+
+from django.urls import include, path
+
+from phrom.responses import views
 
 app_name = "responses"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:response_id>/", views.questionnaire_page, name="questionnaire"),
+    path("<int:response_id>/submit/", views.submit_view, name="submit"),
+    path("<int:response_id>/history/", views.history_view, name="history"),
+    path("<int:response_id>/history.csv", views.history_csv, name="history_csv"),
+    path(
+        "<int:response_id>/answer/<str:question>/", views.answer_save_view, name="answer_save"
+    ),
+    path(
+        "<int:response_id>/answer/<str:question>/carry-over/",
+        views.carry_over_view,
+        name="carry_over",
+    ),
+    path(
+        "<int:response_id>/question/<str:question>/",
+        views.question_fragment,
+        name="question",
+    ),
+    path("<int:response_id>/<slug:dimension>/", views.questionnaire_page, name="dimension"),
+]
+
+# Evidence uploads live in their own module; it joins these URLs once it exists.
+if (Path(__file__).parent / "evidence_urls.py").exists():
+    urlpatterns.append(path("", include("phrom.responses.evidence_urls")))

@@ -1,0 +1,103 @@
+"""Reading one answer from a posted form (the autosave request or a plain form post).
+
+Field names: ``value`` (repeated for multiple choice), ``none_chosen`` (multiple choice,
+"none of these"), ``not_applicable``, ``explanation`` and ``base_version``, the version of
+the answer the page showed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from phrom.responses.services import AnswerInvalid
+from scoring.model import Question, QuestionType
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+TRUE_WORDS = frozenset({"on", "1", "true", "yes"})
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    value: Any
+    not_applicable: bool
+    explanation: str
+    base_version: int
+
+
+def parse_number(raw: str, *, percentage: bool = False) -> float | None:
+    """A number as people write it (Thai digits, 1,234.5, 12 %); None when empty."""
+    text = _SPACES.sub("", raw.translate(_THAI_DIGITS))
+    if percentage and text.endswith("%"):
+        text = text[:-1]
+    if not text:
+        return None
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    if not _PLAIN.match(text):
+        raise AnswerInvalid(_("Write a number, using digits, for example 1234.5."))
+    return float(text)
+
+
+def base_version_from(data: QueryDict) -> int:
+    raw = (data.get("base_version") or "").strip()
+    if not raw.isdigit():
+        raise AnswerInvalid(_("The page is out of date; reload it and answer again."))
+    return int(raw)
+
+
+def answer_from_post(question: Question, data: QueryDict) -> AnswerInput:
+    """The answer in DATA, or ``AnswerInvalid`` with a message for the person."""
+    base_version = base_version_from(data)
+    not_applicable = (data.get("not_applicable") or "").lower() in TRUE_WORDS
+    explanation = data.get("explanation") or ""
+    value: Any = None
+    if not not_applicable:
+        value = _value(question, data)
+    return AnswerInput(
+        value=value,
+        not_applicable=not_applicable,
+        explanation=explanation,
+        base_version=base_version,
+    )
+
+
+def _value(question: Question, data: QueryDict) -> Any:
+    t = question.type
+    raw = (data.get("value") or "").strip()
+    if t is QuestionType.YES_NO:
+        if raw == "yes":
+            return True
+        if raw == "no":
+            return False
+        if raw:
+            raise AnswerInvalid(_("Choose yes or no."))
+        return None
+    if t is QuestionType.SINGLE_CHOICE:
+        return raw or None
+    if t is QuestionType.MULTIPLE_CHOICE:
+        chosen = [v for v in data.getlist("value") if v]
+        none_chosen = (data.get("none_chosen") or "").lower() in TRUE_WORDS
+        if none_chosen and chosen:
+            raise AnswerInvalid(_("Choose options, or “none of these”, not both."))
+        if none_chosen:
+            return []
+        return chosen or None
+    if t is QuestionType.MATURITY:
+        if not raw:
+            return None
+        if raw.isdigit():
+            return int(raw)
+        raise AnswerInvalid(_("Choose a level from 0 to 5."))
+    if t in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
+        return parse_number(raw, percentage=t is QuestionType.PERCENTAGE)
+    if t is QuestionType.FILE:
+        return None
+    return data.get("value") or None

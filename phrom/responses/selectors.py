@@ -1,0 +1,709 @@
+"""Reads of responses: the questionnaire page, completeness, progress and history.
+
+Every selector plans its queries: the questionnaire reads the response's answers, its
+evidence, and last cycle's answers and evidence in four queries, however many questions
+the framework has (a test pins the count).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from phrom.accounts.gates import may_answer
+from phrom.accounts.models import Profile, Role
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.responses.models import Answer, AnswerChange, Evidence, Response, ResponseStatus
+from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
+
+HISTORY_PAGE_SIZE = 50
+
+# --- pure helpers: conditions, answered, display -------------------------------------------
+
+
+def condition_met(condition: Condition, value: Any, not_applicable: bool) -> bool:
+    """Does the gating answer (VALUE, or not applicable) satisfy CONDITION?"""
+    if not_applicable or value is None:
+        return False
+    if condition.at_least is not None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        return value >= condition.at_least
+    if condition.any_of:
+        if isinstance(value, list):
+            return any(v in condition.any_of for v in value)
+        return value in condition.any_of
+    if condition.equals is not None:
+        if isinstance(condition.equals, bool):
+            return value is condition.equals
+        if isinstance(value, list):
+            return condition.equals in value
+        return value == condition.equals
+    return False
+
+
+def visibility(spec: Framework, answers: Mapping[str, tuple[Any, bool]]) -> dict[str, bool]:
+    """Which questions are shown, given ANSWERS (code -> (value, not applicable)).
+
+    A question whose gate is itself hidden is hidden too; gates come earlier in the
+    framework, so one pass in framework order settles every question.
+    """
+    shown: dict[str, bool] = {}
+    for question in spec.questions:
+        condition = question.condition
+        if condition is None:
+            shown[question.code] = True
+            continue
+        value, not_applicable = answers.get(condition.question, (None, False))
+        shown[question.code] = shown.get(condition.question, False) and condition_met(
+            condition, value, not_applicable
+        )
+    return shown
+
+
+def is_answered(question: Question, value: Any, not_applicable: bool, evidence: int) -> bool:
+    if not_applicable:
+        return True
+    if question.type is QuestionType.FILE:
+        return evidence > 0
+    return value is not None
+
+
+def needs_evidence(
+    question: Question, *, shown: bool, answered: bool, not_applicable: bool, evidence: int
+) -> bool:
+    """Is required evidence missing? Hidden and not-applicable questions need none."""
+    if question.evidence != "required" or not shown or not_applicable or evidence > 0:
+        return False
+    return question.required or answered
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.6g}" if isinstance(value, float) else str(value)
+
+
+def display_value(question: Question | None, value: Any, not_applicable: bool, language: str) -> str:
+    """An answer as a person reads it: option labels, "Yes", "3: description", "12 people"."""
+    if not_applicable:
+        return _("Not applicable")
+    if value is None:
+        return _("Not answered")
+    if question is None:
+        return json.dumps(value, ensure_ascii=False)
+    t = question.type
+    if t is QuestionType.YES_NO:
+        return _("Yes") if value is True else _("No")
+    if t is QuestionType.SINGLE_CHOICE:
+        option = question.option(str(value))
+        return option.label.get(language) if option else str(value)
+    if t is QuestionType.MULTIPLE_CHOICE:
+        if not value:
+            return _("None of these")
+        labels = []
+        for code in value:
+            option = question.option(code)
+            labels.append(option.label.get(language) if option else str(code))
+        return "; ".join(labels)
+    if t is QuestionType.MATURITY:
+        if isinstance(value, int) and 0 <= value < len(question.levels):
+            return _("Level %(level)d: %(description)s") % {
+                "level": value,
+                "description": question.levels[value].get(language),
+            }
+        return str(value)
+    if t is QuestionType.PERCENTAGE:
+        return f"{_number(value)}%"
+    if t is QuestionType.NUMBER:
+        unit = question.unit.get(language) if question.unit else ""
+        return f"{_number(value)} {unit}".strip()
+    return str(value)
+
+
+def snapshot_display(question: Question | None, snap: Any, language: str) -> str:
+    """A history snapshot ({"value", "not_applicable", "explanation"}) or a plain value."""
+    if isinstance(snap, dict) and "value" in snap:
+        return display_value(question, snap.get("value"), bool(snap.get("not_applicable")), language)
+    if snap is None:
+        return ""
+    if isinstance(snap, str):
+        return snap
+    return json.dumps(snap, ensure_ascii=False)
+
+
+def condition_text(spec: Framework, condition: Condition, language: str) -> str:
+    gate = spec.question(condition.question)
+    if condition.at_least is not None:
+        wanted = _("at least %(value)s") % {"value": _number(condition.at_least)}
+    elif condition.any_of:
+        wanted = " / ".join(
+            display_value(gate, code, False, language) for code in condition.any_of
+        )
+    else:
+        wanted = display_value(gate, condition.equals, False, language)
+    return _("Asked only when the answer to %(code)s is “%(wanted)s”.") % {
+        "code": condition.question,
+        "wanted": wanted,
+    }
+
+
+# --- the questionnaire ------------------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    checked: bool
+    description: str = ""
+
+
+@dataclass
+class PreviousAnswer:
+    year_be: int
+    text: str
+    not_applicable: bool
+    explanation: str
+    evidence: list[Evidence]
+    has_value: bool
+
+
+@dataclass
+class QuestionView:
+    question: Question
+    code: str
+    type: str
+    text: str
+    help: str
+    dimension: str
+    indicator: str
+    required: bool
+    allow_na: bool
+    evidence_rule: str
+    shown: bool
+    condition: str
+    condition_data: str
+    editable: bool
+    version: int
+    value: Any
+    not_applicable: bool
+    explanation: str
+    answered: bool
+    evidence: list[Evidence]
+    evidence_missing: bool
+    choices: list[Choice] = field(default_factory=list)
+    input_value: str = ""
+    unit: str = ""
+    minimum: str = ""
+    maximum: str = ""
+    range_text: str = ""
+    none_chosen: bool = False
+    updated_by: str = ""
+    updated_at: Any = None
+    previous: PreviousAnswer | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.code}"
+
+    @property
+    def value_disabled(self) -> bool:
+        return not self.editable or self.not_applicable
+
+    @property
+    def has_evidence_widget(self) -> bool:
+        return self.evidence_rule != "none" or self.type == QuestionType.FILE.value
+
+
+@dataclass
+class IndicatorView:
+    code: str
+    name: str
+    description: str
+    questions: list[QuestionView]
+
+
+@dataclass
+class DimensionView:
+    code: str
+    name: str
+    editable: bool
+    required: int = 0
+    answered_required: int = 0
+    answered: int = 0
+    shown: int = 0
+    evidence_missing: int = 0
+    indicators: list[IndicatorView] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered_required >= self.required and not self.evidence_missing
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered_required / self.required) if self.required else 100
+
+
+@dataclass
+class Questionnaire:
+    response: Response
+    spec: Framework
+    dimensions: list[DimensionView]
+    current: DimensionView | None  # None: every dimension on one page
+    editable: bool
+    locked_reason: str
+    previous_year_be: int | None
+
+    @property
+    def shown_dimensions(self) -> list[DimensionView]:
+        return [self.current] if self.current is not None else self.dimensions
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(i.questions) for d in self.shown_dimensions for i in d.indicators)
+
+
+def user_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _condition_data(condition: Condition | None) -> str:
+    if condition is None:
+        return ""
+    data: dict[str, Any] = {"q": condition.question}
+    if condition.at_least is not None:
+        data["at_least"] = condition.at_least
+    elif condition.any_of:
+        data["any_of"] = list(condition.any_of)
+    else:
+        data["equals"] = condition.equals
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _choices(question: Question, value: Any, language: str) -> list[Choice]:
+    t = question.type
+    if t is QuestionType.YES_NO:
+        return [
+            Choice("yes", _("Yes"), value is True),
+            Choice("no", _("No"), value is False),
+        ]
+    if t is QuestionType.SINGLE_CHOICE:
+        return [Choice(o.code, o.label.get(language), value == o.code) for o in question.options]
+    if t is QuestionType.MULTIPLE_CHOICE:
+        chosen = set(value) if isinstance(value, list) else set()
+        return [Choice(o.code, o.label.get(language), o.code in chosen) for o in question.options]
+    if t is QuestionType.MATURITY:
+        return [
+            Choice(str(level), str(level), value == level, text.get(language))
+            for level, text in enumerate(question.levels)
+        ]
+    return []
+
+
+def _range_text(question: Question) -> tuple[str, str, str]:
+    if question.type is QuestionType.PERCENTAGE:
+        low = question.minimum if question.minimum is not None else 0
+        high = question.maximum if question.maximum is not None else 100
+        return (_number(low), _number(high), _("From %(low)s to %(high)s percent.") % {
+            "low": _number(low), "high": _number(high)})
+    low_s = _number(question.minimum) if question.minimum is not None else ""
+    high_s = _number(question.maximum) if question.maximum is not None else ""
+    if low_s and high_s:
+        text = _("From %(low)s to %(high)s.") % {"low": low_s, "high": high_s}
+    elif low_s:
+        text = _("At least %(low)s.") % {"low": low_s}
+    elif high_s:
+        text = _("At most %(high)s.") % {"high": high_s}
+    else:
+        text = ""
+    return low_s, high_s, text
+
+
+def _input_value(question: Question, value: Any) -> str:
+    if value is None or question.type not in (
+        QuestionType.NUMBER, QuestionType.PERCENTAGE, QuestionType.TEXT, QuestionType.URL
+    ):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _previous_data(
+    response: Response,
+) -> tuple[dict[str, Answer], dict[str, list[Evidence]], int | None]:
+    previous_cycle_id = response.cycle.previous_id
+    if previous_cycle_id is None:
+        return {}, {}, None
+    answers = {
+        a.question: a
+        for a in Answer.objects.filter(
+            response__cycle_id=previous_cycle_id, response__agency_id=response.agency_id
+        ).select_related("response__cycle")
+    }
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    year = next((a.response.cycle.year_be for a in answers.values()), None)
+    for item in Evidence.objects.filter(
+        response__cycle_id=previous_cycle_id,
+        response__agency_id=response.agency_id,
+        removed_at__isnull=True,
+    ).select_related("response__cycle"):
+        evidence[item.question].append(item)
+        year = item.response.cycle.year_be
+    return answers, evidence, year
+
+
+def questionnaire(
+    *,
+    response: Response,
+    profile: Profile | None,
+    language: str,
+    dimension: str | None = None,
+) -> Questionnaire:
+    """Everything the questionnaire page shows, in a fixed number of queries.
+
+    ``dimension`` limits the questions to one dimension (the navigation always covers all);
+    ``LookupError`` when the framework has no such dimension.
+    """
+    spec = response.cycle.framework.spec()
+    if dimension is not None and not any(d.code == dimension for d in spec.dimensions):
+        raise LookupError(dimension)
+    answers = {
+        a.question: a
+        for a in Answer.objects.filter(response=response).select_related("updated_by")
+    }
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    for item in Evidence.objects.filter(response=response, removed_at__isnull=True):
+        evidence[item.question].append(item)
+    previous_answers, previous_evidence, previous_year = _previous_data(response)
+
+    shown = visibility(spec, {c: (a.value, a.not_applicable) for c, a in answers.items()})
+    locked_reason = ""
+    if response.status == ResponseStatus.SUBMITTED:
+        locked_reason = _("This response has been submitted; its answers can no longer change.")
+    elif response.cycle.status != CycleStatus.OPEN:
+        locked_reason = _("The assessment cycle is not open; answers cannot be changed now.")
+    member = (
+        profile is not None
+        and profile.role in (Role.COORDINATOR, Role.RESPONDENT)
+        and profile.agency_id == response.agency_id
+    )
+    editable_response = member and not locked_reason
+
+    dimensions: list[DimensionView] = []
+    current: DimensionView | None = None
+    for dim in spec.dimensions:
+        may = editable_response and profile is not None and may_answer(profile, dim.code)
+        view = DimensionView(code=dim.code, name=dim.name.get(language), editable=may)
+        detailed = dimension is None or dimension == dim.code
+        for indicator in dim.indicators:
+            questions = []
+            for question in indicator.questions:
+                item = _question_view(
+                    question, dim, indicator, spec, answers.get(question.code),
+                    evidence.get(question.code, []), shown[question.code], may, language,
+                    previous_answers.get(question.code), previous_evidence.get(question.code, []),
+                    previous_year, detailed,
+                )
+                _count(view, item)
+                if detailed:
+                    questions.append(item)
+            if detailed:
+                view.indicators.append(
+                    IndicatorView(
+                        code=indicator.code,
+                        name=indicator.name.get(language),
+                        description=indicator.description.get(language)
+                        if indicator.description
+                        else "",
+                        questions=questions,
+                    )
+                )
+        dimensions.append(view)
+        if dimension == dim.code:
+            current = view
+    return Questionnaire(
+        response=response,
+        spec=spec,
+        dimensions=dimensions,
+        current=current,
+        editable=editable_response,
+        locked_reason=locked_reason,
+        previous_year_be=previous_year,
+    )
+
+
+def _count(view: DimensionView, item: QuestionView) -> None:
+    if not item.shown:
+        return
+    view.shown += 1
+    if item.answered:
+        view.answered += 1
+    if item.required:
+        view.required += 1
+        if item.answered:
+            view.answered_required += 1
+    if item.evidence_missing:
+        view.evidence_missing += 1
+
+
+def _question_view(
+    question: Question,
+    dim: Dimension,
+    indicator: Indicator,
+    spec: Framework,
+    answer: Answer | None,
+    evidence: list[Evidence],
+    shown: bool,
+    editable: bool,
+    language: str,
+    previous: Answer | None,
+    previous_evidence: list[Evidence],
+    previous_year: int | None,
+    detailed: bool,
+) -> QuestionView:
+    value = answer.value if answer else None
+    not_applicable = bool(answer and answer.not_applicable)
+    answered = is_answered(question, value, not_applicable, len(evidence))
+    item = QuestionView(
+        question=question,
+        code=question.code,
+        type=question.type.value,
+        text="",
+        help="",
+        dimension=dim.code,
+        indicator=indicator.code,
+        required=question.required,
+        allow_na=question.allow_na,
+        evidence_rule=question.evidence,
+        shown=shown,
+        condition="",
+        condition_data="",
+        editable=editable,
+        version=answer.version if answer else 0,
+        value=value,
+        not_applicable=not_applicable,
+        explanation=answer.explanation if answer else "",
+        answered=answered,
+        evidence=evidence,
+        evidence_missing=needs_evidence(
+            question, shown=shown, answered=answered, not_applicable=not_applicable,
+            evidence=len(evidence),
+        ),
+    )
+    if not detailed:
+        return item
+    item.text = question.text.get(language)
+    item.help = question.help.get(language) if question.help else ""
+    if question.condition is not None:
+        item.condition = condition_text(spec, question.condition, language)
+        item.condition_data = _condition_data(question.condition)
+    item.choices = _choices(question, value, language)
+    item.input_value = _input_value(question, value)
+    item.none_chosen = question.type is QuestionType.MULTIPLE_CHOICE and value == []
+    if question.type in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
+        item.minimum, item.maximum, item.range_text = _range_text(question)
+        if question.unit:
+            item.unit = question.unit.get(language)
+        elif question.type is QuestionType.PERCENTAGE:
+            item.unit = "%"
+    if answer is not None and answer.version:
+        item.updated_by = user_name(answer.updated_by)
+        item.updated_at = answer.updated_at
+    if previous is not None or previous_evidence:
+        has_value = previous is not None and (previous.value is not None or previous.not_applicable)
+        item.previous = PreviousAnswer(
+            year_be=previous_year or 0,
+            text=display_value(
+                question,
+                previous.value if previous else None,
+                bool(previous and previous.not_applicable),
+                language,
+            ),
+            not_applicable=bool(previous and previous.not_applicable),
+            explanation=previous.explanation if previous else "",
+            evidence=previous_evidence,
+            has_value=has_value,
+        )
+    return item
+
+
+def question_view(
+    *, response: Response, profile: Profile | None, code: str, language: str
+) -> QuestionView:
+    """One question as the page shows it (after a carry-over or a conflict)."""
+    spec = response.cycle.framework.spec()
+    for dim in spec.dimensions:
+        for indicator in dim.indicators:
+            for question in indicator.questions:
+                if question.code == code:
+                    page = questionnaire(
+                        response=response, profile=profile, language=language,
+                        dimension=dim.code,
+                    )
+                    assert page.current is not None
+                    for ind in page.current.indicators:
+                        for item in ind.questions:
+                            if item.code == code:
+                                return item
+    raise LookupError(code)
+
+
+def question_and_dimension(spec: Framework, code: str) -> tuple[Question, Dimension] | None:
+    for dim in spec.dimensions:
+        for indicator in dim.indicators:
+            for question in indicator.questions:
+                if question.code == code:
+                    return question, dim
+    return None
+
+
+# --- completeness ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    kind: str  # "answer" or "evidence"
+    question: Question
+    dimension: Dimension
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+
+def missing_items(*, response: Response) -> list[MissingItem]:
+    """Required answers and required evidence still missing, in framework order."""
+    spec = response.cycle.framework.spec()
+    answers = {
+        code: (value, na)
+        for code, value, na in Answer.objects.filter(response=response).values_list(
+            "question", "value", "not_applicable"
+        )
+    }
+    evidence = dict(
+        Evidence.objects.filter(response=response, removed_at__isnull=True)
+        .values_list("question")
+        .annotate(n=Count("id"))
+        .values_list("question", "n")
+    )
+    shown = visibility(spec, answers)
+    missing: list[MissingItem] = []
+    for dim in spec.dimensions:
+        for indicator in dim.indicators:
+            for question in indicator.questions:
+                if not shown[question.code]:
+                    continue
+                value, na = answers.get(question.code, (None, False))
+                count = evidence.get(question.code, 0)
+                answered = is_answered(question, value, na, count)
+                if question.required and not answered:
+                    missing.append(MissingItem("answer", question, dim))
+                if question.type is not QuestionType.FILE and needs_evidence(
+                    question, shown=True, answered=answered, not_applicable=na, evidence=count
+                ):
+                    missing.append(MissingItem("evidence", question, dim))
+    return missing
+
+
+# --- lists and history -------------------------------------------------------------------
+
+
+def current_open_cycle() -> Cycle | None:
+    return (
+        Cycle.objects.select_related("framework")
+        .filter(status=CycleStatus.OPEN)
+        .order_by("-year_be", "code")
+        .first()
+    )
+
+
+def responses_of_cycle(*, cycle: Cycle) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(cycle=cycle)
+        .select_related("agency")
+        .annotate(answer_count=Count("answers"))
+        .order_by("agency__code")
+    )
+
+
+def responses_of_agency(*, agency_id: int) -> QuerySet[Response]:
+    return Response.objects.filter(agency_id=agency_id).select_related("cycle").order_by(
+        "-cycle__year_be"
+    )
+
+
+@dataclass
+class HistoryRow:
+    change: AnswerChange
+    who: str
+    question: str
+    question_text: str
+    kind: str
+    old: str
+    new: str
+    old_explanation: str
+    new_explanation: str
+
+
+def _history_rows(
+    changes: Iterable[AnswerChange], spec: Framework, language: str
+) -> list[HistoryRow]:
+    questions = {q.code: q for q in spec.questions}
+    rows = []
+    for change in changes:
+        question = questions.get(change.question)
+        old, new = change.old_value, change.new_value
+        rows.append(
+            HistoryRow(
+                change=change,
+                who=user_name(change.by),
+                question=change.question,
+                question_text=question.text.get(language) if question else "",
+                kind=change.get_kind_display(),
+                old=snapshot_display(question, old, language),
+                new=snapshot_display(question, new, language),
+                old_explanation=old.get("explanation", "") if isinstance(old, dict) else "",
+                new_explanation=new.get("explanation", "") if isinstance(new, dict) else "",
+            )
+        )
+    return rows
+
+
+def history_changes(*, response: Response) -> QuerySet[AnswerChange]:
+    return AnswerChange.objects.filter(response=response).select_related("by").order_by("-at", "-id")
+
+
+def history_page(*, response: Response, page: Any, language: str) -> tuple[Page, list[HistoryRow]]:
+    """One page of the history, newest first."""
+    paginator = Paginator(history_changes(response=response), HISTORY_PAGE_SIZE)
+    current = paginator.get_page(page)
+    spec = response.cycle.framework.spec()
+    return current, _history_rows(current.object_list, spec, language)
+
+
+def history_all(*, response: Response, language: str) -> Iterable[HistoryRow]:
+    """Every change, oldest first, read in chunks (for the CSV export)."""
+    spec = response.cycle.framework.spec()
+    changes = (
+        AnswerChange.objects.filter(response=response).select_related("by").order_by("at", "id")
+    )
+    batch: list[AnswerChange] = []
+    for change in changes.iterator(chunk_size=2000):
+        batch.append(change)
+        if len(batch) >= 2000:
+            yield from _history_rows(batch, spec, language)
+            batch = []
+    yield from _history_rows(batch, spec, language)

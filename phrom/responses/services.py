@@ -1,0 +1,462 @@
+"""Writes of responses: saving an answer, carrying one over, submitting.
+
+Every write is one function with keyword-only arguments that runs in one transaction,
+locks the rows it changes and appends to the response's history (``AnswerChange``).
+
+History rows of kind ``answer`` and ``carried_over`` hold a snapshot of the whole answer in
+``old_value`` and ``new_value``: ``{"value": ..., "not_applicable": ..., "explanation": ...}``
+(``old_value`` is null for the first answer), and ``version`` is the answer's new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phrom.accounts.gates import User, profile_of
+from phrom.accounts.models import Role
+from phrom.agencies.models import Agency
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.responses.models import (
+    Answer,
+    AnswerChange,
+    ChangeKind,
+    Evidence,
+    Response,
+    ResponseStatus,
+)
+from scoring.model import MATURITY_LEVELS, Question, QuestionType
+
+EXPLANATION_MAX = 5000
+TEXT_MAX = 10000
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+class AnswerRefused(Exception):
+    """A save that cannot be accepted; ``message`` says why, in the reader's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AnswerInvalid(AnswerRefused):
+    """The value does not fit the question; nothing was stored."""
+
+
+class ResponseLocked(AnswerRefused):
+    """The response is submitted or its cycle is not open; nothing was stored."""
+
+
+class NothingToCarryOver(AnswerRefused):
+    """Last cycle has no answer to this question."""
+
+
+class SubmitRefused(AnswerRefused):
+    """The response cannot be submitted (see ``missing`` when it is incomplete)."""
+
+    def __init__(self, message: str, missing: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing or []
+
+
+@dataclass
+class Conflict(Exception):
+    """Someone saved this answer since the version the page holds.
+
+    Carries the answer as it is now, so the person can compare it with their own.
+    """
+
+    question: str
+    value: Any
+    not_applicable: bool
+    explanation: str
+    version: int
+    by: Any  # the user who saved the current version (or None)
+    at: dt.datetime | None
+
+    def __str__(self) -> str:
+        return f"{self.question}: version {self.version} is newer than the page's"
+
+
+def snapshot(value: Any, not_applicable: bool, explanation: str) -> dict[str, Any]:
+    return {"value": value, "not_applicable": not_applicable, "explanation": explanation}
+
+
+def _number_text(x: float) -> str:
+    return f"{x:g}"
+
+
+def stored_value(question: Question, value: Any) -> Any:
+    """The JSON value kept for QUESTION, or ``AnswerInvalid`` with a message for the person.
+
+    ``None`` (or an empty text) means unanswered. Values: yes/no ``bool``; single choice an
+    option code; multiple choice a list of option codes in the framework's order; maturity
+    an ``int`` 0-5; number and percentage a number (an ``int`` when whole); text and URL a
+    string; file questions have no value (their evidence is the answer).
+    """
+    t = question.type
+    if value is None:
+        return None
+    if t is QuestionType.FILE:
+        return None
+    if t is QuestionType.YES_NO:
+        if not isinstance(value, bool):
+            raise AnswerInvalid(_("Choose yes or no."))
+        stored: Any = value
+    elif t is QuestionType.SINGLE_CHOICE:
+        if not isinstance(value, str) or question.option(value) is None:
+            raise AnswerInvalid(_("Choose one of the options listed."))
+        stored = value
+    elif t is QuestionType.MULTIPLE_CHOICE:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise AnswerInvalid(_("Choose options from the list."))
+        unknown = [v for v in value if question.option(v) is None]
+        if unknown:
+            raise AnswerInvalid(_("Choose options from the list."))
+        chosen = set(value)
+        stored = [o.code for o in question.options if o.code in chosen]
+    elif t is QuestionType.MATURITY:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerInvalid(_("Choose a level from 0 to 5."))
+        if not 0 <= value < MATURITY_LEVELS:
+            raise AnswerInvalid(_("Choose a level from 0 to 5."))
+        stored = value
+    elif t in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AnswerInvalid(_("Write a number, using digits, for example 1234.5."))
+        number = float(value)
+        if not math.isfinite(number):
+            raise AnswerInvalid(_("Write a number, using digits, for example 1234.5."))
+        if t is QuestionType.PERCENTAGE and not 0 <= number <= 100:
+            raise AnswerInvalid(_("A percentage is between 0 and 100."))
+        if question.minimum is not None and number < question.minimum:
+            raise AnswerInvalid(
+                _("The smallest value accepted is %(minimum)s.")
+                % {"minimum": _number_text(question.minimum)}
+            )
+        if question.maximum is not None and number > question.maximum:
+            raise AnswerInvalid(
+                _("The largest value accepted is %(maximum)s.")
+                % {"maximum": _number_text(question.maximum)}
+            )
+        stored = int(number) if number.is_integer() and abs(number) < 2**53 else number
+    elif t is QuestionType.URL:
+        if not isinstance(value, str):
+            raise AnswerInvalid(_("Write a web address starting with https://"))
+        text = value.strip()
+        if not text:
+            return None
+        if len(text) > 1000 or not URL_RE.match(text):
+            raise AnswerInvalid(_("Write a web address starting with https://"))
+        stored = text
+    else:  # text
+        if not isinstance(value, str):
+            raise AnswerInvalid(_("Write the answer as text."))
+        text = value.strip()
+        if not text:
+            return None
+        if len(text) > TEXT_MAX:
+            raise AnswerInvalid(
+                _("The answer is too long: at most %(count)d characters.") % {"count": TEXT_MAX}
+            )
+        stored = text
+    _engine_check(question, stored)
+    return stored
+
+
+def _engine_check(question: Question, stored: Any) -> None:
+    """The scoring engine has the last word: what it would refuse is not stored."""
+    try:
+        from scoring.answers import InvalidAnswer, check_answer
+    except ImportError:  # the engine's answer checks are not installed: the checks above hold
+        return
+    try:
+        check_answer(question, stored)
+    except InvalidAnswer as exc:
+        raise AnswerInvalid(
+            _("This answer cannot be accepted: %(reason)s") % {"reason": exc.message}
+        ) from None
+
+
+def _conflict(question: Question, answer: Answer) -> Conflict:
+    return Conflict(
+        question=question.code,
+        value=answer.value,
+        not_applicable=answer.not_applicable,
+        explanation=answer.explanation,
+        version=answer.version,
+        by=answer.updated_by,
+        at=answer.updated_at if answer.version else None,
+    )
+
+
+def _locked_response(response: Response) -> Response:
+    current = Response.objects.select_for_update().select_related("cycle").get(pk=response.pk)
+    if current.status == ResponseStatus.SUBMITTED:
+        raise ResponseLocked(
+            _("This response has been submitted, so its answers can no longer change.")
+        )
+    if current.cycle.status != CycleStatus.OPEN:
+        raise ResponseLocked(
+            _("The assessment cycle is not open, so answers cannot be changed now.")
+        )
+    return current
+
+
+def _mark_started(current: Response, response: Response) -> None:
+    if current.status == ResponseStatus.NOT_STARTED:
+        current.status = ResponseStatus.IN_PROGRESS
+        current.started_at = timezone.now()
+        current.save(update_fields=["status", "started_at"])
+        response.status = current.status
+        response.started_at = current.started_at
+
+
+def _write_answer(
+    *,
+    response: Response,
+    question: Question,
+    value: Any,
+    not_applicable: bool,
+    explanation: str,
+    base_version: int,
+    by: User,
+    kind: str,
+) -> Answer:
+    current_response = _locked_response(response)
+    if not_applicable and not question.allow_na:
+        raise AnswerInvalid(_("This question cannot be answered “not applicable”."))
+    explanation = (explanation or "").strip()
+    if len(explanation) > EXPLANATION_MAX:
+        raise AnswerInvalid(
+            _("The explanation is too long: at most %(count)d characters.")
+            % {"count": EXPLANATION_MAX}
+        )
+    new_value = None if not_applicable else stored_value(question, value)
+
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(response=current_response, question=question.code)
+        .first()
+    )
+    if answer is None:
+        answer = Answer(response=current_response, question=question.code, version=0)
+    unchanged = (
+        answer.value == new_value
+        and answer.not_applicable == bool(not_applicable)
+        and answer.explanation == explanation
+    )
+    if unchanged:
+        # The same answer is already stored: nothing to add, whatever version the page held.
+        return answer
+    if base_version != answer.version:
+        raise _conflict(question, answer)
+    old = (
+        snapshot(answer.value, answer.not_applicable, answer.explanation)
+        if answer.version
+        else None
+    )
+    answer.value = new_value
+    answer.not_applicable = bool(not_applicable)
+    answer.explanation = explanation
+    answer.version += 1
+    answer.updated_by = by  # type: ignore[assignment]
+    if answer.pk is None:
+        try:
+            with transaction.atomic():
+                answer.save()
+        except IntegrityError:
+            # A colleague's first answer to this question arrived in between.
+            current = Answer.objects.select_related("updated_by").get(
+                response=current_response, question=question.code
+            )
+            raise _conflict(question, current) from None
+    else:
+        answer.save()
+    AnswerChange.objects.create(
+        response=current_response,
+        question=question.code,
+        kind=kind,
+        old_value=old,
+        new_value=snapshot(answer.value, answer.not_applicable, answer.explanation),
+        version=answer.version,
+        by=by,
+    )
+    _mark_started(current_response, response)
+    return answer
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    response: Response,
+    question: Question,
+    value: Any,
+    not_applicable: bool,
+    explanation: str,
+    base_version: int,
+    by: User,
+) -> Answer:
+    """Store one answer if the page saw its current version.
+
+    Raises ``Conflict`` (with the current answer) when someone saved since
+    ``base_version``, ``AnswerInvalid`` when the value does not fit the question and
+    ``ResponseLocked`` when the response is submitted or the cycle not open. Saving the
+    answer already stored changes nothing and succeeds.
+    """
+    return _write_answer(
+        response=response,
+        question=question,
+        value=value,
+        not_applicable=not_applicable,
+        explanation=explanation,
+        base_version=base_version,
+        by=by,
+        kind=ChangeKind.ANSWER,
+    )
+
+
+def previous_response(response: Response) -> Response | None:
+    """The same agency's response in the cycle before this one."""
+    previous_cycle_id = response.cycle.previous_id
+    if previous_cycle_id is None:
+        return None
+    return Response.objects.filter(cycle_id=previous_cycle_id, agency_id=response.agency_id).first()
+
+
+@transaction.atomic
+def answer_carry_over(
+    *, response: Response, question: Question, base_version: int, by: User
+) -> Answer:
+    """Copy last cycle's answer to QUESTION (value, explanation, evidence) as a new version.
+
+    The copy is a normal versioned change (history kind ``carried_over``); evidence files
+    and URLs of the same question code are referenced again, not duplicated, and an
+    evidence item already present is not added twice.
+    """
+    previous = previous_response(response)
+    old = None
+    if previous is not None:
+        old = Answer.objects.filter(response=previous, question=question.code).first()
+    old_evidence = (
+        list(
+            Evidence.objects.filter(
+                response=previous, question=question.code, removed_at__isnull=True
+            )
+        )
+        if previous is not None
+        else []
+    )
+    has_answer = old is not None and (old.value is not None or old.not_applicable)
+    if not has_answer and not old_evidence:
+        raise NothingToCarryOver(_("Last cycle has no answer to this question."))
+    not_applicable = bool(old and old.not_applicable and question.allow_na)
+    try:
+        answer = _write_answer(
+            response=response,
+            question=question,
+            value=None if old is None or not_applicable else old.value,
+            not_applicable=not_applicable,
+            explanation=old.explanation if old is not None else "",
+            base_version=base_version,
+            by=by,
+            kind=ChangeKind.CARRIED_OVER,
+        )
+    except AnswerInvalid as exc:
+        raise AnswerInvalid(
+            _("Last cycle's answer does not fit this year's question (%(reason)s) Answer it anew.")
+            % {"reason": exc.message}
+        ) from None
+    present = Evidence.objects.filter(
+        response=response, question=question.code, removed_at__isnull=True
+    )
+    have_files = {e.file.name for e in present if e.file}
+    have_urls = {e.url for e in present if e.url}
+    for item in old_evidence:
+        if (item.file and item.file.name in have_files) or (item.url and item.url in have_urls):
+            continue
+        copy = Evidence.objects.create(
+            response=response,
+            question=question.code,
+            file=item.file.name if item.file else "",
+            url=item.url,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=by,
+        )
+        AnswerChange.objects.create(
+            response=response,
+            question=question.code,
+            kind=ChangeKind.EVIDENCE_ADDED,
+            new_value={
+                "evidence": copy.pk,
+                "name": copy.original_name or copy.url,
+                "carried_over_from": item.pk,
+            },
+            version=answer.version,
+            reason="carried over from last cycle",
+            by=by,
+        )
+    return answer
+
+
+def response_open_for_agency(*, cycle: Cycle, agency: Agency) -> Response:
+    """The agency's response in CYCLE, created (not started) on first visit."""
+    response, _created = Response.objects.get_or_create(cycle=cycle, agency=agency)
+    return response
+
+
+@transaction.atomic
+def response_submit(*, response: Response, by: User) -> Response:
+    """Lock a complete response: status submitted, with who and when, in its history.
+
+    Only the agency's coordinator may submit. Raises ``SubmitRefused`` listing what is
+    missing when the response is not complete, ``ResponseLocked`` when it is already
+    submitted or the cycle is not open.
+    """
+    from phrom.responses.selectors import missing_items
+
+    profile = profile_of(by)
+    if (
+        profile is None
+        or profile.role != Role.COORDINATOR
+        or profile.agency_id != response.agency_id
+    ):
+        raise SubmitRefused(_("Only the agency's coordinator can submit the response."))
+    current = _locked_response(response)
+    missing = missing_items(response=current)
+    if missing:
+        raise SubmitRefused(
+            _("The response is not complete yet: %(count)d items are missing.")
+            % {"count": len(missing)},
+            missing,
+        )
+    old_status = current.status
+    current.status = ResponseStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.submitted_by = by  # type: ignore[assignment]
+    if current.started_at is None:
+        current.started_at = current.submitted_at
+    current.save(update_fields=["status", "submitted_at", "submitted_by", "started_at"])
+    AnswerChange.objects.create(
+        response=current,
+        kind=ChangeKind.SUBMITTED,
+        old_value=old_status,
+        new_value=ResponseStatus.SUBMITTED.value,
+        by=by,
+    )
+    response.status = current.status
+    response.submitted_at = current.submitted_at
+    response.submitted_by = current.submitted_by
+    return current

@@ -1,0 +1,472 @@
+"""The questionnaire: answering, autosave, carry-over, submission and history.
+
+Views fetch responses only through the gates in ``phrom.accounts.gates``, read through
+``selectors`` and write through ``services``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from phrom.accounts.gates import may_answer, profile_of, response_for_viewer
+from phrom.accounts.models import Profile, Role
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.responses import selectors
+from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
+from phrom.responses.models import Answer, Response, ResponseStatus
+from phrom.responses.services import (
+    AnswerRefused,
+    Conflict,
+    ResponseLocked,
+    SubmitRefused,
+    answer_carry_over,
+    answer_save,
+    response_open_for_agency,
+    response_submit,
+)
+from phrom.responses.templatetags.responses_tags import be_date_text, be_datetime_text
+from scoring.model import Dimension, Question
+
+
+def _language() -> str:
+    return get_language() or "th"
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _question_url(response: Response, dimension: str, code: str) -> str:
+    url = reverse("responses:dimension", args=[response.pk, dimension])
+    return f"{url}#q-{code}"
+
+
+# --- entry -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Agency members go to their response of the open cycle; staff see every response."""
+    profile = profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    cycle = selectors.current_open_cycle()
+    if profile.is_agency_member:
+        assert profile.agency is not None
+        if cycle is not None:
+            response = response_open_for_agency(cycle=cycle, agency=profile.agency)
+            return redirect("responses:questionnaire", response.pk)
+        return render(
+            request,
+            "responses/none_open.html",
+            {"responses": selectors.responses_of_agency(agency_id=profile.agency_id)},
+        )
+    cycles = list(Cycle.objects.order_by("-year_be", "code"))
+    wanted = request.GET.get("cycle")
+    chosen = next((c for c in cycles if c.code == wanted), None) or cycle
+    if chosen is None and cycles:
+        chosen = cycles[0]
+    return render(
+        request,
+        "responses/list.html",
+        {
+            "cycles": cycles,
+            "cycle": chosen,
+            "responses": selectors.responses_of_cycle(cycle=chosen) if chosen else [],
+            "language": _language(),
+        },
+    )
+
+
+# --- the questionnaire -------------------------------------------------------------------
+
+
+def _page_context(request: HttpRequest, response: Response, dimension: str | None) -> dict[str, Any]:
+    profile = profile_of(request.user)
+    try:
+        page = selectors.questionnaire(
+            response=response, profile=profile, language=_language(), dimension=dimension
+        )
+    except LookupError:
+        raise Http404 from None
+    return {
+        "response": response,
+        "page": page,
+        "profile": profile,
+        "agency_name": response.agency.name(_language()),
+        "framework_name": page.spec.name.get(_language()),
+        "deadline": be_datetime_text(response.cycle.deadline),
+        "submitted_at": be_datetime_text(response.submitted_at),
+        "may_submit": _may_submit(profile, response),
+        "js_texts": _js_texts(),
+    }
+
+
+def _js_texts() -> dict[str, str]:
+    """Texts the page's script shows; ``%(name)s`` is filled in by the script."""
+    return {
+        "pending": _("Changed; saving in a moment…"),
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "retrying": _("Not saved yet: the server could not be reached. Trying again in %(seconds)s seconds."),
+        "offline": _("Not saved yet: you are offline. The answer will be sent when the connection returns."),
+        "invalid": _("Not saved: correct the answer."),
+        "not_number": _("Write a number, using digits, for example 1234.5."),
+        "kept_theirs": _("Your colleague's answer was kept."),
+        "all_saved": _("All changes saved."),
+        "unsaved": _("Answers not saved yet: %(n)s."),
+        "leave": _("Some answers are not saved yet. Leave the page anyway?"),
+        "shown": _("Question %(code)s is now asked."),
+        "hidden": _("Question %(code)s is no longer asked."),
+        "failed": _("Not saved: the server answered with an error. Trying again in %(seconds)s seconds."),
+    }
+
+
+def _may_submit(profile: Profile | None, response: Response) -> bool:
+    return (
+        profile is not None
+        and profile.role == Role.COORDINATOR
+        and profile.agency_id == response.agency_id
+        and response.status != ResponseStatus.SUBMITTED
+        and response.cycle.status == CycleStatus.OPEN
+    )
+
+
+@login_required
+@require_GET
+def questionnaire_page(
+    request: HttpRequest, response_id: int, dimension: str | None = None
+) -> HttpResponse:
+    response = response_for_viewer(request.user, response_id)
+    return render(request, "responses/questionnaire.html", _page_context(request, response, dimension))
+
+
+@login_required
+@require_GET
+def question_fragment(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    """One question's block as it is stored now (used after a conflict or a carry-over)."""
+    response = response_for_viewer(request.user, response_id)
+    return HttpResponse(_render_question(request, response, question))
+
+
+def _render_question(request: HttpRequest, response: Response, code: str) -> str:
+    try:
+        item = selectors.question_view(
+            response=response, profile=profile_of(request.user), code=code, language=_language()
+        )
+    except LookupError:
+        raise Http404 from None
+    return render_to_string(
+        "responses/_question.html",
+        {"q": item, "response": response, },
+        request=request,
+    )
+
+
+def _editable_question(
+    request: HttpRequest, response_id: int, code: str
+) -> tuple[Response, Question, Dimension]:
+    """The response and question the user may answer, or 404 / 403."""
+    response = response_for_viewer(request.user, response_id)
+    found = selectors.question_and_dimension(response.cycle.framework.spec(), code)
+    if found is None:
+        raise Http404
+    question, dimension = found
+    profile = profile_of(request.user)
+    if (
+        profile is None
+        or profile.agency_id != response.agency_id
+        or not may_answer(profile, dimension.code)
+    ):
+        raise PermissionDenied
+    return response, question, dimension
+
+
+def _saved_payload(request: HttpRequest, answer: Answer) -> dict[str, Any]:
+    at = answer.updated_at if answer.version else None
+    return {
+        "status": "saved",
+        "version": answer.version,
+        "message": _("Saved %(when)s") % {"when": be_datetime_text(at)} if at else _("Saved"),
+    }
+
+
+@login_required
+@require_POST
+def answer_save_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    """Autosave of one answer: JSON for the page's script, a redirect for a plain form."""
+    try:
+        response, spec_question, dimension = _editable_question(request, response_id, question)
+    except PermissionDenied:
+        if _wants_json(request):
+            return JsonResponse(
+                {"status": "forbidden", "message": _("You may not answer this question.")},
+                status=403,
+            )
+        raise
+    back = _question_url(response, dimension.code, question)
+    posted: AnswerInput | None = None
+    try:
+        posted = answer_from_post(spec_question, request.POST)
+        answer = answer_save(
+            response=response,
+            question=spec_question,
+            value=posted.value,
+            not_applicable=posted.not_applicable,
+            explanation=posted.explanation,
+            base_version=posted.base_version,
+            by=request.user,
+        )
+    except Conflict as conflict:
+        assert posted is not None
+        return _conflict_response(request, response, spec_question, dimension, conflict, posted)
+    except AnswerRefused as refused:
+        status = 423 if isinstance(refused, ResponseLocked) else 400
+        kind = "locked" if isinstance(refused, ResponseLocked) else "invalid"
+        if _wants_json(request):
+            return JsonResponse({"status": kind, "message": refused.message}, status=status)
+        messages.error(request, f"{question}: {refused.message}")
+        return HttpResponseRedirect(back)
+    if _wants_json(request):
+        return JsonResponse(_saved_payload(request, answer))
+    messages.success(request, _("Answer %(code)s saved.") % {"code": question})
+    return HttpResponseRedirect(back)
+
+
+def _conflict_response(
+    request: HttpRequest,
+    response: Response,
+    question: Question,
+    dimension: Dimension,
+    conflict: Conflict,
+    posted: AnswerInput,
+) -> HttpResponse:
+    language = _language()
+    context = {
+        "response": response,
+        "question": question,
+        "question_text": question.text.get(language),
+        "dimension": dimension,
+        "theirs": selectors.display_value(
+            question, conflict.value, conflict.not_applicable, language
+        ),
+        "theirs_explanation": conflict.explanation,
+        "theirs_by": selectors.user_name(conflict.by) or _("a colleague"),
+        "theirs_at": be_datetime_text(conflict.at),
+        "mine": selectors.display_value(question, posted.value, posted.not_applicable, language),
+        "mine_explanation": posted.explanation.strip(),
+        "version": conflict.version,
+        "posted": [
+            (k, v) for k, values in request.POST.lists() for v in values
+            if k not in ("base_version", "csrfmiddlewaretoken")
+        ],
+        "back": _question_url(response, dimension.code, question.code),
+    }
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "version": conflict.version,
+                "message": _("%(who)s changed this answer at %(when)s: choose which to keep.")
+                % {"who": context["theirs_by"], "when": context["theirs_at"]},
+                "html": render_to_string("responses/_conflict.html", context, request=request),
+            },
+            status=409,
+        )
+    return render(request, "responses/conflict.html", context, status=409)
+
+
+@login_required
+@require_POST
+def carry_over_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    """Copy last cycle's answer (and its evidence) as a new version of this answer."""
+    response, spec_question, dimension = _editable_question(request, response_id, question)
+    back = _question_url(response, dimension.code, question)
+    try:
+        base_version = base_version_from(request.POST)
+        answer = answer_carry_over(
+            response=response, question=spec_question, base_version=base_version, by=request.user
+        )
+    except Conflict as conflict:
+        message = _(
+            "%(who)s changed this answer at %(when)s; the page now shows their answer. "
+            "Carry over again if you still want last cycle's answer."
+        ) % {
+            "who": selectors.user_name(conflict.by) or _("a colleague"),
+            "when": be_datetime_text(conflict.at),
+        }
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "conflict",
+                    "version": conflict.version,
+                    "message": message,
+                    "html": _render_question(request, response, question),
+                },
+                status=409,
+            )
+        messages.error(request, message)
+        return HttpResponseRedirect(back)
+    except AnswerRefused as refused:
+        status = 423 if isinstance(refused, ResponseLocked) else 400
+        if _wants_json(request):
+            return JsonResponse({"status": "invalid", "message": refused.message}, status=status)
+        messages.error(request, f"{question}: {refused.message}")
+        return HttpResponseRedirect(back)
+    if _wants_json(request):
+        payload = _saved_payload(request, answer)
+        payload["message"] = _("Carried over from last cycle")
+        payload["html"] = _render_question(request, response, question)
+        return JsonResponse(payload)
+    messages.success(request, _("Last cycle's answer to %(code)s carried over.") % {"code": question})
+    return HttpResponseRedirect(back)
+
+
+# --- submission --------------------------------------------------------------------------
+
+
+def _missing_context(response: Response, missing: list[selectors.MissingItem]) -> list[dict[str, Any]]:
+    language = _language()
+    return [
+        {
+            "kind": item.kind,
+            "code": item.code,
+            "text": item.question.text.get(language),
+            "dimension": item.dimension.name.get(language),
+            "url": _question_url(response, item.dimension.code, item.code),
+        }
+        for item in missing
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
+    """What is still missing, and (for the coordinator) the submit button."""
+    response = response_for_viewer(request.user, response_id)
+    profile = profile_of(request.user)
+    error = ""
+    if request.method == "POST":
+        if (
+            profile is None
+            or profile.role != Role.COORDINATOR
+            or profile.agency_id != response.agency_id
+        ):
+            raise PermissionDenied
+        try:
+            response_submit(response=response, by=request.user)
+        except (SubmitRefused, ResponseLocked) as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("The response was submitted on %(when)s. Its answers are now locked.")
+                % {"when": be_datetime_text(response.submitted_at)},
+            )
+            return redirect("responses:submit", response.pk)
+    missing = selectors.missing_items(response=response)
+    return render(
+        request,
+        "responses/submit.html",
+        {
+            "response": response,
+            "agency_name": response.agency.name(_language()),
+            "missing_answers": _missing_context(
+                response, [m for m in missing if m.kind == "answer"]
+            ),
+            "missing_evidence": _missing_context(
+                response, [m for m in missing if m.kind == "evidence"]
+            ),
+            "may_submit": _may_submit(profile, response),
+            "submitted_at": be_datetime_text(response.submitted_at),
+            "submitted_by": selectors.user_name(response.submitted_by),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def history_view(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = response_for_viewer(request.user, response_id)
+    page, rows = selectors.history_page(
+        response=response, page=request.GET.get("page"), language=_language()
+    )
+    return render(
+        request,
+        "responses/history.html",
+        {
+            "response": response,
+            "agency_name": response.agency.name(_language()),
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_GET
+def history_csv(request: HttpRequest, response_id: int) -> StreamingHttpResponse:
+    response = response_for_viewer(request.user, response_id)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff"  # spreadsheets then read the file as UTF-8 (Thai text)
+        yield writer.writerow(
+            [
+                "at", "date_be", "who", "kind", "question", "old", "new",
+                "old_explanation", "new_explanation", "version", "reason",
+            ]
+        )
+        for row in selectors.history_all(response=response, language=_language()):
+            change = row.change
+            yield writer.writerow(
+                [_cell(v) for v in (
+                    change.at.isoformat(), be_date_text(change.at), row.who, change.kind,
+                    row.question, row.old, row.new, row.old_explanation, row.new_explanation,
+                    change.version, change.reason,
+                )]
+            )
+
+    result = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    name = f"history-{response.cycle.code}-{response.agency.code}.csv"
+    result["Content-Disposition"] = f'attachment; filename="{name}"'
+    return result

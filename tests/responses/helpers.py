@@ -1,0 +1,115 @@
+"""Helpers of the questionnaire tests: posting answers, writing frameworks as YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scoring.model import Bilingual, Framework, Question
+
+
+def post_answer(client: Any, response: Any, code: str, data: dict[str, Any], version: int = 0) -> Any:
+    """Autosave one answer as the page's script does (JSON wanted)."""
+    payload = {"base_version": str(version), **data}
+    return client.post(
+        f"/responses/{response.pk}/answer/{code}/", payload, HTTP_ACCEPT="application/json"
+    )
+
+
+def _text(value: Bilingual | None) -> dict[str, str] | None:
+    return None if value is None else {"th": value.th, "en": value.en}
+
+
+def _number(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
+
+
+def _question(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": q.code,
+        "type": q.type.value,
+        "text": _text(q.text),
+        "weight": _number(q.weight),
+        "evidence": q.evidence,
+        "allow_na": q.allow_na,
+        "required": q.required,
+    }
+    if q.help:
+        out["help"] = _text(q.help)
+    if q.condition is not None:
+        when: dict[str, Any] = {"question": q.condition.question}
+        if q.condition.at_least is not None:
+            when["at_least"] = _number(q.condition.at_least)
+        elif q.condition.any_of:
+            when["any_of"] = list(q.condition.any_of)
+        else:
+            when["equals"] = q.condition.equals
+        out["when"] = when
+        out["when_hidden"] = q.when_hidden
+    if q.options:
+        out["options"] = [
+            {"code": o.code, "label": _text(o.label), "points": _number(o.points)}
+            for o in q.options
+        ]
+    if q.cap is not None:
+        out["cap"] = _number(q.cap)
+    if q.levels:
+        out["levels"] = {i: _text(level) for i, level in enumerate(q.levels)}
+    if q.thresholds:
+        out["thresholds"] = [
+            {"at_least": _number(t.at_least), "points": _number(t.points)} for t in q.thresholds
+        ]
+    for key in ("minimum", "maximum"):
+        value = getattr(q, key)
+        if value is not None:
+            out[key] = _number(value)
+    if q.unit is not None:
+        out["unit"] = _text(q.unit)
+    return out
+
+
+def framework_yaml(spec: Framework, *, code: str | None = None, previous: str | None = None,
+                   year_be: int | None = None) -> str:
+    """A framework as the YAML text ``phrom framework load`` reads."""
+    year = year_be or spec.year_be
+    data: dict[str, Any] = {
+        "format": "phrom-framework/1",
+        "code": code or spec.code,
+        "name": _text(spec.name),
+        "cycle": {"year_be": year, "year_ce": year - 543},
+        "scale": _number(spec.scale),
+        "precision": spec.precision,
+        "normalisation": spec.normalisation,
+        "dimensions": [
+            {
+                "code": d.code,
+                "name": _text(d.name),
+                "weight": _number(d.weight),
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name": _text(i.name),
+                        "weight": _number(i.weight),
+                        "questions": [_question(q) for q in i.questions],
+                    }
+                    for i in d.indicators
+                ],
+            }
+            for d in spec.dimensions
+        ],
+        "bands": [
+            {"code": b.code, "name": _text(b.name), "minimum": _number(b.minimum)}
+            for b in spec.bands
+        ],
+    }
+    if previous:
+        data["previous"] = previous
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def write_framework(tmp: Path, spec: Framework, **kwargs: Any) -> Path:
+    path = tmp / f"{kwargs.get('code') or spec.code}.yaml"
+    path.write_text(framework_yaml(spec, **kwargs), encoding="utf-8")
+    return path
