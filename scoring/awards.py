@@ -323,23 +323,25 @@ def _evaluate_one(
             runners.append(ctx.entry(item.index, item.place, value, why))
 
     misses: list[AwardEntry] = []
-    if rule.kind == "top_gain" and rule.floor is not None and floor_missed.any():
-        eligible_gains = np.sort(figure[eligible])
+    if rule.kind == "top_gain" and rule.floor is not None and rule.near_misses > 0:
         candidates = np.flatnonzero(floor_missed)
         gains = figure[candidates]
-        better = eligible_gains.size - np.searchsorted(eligible_gains, gains, side="right")
-        would = better + 1
-        within = would <= rule.top
+        eligible_gains = figure[eligible]
+        if eligible_gains.size >= rule.top:
+            # placing within `top` needs a gain of at least the top-th largest eligible one
+            k = eligible_gains.size - rule.top
+            keep = gains >= np.partition(eligible_gains, k)[k]
+            candidates, gains = candidates[keep], gains[keep]
+        if candidates.size > rule.near_misses:
+            k = candidates.size - rule.near_misses
+            keep = gains >= np.partition(gains, k)[k]  # the largest, with their ties
+            candidates, gains = candidates[keep], gains[keep]
         chosen = sorted(
-            zip(
-                gains[within].tolist(),
-                candidates[within].tolist(),
-                would[within].tolist(),
-                strict=True,
-            ),
+            zip(gains.tolist(), candidates.tolist(), strict=True),
             key=lambda t: (-t[0], r.agencies[t[1]]),
         )
-        for gain, i, place in chosen:
+        for gain, i in chosen[: rule.near_misses]:
+            place = 1 + int(np.count_nonzero(eligible_gains > gain))
             total = float(r.published_total[i])
             why = (
                 f"gain {_signed(gain, ctx.gp)} would place {ordinal(place)} but total "

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 # An indicator whose included weight is below this share of its full weight is excluded
 # (the subtraction of excluded weights leaves float residue instead of an exact 0).
 _WEIGHT_EPSILON = 1e-9
+_TINY = 1e-300
 
 
 # --------------------------------------------------------------------------- compile
@@ -120,6 +121,12 @@ class CompiledFramework:
     linear_min: np.ndarray
     linear_scale: np.ndarray
     conditions: tuple[_Condition, ...]
+    # the same groups as plain Python values, for the column-by-column loops
+    code_rows: tuple[int, ...]
+    code_offsets: tuple[float, ...]
+    threshold_rows: tuple[tuple[int, tuple[float, ...], int], ...]  # column, levels, offset
+    linear_rows: tuple[tuple[int, float, float], ...]  # column, minimum, 1 / (max - min)
+    allow_na_rows: tuple[int, ...]
     allow_na: np.ndarray  # columns that accept not-applicable
     # columns whose question can drop out of its indicator (allow_na or hidden-exclude),
     # in column order, and which of them fall in each indicator
@@ -424,6 +431,14 @@ def _compile(framework: Framework) -> CompiledFramework:
         linear_min=np.array(linear_min, dtype=np.float64),
         linear_scale=np.array(linear_scale, dtype=np.float64),
         conditions=tuple(conditions),
+        code_rows=tuple(code),
+        code_offsets=tuple(code_offset.tolist()),
+        threshold_rows=tuple(
+            (j, tuple(levels), int(offset))
+            for j, levels, offset in zip(threshold, threshold_at, threshold_offset, strict=True)
+        ),
+        linear_rows=tuple(zip(linear, linear_min, linear_scale, strict=True)),
+        allow_na_rows=tuple(allow_na.tolist()),
         allow_na=allow_na,
         excludable=excludable,
         excl_start=excl_start,
@@ -516,11 +531,13 @@ def question_matrix(
     for a, b in cf.direct_runs:
         np.fmax(vt[a:b], 0.0, out=st[a:b])
 
-    if cf.code.size:
-        codes = np.fmax(vt[cf.code], -1.0)
-        index = np.empty(codes.shape, dtype=np.intp)
-        np.add(codes, cf.code_offset[:, None], out=index, casting="unsafe")
-        st[cf.code] = np.take(cf.code_table, index, mode="clip")
+    # one column at a time from here: no gathering into, and scattering out of, a copy
+    real = np.empty(n, dtype=np.float64)
+    index = np.empty(n, dtype=np.intp)
+    for j, offset in zip(cf.code_rows, cf.code_offsets, strict=True):
+        np.fmax(vt[j], -1.0, out=real)  # unanswered -> -1 -> the column's slot 0
+        np.add(real, offset, out=index, casting="unsafe")
+        np.take(cf.code_table, index, out=st[j], mode="clip")
 
     if cf.wide.size:
         bits = np.fmax(vt[cf.wide], 0.0).astype(np.int64)
@@ -533,25 +550,24 @@ def question_matrix(
         points *= cf.wide_inverse_max[:, None]
         st[cf.wide] = points
 
-    if cf.threshold.size:
-        v = vt[cf.threshold]
-        # count the thresholds reached (NaN reaches none), in bytes: fewer bytes to move
-        reached = np.zeros(v.shape, dtype=np.uint8)
-        hit = np.empty(v.shape, dtype=np.bool_)
-        with np.errstate(invalid="ignore"):
-            for k in range(cf.threshold_at.shape[1]):
-                np.greater_equal(v, cf.threshold_at[:, k, None], out=hit)
-                reached += hit
-        index = np.empty(v.shape, dtype=np.intp)
-        np.add(reached, cf.threshold_offset[:, None], out=index)
-        st[cf.threshold] = np.take(cf.threshold_table, index)
+    hit = np.empty(n, dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        for j, levels, offset in cf.threshold_rows:
+            # count the thresholds reached (NaN reaches none), then look the score up
+            v = vt[j]
+            np.greater_equal(v, levels[0], out=hit)
+            np.add(hit, offset, out=index, casting="unsafe")
+            for level in levels[1:]:
+                np.greater_equal(v, level, out=hit)
+                np.add(index, hit, out=index)
+            np.take(cf.threshold_table, index, out=st[j])
 
-    if cf.linear.size:
-        x = vt[cf.linear] - cf.linear_min[:, None]
-        x *= cf.linear_scale[:, None]
-        np.minimum(x, 1.0, out=x)
-        np.fmax(x, 0.0, out=x)
-        st[cf.linear] = x
+    for j, low, inverse_span in cf.linear_rows:
+        row = st[j]
+        np.subtract(vt[j], low, out=row)
+        row *= inverse_span
+        np.minimum(row, 1.0, out=row)
+        np.fmax(row, 0.0, out=row)  # NaN -> 0
 
     shown = _shown(cf, vt, nat) if cf.conditions else {}
     for j, ok in shown.items():
@@ -569,8 +585,8 @@ def question_matrix(
             else:
                 et[pos] &= shown[c.column]
     # a not-applicable answer scores nothing (a hidden one is already 0)
-    for j in cf.allow_na:
-        np.copyto(st[j], 0.0, where=nat[j])
+    for j in cf.allow_na_rows:
+        st[j] *= ~nat[j]
     return st, et
 
 
@@ -608,8 +624,9 @@ def indicator_scores(
         if xb > xa:
             den[i] -= np.dot(excl_weight[xa:xb], et_f[xa:xb])
     present = den > (_WEIGHT_EPSILON * cf.ind_weight_sum)[:, None]
-    # where nothing is included every score was zeroed, so num is 0 already
-    np.divide(num, den, out=num, where=present)
+    # where nothing is included every score was zeroed: num is 0 and stays 0
+    np.maximum(den, _TINY, out=den)
+    num /= den
     return num, present
 
 
@@ -628,7 +645,8 @@ def _weighted_ranges(
             continue
         num = np.dot(weights[a:b], filled[a:b])
         den = np.dot(weights[a:b], present_f[a:b])
-        np.divide(num, den, out=out[k], where=den > 0)
+        with np.errstate(invalid="ignore"):
+            np.divide(num, den, out=out[k])  # nothing present: 0 / 0 = NaN
     return out
 
 

@@ -454,20 +454,20 @@ def explain_agency(
         if norm.mode != "none":
             x = raw / scale
             lo, hi = float(norm.low[k]), float(norm.high[k])
-            if norm.mode == "zscore_minmax":
-                mean_k, std_k = float(norm.mean[k]), float(norm.std[k])
-                z = (x - mean_k) / std_k if std_k > 0 else 0.0
-                step = f"z = ({_n(x)} - {_n(mean_k)}) / {_n(std_k)} = {_n(z)}; "
-                x = z
+            if not hi > lo:
+                score = 0.5 * scale
+                normalisation = f"every agency has the same score: half the scale, {_n(score)}"
             else:
                 step = ""
-            if hi > lo:
+                if norm.mode == "zscore_minmax":
+                    mean_k, std_k = float(norm.mean[k]), float(norm.std[k])
+                    z = (x - mean_k) / std_k
+                    step = f"z = ({_n(x)} - {_n(mean_k)}) / {_n(std_k)} = {_n(z)}; "
+                    x = z
                 score = (x - lo) / (hi - lo) * scale
-                normalisation = f"{step}({_n(x)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)}) × {_n(scale)} = {_n(score)}"
-            else:
-                score = 0.5 * scale
                 normalisation = (
-                    f"{step}every agency has the same score: half the scale, {_n(score)}"
+                    f"{step}({_n(x)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)}) × {_n(scale)} "
+                    f"= {_n(score)}"
                 )
         published_dim = round_half_up_scalar(score, fw.precision)
         dimensions.append(

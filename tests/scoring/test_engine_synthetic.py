@@ -1,0 +1,40 @@
+"""Synthetic frameworks and answers used by the benchmark and tests."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring.answers import check_matrix, matrix_questions
+from scoring.engine import score_cycle
+from scoring.model import SCORED_TYPES
+from scoring.synthetic import synthetic_answers, synthetic_framework
+
+
+def test_synthetic_framework_mixes_every_scored_type() -> None:
+    fw = synthetic_framework(n_questions=200, n_dimensions=6)
+    scored = matrix_questions(fw)
+    assert len(scored) == 200
+    assert {q.type for q in scored} == set(SCORED_TYPES)
+    assert len(fw.dimensions) == 6
+    assert any(q.allow_na for q in scored)
+    assert {q.when_hidden for q in scored if q.condition} == {"zero", "exclude"}
+    assert len(fw.questions) > 200  # plus unscored evidence links
+
+
+def test_synthetic_answers_are_valid_and_reproducible() -> None:
+    fw = synthetic_framework(n_questions=60, n_dimensions=3, seed=5)
+    first = synthetic_answers(fw, 400, seed=9, groups=4)
+    check_matrix(fw, first)
+    again = synthetic_answers(fw, 400, seed=9, groups=4)
+    np.testing.assert_array_equal(first.values, again.values)
+    assert first.values.flags["F_CONTIGUOUS"]
+    assert set(first.groups) == {"G1", "G2", "G3", "G4"}
+    assert 0 < np.isnan(first.values).mean() < 0.3
+    assert 0 < first.not_applicable.mean() < 0.05
+
+
+def test_synthetic_cycle_spreads_over_the_bands_and_has_award_winners() -> None:
+    fw = synthetic_framework()
+    result = score_cycle(fw, synthetic_answers(fw, 2000, seed=1))
+    assert {"advanced", "intermediate", "basic", "beginner"} <= set(result.bands)
+    assert all(a.winners for a in result.awards if a.kind != "top_gain")
