@@ -37,12 +37,15 @@ from scoring.answers import AnswerMatrix  # noqa: E402
 from scoring.engine import (  # noqa: E402
     CompiledFramework,
     CycleResult,
-    PreviousCycle,
     compile_framework,
     score_cycle,
 )
 from scoring.model import Framework, QuestionType  # noqa: E402
-from scoring.synthetic import synthetic_answers, synthetic_framework  # noqa: E402
+from scoring.synthetic import (  # noqa: E402
+    synthetic_answers,
+    synthetic_framework,
+    synthetic_previous,
+)
 
 FLOOR_TARGET = 3.0
 PANDAS_TARGET = 5.0
@@ -237,12 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fw = synthetic_framework(n_questions=args.questions, n_dimensions=6, seed=0)
     matrix = synthetic_answers(fw, args.agencies, seed=1)
-    previous_matrix = synthetic_answers(fw, args.agencies, seed=2)
-    earlier = score_cycle(fw, previous_matrix)
-    previous = PreviousCycle(
-        totals=dict(zip(earlier.agencies, earlier.published_total.tolist(), strict=True)),
-        framework_code=fw.previous,
-    )
+    previous = synthetic_previous(score_cycle(fw, matrix), seed=2)
     cf = compile_framework(fw)
     types = {t.value: 0 for t in QuestionType}
     for question in cf.questions:

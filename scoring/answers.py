@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -395,6 +395,60 @@ def _encode_one(question: Question, value: AnswerValue) -> float:
     return value
 
 
+def _fast_encoder(question: Question) -> Callable[[object], float | None]:
+    """The matrix cell of the commonest well-formed answers, or None: then the answer goes
+    through :func:`check_answer` (which also produces the error message)."""
+    t = question.type
+    if t is QuestionType.YES_NO:
+        table: dict[object, float] = {True: 1.0, False: 0.0}
+
+        def yes_no(raw: object) -> float | None:
+            return table.get(raw) if type(raw) is bool else None
+
+        return yes_no
+    if t is QuestionType.SINGLE_CHOICE:
+        index = {o.code: float(k) for k, o in enumerate(question.options)}
+
+        def single(raw: object) -> float | None:
+            return index.get(raw) if type(raw) is str else None
+
+        return single
+    if t is QuestionType.MULTIPLE_CHOICE:
+        bits = {o.code: 1 << k for k, o in enumerate(question.options)}
+
+        def multiple(raw: object) -> float | None:
+            if type(raw) is not tuple:
+                return None
+            mask = 0
+            for code in raw:
+                bit = bits.get(code)
+                if bit is None:
+                    return None
+                mask |= bit
+            return float(mask)
+
+        return multiple
+    low, high = -math.inf, math.inf
+    if t is QuestionType.MATURITY:
+        low, high = 0.0, 5.0
+    elif t is QuestionType.PERCENTAGE:
+        low, high = 0.0, 100.0
+    if question.minimum is not None:
+        low = max(low, question.minimum)
+    if question.maximum is not None:
+        high = min(high, question.maximum)
+    whole = t is QuestionType.MATURITY
+
+    def numeric(raw: object) -> float | None:
+        if type(raw) is not float or not low <= raw <= high:  # NaN fails too
+            return None
+        if whole and raw != int(raw):
+            return None
+        return raw
+
+    return numeric
+
+
 def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> AnswerMatrix:
     """Check every answer and build the cycle's :class:`AnswerMatrix`.
 
@@ -410,18 +464,27 @@ def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> Answe
                 "in a bitmask"
             )
     n, m = len(rows), len(questions)
-    values = np.full((n, m), np.nan, dtype=np.float64, order="F")
-    na = np.zeros((n, m), dtype=np.bool_, order="F")
+    column = {q.code: j for j, q in enumerate(questions)}
+    fast = [_fast_encoder(q) for q in questions]
+    # filled row by row in a C-ordered array (cheap element writes), laid out by column
+    # at the end
+    values = np.full((n, m), np.nan, dtype=np.float64)
+    na = np.zeros((n, m), dtype=np.bool_)
     seen: set[str] = set()
     for i, row in enumerate(rows):
         if row.agency in seen:
             raise ValueError(f"agency {row.agency!r} appears twice")
         seen.add(row.agency)
-        answers = row.answers
-        for j, question in enumerate(questions):
-            raw = answers.get(question.code)
-            if raw is None:
+        out = values[i]
+        for code, raw in row.answers.items():
+            j = column.get(code)
+            if j is None or raw is None:
                 continue
+            encoded = fast[j](raw)
+            if encoded is not None:
+                out[j] = encoded
+                continue
+            question = questions[j]
             try:
                 value = check_answer(question, raw)
             except InvalidAnswer as error:
@@ -430,15 +493,15 @@ def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> Answe
                 continue
             if value is NOT_APPLICABLE:
                 na[i, j] = True
-                values[i, j] = 0.0
+                out[j] = 0.0
             else:
-                values[i, j] = _encode_one(question, value)
+                out[j] = _encode_one(question, value)
     return AnswerMatrix(
         agencies=tuple(r.agency for r in rows),
         groups=tuple(r.group for r in rows),
         questions=tuple(q.code for q in questions),
-        values=values,
-        not_applicable=na,
+        values=np.asfortranarray(values),
+        not_applicable=np.asfortranarray(na),
     )
 
 

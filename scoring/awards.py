@@ -207,14 +207,17 @@ class _AwardContext:
 
 def _rule_text(rule: AwardRule, ctx: _AwardContext, dimension: str | None) -> str:
     r = ctx.result
+    many = rule.top != 1
     if rule.kind == "top_total":
-        text = f"the {rule.top} highest totals"
+        text = f"the {rule.top} highest totals" if many else "the highest total"
     elif rule.kind == "top_gain":
-        text = f"the {rule.top} largest gains in total over {r.previous_label}"
+        text = f"the {rule.top} largest gains" if many else "the largest gain"
+        text += f" in total over {r.previous_label}"
         if rule.floor is not None:
             text += f" among agencies with total >= {_fmt(rule.floor, ctx.p)}"
     else:
-        text = f"the {rule.top} highest scores in dimension {dimension}"
+        text = f"the {rule.top} highest scores" if many else "the highest score"
+        text += f" in dimension {dimension}"
     if rule.per_group:
         text += " in each peer group"
     if rule.groups:

@@ -889,6 +889,36 @@ class CycleResult:
 
         return explain_agency(self, agency, answers)
 
+    def as_previous(self, label: str | None = None) -> PreviousCycle:
+        """This cycle's published results, for the next cycle's gains ("2563" as label
+        by default: the Buddhist Era year)."""
+        totals: dict[str, float] = {}
+        indicators: dict[str, dict[str, float]] = {}
+        dimensions: dict[str, dict[str, float]] = {}
+        published_ind = self.published_indicators
+        for i, agency in enumerate(self.agencies):
+            total = float(self.published_total[i])
+            if not math.isnan(total):
+                totals[agency] = total
+            indicators[agency] = {
+                code: float(v)
+                for code, v in zip(self.indicator_codes, published_ind[i], strict=True)
+                if not math.isnan(v)
+            }
+            dimensions[agency] = {
+                code: float(v)
+                for code, v in zip(self.dimension_codes, self.published_dimensions[i], strict=True)
+                if not math.isnan(v)
+            }
+        return PreviousCycle(
+            totals=totals,
+            indicators=indicators,
+            dimensions=dimensions,
+            framework_code=self.framework.code,
+            precision=self.precision,
+            label=label or str(self.framework.year_be),
+        )
+
     def to_rows(self) -> list[dict[str, object]]:
         """One dict per agency with the published figures (rounded at the framework's
         precision); ``None`` for missing values."""

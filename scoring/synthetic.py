@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from scoring.answers import AnswerMatrix, matrix_questions
+from scoring.engine import CycleResult, PreviousCycle
 from scoring.model import (
     AwardRule,
     Band,
@@ -278,4 +279,25 @@ def synthetic_answers(
         questions=tuple(qq.code for qq in questions),
         values=values,
         not_applicable=na,
+    )
+
+
+def synthetic_previous(result: CycleResult, seed: int = 0) -> PreviousCycle:
+    """A previous cycle for ``result``: each agency's total lower by a gain drawn around
+    +2.5 points (standard deviation 4, a few large ones), one agency in twenty new this
+    cycle (no previous total)."""
+    rng = np.random.default_rng(seed)
+    scale = result.framework.scale
+    n = len(result.agencies)
+    gain = rng.normal(0.025, 0.04, n) * scale
+    gain[rng.random(n) < 0.02] += 0.15 * scale
+    previous = np.clip(result.published_total - gain, 0.0, scale)
+    factor = 10.0**result.precision
+    previous = np.floor(previous * factor + 0.5) / factor
+    keep = (rng.random(n) >= 0.05) & ~np.isnan(previous)
+    totals = {a: float(v) for a, v, k in zip(result.agencies, previous, keep, strict=True) if k}
+    return PreviousCycle(
+        totals=totals,
+        framework_code=result.framework.previous,
+        label=str(result.framework.year_be - 1),
     )

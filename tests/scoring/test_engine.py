@@ -553,3 +553,24 @@ def test_matrix_for_another_framework_is_refused(synthetic) -> None:  # type: ig
     _, matrix, _ = synthetic
     with pytest.raises(ValueError, match="do not match"):
         score_cycle(one_question(yes_no("q")), matrix)
+
+
+def test_a_cycle_becomes_the_previous_cycle_of_the_next() -> None:
+    fw = framework(
+        dimension("D", indicator("OLD", percentage("a")), indicator("KEEP", percentage("b")))
+    )
+    earlier = score_cycle(fw, agencies({"a": 40.0, "b": 60.0}))
+    previous = earlier.as_previous()
+    assert previous.totals == {"A1": 50.0}
+    assert previous.indicators == {"A1": {"OLD": 40.0, "KEEP": 60.0}}
+    assert previous.label == "2564" and previous.precision == 2
+    later_fw = framework(
+        dimension(
+            "D",
+            indicator("NEW", percentage("a"), replaces=("OLD",)),
+            indicator("KEEP", percentage("b")),
+        )
+    )
+    later = score_cycle(later_fw, agencies({"a": 45.0, "b": 70.0}), previous)
+    assert later.gain.tolist() == [7.5]
+    assert later.indicator_gains.tolist() == [[5.0, 10.0]]

@@ -38,3 +38,15 @@ def test_synthetic_cycle_spreads_over_the_bands_and_has_award_winners() -> None:
     result = score_cycle(fw, synthetic_answers(fw, 2000, seed=1))
     assert {"advanced", "intermediate", "basic", "beginner"} <= set(result.bands)
     assert all(a.winners for a in result.awards if a.kind != "top_gain")
+
+
+def test_synthetic_previous_cycle_gives_modest_gains() -> None:
+    from scoring.synthetic import synthetic_previous
+
+    fw = synthetic_framework(n_questions=40, n_dimensions=2)
+    result = score_cycle(fw, synthetic_answers(fw, 1000, seed=3))
+    previous = synthetic_previous(result, seed=4)
+    again = score_cycle(fw, result.matrix, previous)
+    gains = again.gain[~np.isnan(again.gain)]
+    assert 900 <= gains.size < 1000
+    assert 0 < np.median(gains) < 6
