@@ -815,11 +815,10 @@ class CycleResult:
         """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
         # computed again on demand rather than kept: a cycle's question matrix is large
         st, et = question_matrix(self.compiled, self.matrix.values, self.matrix.not_applicable)
-        q: np.ndarray = st * self.compiled.factor[:, None]
-        if et.size:
-            sub = q[self.compiled.excludable]
-            sub[et] = np.nan
-            q[self.compiled.excludable] = sub
+        q: np.ndarray = st
+        q *= self.compiled.factor[:, None]
+        for pos, j in enumerate(self.compiled.excludable.tolist()):
+            q[j][et[pos]] = np.nan
         return q.T
 
     @property

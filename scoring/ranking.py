@@ -22,14 +22,20 @@ def round_half_up(values: np.ndarray | float, precision: int) -> np.ndarray:
     the half). NaN stays NaN. The result is ``integer / 10**precision``, the double
     nearest to the decimal, so it compares equal to a band minimum written as a decimal.
     """
-    x = np.asarray(values, dtype=np.float64)
+    given = np.asarray(values, dtype=np.float64)
+    x = given.reshape(-1)  # in-place steps below need an array, not a numpy scalar
     factor = 10.0**precision
-    scaled = np.abs(x) * factor
-    guard = np.maximum(_ABSOLUTE_EPSILON, scaled * _RELATIVE_EPSILON)
-    rounded = np.floor(scaled + 0.5 + guard) / factor
-    # + 0.0 turns the -0.0 of a tiny negative value into 0.0
-    result: np.ndarray = np.copysign(rounded, x) + 0.0
-    return result
+    scaled = np.abs(x)
+    scaled *= factor
+    result = scaled * _RELATIVE_EPSILON  # the guard against noise below a half
+    np.maximum(result, _ABSOLUTE_EPSILON, out=result)
+    result += 0.5
+    result += scaled
+    np.floor(result, out=result)
+    result /= factor
+    np.copysign(result, x, out=result)
+    result += 0.0  # turns the -0.0 of a tiny negative value into 0.0
+    return result.reshape(given.shape)
 
 
 def round_half_up_scalar(value: float, precision: int) -> float:
