@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
+from phrom.accounts.gates import User, require_role
+from phrom.accounts.models import Role
+from phrom.frameworks.errors import FrameworkRejected
 from phrom.frameworks.models import Cycle, CycleStatus, Framework
+from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
 from scoring.loader import load_framework_text
 from scoring.model import Framework as FrameworkSpec
-
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "frameworks"
-
-
-class FrameworkRejected(ValueError):
-    """The framework could not be stored; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -25,30 +26,6 @@ class LoadResult:
     cycle: Cycle
     created: bool
     spec: FrameworkSpec
-
-
-def shipped_framework_path(name: str) -> Path | None:
-    """The shipped framework file called NAME (``th-2564`` or ``th-2564.yaml``)."""
-    stem = name[:-5] if name.endswith(".yaml") else name
-    path = SHIPPED_DIR / f"{stem}.yaml"
-    return path if path.exists() else None
-
-
-def shipped_framework_names() -> list[str]:
-    return sorted(p.stem for p in SHIPPED_DIR.glob("*.yaml"))
-
-
-def resolve_framework_path(name_or_path: str) -> Path:
-    path = Path(name_or_path)
-    if path.exists():
-        return path
-    shipped = shipped_framework_path(name_or_path)
-    if shipped is not None:
-        return shipped
-    raise FileNotFoundError(
-        f"no framework file or shipped framework called {name_or_path!r}; "
-        f"shipped: {', '.join(shipped_framework_names())}"
-    )
 
 
 @transaction.atomic
@@ -112,3 +89,157 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
         pk=cycle.pk
     ).update(previous=cycle)
     return LoadResult(framework=framework, cycle=cycle, created=created, spec=spec)
+
+
+# --- cycle lifecycle --------------------------------------------------------------------
+
+# Each status and the statuses it may move to. "closed -> open" extends a cycle whose
+# deadline passed too early; nothing ever leaves "published" (corrections are versions of
+# the published results, not a reopened cycle).
+CYCLE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CycleStatus.DRAFT: (CycleStatus.OPEN,),
+    CycleStatus.OPEN: (CycleStatus.CLOSED,),
+    CycleStatus.CLOSED: (CycleStatus.OPEN, CycleStatus.IN_REVIEW),
+    CycleStatus.IN_REVIEW: (CycleStatus.PUBLISHED,),
+    CycleStatus.PUBLISHED: (),
+}
+
+# A deadline means something only while answers may still come in.
+DEADLINE_STATUSES = frozenset({CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED})
+
+
+class LifecycleRefused(ValueError):
+    """A lifecycle change that is not allowed now; the message says why, in the user's language."""
+
+
+def cycle_next_statuses(*, cycle: Cycle) -> tuple[str, ...]:
+    """The statuses CYCLE may move to from its current status."""
+    return CYCLE_TRANSITIONS.get(cycle.status, ())
+
+
+def _require_administrator(user: User) -> None:
+    require_role(user, Role.ADMINISTRATOR)
+
+
+def _status_label(status: str) -> str:
+    return str(dict(CycleStatus.choices).get(status, status))
+
+
+def _locked_cycle(cycle: Cycle) -> Cycle:
+    # The row is re-read under a lock: the caller's copy may be stale when two
+    # administrators act at once.
+    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+@transaction.atomic
+def cycle_set_status(*, cycle: Cycle, status: str, by: User) -> Cycle:
+    """Move CYCLE to STATUS along draft -> open -> closed -> in_review -> published.
+
+    A closed cycle may also be opened again to extend it. Any other move raises
+    ``LifecycleRefused``; a user who is not an administrator gets ``PermissionDenied``.
+    """
+    _require_administrator(by)
+    if status not in CycleStatus.values:
+        raise LifecycleRefused(gettext("“%(status)s” is not a cycle status.") % {"status": status})
+    current = _locked_cycle(cycle)
+    allowed = CYCLE_TRANSITIONS.get(current.status, ())
+    if status not in allowed:
+        params = {
+            "code": current.code,
+            "current": _status_label(current.status),
+            "wanted": _status_label(status),
+        }
+        if allowed:
+            params["allowed"] = ", ".join(f"“{_status_label(s)}”" for s in allowed)
+            message = gettext(
+                "Cycle %(code)s is “%(current)s” and cannot become “%(wanted)s”; "
+                "from “%(current)s” it can become: %(allowed)s."
+            )
+        else:
+            message = gettext(
+                "Cycle %(code)s is “%(current)s” and cannot become “%(wanted)s”; "
+                "a published cycle does not change status."
+            )
+        raise LifecycleRefused(message % params)
+    current.status = status
+    current.full_clean()
+    current.save(update_fields=["status"])
+    cycle.status = current.status
+    return current
+
+
+@transaction.atomic
+def cycle_set_deadline(*, cycle: Cycle, deadline: dt.datetime | None, by: User) -> Cycle:
+    """Set (or clear, with None) the deadline of a cycle that is not yet in review.
+
+    A naive datetime is read in the current time zone (Asia/Bangkok by default).
+    """
+    _require_administrator(by)
+    current = _locked_cycle(cycle)
+    if current.status not in DEADLINE_STATUSES:
+        raise LifecycleRefused(
+            gettext("Cycle %(code)s is “%(status)s”: its deadline can no longer change.")
+            % {"code": current.code, "status": _status_label(current.status)}
+        )
+    if deadline is not None and timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    current.deadline = deadline
+    current.full_clean()
+    current.save(update_fields=["deadline"])
+    cycle.deadline = current.deadline
+    return current
+
+
+@transaction.atomic
+def response_reopen(*, response: Response, reason: str, by: User) -> Response:
+    """Send a submitted response back to "in progress" so its agency can correct it.
+
+    Only an administrator may, only with a reason, and only while the cycle is open. The
+    reason is kept in the response's history as a change of kind "reopened".
+    """
+    _require_administrator(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise LifecycleRefused(gettext("Give a reason for reopening the response."))
+    current = (
+        Response.objects.select_for_update().select_related("cycle", "agency").get(pk=response.pk)
+    )
+    cycle = current.cycle
+    if cycle.status == CycleStatus.CLOSED:
+        raise LifecycleRefused(
+            gettext(
+                "Cycle %(code)s is closed: open it again (extend it) before reopening a response."
+            )
+            % {"code": cycle.code}
+        )
+    if cycle.status != CycleStatus.OPEN:
+        raise LifecycleRefused(
+            gettext(
+                "Cycle %(code)s is “%(status)s”: a response can be reopened only while it is open."
+            )
+            % {"code": cycle.code, "status": _status_label(cycle.status)}
+        )
+    if current.status != ResponseStatus.SUBMITTED:
+        raise LifecycleRefused(
+            gettext("The response of %(agency)s is not submitted, so there is nothing to reopen.")
+            % {"agency": current.agency.name(get_language() or "th")}
+        )
+    current.status = ResponseStatus.IN_PROGRESS
+    current.submitted_at = None
+    current.submitted_by = None
+    current.full_clean()
+    current.save(update_fields=["status", "submitted_at", "submitted_by"])
+    change = AnswerChange(
+        response=current,
+        kind=ChangeKind.REOPENED,
+        old_value=ResponseStatus.SUBMITTED.value,
+        new_value=ResponseStatus.IN_PROGRESS.value,
+        reason=reason,
+        by=by,
+    )
+    change.full_clean()
+    change.save()
+    response.status = current.status
+    response.submitted_at = None
+    response.submitted_by = None
+    return current

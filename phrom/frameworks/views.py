@@ -1,0 +1,278 @@
+"""Cycles: the list, the progress page and the administrators' lifecycle actions.
+
+Administrators see and act; executives watch the same pages read-only; every other
+role gets 403 and an anonymous visitor is sent to log in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from phrom.accounts.gates import require_role
+from phrom.accounts.models import Role
+from phrom.core.thai import be_year, thai_date
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.frameworks.selectors import (
+    CycleNotFound,
+    cycle_by_name,
+    cycle_list,
+    cycle_progress,
+    days_to_deadline,
+    submitted_responses,
+)
+from phrom.frameworks.services import (
+    LifecycleRefused,
+    cycle_next_statuses,
+    cycle_set_deadline,
+    cycle_set_status,
+    response_reopen,
+)
+from phrom.responses.models import Response
+
+WATCH_ROLES = (Role.ADMINISTRATOR, Role.EXECUTIVE)
+ACT_ROLES = (Role.ADMINISTRATOR,)
+
+# The words on each lifecycle button: the same target status reads differently by origin.
+ACTION_LABELS = {
+    (CycleStatus.DRAFT, CycleStatus.OPEN): gettext_lazy("Open the cycle for answers"),
+    (CycleStatus.OPEN, CycleStatus.CLOSED): gettext_lazy("Close the cycle"),
+    (CycleStatus.CLOSED, CycleStatus.OPEN): gettext_lazy("Open again to extend it"),
+    (CycleStatus.CLOSED, CycleStatus.IN_REVIEW): gettext_lazy("Start the review"),
+    (CycleStatus.IN_REVIEW, CycleStatus.PUBLISHED): gettext_lazy("Publish the results"),
+}
+# Deadlines are whole days: an agency may answer until the end of the day, local time.
+DEADLINE_TIME = dt.time(23, 59, 59)
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Send an anonymous visitor to log in; refuse (403) anyone without one of ROLES."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def deadline_text(value: dt.datetime | None, language: str) -> str:
+    """A deadline in the Buddhist Era, local time: ``25 พฤศจิกายน 2564 เวลา 23:59 น.``."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if language.startswith("en"):
+        month = ENGLISH_MONTHS[local.month - 1]
+        return f"{local.day} {month} B.E. {be_year(local.year)}, {local:%H:%M}"
+    return f"{thai_date(local.date())} เวลา {local:%H:%M} น."
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("New status"))
+
+    def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status, ACTION_LABELS.get((cycle.status, status), status))
+            for status in cycle_next_statuses(cycle=cycle)
+        ]
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=gettext_lazy("Last day for answers"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Agencies may answer until the end of this day, Bangkok time. "
+            "Leave it empty to remove the deadline."
+        ),
+    )
+
+    def deadline_at(self) -> dt.datetime | None:
+        day = self.cleaned_data["deadline"]
+        if day is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, DEADLINE_TIME))
+
+
+class ReopenForm(forms.Form):
+    response = forms.TypedChoiceField(label=gettext_lazy("Submitted response"), coerce=int)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept in the response's history, with your name and the time."),
+        error_messages={"required": gettext_lazy("Give a reason for reopening the response.")},
+    )
+
+    def __init__(self, *args: Any, responses: list[Response], language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # An empty first choice, so that no agency is reopened by an unchanged default.
+        self.fields["response"].choices = [("", gettext("Choose an agency"))] + [
+            (r.pk, f"{r.agency.name(language)} ({r.agency.code})") for r in responses
+        ]
+
+
+def _cycle(code: str) -> Cycle:
+    try:
+        return cycle_by_name(code)
+    except CycleNotFound:
+        raise Http404(gettext("No such cycle.")) from None
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    try:
+        require_role(request.user, *ACT_ROLES)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@require_GET
+@role_required(*WATCH_ROLES)
+def cycles(request: HttpRequest) -> HttpResponse:
+    language = get_language() or "th"
+    rows = []
+    for cycle in cycle_list():
+        days = days_to_deadline(cycle=cycle)
+        rows.append(
+            {
+                "cycle": cycle,
+                "deadline": deadline_text(cycle.deadline, language),
+                "days": days,
+                "overdue": -days if days is not None and days < 0 else 0,
+            }
+        )
+    return render(request, "frameworks/cycles.html", {"rows": rows})
+
+
+@require_GET
+@role_required(*WATCH_ROLES)
+def progress(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_progress(request, _cycle(code))
+
+
+def _render_progress(
+    request: HttpRequest,
+    cycle: Cycle,
+    *,
+    status_form: StatusForm | None = None,
+    deadline_form: DeadlineForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    http_status: int = 200,
+) -> HttpResponse:
+    language = get_language() or "th"
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "progress": cycle_progress(cycle=cycle),
+        "deadline": deadline_text(cycle.deadline, language),
+        "may_act": _is_administrator(request),
+    }
+    if context["may_act"]:
+        context["status_form"] = status_form or StatusForm(cycle=cycle)
+        context["deadline_form"] = deadline_form or DeadlineForm(
+            initial={"deadline": timezone.localtime(cycle.deadline).date() if cycle.deadline else None}
+        )
+        context["deadline_editable"] = cycle.status in (
+            CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED
+        )
+        context["reopen_open"] = cycle.status == CycleStatus.OPEN
+        if context["reopen_open"] or reopen_form is not None:
+            context["reopen_form"] = reopen_form or ReopenForm(
+                responses=submitted_responses(cycle=cycle), language=language
+            )
+    return render(request, "frameworks/progress.html", context, status=http_status)
+
+
+@require_POST
+@role_required(*ACT_ROLES)
+def set_status(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = _cycle(code)
+    form = StatusForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        return _render_progress(request, cycle, status_form=form, http_status=400)
+    try:
+        cycle_set_status(cycle=cycle, status=form.cleaned_data["status"], by=request.user)
+    except LifecycleRefused as exc:
+        form.add_error(None, str(exc))
+        return _render_progress(request, cycle, status_form=form, http_status=400)
+    messages.success(
+        request,
+        gettext("Cycle %(code)s is now “%(status)s”.")
+        % {"code": cycle.code, "status": cycle.get_status_display()},
+    )
+    return redirect("cycles:progress", cycle.code)
+
+
+@require_POST
+@role_required(*ACT_ROLES)
+def set_deadline(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = _cycle(code)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        return _render_progress(request, cycle, deadline_form=form, http_status=400)
+    try:
+        cycle_set_deadline(cycle=cycle, deadline=form.deadline_at(), by=request.user)
+    except LifecycleRefused as exc:
+        form.add_error(None, str(exc))
+        return _render_progress(request, cycle, deadline_form=form, http_status=400)
+    if cycle.deadline is None:
+        messages.success(request, gettext("The deadline was removed."))
+    else:
+        messages.success(
+            request,
+            gettext("The deadline is now %(deadline)s.")
+            % {"deadline": deadline_text(cycle.deadline, get_language() or "th")},
+        )
+    return redirect("cycles:progress", cycle.code)
+
+
+@require_POST
+@role_required(*ACT_ROLES)
+def reopen(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = _cycle(code)
+    language = get_language() or "th"
+    form = ReopenForm(
+        request.POST, responses=submitted_responses(cycle=cycle), language=language
+    )
+    if not form.is_valid():
+        return _render_progress(request, cycle, reopen_form=form, http_status=400)
+    response = Response.objects.select_related("agency").get(
+        pk=form.cleaned_data["response"], cycle=cycle
+    )
+    try:
+        response_reopen(response=response, reason=form.cleaned_data["reason"], by=request.user)
+    except LifecycleRefused as exc:
+        form.add_error(None, str(exc))
+        return _render_progress(request, cycle, reopen_form=form, http_status=400)
+    messages.success(
+        request,
+        gettext("The response of %(agency)s is open again for changes.")
+        % {"agency": response.agency.name(language)},
+    )
+    return redirect("cycles:progress", cycle.code)
