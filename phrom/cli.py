@@ -8,6 +8,7 @@ migrations first; ``score-file`` and ``framework validate`` need no database.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -61,7 +62,7 @@ def _django() -> None:
 
 
 def cmd_framework_validate(args: argparse.Namespace) -> int:
-    from phrom.frameworks.services import resolve_framework_path
+    from phrom.frameworks.shipped import resolve_framework_path
     from scoring.loader import load_framework
 
     path = _framework_path(args.file, resolve_framework_path)
@@ -83,7 +84,8 @@ def _framework_path(name: str, resolve: Callable[[str], Path]) -> Path:
 
 def cmd_framework_load(args: argparse.Namespace) -> int:
     _django()
-    from phrom.frameworks.services import load_framework, resolve_framework_path
+    from phrom.frameworks.services import load_framework
+    from phrom.frameworks.shipped import resolve_framework_path
 
     path = _framework_path(args.file, resolve_framework_path)
     result = load_framework(path=path, cycle_code=args.cycle)
@@ -162,13 +164,17 @@ def cmd_awards(args: argparse.Namespace) -> int:
 
 
 def cmd_score_file(args: argparse.Namespace) -> int:
-    from phrom.frameworks.services import resolve_framework_path
+    from phrom.frameworks.shipped import resolve_framework_path
     from phrom.results.output import print_results_table, write_awards_json, write_results_csv
     from phrom.results.spreadsheet import read_answers_file, read_previous_file
     from scoring.engine import score_cycle
     from scoring.loader import load_framework
 
     spec = load_framework(_framework_path(args.framework, resolve_framework_path))
+    if args.precision is not None:
+        if not 0 <= args.precision <= 6:
+            fail(f"--precision {args.precision} is out of range; give 0 to 6 decimals")
+        spec = dataclasses.replace(spec, precision=args.precision)
     answers, ignored = read_answers_file(
         Path(args.answers), spec, agency_column=args.agency_column, name_column=args.name_column,
         group_column=args.group_column,
@@ -270,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency-column", default="agency", help="column holding agency codes")
     p.add_argument("--name-column", default="name", help="column holding agency names")
     p.add_argument("--group-column", default="group", help="column holding peer groups")
+    p.add_argument("--precision", type=int,
+                   help="decimals for publication and ranking, instead of the framework's "
+                        "(the UN published 2014 and 2016 with 5, 2018 with 4)")
     p.add_argument("--limit", type=int, default=0, help="print only the first N rows")
     p.set_defaults(func=cmd_score_file)
 

@@ -236,7 +236,7 @@ class _TreeBuilder:
             return seq
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        plain = isinstance(node, yaml.ScalarNode) and node.style is None
+        plain = isinstance(node, yaml.ScalarNode) and not node.style  # None (pure) or "" (libyaml) for plain
         scalar = _Scalar(_line(node), self._scalar_value(node, path), str(node.value), plain)
         self._built[id(node)] = scalar
         return scalar
@@ -1665,7 +1665,7 @@ def _check(text: str, source: str) -> tuple[Framework | None, list[FrameworkProb
     """The framework in ``text`` (None when there is any problem) and every problem found."""
     checker = _Checker(source)
     try:
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = _compose(text)
     except yaml.MarkedYAMLError as error:
         line, message = _syntax_problem(error)
         checker.report(line, "", message)
@@ -1699,6 +1699,21 @@ def _read(path: str | Path) -> tuple[str | None, FrameworkProblem | None]:
         return None, FrameworkProblem(
             source, line, "", "the file is not UTF-8 text; save it as UTF-8"
         )
+
+
+# libyaml's composer is about ten times faster than the pure-Python one and gives the same
+# nodes and marks; PyYAML's wheels ship it, a source build may not.
+_COMPOSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_COMPOSER)
+    except yaml.YAMLError:
+        if _COMPOSER is yaml.SafeLoader:
+            raise
+        # The pure-Python composer words syntax errors better: let it raise.
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def load_framework_text(text: str, source: str = "<string>") -> Framework:

@@ -15,6 +15,18 @@ EGDI = SHARED / "data" / "egdi"
 FRAMEWORKS = REPO / "frameworks"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2 costs half a second a hash here; tests that need it ask for it explicitly."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher",
+                          "django.contrib.auth.hashers.Argon2PasswordHasher"]
+    ):
+        yield
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

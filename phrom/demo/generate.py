@@ -21,7 +21,8 @@ from django.utils import timezone
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.agencies.services import import_agencies
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.frameworks.services import load_framework, shipped_framework_path
+from phrom.frameworks.services import load_framework
+from phrom.frameworks.shipped import shipped_framework_path
 from phrom.responses.models import Answer, Response, ResponseStatus
 from scoring.model import Framework, Question, QuestionType
 

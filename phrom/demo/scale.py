@@ -10,7 +10,8 @@ from django.utils import timezone
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.demo.generate import _rng, draw_response, readiness_pair
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.frameworks.services import load_framework, resolve_framework_path
+from phrom.frameworks.services import load_framework
+from phrom.frameworks.shipped import resolve_framework_path
 from phrom.responses.models import Answer, Response, ResponseStatus
 
 BATCH = 10_000

@@ -35,6 +35,11 @@ class Framework(models.Model):
 _CACHE: dict[tuple[str, str], FrameworkSpec] = {}
 
 
+def remember_spec(source: str, name: str, spec: FrameworkSpec) -> None:
+    """Keep a framework just validated, so that ``spec()`` need not parse it again."""
+    _CACHE[(name, source)] = spec
+
+
 def _parse_cached(source: str, name: str) -> FrameworkSpec:
     key = (name, source)
     spec = _CACHE.get(key)

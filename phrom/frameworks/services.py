@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from phrom.accounts.gates import User, require_role
 from phrom.accounts.models import Role
 from phrom.frameworks.errors import FrameworkRejected
-from phrom.frameworks.models import Cycle, CycleStatus, Framework
+from phrom.frameworks.models import Cycle, CycleStatus, Framework, remember_spec
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
 from scoring.loader import load_framework_text
 from scoring.model import Framework as FrameworkSpec
@@ -66,6 +66,7 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     framework.source_name = path.name
     framework.sha256 = sha
     framework.save()
+    remember_spec(text, path.name, spec)
 
     code = cycle_code or spec.code
     previous = None

@@ -149,9 +149,11 @@ def read_previous_file(
     """An earlier RESULTS.csv (it has a ``total`` column) or the previous cycle's answers."""
     header, rows = _open(path)
     if "total" in header:
-        if agency_column not in header:
+        # An earlier RESULTS.csv names agencies in "agency", whatever the answers used.
+        column = agency_column if agency_column in header else "agency"
+        if column not in header:
             raise SpreadsheetError(path.name, [f"missing column {agency_column!r}"])
-        a, t = header.index(agency_column), header.index("total")
+        a, t = header.index(column), header.index("total")
         totals: dict[str, float] = {}
         problems: list[str] = []
         for number, cells in rows:

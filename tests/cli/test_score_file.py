@@ -13,6 +13,8 @@ import pytest
 from phrom.cli import main
 
 YEARS = ("2014", "2016", "2018")
+# The UN published (and ranked on) 5 decimals in 2014 and 2016, 4 in 2018; un-egdi says 4.
+PUBLISHED_PRECISION = {"2014": "5", "2016": "5", "2018": "4"}
 
 
 def run(*args: str) -> int:
@@ -37,13 +39,29 @@ def score_egdi(egdi_dir: Path, year: str, out: Path, *extra: str) -> list[dict[s
 @pytest.mark.parametrize("year", YEARS)
 def test_it_reproduces_the_published_index_and_ranks(egdi_dir, tmp_path, year):
     published = {r["country-code"]: r for r in read_csv(egdi_dir / f"egdi-{year}.csv")}
-    rows = score_egdi(egdi_dir, year, tmp_path / "results.csv")
+    precision = PUBLISHED_PRECISION[year]
+    rows = score_egdi(egdi_dir, year, tmp_path / "results.csv", "--precision", precision)
     assert len(rows) == len(published) == 193
     for row in rows:
         truth = published[row["agency"]]
         assert abs(float(row["total"]) - float(truth["e-gov-index"])) <= 0.0001, row
         assert int(row["rank"]) == int(truth["e-gov-rank"]), (row, truth["e-gov-rank"])
-        assert len(row["total"].split(".")[1]) == 4
+        assert len(row["total"].split(".")[1]) == int(precision)
+
+
+def test_ranking_2014_at_four_decimals_makes_ties_the_un_did_not_have(egdi_dir, tmp_path):
+    rows = score_egdi(egdi_dir, "2014", tmp_path / "results.csv")
+    israel = next(r for r in rows if r["agency"] == "ISR")
+    denmark = next(r for r in rows if r["agency"] == "DNK")
+    assert israel["total"] == denmark["total"] == "0.8162"
+    assert israel["rank"] == denmark["rank"] == "16"
+
+
+def test_precision_out_of_range_is_refused(egdi_dir, tmp_path, capsys):
+    assert run("score-file", "--framework", "un-egdi", "--answers",
+               str(egdi_dir / "egdi-2018.csv"), "--agency-column", "country-code",
+               "--precision", "9") == 2
+    assert "--precision 9 is out of range" in capsys.readouterr().err
 
 
 def test_results_have_the_documented_columns(egdi_dir, tmp_path):
