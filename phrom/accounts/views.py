@@ -107,6 +107,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             "pending": pending_invitations(agency=own_agency)[:100],
             "days": INVITATION_LIFETIME.days,
             "language": get_language() or "th",
+            "dimension_labels": dict(dimension_choices),
         },
     )
 
@@ -163,7 +164,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "accounts/invitation.html",
-        {"form": form, "invitation": found, "language": get_language() or "th"},
+        {
+            "form": form,
+            "invitation": found,
+            "language": get_language() or "th",
+            "dimension_labels": dict(open_cycle_dimensions(language=get_language() or "th")),
+        },
     )
 
 
@@ -205,6 +211,7 @@ def colleagues(request: HttpRequest) -> HttpResponse:
             "people": colleagues_of(agency=agency) if agency else [],
             "pending": pending_invitations(agency=agency) if agency else [],
             "language": get_language() or "th",
+            "dimension_labels": dict(open_cycle_dimensions(language=get_language() or "th")),
         },
     )
 
