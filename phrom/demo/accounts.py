@@ -71,7 +71,8 @@ def create_demo_accounts(*, console: Any) -> None:
         )
         table.add_row(
             spec.email,
-            str(spec.role.label) if isinstance(spec.role, Role) else spec.role,
+            # The role's code: Thai labels do not line up in every terminal.
+            str(spec.role),
             spec.agency or "",
             ", ".join(spec.dimensions) or ("all" if spec.role == Role.RESPONDENT else ""),
             DEMO_PASSWORD,
