@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--agencies", type=int, default=10_000)
     parser.add_argument("--questions", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=25)
     parser.add_argument("--pandas-repeats", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -265,6 +265,33 @@ def main(argv: list[str] | None = None) -> int:
         return result
 
     engine_full = best_of(full, max(3, args.repeats // 3))
+
+    # where the engine's time goes, stage by stage (each timed on its own)
+    from scoring import engine as engine_module
+    from scoring.awards import evaluate_awards
+
+    st, et = engine_module.question_matrix(cf, values, matrix.not_applicable)
+    ind, present = engine_module.indicator_scores(cf, st, et)
+    last = score_cycle(fw, matrix, previous)
+    stages = [
+        ("NaN -> 0 then values @ weights", lambda: np.fmax(values, 0.0) @ weights),
+        (
+            "question scores (points, conditions, NA)",
+            lambda: engine_module.question_matrix(cf, values, matrix.not_applicable),
+        ),
+        (
+            "indicators (weighted means, re-weighting)",
+            lambda: engine_module.indicator_scores(cf, st, et),
+        ),
+        (
+            "dimensions and totals",
+            lambda: engine_module._weighted_ranges(
+                ind, present, cf.dim_ranges, cf.ind_weight_effective
+            ),
+        ),
+        ("awards with reasons", lambda: evaluate_awards(last)),
+    ]
+    stage_times = [(label, best_of(fn, args.repeats)) for label, fn in stages]
 
     import pandas as pd
 
@@ -298,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for label, seconds in rows:
         print(f"{label:44s} {seconds * 1e3:10.2f} {seconds / floor:9.1f}")
+    print("stages (each alone):")
+    for label, seconds in stage_times:
+        print(f"    {label:40s} {seconds * 1e3:10.2f} {seconds / floor:9.1f}")
     print()
     print(f"engine / floor  = {engine / floor:6.1f}  (target <= {FLOOR_TARGET:g})")
     print(f"pandas / engine = {pandas_time / engine:6.1f}  (target >= {PANDAS_TARGET:g})")

@@ -94,7 +94,6 @@ class CompiledFramework:
     ind_weight_sum: np.ndarray  # (i,) sum of the weights of its columns
     ind_weight: np.ndarray  # (i,)
     ind_dimension: np.ndarray  # (i,) dimension index
-    ind_to_dim: np.ndarray  # (i, d) indicator weight in its dimension's column
     dim_weight: np.ndarray  # (d,)
     num_weight: np.ndarray  # (q,) weight x factor, multiplies stored scores
     # column groups: indexes into the columns, with their lookup tables
@@ -103,9 +102,8 @@ class CompiledFramework:
     direct: np.ndarray
     direct_runs: tuple[tuple[int, int], ...]  # the direct columns as (start, stop) ranges
     # single choice (other points) and multiple choice up to 8 options: the value is a
-    # small integer code; score = code_table[code + code_offset] (NaN -> code -1 -> 0)
-    code: np.ndarray
-    code_offset: np.ndarray
+    # small integer code; score = code_table[code + offset] (NaN -> code -1 -> 0), see
+    # code_rows and code_offsets below
     code_table: np.ndarray
     # multiple choice with more than 8 options: points looked up byte by byte
     wide: np.ndarray
@@ -113,13 +111,7 @@ class CompiledFramework:
     wide_table: np.ndarray  # (bytes, m * 256)
     wide_cap: np.ndarray  # (m,) cap on the sum of points (inf when none)
     wide_inverse_max: np.ndarray  # (m,) 1 / max points (0 when max is 0)
-    threshold: np.ndarray
-    threshold_at: np.ndarray  # (m, t) at_least ascending, padded with +inf
-    threshold_offset: np.ndarray  # (m,) start of each column's table
-    threshold_table: np.ndarray  # score after reaching 0, 1, ... thresholds
-    linear: np.ndarray  # number without thresholds: (v - min) / (max - min) clipped
-    linear_min: np.ndarray
-    linear_scale: np.ndarray
+    threshold_table: np.ndarray  # score after reaching 0, 1, ... thresholds (threshold_rows)
     conditions: tuple[_Condition, ...]
     # the same groups as plain Python values, for the column-by-column loops
     code_rows: tuple[int, ...]
@@ -264,8 +256,6 @@ def _compile(framework: Framework) -> CompiledFramework:
         [weight[ind_start[i] : ind_stop[i]].sum() for i in range(n_ind)], dtype=np.float64
     )
     has_questions = ind_weight_sum > 0
-    ind_to_dim = np.zeros((n_ind, n_dim), dtype=np.float64)
-    ind_to_dim[np.arange(n_ind), ind_dimension] = np.where(has_questions, ind_weight, 0.0)
     dim_weight = np.array([max(d.weight, 0.0) for d in framework.dimensions], dtype=np.float64)
 
     direct: list[int] = []
@@ -355,13 +345,11 @@ def _compile(framework: Framework) -> CompiledFramework:
                 sums += ((byte_values >> bit) & 1) * p
             wide_table[b, m * 256 : (m + 1) * 256] = sums
 
-    width = max((len(a) for a in threshold_at), default=1)
-    at = np.full((len(threshold), width), np.inf, dtype=np.float64)
-    threshold_offset = np.zeros(len(threshold), dtype=np.int64)
+    # thresholds: slot 0 of each column's part for "none reached", then one per threshold
+    threshold_offset: list[int] = []
     flat = []
-    for m, (values, table) in enumerate(zip(threshold_at, threshold_tables, strict=True)):
-        at[m, : len(values)] = values
-        threshold_offset[m] = len(flat)
+    for table in threshold_tables:
+        threshold_offset.append(len(flat))
         flat.extend(table)
     threshold_table = np.array(flat or [0.0], dtype=np.float64)
 
@@ -410,31 +398,22 @@ def _compile(framework: Framework) -> CompiledFramework:
         ind_weight_sum=ind_weight_sum,
         ind_weight=ind_weight,
         ind_dimension=ind_dimension,
-        ind_to_dim=ind_to_dim,
         dim_weight=dim_weight,
         num_weight=num_weight,
         direct=np.array(direct, dtype=np.int64),
         direct_runs=_runs(direct),
-        code=np.array(code, dtype=np.int64),
-        code_offset=code_offset,
         code_table=code_table,
         wide=np.array(wide, dtype=np.int64),
         wide_bytes=n_bytes,
         wide_table=wide_table,
         wide_cap=np.array(wide_cap, dtype=np.float64),
         wide_inverse_max=np.array([1.0 / m if m > 0 else 0.0 for m in wide_max]),
-        threshold=np.array(threshold, dtype=np.int64),
-        threshold_at=at,
-        threshold_offset=threshold_offset,
         threshold_table=threshold_table,
-        linear=np.array(linear, dtype=np.int64),
-        linear_min=np.array(linear_min, dtype=np.float64),
-        linear_scale=np.array(linear_scale, dtype=np.float64),
         conditions=tuple(conditions),
         code_rows=tuple(code),
         code_offsets=tuple(code_offset.tolist()),
         threshold_rows=tuple(
-            (j, tuple(levels), int(offset))
+            (j, tuple(levels), offset)
             for j, levels, offset in zip(threshold, threshold_at, threshold_offset, strict=True)
         ),
         linear_rows=tuple(zip(linear, linear_min, linear_scale, strict=True)),
