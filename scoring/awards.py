@@ -314,9 +314,10 @@ def _evaluate_one(
         else:
             what = _figure_name(rule)
             shown = _signed(value, ctx.gp) if rule.kind == "top_gain" else _fmt(value, ctx.p)
+            within = f" in group {group}" if group else ""
             why = (
-                f"{what} {shown}, {ordinal(item.place)} by {what} of {n_eligible} eligible; "
-                f"the award has {rule.top} place{'s' if rule.top != 1 else ''}"
+                f"{what} {shown}, {ordinal(item.place)} by {what} of {n_eligible} eligible"
+                f"{within}; the award has {rule.top} place{'s' if rule.top != 1 else ''}"
             )
             if by_code and last_winner is not None and last_winner.key == item.key:
                 why += (

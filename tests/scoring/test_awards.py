@@ -74,6 +74,9 @@ def test_top_total_per_group_gives_one_result_per_peer_group() -> None:
     )
     assert [(r.group, winners(r)) for r in results] == [("G1", [("A2", 1)]), ("G2", [("A3", 1)])]
     assert results[1].winners[0].why == "total 88.00, 1st highest of 2 eligible in group G2"
+    assert results[1].near_misses[0].why == (
+        "total 70.00, 2nd by total of 2 eligible in group G2; the award has 1 place"
+    )
 
 
 def test_groups_limit_an_award_to_those_peer_groups() -> None:
