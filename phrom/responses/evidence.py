@@ -1,0 +1,578 @@
+"""Evidence for answers: files and web addresses, checked before anything is stored.
+
+Writes are the three ``evidence_*`` functions; each runs in one transaction and appends
+one row to the response's history. A file is accepted by what it contains (magic bytes,
+and for zip-based office formats the parts inside), never by its name or by the content
+type the browser sent; its name must then agree with its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from phrom.responses.models import (
+    AnswerChange,
+    ChangeKind,
+    Evidence,
+    Response,
+    ResponseStatus,
+)
+from scoring.model import Dimension, Question, QuestionType
+
+MAX_URL_LENGTH = 1000
+MAX_NAME_LENGTH = 200
+MAX_EXTENSION_LENGTH = 10
+HEAD_BYTES = 64
+# Parts read from inside an office zip are small XML files; more is not an office document.
+MAX_PART_BYTES = 1024 * 1024
+CHUNK_SIZE = 64 * 1024
+
+
+class EvidenceRejected(ValueError):
+    """A file or address that is not accepted; ``message`` tells the person what to do."""
+
+    def __init__(self, message: str | Promise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- accepted file kinds -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileKind:
+    code: str
+    label: Promise
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+KINDS: dict[str, FileKind] = {
+    k.code: k
+    for k in (
+        FileKind("pdf", _("PDF document"), "application/pdf", (".pdf",)),
+        FileKind("png", _("PNG image"), "image/png", (".png",)),
+        FileKind("jpeg", _("JPEG image"), "image/jpeg", (".jpg", ".jpeg")),
+        FileKind("gif", _("GIF image"), "image/gif", (".gif",)),
+        FileKind("webp", _("WebP image"), "image/webp", (".webp",)),
+        FileKind(
+            "docx", _("Word document"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            (".docx",),
+        ),
+        FileKind(
+            "xlsx", _("Excel workbook"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            (".xlsx",),
+        ),
+        FileKind(
+            "pptx", _("PowerPoint presentation"),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            (".pptx",),
+        ),
+        FileKind("odt", _("OpenDocument text"), "application/vnd.oasis.opendocument.text", (".odt",)),
+        FileKind(
+            "ods", _("OpenDocument spreadsheet"),
+            "application/vnd.oasis.opendocument.spreadsheet", (".ods",),
+        ),
+        FileKind(
+            "odp", _("OpenDocument presentation"),
+            "application/vnd.oasis.opendocument.presentation", (".odp",),
+        ),
+        FileKind("doc", _("Word 97-2003 document"), "application/msword", (".doc",)),
+        FileKind("xls", _("Excel 97-2003 workbook"), "application/vnd.ms-excel", (".xls",)),
+        FileKind(
+            "ppt", _("PowerPoint 97-2003 presentation"), "application/vnd.ms-powerpoint",
+            (".ppt",),
+        ),
+    )
+}
+
+ACCEPTED_EXTENSIONS: tuple[str, ...] = tuple(e for k in KINDS.values() for e in k.extensions)
+
+# OOXML: the main part and its content type as declared in [Content_Types].xml.
+OOXML_MAIN = {
+    "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
+    "pptx": ("ppt/presentation.xml", "presentationml.presentation.main+xml"),
+}
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+}
+# Legacy binary office files: a stream of this name directly under the root storage.
+CFB_STREAMS = {
+    "WordDocument": "doc",
+    "Workbook": "xls",
+    "Book": "xls",
+    "PowerPoint Document": "ppt",
+}
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+NOT_ACCEPTED = _(
+    "“%(name)s” is not a file type that is accepted as evidence. Upload a PDF, an image "
+    "(PNG, JPEG, GIF or WebP) or an office document (Word, Excel, PowerPoint or "
+    "OpenDocument); save other files as PDF first."
+)
+
+
+def max_upload_mb() -> int:
+    value = getattr(settings, "PHROM_MAX_UPLOAD_MB", 20)
+    if not isinstance(value, int) or value < 1:
+        raise ImproperlyConfigured(
+            f"PHROM_MAX_UPLOAD_MB={value!r}: set it to a whole number of megabytes, 1 or more."
+        )
+    return value
+
+
+def max_upload_bytes() -> int:
+    return max_upload_mb() * 1024 * 1024
+
+
+def sniff(fileobj: IO[bytes] | File) -> FileKind | None:
+    """The accepted kind the content is, or None. Leaves the file at position 0."""
+    fileobj.seek(0)
+    head = fileobj.read(HEAD_BYTES)
+    fileobj.seek(0)
+    if not isinstance(head, bytes):
+        return None
+    code: str | None = None
+    if head.startswith(b"%PDF-"):
+        code = "pdf"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        code = "png"
+    elif head.startswith(b"\xff\xd8\xff"):
+        code = "jpeg"
+    elif head[:6] in (b"GIF87a", b"GIF89a"):
+        code = "gif"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        code = "webp"
+    elif head.startswith(b"PK\x03\x04"):
+        code = _sniff_zip(fileobj)
+    elif head.startswith(CFB_SIGNATURE):
+        code = _sniff_cfb(fileobj)
+    fileobj.seek(0)
+    return KINDS[code] if code else None
+
+
+def _sniff_zip(fileobj: Any) -> str | None:
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and "content.xml" in names:
+                mimetype = _read_part(archive, "mimetype").strip()
+                return ODF_MIMETYPES.get(mimetype)
+            if "[Content_Types].xml" not in names:
+                return None
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise EvidenceRejected(
+                    _(
+                        "“%(name)s” contains macros, which are not accepted. Save it "
+                        "without macros (as .docx, .xlsx or .pptx) or as PDF, then upload it again."
+                    )
+                )
+            content_types = _read_part(archive, "[Content_Types].xml")
+            for code, (part, main_type) in OOXML_MAIN.items():
+                if part in names and main_type.encode() in content_types:
+                    return code
+            return None
+    except EvidenceRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
+        return None
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART_BYTES:
+        return b""
+    with archive.open(info) as part:
+        return part.read(MAX_PART_BYTES)
+
+
+def _sniff_cfb(fileobj: Any) -> str | None:
+    """Which legacy office document a Compound File Binary holds, from its root streams."""
+    try:
+        names = _cfb_root_names(fileobj)
+    except (struct.error, ValueError, OSError):
+        return None
+    for stream, code in CFB_STREAMS.items():
+        if stream in names:
+            return code
+    return None
+
+
+ENDOFCHAIN = 0xFFFFFFFE
+NOSTREAM = 0xFFFFFFFF
+MAX_DIRECTORY_SECTORS = 4096
+
+
+def _cfb_root_names(fileobj: Any) -> set[str]:
+    fileobj.seek(0)
+    header = fileobj.read(512)
+    if len(header) < 512:
+        raise ValueError("short header")
+    shift = struct.unpack_from("<H", header, 30)[0]
+    if shift not in (9, 12):
+        raise ValueError("bad sector size")
+    size = 1 << shift
+    first_dir = struct.unpack_from("<I", header, 48)[0]
+    first_difat, n_difat = struct.unpack_from("<II", header, 68)
+    fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s < ENDOFCHAIN]
+    per_sector = size // 4
+
+    def read_sector(n: int) -> bytes:
+        fileobj.seek((n + 1) * size)
+        data = fileobj.read(size)
+        if len(data) != size:
+            raise ValueError("sector past the end")
+        return bytes(data)
+
+    difat = first_difat
+    for _i in range(min(n_difat, MAX_DIRECTORY_SECTORS)):
+        if difat >= ENDOFCHAIN:
+            break
+        entries = struct.unpack(f"<{per_sector}I", read_sector(difat))
+        fat_sectors.extend(s for s in entries[:-1] if s < ENDOFCHAIN)
+        difat = entries[-1]
+
+    def next_sector(n: int) -> int:
+        index, offset = divmod(n, per_sector)
+        if index >= len(fat_sectors):
+            raise ValueError("sector outside the FAT")
+        fileobj.seek((fat_sectors[index] + 1) * size + offset * 4)
+        return int(struct.unpack("<I", fileobj.read(4))[0])
+
+    directory = b""
+    sector, seen = first_dir, set()
+    while sector < ENDOFCHAIN:
+        if sector in seen or len(seen) >= MAX_DIRECTORY_SECTORS:
+            raise ValueError("directory chain loops")
+        seen.add(sector)
+        directory += read_sector(sector)
+        sector = next_sector(sector)
+
+    entries: list[tuple[str, int, int, int]] = []  # name, left, right, child
+    for offset in range(0, len(directory) - 127, 128):
+        raw = directory[offset:offset + 128]
+        length = struct.unpack_from("<H", raw, 64)[0]
+        name = raw[: max(0, min(length, 64) - 2)].decode("utf-16-le", errors="replace")
+        left, right, child = struct.unpack_from("<III", raw, 68)
+        entries.append((name, left, right, child))
+    if not entries:
+        raise ValueError("empty directory")
+
+    names: set[str] = set()
+    stack, visited = [entries[0][3]], set()
+    while stack:
+        index = stack.pop()
+        if index == NOSTREAM or index in visited or index >= len(entries):
+            continue
+        visited.add(index)
+        name, left, right, _child = entries[index]
+        names.add(name)
+        stack.extend((left, right))
+    return names
+
+
+# --- names and addresses ----------------------------------------------------------------
+
+WINDOWS_RESERVED = re.compile(r'[<>:"|?*]')
+
+
+DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+
+
+def _name_char(ch: str) -> str:
+    # Tabs and other spaces become a space; control and format characters (NUL, bidi
+    # overrides that disguise an extension) disappear.
+    if ch in "\t\n\r\v\f" or unicodedata.category(ch) == "Zs":
+        return " "
+    return "" if unicodedata.category(ch) in DROPPED_CATEGORIES else ch
+
+
+def clean_file_name(name: str) -> str:
+    """A safe display name: the base name only, no control characters, length capped."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(_name_char(ch) for ch in name)
+    name = WINDOWS_RESERVED.sub("_", name)
+    name = " ".join(name.split())
+    name = name.strip(". ")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > MAX_EXTENSION_LENGTH:
+        stem, ext = name, ""
+    if len(name) > MAX_NAME_LENGTH:
+        keep = MAX_NAME_LENGTH - (len(ext) + 1 if ext else 0)
+        name = stem[:keep].rstrip(". ") + ("." + ext if ext else "")
+    return name
+
+
+def extension_of(name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return ("." + ext.lower()) if dot and stem else ""
+
+
+def clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        raise EvidenceRejected(_("Type or paste a web address starting with https:// or http://."))
+    if len(url) > MAX_URL_LENGTH:
+        raise EvidenceRejected(
+            _("The web address is longer than %(max)d characters. Link to a shorter page "
+              "address, or upload the document as a file.") % {"max": MAX_URL_LENGTH}
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise EvidenceRejected(
+            _("Enter a full web address that starts with https:// or http:// and names a "
+              "site, such as https://www.example.go.th/report.")
+        )
+    if parts.username or parts.password:
+        raise EvidenceRejected(
+            _("Remove the user name and password from the web address; colleagues and "
+              "reviewers will see it.")
+        )
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise EvidenceRejected(
+            _("This is not a valid web address. Copy it again from the browser's address bar.")
+        ) from None
+    return url
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def find_question(response: Response, code: str) -> tuple[Question, Dimension] | None:
+    """The question with this code in the response's framework, and its dimension."""
+    spec = response.cycle.framework.spec()
+    for dimension in spec.dimensions:
+        for indicator in dimension.indicators:
+            for question in indicator.questions:
+                if question.code == code:
+                    return question, dimension
+    return None
+
+
+def takes_evidence(question: Question) -> bool:
+    """File questions are answered with evidence; others take it unless it is ``none``."""
+    return question.type is QuestionType.FILE or question.evidence != "none"
+
+
+def _question_code(response: Response, question: str | Question) -> str:
+    code = question if isinstance(question, str) else question.code
+    found = find_question(response, code)
+    if found is None:
+        raise EvidenceRejected(
+            _("Question %(code)s is not part of this questionnaire.") % {"code": code}
+        )
+    if not takes_evidence(found[0]):
+        raise EvidenceRejected(
+            _("Question %(code)s takes no evidence; answer it in the questionnaire.")
+            % {"code": code}
+        )
+    return code
+
+
+# --- checks on a file ---------------------------------------------------------------------
+
+
+def _digest(chunks: Iterable[bytes], *, name: str, limit: int) -> tuple[str, int]:
+    """SHA-256 and size in one streaming pass, stopping as soon as the limit is passed."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise too_large(name)
+        digest.update(chunk)
+    return digest.hexdigest(), size
+
+
+def too_large(name: str) -> EvidenceRejected:
+    return EvidenceRejected(
+        _("“%(name)s” is larger than %(max)d MB. Make it smaller (for example, save a "
+          "scan at a lower resolution or split the document) and upload it again.")
+        % {"name": name, "max": max_upload_mb()}
+    )
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: FileKind
+    sha256: str
+    size: int
+
+
+def check_file(upload: File) -> CheckedFile:
+    """Everything about an upload that decides whether it is accepted; stores nothing."""
+    name = clean_file_name(upload.name or "")
+    if not name:
+        raise EvidenceRejected(_("The file has no name. Rename it on your computer and upload it again."))
+    limit = max_upload_bytes()
+    declared = getattr(upload, "size", None)
+    if isinstance(declared, int) and declared > limit:
+        raise too_large(name)
+    upload.seek(0)
+    sha256, size = _digest(upload.chunks(CHUNK_SIZE), name=name, limit=limit)
+    if size == 0:
+        raise EvidenceRejected(
+            _("“%(name)s” is empty (0 bytes). Check that it is the right file and that it "
+              "opens on your computer, then upload it again.") % {"name": name}
+        )
+    try:
+        kind = sniff(upload)
+    except EvidenceRejected as exc:
+        raise EvidenceRejected(str(exc.message) % {"name": name}) from None
+    if kind is None:
+        raise EvidenceRejected(NOT_ACCEPTED % {"name": name})
+    ext = extension_of(name)
+    if ext not in kind.extensions:
+        if ext:
+            message = _(
+                "The name “%(name)s” does not match the file's content (%(kind)s): "
+                "it ends in %(ext)s. Rename it to end in %(expected)s, or choose the file "
+                "you meant."
+            )
+        else:
+            message = _(
+                "The name “%(name)s” has no extension (the file's content: %(kind)s). "
+                "Rename it to end in %(expected)s and upload it again."
+            )
+        raise EvidenceRejected(
+            message % {"name": name, "kind": kind.label, "ext": ext, "expected": kind.extensions[0]}
+        )
+    upload.seek(0)
+    return CheckedFile(name=name, kind=kind, sha256=sha256, size=size)
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def history_value(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "name": evidence.original_name,
+        "sha256": evidence.sha256,
+        "size": evidence.size,
+        "url": evidence.url,
+        "evidence_id": evidence.pk,
+    }
+
+
+def _mark_started(response: Response) -> None:
+    # Evidence is work on the response: a response that had none is now in progress.
+    Response.objects.filter(pk=response.pk, status=ResponseStatus.NOT_STARTED).update(
+        status=ResponseStatus.IN_PROGRESS, started_at=timezone.now()
+    )
+
+
+def _current(response: Response, code: str) -> Any:
+    return Evidence.objects.filter(response=response, question=code, removed_at__isnull=True)
+
+
+def evidence_add_file(
+    *, response: Response, question: str | Question, upload: File, by: Any
+) -> Evidence:
+    """Check an uploaded file, store it through the default storage and record it.
+
+    Raises ``EvidenceRejected`` (nothing stored) when the file is not accepted.
+    """
+    code = _question_code(response, question)
+    checked = check_file(upload)
+    if _current(response, code).filter(sha256=checked.sha256).exists():
+        raise EvidenceRejected(
+            _("“%(name)s” is already attached to this question.") % {"name": checked.name}
+        )
+    evidence = Evidence(
+        response=response,
+        question=code,
+        original_name=checked.name,
+        content_type=checked.kind.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    # The file goes to storage before the transaction opens, so that a slow upload to S3
+    # does not hold the database's write lock; a failed write then deletes it again.
+    evidence.file.save(checked.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+            AnswerChange.objects.create(
+                response=response,
+                question=code,
+                kind=ChangeKind.EVIDENCE_ADDED,
+                new_value=history_value(evidence),
+                by=by,
+            )
+            _mark_started(response)
+    except BaseException:
+        # The row was not written: do not leave the stored file behind.
+        evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+def evidence_add_url(*, response: Response, question: str | Question, url: str, by: Any) -> Evidence:
+    """Record a web address as evidence. Raises ``EvidenceRejected`` when it is not usable."""
+    code = _question_code(response, question)
+    url = clean_url(url)
+    with transaction.atomic():
+        if _current(response, code).filter(url=url).exists():
+            raise EvidenceRejected(_("This web address is already attached to this question."))
+        evidence = Evidence.objects.create(
+            response=response, question=code, url=url, uploaded_by=by
+        )
+        AnswerChange.objects.create(
+            response=response,
+            question=code,
+            kind=ChangeKind.EVIDENCE_ADDED,
+            new_value=history_value(evidence),
+            by=by,
+        )
+        _mark_started(response)
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, by: Any) -> Evidence:
+    """Mark evidence as removed. The file stays in storage and the history keeps it.
+
+    Removing evidence that is already removed changes nothing (a repeated click).
+    """
+    with transaction.atomic():
+        current = Evidence.objects.select_for_update().select_related("response").get(pk=evidence.pk)
+        if current.removed_at is not None:
+            return current
+        current.removed_at = timezone.now()
+        current.removed_by = by
+        current.save(update_fields=["removed_at", "removed_by"])
+        AnswerChange.objects.create(
+            response=current.response,
+            question=current.question,
+            kind=ChangeKind.EVIDENCE_REMOVED,
+            old_value=history_value(current),
+            by=by,
+        )
+    return current

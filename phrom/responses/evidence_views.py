@@ -1,0 +1,284 @@
+"""Evidence views: the gates fetch, the services write, the widget renders.
+
+Every action works as a plain form post (redirect back to the questionnaire, or a page
+with the error next to the control) and with htmx (the widget's body re-rendered, with a
+status line in the widget's live region).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from phrom.accounts.gates import (
+    evidence_for_viewer,
+    may_answer,
+    profile_of,
+    response_for_editor,
+    response_for_viewer,
+)
+from phrom.responses import evidence as services
+from phrom.responses.evidence import EvidenceRejected, find_question, takes_evidence
+from phrom.responses.models import Evidence, Response
+from phrom.responses.templatetags.evidence_tags import questionnaire_url
+from scoring.model import Question
+
+WIDGET_HTMX = "responses/evidence/_htmx.html"
+PAGE = "responses/evidence/page.html"
+CONFIRM_PAGE = "responses/evidence/confirm_remove.html"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _question(response: Response, code: str) -> tuple[Question, str]:
+    found = find_question(response, code)
+    if found is None or not takes_evidence(found[0]):
+        raise Http404
+    return found[0], found[1].code
+
+
+def _editable_question(request: HttpRequest, response_id: int, code: str) -> tuple[Response, Question]:
+    """The response and question this user may add evidence to, or 404/403."""
+    response = response_for_editor(request.user, response_id)
+    question, dimension_code = _question(response, code)
+    profile = profile_of(request.user)
+    if profile is None or not may_answer(profile, dimension_code):
+        raise PermissionDenied
+    return response, question
+
+
+def _next(request: HttpRequest, response: Response, code: str) -> str:
+    """The ``next`` field when it is a local URL of this site, else the question's place."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return questionnaire_url(response, code)
+
+
+def _widget(
+    request: HttpRequest,
+    response: Response,
+    question: Question,
+    *,
+    state: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """The widget's body for htmx, or a page holding the widget for a plain request."""
+    state = {"question": question.code, **state}
+    context = {
+        "response": response,
+        "question": question,
+        "evidence_state": state,
+        "evidence_next": _next(request, response, question.code),
+    }
+    if getattr(request, "htmx", False):
+        # htmx swaps only successful responses; an error is content of the widget too.
+        return render(request, WIDGET_HTMX, context)
+    return render(request, PAGE, context, status=status)
+
+
+def _done(
+    request: HttpRequest,
+    response: Response,
+    question: Question,
+    message: str,
+    *,
+    focus: str | None = None,
+) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return _widget(request, response, question, state={"status": message, "focus": focus})
+    messages.success(request, message)
+    return HttpResponseRedirect(_next(request, response, question.code))
+
+
+class UploadSizeLimit(FileUploadHandler):
+    """Stops reading a file as soon as it passes the size limit.
+
+    A 2 GB upload is then neither kept in memory nor written to a temporary file; the
+    view answers with the size message instead.
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = services.max_upload_bytes()
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request._phrom_too_large = self.file_name  # type: ignore[union-attr]
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+@require_GET
+def evidence_widget(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    """The widget alone (htmx, e.g. to cancel a removal) or on a page of its own."""
+    response = response_for_viewer(request.user, response_id)
+    spec_question, _dimension = _question(response, question)
+    focus = request.GET.get("focus", "")
+    state = {"focus": int(focus)} if focus.isdigit() else {}
+    return _widget(request, response, spec_question, state=state)
+
+
+@csrf_exempt
+@require_POST
+def evidence_upload(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    # Upload handlers can only change before the body is read, which the CSRF check
+    # does; the check therefore runs inside, once the handler is in place.
+    request.upload_handlers.insert(0, UploadSizeLimit(request))
+    return _evidence_upload(request, response_id, question)
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    response, spec_question = _editable_question(request, response_id, question)
+    upload = request.FILES.get("file")
+    too_large = getattr(request, "_phrom_too_large", None)
+    try:
+        if too_large is not None:
+            raise services.too_large(services.clean_file_name(too_large))
+        if upload is None:
+            raise EvidenceRejected(_("Choose a file to upload first."))
+        evidence = services.evidence_add_file(
+            response=response, question=spec_question, upload=upload, by=request.user
+        )
+    except EvidenceRejected as exc:
+        return _widget(
+            request, response, spec_question, state={"file_error": str(exc.message), "focus": "file"},
+            status=400,
+        )
+    return _done(
+        request, response, spec_question,
+        _("“%(name)s” uploaded.") % {"name": evidence.original_name},
+    )
+
+
+@require_POST
+def evidence_add_url(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    response, spec_question = _editable_question(request, response_id, question)
+    url = request.POST.get("url", "")
+    try:
+        evidence = services.evidence_add_url(
+            response=response, question=spec_question, url=url, by=request.user
+        )
+    except EvidenceRejected as exc:
+        return _widget(
+            request, response, spec_question,
+            state={"url_error": str(exc.message), "url_value": url[:2000], "focus": "url"},
+            status=400,
+        )
+    return _done(
+        request, response, spec_question,
+        _("Web address %(url)s added.") % {"url": evidence.url},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """GET asks for confirmation (a page, or a step inside the widget); POST removes."""
+    evidence = evidence_for_viewer(request.user, evidence_id)
+    response, spec_question = _editable_question(request, evidence.response_id, evidence.question)
+    if request.method == "GET":
+        if evidence.removed_at is not None:
+            return _done(request, response, spec_question, _already_removed(evidence))
+        if getattr(request, "htmx", False):
+            return _widget(request, response, spec_question, state={"confirm": evidence})
+        return render(
+            request,
+            CONFIRM_PAGE,
+            {
+                "evidence": evidence,
+                "response": response,
+                "question": spec_question,
+                "next": _next(request, response, spec_question.code),
+            },
+        )
+    was_removed = evidence.removed_at is not None
+    evidence = services.evidence_remove(evidence=evidence, by=request.user)
+    if was_removed:
+        return _done(request, response, spec_question, _already_removed(evidence))
+    return _done(
+        request, response, spec_question,
+        _("“%(name)s” removed. It stays in the history.") % {"name": _label(evidence)},
+        focus="file",
+    )
+
+
+def _label(evidence: Evidence) -> str:
+    return evidence.original_name or evidence.url
+
+
+def _already_removed(evidence: Evidence) -> str:
+    return _("“%(name)s” was already removed.") % {"name": _label(evidence)}
+
+
+@require_GET
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """The stored file as an attachment under its original name, never shown inline."""
+    evidence = evidence_for_viewer(request.user, evidence_id)
+    if not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    download = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or "evidence",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    download["Content-Disposition"] = attachment_header(evidence.original_name or "evidence")
+    download["X-Content-Type-Options"] = "nosniff"
+    download["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    download["Cache-Control"] = "private, no-cache"
+    return download
+
+
+def attachment_header(name: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real name per RFC 5987."""
+    from urllib.parse import quote
+
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in name)
+    if fallback == name:
+        return f'attachment; filename="{name}"'
+    # Browsers use filename*; the fallback only has to be harmless and not all underscores.
+    fallback = re.sub(r"_+", "_", fallback)
+    stem, dot, ext = fallback.rpartition(".")
+    if not re.search(r"[A-Za-z]", stem if dot else fallback):
+        fallback = "evidence" + ("." + ext if dot else "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
