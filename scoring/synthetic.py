@@ -252,7 +252,8 @@ def synthetic_answers(
             else:
                 lo = question.minimum or 0.0
                 hi = question.maximum if question.maximum is not None else 100.0
-                values[:, j] = np.round(lo + share * (hi - lo))
+                # whole numbers for counts; a few decimals for small ranges (indexes 0-1)
+                values[:, j] = np.round(lo + share * (hi - lo), 0 if hi - lo >= 100 else 4)
     na = np.zeros((n, q), dtype=np.bool_, order="F")
     for j, question in enumerate(questions):
         if question.allow_na:
