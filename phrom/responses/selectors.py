@@ -134,10 +134,13 @@ def snapshot_display(question: Question | None, snap: Any, language: str) -> str
     """A history snapshot ({"value", "not_applicable", "explanation"}) or a plain value."""
     if isinstance(snap, dict) and "value" in snap:
         return display_value(question, snap.get("value"), bool(snap.get("not_applicable")), language)
+    if isinstance(snap, dict) and ("name" in snap or "url" in snap):  # evidence
+        return str(snap.get("name") or snap.get("url") or "")
     if snap is None:
         return ""
     if isinstance(snap, str):
-        return snap
+        labels = dict(ResponseStatus.choices)
+        return str(labels.get(snap, snap))
     return json.dumps(snap, ensure_ascii=False)
 
 
@@ -174,7 +177,7 @@ class PreviousAnswer:
     text: str
     not_applicable: bool
     explanation: str
-    evidence: list[Evidence]
+    evidence: list[PreviousEvidence]
     has_value: bool
 
 
@@ -341,27 +344,44 @@ def _input_value(question: Question, value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class PreviousRow:
+    """Last cycle's answer to one question (read as values, not model instances)."""
+
+    value: Any
+    not_applicable: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class PreviousEvidence:
+    original_name: str
+    url: str
+
+
 def _previous_data(
     response: Response,
-) -> tuple[dict[str, Answer], dict[str, list[Evidence]], int | None]:
+) -> tuple[dict[str, PreviousRow], dict[str, list[PreviousEvidence]], int | None]:
     previous_cycle_id = response.cycle.previous_id
     if previous_cycle_id is None:
         return {}, {}, None
-    answers = {
-        a.question: a
-        for a in Answer.objects.filter(
-            response__cycle_id=previous_cycle_id, response__agency_id=response.agency_id
-        ).select_related("response__cycle")
-    }
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    year = next((a.response.cycle.year_be for a in answers.values()), None)
-    for item in Evidence.objects.filter(
+    year = None
+    answers: dict[str, PreviousRow] = {}
+    for code, value, na, explanation, year_be in Answer.objects.filter(
+        response__cycle_id=previous_cycle_id, response__agency_id=response.agency_id
+    ).values_list("question", "value", "not_applicable", "explanation", "response__cycle__year_be"):
+        answers[code] = PreviousRow(value, na, explanation)
+        year = year_be
+    evidence: dict[str, list[PreviousEvidence]] = defaultdict(list)
+    for code, name, url, year_be in Evidence.objects.filter(
         response__cycle_id=previous_cycle_id,
         response__agency_id=response.agency_id,
         removed_at__isnull=True,
-    ).select_related("response__cycle"):
-        evidence[item.question].append(item)
-        year = item.response.cycle.year_be
+    ).order_by("uploaded_at", "id").values_list(
+        "question", "original_name", "url", "response__cycle__year_be"
+    ):
+        evidence[code].append(PreviousEvidence(name, url))
+        year = year_be
     return answers, evidence, year
 
 
@@ -469,8 +489,8 @@ def _question_view(
     shown: bool,
     editable: bool,
     language: str,
-    previous: Answer | None,
-    previous_evidence: list[Evidence],
+    previous: PreviousRow | None,
+    previous_evidence: list[PreviousEvidence],
     previous_year: int | None,
     detailed: bool,
 ) -> QuestionView:

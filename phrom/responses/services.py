@@ -400,8 +400,11 @@ def answer_carry_over(
             question=question.code,
             kind=ChangeKind.EVIDENCE_ADDED,
             new_value={
-                "evidence": copy.pk,
-                "name": copy.original_name or copy.url,
+                "name": copy.original_name,
+                "sha256": copy.sha256,
+                "size": copy.size,
+                "url": copy.url,
+                "evidence_id": copy.pk,
                 "carried_over_from": item.pk,
             },
             version=answer.version,

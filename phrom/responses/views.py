@@ -47,6 +47,11 @@ from phrom.responses.services import (
 from phrom.responses.templatetags.responses_tags import be_date_text, be_datetime_text
 from scoring.model import Dimension, Question
 
+# Above this many questions on a page, evidence shows as a summary with a link to its own
+# page: the embedded upload widget costs about 1 ms a question and would break the page's
+# 150 ms budget.
+INLINE_EVIDENCE_MAX = 60
+
 
 def _language() -> str:
     return get_language() or "th"
@@ -120,6 +125,7 @@ def _page_context(request: HttpRequest, response: Response, dimension: str | Non
         "submitted_at": be_datetime_text(response.submitted_at),
         "may_submit": _may_submit(profile, response),
         "js_texts": _js_texts(),
+        "evidence_inline": page.question_count <= INLINE_EVIDENCE_MAX,
     }
 
 
@@ -179,7 +185,11 @@ def _render_question(request: HttpRequest, response: Response, code: str) -> str
         raise Http404 from None
     return render_to_string(
         "responses/_question.html",
-        {"q": item, "response": response, },
+        {
+            "q": item,
+            "response": response,
+            "evidence_next": _question_url(response, item.dimension, code),
+        },
         request=request,
     )
 

@@ -1,0 +1,119 @@
+"""Last cycle's answers beside each question, and carrying one over as a normal change."""
+
+from __future__ import annotations
+
+import pytest
+
+from phrom.responses.models import Answer, AnswerChange, ChangeKind, Evidence, Response
+from tests.responses.helpers import post_answer
+
+pytestmark = pytest.mark.django_db
+
+
+def _carry(client, response, code, version=0):
+    return client.post(
+        f"/responses/{response.pk}/answer/{code}/carry-over/",
+        {"base_version": str(version)},
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def test_last_cycles_answer_is_shown_beside_the_question(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    start = html.index('id="q-POL-01-1"')
+    block = html[start:html.index('id="q-POL-01-2"')]
+    assert "2563" in block  # the previous cycle's year (B.E.)
+    assert "แผนลงนามแล้ว" in block  # its explanation
+    assert "plan.pdf" in block and "plan-2563.pdf" in block  # its evidence
+    assert "removed.pdf" not in block  # removed evidence is not offered
+    assert "/carry-over/" in block
+
+
+def test_another_agencys_last_answers_are_not_shown(world, client, previous_a):
+    client.force_login(world.user("coordinator_b"))
+    html = client.get(f"/responses/{world.response_b.pk}/policy/").content.decode()
+    assert "แผนลงนามแล้ว" not in html
+    assert "/carry-over/" not in html
+
+
+def test_carry_over_copies_value_explanation_and_evidence_as_a_new_version(
+    world, client, previous_a
+):
+    client.force_login(world.user("coordinator_a"))
+    reply = _carry(client, world.response_a, "POL-01-1")
+    assert reply.status_code == 200, reply.content
+    assert reply.json()["version"] == 1
+    assert 'id="q-POL-01-1"' in reply.json()["html"]
+    answer = Answer.objects.get(response=world.response_a, question="POL-01-1")
+    assert (answer.value, answer.explanation, answer.version) == (True, "แผนลงนามแล้ว", 1)
+    change = AnswerChange.objects.get(response=world.response_a, kind=ChangeKind.CARRIED_OVER)
+    assert change.question == "POL-01-1"
+    assert change.new_value["value"] is True
+    assert change.by == world.user("coordinator_a")
+    copied = Evidence.objects.filter(response=world.response_a, question="POL-01-1")
+    assert {(e.url, e.file.name) for e in copied} == {
+        ("https://example.go.th/plan-2563.pdf", ""), ("", "evidence/old/plan.pdf"),
+    }
+    assert AnswerChange.objects.filter(
+        response=world.response_a, kind=ChangeKind.EVIDENCE_ADDED
+    ).count() == 2
+    # the previous cycle is untouched
+    assert Evidence.objects.filter(response=previous_a).count() == 3
+
+
+def test_carrying_over_twice_adds_no_duplicate(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    _carry(client, world.response_a, "POL-01-1")
+    reply = _carry(client, world.response_a, "POL-01-1", 1)
+    assert reply.status_code == 200
+    assert Answer.objects.get(response=world.response_a, question="POL-01-1").version == 1
+    assert Evidence.objects.filter(response=world.response_a).count() == 2
+
+
+def test_carry_over_of_not_applicable(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    assert _carry(client, world.response_a, "POL-04-1").status_code == 200
+    answer = Answer.objects.get(response=world.response_a, question="POL-04-1")
+    assert answer.not_applicable is True and answer.value is None
+
+
+def test_carry_over_over_a_newer_answer_is_a_conflict(world, client, previous_a,
+                                                      second_coordinator_a):
+    client.force_login(second_coordinator_a)
+    post_answer(client, world.response_a, "POL-02-2", {"value": "once"})
+    client.force_login(world.user("coordinator_a"))
+    reply = _carry(client, world.response_a, "POL-02-2", 0)
+    assert reply.status_code == 409
+    assert "Somchai" in reply.json()["message"]
+    assert Answer.objects.get(response=world.response_a, question="POL-02-2").value == "once"
+
+
+def test_carry_over_without_a_previous_answer_says_so(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    reply = _carry(client, world.response_a, "POL-06-1")
+    assert reply.status_code == 400
+    assert reply.json()["message"]
+    assert not Answer.objects.filter(response=world.response_a, question="POL-06-1").exists()
+
+
+def test_a_previous_answer_that_no_longer_fits_is_refused(world, client, previous_a):
+    Answer.objects.create(response=previous_a, question="POL-06-1", value=9, version=1)
+    client.force_login(world.user("coordinator_a"))
+    reply = _carry(client, world.response_a, "POL-06-1")
+    assert reply.status_code == 400
+    assert not Answer.objects.filter(response=world.response_a, question="POL-06-1").exists()
+
+
+def test_respondent_cannot_carry_over_outside_their_dimensions(world, client, previous_a):
+    Answer.objects.create(response=previous_a, question="CAP-01-1", value=True, version=1)
+    client.force_login(world.user("respondent_a"))
+    assert _carry(client, world.response_a, "CAP-01-1").status_code == 403
+    assert _carry(client, world.response_a, "POL-01-1").status_code == 200
+
+
+def test_no_previous_cycle_means_no_last_answer(world, client):
+    assert Response.objects.filter(agency=world.agency_a).count() == 1
+    client.force_login(world.user("coordinator_a"))
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert "/carry-over/" not in html
