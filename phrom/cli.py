@@ -29,7 +29,8 @@ def fail(message: str) -> NoReturn:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    # Piped into a file or another program, rich would wrap tables at 80 columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 240)
 
 
 def _err_console() -> Any:
