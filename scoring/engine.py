@@ -79,6 +79,27 @@ class _Condition:
 
 
 @dataclass(frozen=True, eq=False)
+class _Plan:
+    """How to score the matrix columns ``start:stop`` of one indicator, column group by
+    column group (absolute column numbers)."""
+
+    indicator: int
+    start: int
+    stop: int
+    direct: tuple[tuple[int, int], ...]  # runs of direct columns
+    code: tuple[tuple[int, float], ...]  # column, offset into code_table
+    wide: tuple[tuple[int, int], ...]  # column, its position among the wide columns
+    threshold: tuple[tuple[int, tuple[float, ...], int], ...]  # column, levels, offset
+    linear: tuple[tuple[int, float, float], ...]  # column, minimum, 1 / (max - min)
+    conditional: tuple[int, ...]
+    allow_na: tuple[int, ...]
+    weights: np.ndarray  # question weight x factor of each column
+    excl_start: int  # the indicator's excludable columns, into CompiledFramework.excludable
+    excl_stop: int
+    excl_weights: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledFramework:
     """A framework turned into arrays once; ``compile_framework`` caches it."""
 
@@ -100,10 +121,9 @@ class CompiledFramework:
     # yes/no, maturity, linear percentage, single choice with points 0, s, 2s, ...:
     # score = stored value x factor
     direct: np.ndarray
-    direct_runs: tuple[tuple[int, int], ...]  # the direct columns as (start, stop) ranges
     # single choice (other points) and multiple choice up to 8 options: the value is a
-    # small integer code; score = code_table[code + offset] (NaN -> code -1 -> 0), see
-    # code_rows and code_offsets below
+    # small integer code; score = code_table[code + offset] (NaN -> code -1 -> 0), the
+    # offsets are in the plans
     code_table: np.ndarray
     # multiple choice with more than 8 options: points looked up byte by byte
     wide: np.ndarray
@@ -111,25 +131,18 @@ class CompiledFramework:
     wide_table: np.ndarray  # (bytes, m * 256)
     wide_cap: np.ndarray  # (m,) cap on the sum of points (inf when none)
     wide_inverse_max: np.ndarray  # (m,) 1 / max points (0 when max is 0)
-    threshold_table: np.ndarray  # score after reaching 0, 1, ... thresholds (threshold_rows)
+    threshold_table: np.ndarray  # score after reaching 0, 1, ... thresholds
     conditions: tuple[_Condition, ...]
-    # the same groups as plain Python values, for the column-by-column loops
-    code_rows: tuple[int, ...]
-    code_offsets: tuple[float, ...]
-    threshold_rows: tuple[tuple[int, tuple[float, ...], int], ...]  # column, levels, offset
-    linear_rows: tuple[tuple[int, float, float], ...]  # column, minimum, 1 / (max - min)
-    allow_na_rows: tuple[int, ...]
+    plans: tuple[_Plan, ...]  # one per indicator with matrix columns, framework order
     allow_na: np.ndarray  # columns that accept not-applicable
     # columns whose question can drop out of its indicator (allow_na or hidden-exclude),
     # in column order, and which of them fall in each indicator
     excludable: np.ndarray
     excl_start: np.ndarray  # (i,) into excludable
     excl_stop: np.ndarray
-    excl_weight: np.ndarray  # (x,) weights of the excludable columns
     na_position: np.ndarray  # position in excludable of each allow_na column
     condition_position: tuple[int, ...]  # position in excludable of each condition, or -1
     has_questions: np.ndarray  # (i,) bool: weight sum > 0
-    scored_indicators: tuple[int, ...]  # indicators with a question of positive weight
     dim_ranges: tuple[tuple[int, int], ...]  # each dimension's indicators, as a range
     ind_weight_effective: np.ndarray  # (i,) indicator weight, 0 without questions
     indicator_codes: tuple[str, ...] = field(default=())
@@ -210,6 +223,53 @@ def _runs(columns: Sequence[int]) -> tuple[tuple[int, int], ...]:
         else:
             runs.append((j, j + 1))
     return tuple(runs)
+
+
+def _plans(
+    ind_start: np.ndarray,
+    ind_stop: np.ndarray,
+    num_weight: np.ndarray,
+    weight: np.ndarray,
+    direct: Sequence[int],
+    code: Sequence[int],
+    code_offset: Sequence[float],
+    wide: Sequence[int],
+    threshold: Sequence[tuple[int, Sequence[float], int]],
+    linear: Sequence[tuple[int, float, float]],
+    conditional: Sequence[int],
+    allow_na: Sequence[int],
+    excludable: np.ndarray,
+    excl_start: np.ndarray,
+    excl_stop: np.ndarray,
+) -> tuple[_Plan, ...]:
+    plans = []
+    for i, (a, b) in enumerate(zip(ind_start.tolist(), ind_stop.tolist(), strict=True)):
+        if b <= a:
+            continue
+
+        def inside(j: int, a: int = a, b: int = b) -> bool:
+            return a <= j < b
+
+        xa, xb = int(excl_start[i]), int(excl_stop[i])
+        plans.append(
+            _Plan(
+                indicator=i,
+                start=a,
+                stop=b,
+                direct=_runs([j for j in direct if inside(j)]),
+                code=tuple((j, o) for j, o in zip(code, code_offset, strict=True) if inside(j)),
+                wide=tuple((j, m) for m, j in enumerate(wide) if inside(j)),
+                threshold=tuple((j, tuple(lv), o) for j, lv, o in threshold if inside(j)),
+                linear=tuple(row for row in linear if inside(row[0])),
+                conditional=tuple(j for j in conditional if inside(j)),
+                allow_na=tuple(j for j in allow_na if inside(j)),
+                weights=num_weight[a:b].copy(),
+                excl_start=xa,
+                excl_stop=xb,
+                excl_weights=weight[excludable[xa:xb]],
+            )
+        )
+    return tuple(plans)
 
 
 def _bitmask_scores(points: Sequence[float], cap: float, top: float) -> list[float]:
@@ -401,7 +461,6 @@ def _compile(framework: Framework) -> CompiledFramework:
         dim_weight=dim_weight,
         num_weight=num_weight,
         direct=np.array(direct, dtype=np.int64),
-        direct_runs=_runs(direct),
         code_table=code_table,
         wide=np.array(wide, dtype=np.int64),
         wide_bytes=n_bytes,
@@ -410,19 +469,27 @@ def _compile(framework: Framework) -> CompiledFramework:
         wide_inverse_max=np.array([1.0 / m if m > 0 else 0.0 for m in wide_max]),
         threshold_table=threshold_table,
         conditions=tuple(conditions),
-        code_rows=tuple(code),
-        code_offsets=tuple(code_offset.tolist()),
-        threshold_rows=tuple(
-            (j, tuple(levels), offset)
-            for j, levels, offset in zip(threshold, threshold_at, threshold_offset, strict=True)
+        plans=_plans(
+            ind_start,
+            ind_stop,
+            num_weight,
+            weight,
+            direct,
+            code,
+            code_offset.tolist(),
+            wide,
+            list(zip(threshold, threshold_at, threshold_offset, strict=True)),
+            list(zip(linear, linear_min, linear_scale, strict=True)),
+            [c.column for c in conditions],
+            allow_na.tolist(),
+            excludable,
+            excl_start,
+            excl_stop,
         ),
-        linear_rows=tuple(zip(linear, linear_min, linear_scale, strict=True)),
-        allow_na_rows=tuple(allow_na.tolist()),
         allow_na=allow_na,
         excludable=excludable,
         excl_start=excl_start,
         excl_stop=excl_stop,
-        excl_weight=weight[excludable],
         na_position=np.searchsorted(excludable, allow_na),
         condition_position=tuple(
             int(np.searchsorted(excludable, c.column))
@@ -431,7 +498,6 @@ def _compile(framework: Framework) -> CompiledFramework:
             for c in conditions
         ),
         has_questions=has_questions,
-        scored_indicators=tuple(int(i) for i in np.flatnonzero(has_questions)),
         dim_ranges=tuple(dim_ranges),
         ind_weight_effective=np.where(has_questions, ind_weight, 0.0),
         indicator_codes=tuple(i.code for i in indicators),
@@ -492,66 +558,24 @@ def _shown(
     return shown
 
 
-def question_matrix(
-    cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stored scores and exclusion flags, question-major (one row per matrix column).
+@dataclass(eq=False)
+class _Prepared:
+    """A cycle's answers ready to be scored one indicator at a time."""
 
-    ``S[j] * cf.factor[j]`` is the score on 0..1 of question ``j`` for every agency: 0
-    where unanswered, hidden or excluded. ``E`` (one row per ``cf.excludable`` column) is
-    True where the question drops out of its indicator (not applicable, or hidden with
-    ``when_hidden: exclude``).
-    """
+    vt: np.ndarray  # values, question-major (one row per matrix column)
+    nat: np.ndarray  # not-applicable flags, question-major
+    shown: dict[int, np.ndarray]  # conditional column -> shown to each agency
+    excluded: np.ndarray  # excludable column -> drops out for each agency (E)
+    real: np.ndarray  # scratch rows
+    index: np.ndarray
+    hit: np.ndarray
+
+
+def _prepare(cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray) -> _Prepared:
     vt = values.T  # C-contiguous when values is column-major, as encode_answers makes it
     nat = not_applicable.T
-    q, n = vt.shape
-    st = np.empty((q, n), dtype=np.float64)
-    # direct columns: NaN (unanswered) -> 0; their stored values are all >= 0
-    for a, b in cf.direct_runs:
-        np.fmax(vt[a:b], 0.0, out=st[a:b])
-
-    # one column at a time from here: no gathering into, and scattering out of, a copy
-    real = np.empty(n, dtype=np.float64)
-    index = np.empty(n, dtype=np.intp)
-    for j, offset in zip(cf.code_rows, cf.code_offsets, strict=True):
-        np.fmax(vt[j], -1.0, out=real)  # unanswered -> -1 -> the column's slot 0
-        np.add(real, offset, out=index, casting="unsafe")
-        np.take(cf.code_table, index, out=st[j], mode="clip")
-
-    if cf.wide.size:
-        bits = np.fmax(vt[cf.wide], 0.0).astype(np.int64)
-        base = (np.arange(cf.wide.size, dtype=np.int64) * 256)[:, None]
-        points = np.take(cf.wide_table[0], (bits & 255) + base)
-        for b in range(1, cf.wide_bytes):
-            points += np.take(cf.wide_table[b], ((bits >> (8 * b)) & 255) + base)
-        np.minimum(points, cf.wide_cap[:, None], out=points)
-        np.maximum(points, 0.0, out=points)
-        points *= cf.wide_inverse_max[:, None]
-        st[cf.wide] = points
-
-    hit = np.empty(n, dtype=np.bool_)
-    with np.errstate(invalid="ignore"):
-        for j, levels, offset in cf.threshold_rows:
-            # count the thresholds reached (NaN reaches none), then look the score up
-            v = vt[j]
-            np.greater_equal(v, levels[0], out=hit)
-            np.add(hit, offset, out=index, casting="unsafe")
-            for level in levels[1:]:
-                np.greater_equal(v, level, out=hit)
-                np.add(index, hit, out=index)
-            np.take(cf.threshold_table, index, out=st[j])
-
-    for j, low, inverse_span in cf.linear_rows:
-        row = st[j]
-        np.subtract(vt[j], low, out=row)
-        row *= inverse_span
-        np.minimum(row, 1.0, out=row)
-        np.fmax(row, 0.0, out=row)  # NaN -> 0
-
+    n = vt.shape[1]
     shown = _shown(cf, vt, nat) if cf.conditions else {}
-    for j, ok in shown.items():
-        st[j] *= ok
-
     et = np.zeros((cf.excludable.size, n), dtype=np.bool_)
     if cf.excludable.size:
         if cf.allow_na.size:
@@ -561,12 +585,110 @@ def question_matrix(
                 continue
             if c.exclude:
                 et[pos] |= ~shown[c.column]
-            else:
+            else:  # not applicable only counts when the question is shown
                 et[pos] &= shown[c.column]
-    # a not-applicable answer scores nothing (a hidden one is already 0)
-    for j in cf.allow_na_rows:
-        st[j] *= ~nat[j]
-    return st, et
+    return _Prepared(
+        vt,
+        nat,
+        shown,
+        et,
+        np.empty(n, dtype=np.float64),
+        np.empty(n, dtype=np.intp),
+        np.empty(n, dtype=np.bool_),
+    )
+
+
+def _fill(cf: CompiledFramework, plan: _Plan, pre: _Prepared, out: np.ndarray) -> None:
+    """Write the stored scores of the plan's columns into ``out`` (row r = column
+    ``plan.start + r``): ``out[r] * cf.factor[plan.start + r]`` is the score on 0..1, 0
+    where unanswered, hidden or not applicable. Column by column: no copies in or out."""
+    vt, a = pre.vt, plan.start
+    real, index, hit = pre.real, pre.index, pre.hit
+    for s, e in plan.direct:
+        np.fmax(vt[s:e], 0.0, out=out[s - a : e - a])  # NaN -> 0; values are >= 0
+    for j, offset in plan.code:
+        np.fmax(vt[j], -1.0, out=real)  # unanswered -> -1 -> the column's slot 0
+        np.add(real, offset, out=index, casting="unsafe")
+        np.take(cf.code_table, index, out=out[j - a], mode="clip")
+    for j, m in plan.wide:
+        bits = np.fmax(vt[j], 0.0).astype(np.int64)
+        row = out[j - a]
+        np.take(cf.wide_table[0], (bits & 255) + m * 256, out=row)
+        for b in range(1, cf.wide_bytes):
+            row += np.take(cf.wide_table[b], ((bits >> (8 * b)) & 255) + m * 256)
+        np.minimum(row, cf.wide_cap[m], out=row)
+        np.maximum(row, 0.0, out=row)
+        row *= cf.wide_inverse_max[m]
+    with np.errstate(invalid="ignore"):
+        for j, levels, offset in plan.threshold:
+            # count the thresholds reached (NaN reaches none), then look the score up
+            v = vt[j]
+            np.greater_equal(v, levels[0], out=hit)
+            np.add(hit, offset, out=index, casting="unsafe")
+            for level in levels[1:]:
+                np.greater_equal(v, level, out=hit)
+                np.add(index, hit, out=index)
+            np.take(cf.threshold_table, index, out=out[j - a])
+    for j, low, inverse_span in plan.linear:
+        row = out[j - a]
+        np.subtract(vt[j], low, out=row)
+        row *= inverse_span
+        np.minimum(row, 1.0, out=row)
+        np.fmax(row, 0.0, out=row)  # NaN -> 0
+    for j in plan.conditional:
+        out[j - a] *= pre.shown[j]  # hidden -> 0
+    for j in plan.allow_na:
+        out[j - a] *= ~pre.nat[j]  # not applicable -> 0
+
+
+def question_matrix(
+    cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stored scores ``S`` and exclusion flags ``E``, question-major (one row per matrix
+    column). ``S[j] * cf.factor[j]`` is question ``j``'s score on 0..1 for every agency;
+    ``E`` (one row per ``cf.excludable`` column) is True where the question drops out of
+    its indicator (not applicable, or hidden with ``when_hidden: exclude``)."""
+    pre = _prepare(cf, values, not_applicable)
+    st = np.zeros(pre.vt.shape, dtype=np.float64)
+    for plan in cf.plans:
+        _fill(cf, plan, pre, st[plan.start : plan.stop])
+    return st, pre.excluded
+
+
+def indicator_scores(
+    cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator scores on 0..1 and whether each indicator is included, both
+    indicator-major (indicators x agencies); the score is 0 where the indicator is
+    excluded.
+
+    One indicator at a time: its questions' scores go to a small scratch block that stays
+    in the processor's cache, and one matrix-vector product with the question weights
+    makes the indicator's weighted sum. Excluded questions take their weight out of the
+    indicator's total weight.
+    """
+    pre = _prepare(cf, values, not_applicable)
+    n = pre.vt.shape[1]
+    n_ind = cf.ind_start.size
+    num = np.zeros((n_ind, n), dtype=np.float64)
+    den = np.empty((n_ind, n), dtype=np.float64)
+    den[:] = cf.ind_weight_sum[:, None]
+    excluded = pre.excluded.astype(np.float64)
+    block = np.empty((max((p.stop - p.start for p in cf.plans), default=0), n))
+    for plan in cf.plans:
+        i = plan.indicator
+        if not cf.has_questions[i]:
+            continue
+        rows = block[: plan.stop - plan.start]
+        _fill(cf, plan, pre, rows)
+        np.dot(plan.weights, rows, out=num[i])
+        if plan.excl_stop > plan.excl_start:
+            den[i] -= np.dot(plan.excl_weights, excluded[plan.excl_start : plan.excl_stop])
+    present = den > (_WEIGHT_EPSILON * cf.ind_weight_sum)[:, None]
+    # where nothing is included every score was zeroed: num is 0 and stays 0
+    np.maximum(den, _TINY, out=den)
+    num /= den
+    return num, present
 
 
 def _check_not_applicable(cf: CompiledFramework, matrix: AnswerMatrix) -> None:
@@ -580,33 +702,6 @@ def _check_not_applicable(cf: CompiledFramework, matrix: AnswerMatrix) -> None:
             "not applicable given for questions that do not allow it: "
             + ", ".join(cf.codes[j] for j in bad[:10])
         )
-
-
-def indicator_scores(
-    cf: CompiledFramework, st: np.ndarray, et: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator scores on 0..1 and whether each indicator is included, both
-    indicator-major (indicators x agencies); the score is 0 where the indicator is
-    excluded. An indicator's questions are consecutive rows of ``st``: one
-    matrix-vector product each."""
-    n = st.shape[1]
-    n_ind = cf.ind_start.size
-    num = np.zeros((n_ind, n), dtype=np.float64)
-    den = np.empty((n_ind, n), dtype=np.float64)
-    den[:] = cf.ind_weight_sum[:, None]
-    et_f = et.astype(np.float64)
-    excl_weight = cf.excl_weight
-    for i in cf.scored_indicators:
-        a, b = cf.ind_start[i], cf.ind_stop[i]
-        np.dot(cf.num_weight[a:b], st[a:b], out=num[i])
-        xa, xb = cf.excl_start[i], cf.excl_stop[i]
-        if xb > xa:
-            den[i] -= np.dot(excl_weight[xa:xb], et_f[xa:xb])
-    present = den > (_WEIGHT_EPSILON * cf.ind_weight_sum)[:, None]
-    # where nothing is included every score was zeroed: num is 0 and stays 0
-    np.maximum(den, _TINY, out=den)
-    num /= den
-    return num, present
 
 
 def _weighted_ranges(
@@ -940,8 +1035,7 @@ def score_cycle(
             "encode the answers with this framework"
         )
     _check_not_applicable(cf, matrix)
-    st, et = question_matrix(cf, matrix.values, matrix.not_applicable)
-    ind, present = indicator_scores(cf, st, et)
+    ind, present = indicator_scores(cf, matrix.values, matrix.not_applicable)
     raw_dims = _weighted_ranges(ind, present, cf.dim_ranges, cf.ind_weight_effective)
     dims01, normalisation = _normalise(raw_dims, framework.normalisation)
     dim_present = ~np.isnan(dims01)
