@@ -3,14 +3,13 @@
 import pytest
 
 from phrom.accounts.models import Profile
-from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Rural-roads-2564-ready"
 
 
 def log_in(page, live_server, email, password):
-    """Log in through the form. The shared ``login`` fixture clicks the page's first
-    submit button, which is the header's text-size button, so it is not used here."""
+    """Log in through the form with any password (the ``login`` fixture knows only the
+    personas' one)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("main input[name=username]", email)
     page.fill("main input[name=password]", password)
@@ -21,12 +20,13 @@ def log_in(page, live_server, email, password):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_invited_coordinator_joins_logs_out_and_in_and_sets_language_and_text_size(
-    browser, live_server, world
+    browser, live_server, world, login
 ):
     # A Thai browser: without a choice of theirs, pages follow the Accept-Language header.
     admin_context = browser.new_context(locale="th-TH")
     admin = admin_context.new_page()
-    log_in(admin, live_server, world.user("administrator").username, PASSWORD)
+    login(admin, world.user("administrator"))
+    admin.wait_for_url(f"{live_server.url}/")
     admin.goto(f"{live_server.url}/accounts/invite/")
     admin.fill("input[name=email]", "somchai@drr.go.th")
     admin.select_option("select[name=role]", "coordinator")
