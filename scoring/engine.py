@@ -364,6 +364,8 @@ def _compile(framework: Framework) -> CompiledFramework:
                 wide_cap.append(cap)
                 wide_max.append(top)
         elif question.thresholds:
+            if len(question.thresholds) > 255:
+                raise ValueError(f"{question.code}: more than 255 thresholds")
             threshold.append(j)
             ordered = sorted(question.thresholds, key=lambda th: th.at_least)
             threshold_at.append([th.at_least for th in ordered])
@@ -569,6 +571,7 @@ class _Prepared:
     real: np.ndarray  # scratch rows
     index: np.ndarray
     hit: np.ndarray
+    count: np.ndarray
 
 
 def _prepare(cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray) -> _Prepared:
@@ -595,6 +598,7 @@ def _prepare(cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarr
         np.empty(n, dtype=np.float64),
         np.empty(n, dtype=np.intp),
         np.empty(n, dtype=np.bool_),
+        np.empty(n, dtype=np.uint8),
     )
 
 
@@ -603,7 +607,7 @@ def _fill(cf: CompiledFramework, plan: _Plan, pre: _Prepared, out: np.ndarray) -
     ``plan.start + r``): ``out[r] * cf.factor[plan.start + r]`` is the score on 0..1, 0
     where unanswered, hidden or not applicable. Column by column: no copies in or out."""
     vt, a = pre.vt, plan.start
-    real, index, hit = pre.real, pre.index, pre.hit
+    real, index, hit, count = pre.real, pre.index, pre.hit, pre.count
     for s, e in plan.direct:
         np.fmax(vt[s:e], 0.0, out=out[s - a : e - a])  # NaN -> 0; values are >= 0
     for j, offset in plan.code:
@@ -624,10 +628,11 @@ def _fill(cf: CompiledFramework, plan: _Plan, pre: _Prepared, out: np.ndarray) -
             # count the thresholds reached (NaN reaches none), then look the score up
             v = vt[j]
             np.greater_equal(v, levels[0], out=hit)
-            np.add(hit, offset, out=index, casting="unsafe")
+            count[...] = hit  # counted in bytes: less memory to move than in intp
             for level in levels[1:]:
                 np.greater_equal(v, level, out=hit)
-                np.add(index, hit, out=index)
+                np.add(count, hit, out=count)
+            np.add(count, offset, out=index, casting="unsafe")
             np.take(cf.threshold_table, index, out=out[j - a])
     for j, low, inverse_span in plan.linear:
         row = out[j - a]
