@@ -43,3 +43,13 @@ def test_dates_are_in_the_buddhist_era():
 def test_thai_sort_ignores_leading_vowels_first():
     words = ["ไก่", "กา", "เขา", "ขาว"]
     assert sorted(words, key=thai_sort_key) == ["กา", "ไก่", "ขาว", "เขา"]
+
+
+def test_thai_is_served_even_to_an_english_browser(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th"' in page
+
+
+def test_the_language_switch_is_remembered(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/").content.decode()
