@@ -53,3 +53,11 @@ def test_thai_is_served_even_to_an_english_browser(client):
 def test_the_language_switch_is_remembered(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '<html lang="en"' in client.get("/").content.decode()
+
+
+def test_the_page_frame_is_in_thai_by_default_and_english_on_request(client):
+    page = client.get("/").content.decode()
+    assert "ขนาดตัวอักษร" in page and "ข้ามไปยังเนื้อหา" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "Text size" in page and "Skip to content" in page
