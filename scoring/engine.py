@@ -915,20 +915,21 @@ class CycleResult:
         else the mean of the scores under the codes it ``replaces``."""
         n, n_ind = self.indicators.shape
         previous = np.full((n, n_ind), np.nan)
-        if self.previous is not None and self.previous.indicators:
-            prev = self.previous.indicators
-            sources = [(ind.code, ind.replaces) for ind in self.framework.indicators]
-            for row, agency in enumerate(self.agencies):
-                scores = prev.get(agency)
-                if not scores:
-                    continue
-                for i, (code, replaces) in enumerate(sources):
-                    if code in scores:
-                        previous[row, i] = scores[code]
-                    else:
-                        old = [scores[c] for c in replaces if c in scores]
-                        if old:
-                            previous[row, i] = sum(old) / len(old)
+        if self.previous is None or not self.previous.indicators:
+            return previous
+        prev = self.previous.indicators
+        sources = [(ind.code, ind.replaces) for ind in self.framework.indicators]
+        for row, agency in enumerate(self.agencies):
+            scores = prev.get(agency)
+            if not scores:
+                continue
+            for i, (code, replaces) in enumerate(sources):
+                if code in scores:
+                    previous[row, i] = scores[code]
+                else:
+                    old = [scores[c] for c in replaces if c in scores]
+                    if old:
+                        previous[row, i] = sum(old) / len(old)
         previous = round_half_up(previous, self.previous_precision)
         return round_half_up(self.published_indicators - previous, self.gain_precision)
 
