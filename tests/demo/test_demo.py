@@ -1,0 +1,78 @@
+"""The demo: 311 agencies, cycles 2563 and 2564, computed awards a person can check."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from rich.console import Console
+
+from phrom.agencies.models import Agency
+from phrom.cli import main
+from phrom.demo.generate import load_demo
+from phrom.frameworks.models import Cycle
+from phrom.responses.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def quiet() -> Console:
+    return Console(file=io.StringIO())
+
+
+@pytest.fixture
+def demo(db):
+    load_demo(console=quiet(), seed=2564)
+
+
+def test_the_demo_has_311_departments_answering_both_cycles(demo):
+    assert Agency.objects.filter(kind="department").count() == 311
+    for code in ("th-2563", "th-2564"):
+        cycle = Cycle.objects.get(code=code)
+        assert cycle.responses.count() == 311
+        submitted = cycle.responses.filter(status="submitted").count()
+        assert 270 <= submitted < 311  # a realistic response rate, not everyone
+    assert Cycle.objects.get(code="th-2564").previous.code == "th-2563"
+    assert Cycle.objects.get(code="th-2564").status == "open"
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    counts = (Agency.objects.count(), Response.objects.count(), Answer.objects.count())
+    load_demo(console=quiet(), seed=2564)
+    assert (Agency.objects.count(), Response.objects.count(), Answer.objects.count()) == counts
+
+
+def test_demo_answers_are_deterministic_from_the_seed(demo):
+    drr = Response.objects.get(cycle__code="th-2564", agency__code="mot-drr")
+    first = sorted(drr.answers.values_list("question", "value"))
+    Answer.objects.all().delete()
+    Response.objects.all().delete()
+    load_demo(console=quiet(), seed=2564)
+    drr = Response.objects.get(cycle__code="th-2564", agency__code="mot-drr")
+    assert sorted(drr.answers.values_list("question", "value")) == first
+
+
+def test_awards_can_be_checked_by_hand_from_the_two_score_tables(demo, tmp_path, capsys):
+    assert main(["score", "2564", "--out", str(tmp_path / "2564.csv")]) == 0
+    assert main(["score", "2563", "--out", str(tmp_path / "2563.csv")]) == 0
+    capsys.readouterr()
+    assert main(["awards", "2564", "--explain"]) == 0
+    printed = capsys.readouterr().out
+    assert "outstanding_development" in printed
+    assert "near misses" in printed
+
+    now = {r["agency"]: r for r in csv.DictReader((tmp_path / "2564.csv").open())}
+    before = {r["agency"]: r for r in csv.DictReader((tmp_path / "2563.csv").open())}
+    # Recompute Outstanding Development from the two published tables alone.
+    eligible = [
+        (float(r["total"]) - float(before[a]["total"]), float(r["total"]), a)
+        for a, r in now.items()
+        if a in before and float(r["total"]) >= 80
+    ]
+    eligible.sort(key=lambda e: (-round(e[0], 2), -e[1], e[2]))
+    expected = [a for _gain, _total, a in eligible[:4]]
+    for agency in expected:
+        assert agency in printed
+        assert abs(float(now[agency]["gain"]) - round(
+            float(now[agency]["total"]) - float(before[agency]["total"]), 2)) < 1e-9
