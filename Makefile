@@ -1,4 +1,6 @@
 # Two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +14,8 @@ export PHROM_DATA_DIR ?= $(CURDIR)/var
 $(STAMP): pyproject.toml
 	@scripts/system-packages demo
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,browser]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,browser]' 2>&1 \
+	  | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 
@@ -25,7 +25,7 @@ class Bilingual:
         return self.th or self.en
 
 
-class QuestionType(str, Enum):
+class QuestionType(StrEnum):
     YES_NO = "yes_no"
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
