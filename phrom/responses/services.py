@@ -199,7 +199,10 @@ def _conflict(question: Question, answer: Answer) -> Conflict:
 
 
 def _locked_response(response: Response) -> Response:
-    current = Response.objects.select_for_update().select_related("cycle").get(pk=response.pk)
+    # Lock the response row only (not its cycle, which every agency's saves read).
+    current = (
+        Response.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=response.pk)
+    )
     if current.status == ResponseStatus.SUBMITTED:
         raise ResponseLocked(
             _("This response has been submitted, so its answers can no longer change.")
@@ -243,7 +246,7 @@ def _write_answer(
     new_value = None if not_applicable else stored_value(question, value)
 
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(response=current_response, question=question.code)
         .first()

@@ -32,7 +32,9 @@ def be_datetime_text(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{be_date_text(local)} {local:%H:%M}"
+    if (get_language() or "th").startswith("en"):
+        return f"{be_date_text(local)} {local:%H:%M}"
+    return f"{be_date_text(local)} {local:%H:%M} น."
 
 
 @register.filter

@@ -61,7 +61,7 @@
   function setStatus(code, kind, text) {
     var el = document.getElementById("q-" + code + "-status");
     if (el) {
-      el.textContent = text;
+      if (el.textContent !== text) { el.textContent = text; }   // announce changes only
       el.setAttribute("data-state", kind);
     }
     updateGlobal();

@@ -1,0 +1,308 @@
+"""The questionnaire in a real browser: every type, conflicts, offline saves, submission,
+the keyboard, and axe-core.
+
+Each test checks the database (and the history) after the page says "saved": the page's
+word is not taken for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from phrom.accounts.models import Profile
+from phrom.responses.models import Answer, AnswerChange, ChangeKind, Evidence, ResponseStatus
+from tests.conftest import PASSWORD
+from tests.responses.helpers import complete_response
+
+PROJECT_STATIC = Path(__file__).resolve().parents[2] / "phrom" / "static"
+AXE = PROJECT_STATIC / "vendor" / "axe-core" / "axe.min.js"
+TIMEOUT = 15_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def project_static(settings) -> None:
+    """Serve phrom/static (the site's CSS, htmx) in the live server, as the app does.
+
+    phrom/static belongs to no app, so no finder sees it unless STATICFILES_DIRS names it.
+    """
+    from django.contrib.staticfiles import finders
+
+    if finders.find("vendor/htmx/htmx.min.js") is None:
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(PROJECT_STATIC)]
+
+
+@pytest.fixture
+def second_coordinator_a(world):
+    user = get_user_model().objects.create_user(
+        username="coordinator_a2@example.go.th", email="coordinator_a2@example.go.th",
+        password=PASSWORD, first_name="Somchai", last_name="Jaidee",
+    )
+    Profile.objects.create(user=user, role="coordinator", agency=world.agency_a)
+    return user
+
+
+def open_page(browser, login, user, url, *, locale="th-TH"):
+    """A fresh browser context signed in as USER, on URL."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    login(page, user)
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    page.goto(url)
+    return context, page
+
+
+def saved(page, code):
+    expect(page.locator(f"#q-{code}-status")).to_have_attribute("data-state", "saved")
+
+
+def answer(response, code):
+    return Answer.objects.filter(response=response, question=code).first()
+
+
+def test_answering_every_question_type(browser, live_server, world, login):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, world.user("coordinator_a"), url)
+    try:
+        follow_up = page.locator("#q-POL-01-2 .q-body").first
+        expect(follow_up).to_be_hidden()
+        evidence_top = page.locator("#q-POL-01-1 .q-after").bounding_box()["y"]
+
+        page.get_by_label("ใช่", exact=True).first.check()  # yes/no (POL-01-1)
+        saved(page, "POL-01-1")
+        expect(follow_up).to_be_visible()  # its condition is now met
+        # the status line has its room already: nothing below it moved
+        assert page.locator("#q-POL-01-1 .q-after").bounding_box()["y"] == evidence_top
+        page.locator("#q-POL-02-2 label", has_text="2-3 ครั้ง").click()  # single choice
+        page.check("#q-POL-08-1-1")  # multiple choice: website
+        page.check("#q-POL-08-1-2")  # open_data
+        page.locator("#q-POL-06-1 label", has_text="ระดับ 3").click()  # maturity
+        page.fill("#q-POL-04-2-v", "12")  # number
+        page.fill("#q-POL-03-1-v", "4.5")  # percentage
+        page.fill("#q-POL-03-2-v", "ระบบสารบรรณอิเล็กทรอนิกส์")  # text (debounced)
+        page.check("#q-POL-04-1-na")  # not applicable
+        page.check("#q-POL-10-2-1")  # privacy notice: opens the URL question
+        expect(page.locator("#q-POL-10-3-v")).to_be_visible()
+        page.fill("#q-POL-10-3-v", "https://www.drr.go.th/privacy")  # url
+        page.fill("#q-POL-06-2-x", "แนบรายงานแล้ว")  # file question: explanation
+        for code in ("POL-02-2", "POL-08-1", "POL-06-1", "POL-04-2", "POL-03-1", "POL-03-2",
+                     "POL-04-1", "POL-10-2", "POL-10-3", "POL-06-2"):
+            saved(page, code)
+        expect(page.locator("#qn-global")).to_have_text("บันทึกการแก้ไขทั้งหมดแล้ว")
+        # an invalid value: a message next to the question, nothing stored
+        page.fill("#q-POL-04-2-v", "-4")
+        expect(page.locator("#q-POL-04-2-err")).to_contain_text("0")
+        expect(page.locator("#q-POL-04-2-status")).to_have_attribute("data-state", "invalid")
+    finally:
+        context.close()
+
+    r = world.response_a
+    assert answer(r, "POL-01-1").value is True
+    assert answer(r, "POL-02-2").value == "two_three"
+    assert answer(r, "POL-08-1").value == ["website", "open_data"]
+    assert answer(r, "POL-06-1").value == 3
+    assert answer(r, "POL-04-2").value == 12  # not the refused -4
+    assert answer(r, "POL-03-1").value == 4.5
+    assert answer(r, "POL-03-2").value == "ระบบสารบรรณอิเล็กทรอนิกส์"
+    assert answer(r, "POL-04-1").not_applicable is True
+    assert answer(r, "POL-10-3").value == "https://www.drr.go.th/privacy"
+    assert answer(r, "POL-06-2").explanation == "แนบรายงานแล้ว"
+    r.refresh_from_db()
+    assert r.status == ResponseStatus.IN_PROGRESS
+
+
+def test_two_coordinators_changing_the_same_answer(browser, live_server, world, login,
+                                                   second_coordinator_a):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context_a, page_a = open_page(browser, login, world.user("coordinator_a"), url)
+    context_b, page_b = open_page(browser, login, second_coordinator_a, url)
+    try:
+        page_a.locator("#q-POL-02-2 label", has_text="1 ครั้ง").click()
+        saved(page_a, "POL-02-2")
+        # B's page still holds version 0
+        page_b.locator("#q-POL-02-2 label", has_text="4 ครั้งขึ้นไป").click()
+        conflict = page_b.locator("#q-POL-02-2-conflict")
+        expect(conflict).to_contain_text("coordinator_a")  # who saved theirs
+        expect(conflict).to_contain_text("1 ครั้ง")  # their answer
+        expect(conflict).to_contain_text("4 ครั้งขึ้นไป")  # B's own answer
+        expect(page_b.locator("#q-POL-02-2-status")).to_have_attribute("data-state", "conflict")
+        assert answer(world.response_a, "POL-02-2").value == "once"  # nothing overwritten
+        conflict.locator('button[data-conflict="mine"]').click()
+        saved(page_b, "POL-02-2")
+        current = answer(world.response_a, "POL-02-2")
+        assert (current.value, current.version) == ("four_plus", 2)
+
+        # A, now behind, changes it again and keeps B's answer this time
+        page_a.locator("#q-POL-02-2 label", has_text="ไม่มีการประชุม").click()
+        conflict = page_a.locator("#q-POL-02-2-conflict")
+        expect(conflict).to_contain_text("Somchai Jaidee")
+        conflict.locator('button[data-conflict="theirs"]').click()
+        expect(page_a.locator("#q-POL-02-2-3")).to_be_checked()  # four_plus shown
+        saved(page_a, "POL-02-2")
+        expect(page_a.locator('#q-POL-02-2 input[name="base_version"]')).to_have_value("2")
+    finally:
+        context_a.close()
+        context_b.close()
+    current = answer(world.response_a, "POL-02-2")
+    assert (current.value, current.version) == ("four_plus", 2)
+    history = AnswerChange.objects.filter(response=world.response_a, question="POL-02-2")
+    assert [(h.new_value["value"], h.by.username) for h in history.order_by("id")] == [
+        ("once", "coordinator_a@example.go.th"),
+        ("four_plus", "coordinator_a2@example.go.th"),
+    ]
+
+
+def test_an_answer_given_offline_arrives_when_the_network_returns(browser, live_server, world,
+                                                                   login):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, world.user("coordinator_a"), url)
+    try:
+        context.set_offline(True)
+        page.locator("#q-POL-06-1 label", has_text="ระดับ 2").click()
+        page.fill("#q-POL-06-1-x", "ติดตามรายไตรมาส")
+        status = page.locator("#q-POL-06-1-status")
+        expect(status).to_have_attribute("data-state", "offline")
+        expect(status).to_contain_text("ยังไม่ได้บันทึก")
+        assert answer(world.response_a, "POL-06-1") is None
+        # leaving now asks first
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+        page.close(run_before_unload=True)
+        page.wait_for_timeout(500)
+        assert dialogs == ["beforeunload"]
+        context.set_offline(False)
+        saved(page, "POL-06-1")
+    finally:
+        context.close()
+    stored = answer(world.response_a, "POL-06-1")
+    assert (stored.value, stored.explanation) == (2, "ติดตามรายไตรมาส")
+    assert AnswerChange.objects.filter(response=world.response_a, question="POL-06-1").exists()
+
+
+def test_submitting_with_missing_items_then_completing(browser, live_server, world, login):
+    coordinator = world.user("coordinator_a")
+    complete_response(world.response_a, coordinator)
+    # leave one answer and one piece of evidence missing
+    Answer.objects.filter(response=world.response_a, question="POL-06-1").delete()
+    Evidence.objects.filter(response=world.response_a, question="CAP-01-1").delete()
+    url = f"{live_server.url}/responses/{world.response_a.pk}/submit/"
+    context, page = open_page(browser, login, coordinator, url)
+    try:
+        page.get_by_role("button", name="ส่งแบบสำรวจ").click()
+        expect(page.locator('[role="alert"]')).to_contain_text("ยังไม่ครบ")
+        missing = page.locator(".qn-missing a")
+        expect(missing).to_have_count(2)
+        page.locator(".qn-missing a", has_text="POL-06-1").click()
+        page.wait_for_url("**/policy/#q-POL-06-1")
+        page.locator("#q-POL-06-1 label", has_text="ระดับ 1").click()
+        saved(page, "POL-06-1")
+        Evidence.objects.create(response=world.response_a, question="CAP-01-1",
+                                url="https://example.go.th/plan.pdf", uploaded_by=coordinator)
+        page.goto(url)
+        expect(page.locator(".qn-missing a")).to_have_count(0)
+        page.get_by_role("button", name="ส่งแบบสำรวจ").click()
+        expect(page.locator(".qn-done")).to_contain_text("ส่งแล้ว")
+        page.goto(f"{live_server.url}/responses/{world.response_a.pk}/policy/")
+        expect(page.locator("#q-POL-06-1-2")).to_be_disabled()
+    finally:
+        context.close()
+    world.response_a.refresh_from_db()
+    assert world.response_a.status == ResponseStatus.SUBMITTED
+    assert world.response_a.submitted_by == coordinator
+    assert AnswerChange.objects.filter(kind=ChangeKind.SUBMITTED).count() == 1
+
+
+def test_answering_with_the_keyboard_only(browser, live_server, world, login):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/#q-POL-06-1"
+    context, page = open_page(browser, login, world.user("respondent_a"), url)
+    try:
+        page.keyboard.press("Tab")  # from the question's anchor to its first level
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == "q-POL-06-1-0"
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+        assert float(outline.replace("px", "")) >= 2  # visible focus
+        page.keyboard.press("ArrowDown")  # level 1
+        page.keyboard.press("ArrowDown")  # level 2
+        page.keyboard.press("ArrowDown")  # level 3
+        page.keyboard.press("Tab")  # to the explanation
+        assert page.evaluate("document.activeElement.id") == "q-POL-06-1-x"
+        page.keyboard.type("วัดผลด้วยตัวชี้วัด")
+        page.keyboard.press("Tab")
+        saved(page, "POL-06-1")
+        # the number field, by keyboard too
+        page.focus("#q-POL-04-2-v")
+        page.keyboard.type("7")
+        page.keyboard.press("Tab")
+        saved(page, "POL-04-2")
+    finally:
+        context.close()
+    stored = answer(world.response_a, "POL-06-1")
+    assert (stored.value, stored.explanation) == (3, "วัดผลด้วยตัวชี้วัด")
+    assert answer(world.response_a, "POL-04-2").value == 7
+
+
+def run_axe(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", ["", "policy/", "submit/", "history/"])
+def test_questionnaire_pages_have_no_serious_accessibility_violation(
+    browser, live_server, world, login, previous_cycle_answers, path
+):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/{path}"
+    context, page = open_page(browser, login, world.user("respondent_a"), url)
+    try:
+        if path == "policy/":
+            page.get_by_label("ใช่", exact=True).first.check()
+            saved(page, "POL-01-1")
+            page.fill("#q-POL-04-2-v", "-1")  # an error message on the page too
+            expect(page.locator("#q-POL-04-2-err")).not_to_be_empty()
+        assert run_axe(page) == []
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def previous_cycle_answers(world):
+    """Last cycle's answers, so the pages show them and the carry-over buttons."""
+    from phrom.frameworks.models import Cycle
+    from phrom.responses.models import Response
+
+    previous = Response.objects.create(cycle=Cycle.objects.get(pk=world.cycle.previous_id),
+                                       agency=world.agency_a, status="submitted")
+    Answer.objects.create(response=previous, question="POL-01-1", value=True, version=1)
+    Answer.objects.create(response=previous, question="POL-06-1", value=2, version=1)
+    return previous
+
+
+def test_carry_over_in_the_browser(browser, live_server, world, login, previous_cycle_answers):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, world.user("coordinator_a"), url)
+    try:
+        block = page.locator("#q-POL-06-1")
+        expect(block.locator(".q-previous")).to_contain_text("2563")
+        block.locator(".q-carry button").click()
+        expect(page.locator("#q-POL-06-1-2")).to_be_checked()
+        expect(page.locator("#q-POL-06-1-status")).to_have_attribute("data-state", "saved")
+    finally:
+        context.close()
+    stored = answer(world.response_a, "POL-06-1")
+    assert (stored.value, stored.version) == (2, 1)
+    assert AnswerChange.objects.get(question="POL-06-1").kind == ChangeKind.CARRIED_OVER
