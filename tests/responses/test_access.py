@@ -159,3 +159,12 @@ def test_staff_and_other_dimensions_are_read_only_on_the_page(world, client):
     client.force_login(world.user("reviewer"))
     page = client.get(f"/responses/{world.response_a.pk}/").content.decode()
     assert "data-editable" not in page
+
+
+def test_members_are_told_when_no_cycle_is_open(world, client):
+    world.cycle.status = "closed"
+    world.cycle.save()
+    client.force_login(world.user("coordinator_a"))
+    reply = client.get("/responses/")
+    assert reply.status_code == 200
+    assert f'href="/responses/{world.response_a.pk}/"' in reply.content.decode()

@@ -65,3 +65,12 @@ def test_history_rows_cannot_be_changed(world, client):
     change.reason = "rewrite"
     with pytest.raises(ValueError):
         change.save()
+
+
+def test_history_names_carried_evidence_and_submission(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    client.post(f"/responses/{world.response_a.pk}/answer/POL-01-1/carry-over/",
+                {"base_version": "0"}, HTTP_ACCEPT="application/json")
+    page = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
+    assert "plan.pdf" in page and "https://example.go.th/plan-2563.pdf" in page
+    assert "ใช้คำตอบจากรอบที่แล้ว" in page  # kind "carried over", in Thai

@@ -23,8 +23,9 @@ from tests.responses.helpers import valid_value, write_framework
 pytestmark = pytest.mark.django_db
 
 BUDGET_MS = 150
-QUERIES = 10  # session, user, profile, response, answers, evidence, last cycle's answers
-# and evidence, and the evidence widget's own two (editable response, evidence rows)
+QUERIES = 8  # session, user, profile, response, answers, evidence, last cycle's answers
+# and evidence
+WIDGET_QUERIES = 2  # the embedded evidence widget's own: editable response, evidence rows
 
 
 @pytest.fixture
@@ -71,6 +72,17 @@ def test_the_200_question_page_keeps_its_query_count(big, client, django_assert_
     assert reply.status_code == 200
     html = reply.content.decode()
     assert html.count('class="q-form"') == len(spec.questions)
+
+
+def test_a_dimension_page_with_evidence_widgets_keeps_its_query_count(
+    big, client, django_assert_max_num_queries
+):
+    response, user, spec = big
+    client.force_login(user)
+    client.get(f"/responses/{response.pk}/D1/")
+    with django_assert_max_num_queries(QUERIES + WIDGET_QUERIES):
+        reply = client.get(f"/responses/{response.pk}/D1/")
+    assert reply.content.decode().count('class="evidence"') > 20  # widgets are embedded
 
 
 def test_the_query_count_does_not_grow_with_the_answers(big, client, django_assert_max_num_queries):
