@@ -1,7 +1,10 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from phrom.core import bench_views
 from phrom.core import views as core_views
 
 urlpatterns = [
@@ -15,3 +18,6 @@ urlpatterns = [
     path("results/", include("phrom.results.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("PHROM_BENCH_VIEWS") == "true":
+    urlpatterns.append(path("bench/minimal", bench_views.minimal))
