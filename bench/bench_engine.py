@@ -6,11 +6,20 @@ The same synthetic cycle (scoring.synthetic: every scored question type, not-app
 answers, conditions, unanswered questions, five peer groups, a previous cycle) is scored
 three ways, each timed as the best of several repeats with time.perf_counter:
 
-(a) floor   one weighted sum over the answer matrix, ``values @ weights``: the least any
-            vectorised scoring of these arrays can cost (it does not even handle NaN).
-(b) engine  scoring.engine.score_cycle on the AnswerMatrix with previous totals: question
-            scores, indicators, dimensions, totals, rounding, bands, ranks, group ranks,
-            gains and every award with its near misses.
+(a) floor   one weighted sum over the answers, ``scores @ weights`` (BLAS, may use every
+            core): the least any vectorised scoring of these arrays can cost. ``scores``
+            is the engine's encoding of the answers (``AnswerMatrix.scores``, float64
+            agencies x questions: each cell's question score on 0..1 as answered, 0 where
+            unanswered or not applicable, before conditions), which ``encode_answers`` and
+            ``synthetic_answers`` make while they check the answers; the floor reads the
+            very array the engine reads. Neither (a) nor (b) times the encoding; its cost
+            (``answer_scores`` from ``values``) is printed on its own, for reference.
+    (a')    ``(scores * weights).sum(axis=1)``: the same sum without BLAS (one thread),
+            for reference only; the target is against (a).
+(b) engine  scoring.engine.score_cycle on the AnswerMatrix with previous totals: conditions,
+            not-applicable and hidden-excluded re-weighting, indicators, dimensions,
+            totals, rounding, bands, ranks, group ranks, gains and every award with its
+            near misses.
 (c) pandas  what an analyst would write: a long table (agency, question, dimension,
             points, weight) -> points by question type -> groupby weighted means per
             indicator, dimension, total -> rank(method="min") -> awards by sorting. Its
@@ -254,14 +263,18 @@ def main(argv: list[str] | None = None) -> int:
     blas = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_"))}
     print(f"numpy {np.__version__}; thread settings: {blas or 'none set'}")
 
-    weights = cf.num_weight
+    weights = cf.weight
+    scores = matrix.scores
+    assert scores is not None and matrix.scores_framework is fw
     values = matrix.values
     # the floor and the engine are timed in alternation, so that both see the same
     # machine load (other processes share the cores)
     floor = engine = float("inf")
     for _ in range(args.repeats):
-        floor = min(floor, best_of(lambda: values @ weights, 4))
+        floor = min(floor, best_of(lambda: scores @ weights, 4))
         engine = min(engine, best_of(lambda: score_cycle(fw, matrix, previous), 1))
+    floor_no_blas = best_of(lambda: (scores * weights).sum(axis=1), args.repeats)
+    floor_values = best_of(lambda: values @ cf.num_weight, args.repeats)
 
     def full() -> CycleResult:
         result = score_cycle(fw, matrix, previous)
@@ -275,25 +288,38 @@ def main(argv: list[str] | None = None) -> int:
     from scoring.awards import evaluate_awards
 
     na = matrix.not_applicable
-    ind, present = engine_module.indicator_scores(cf, values, na)
+    st, vt, nat = scores.T, values.T, na.T
     last = score_cycle(fw, matrix, previous)
     stages = [
-        ("NaN -> 0 then values @ weights", lambda: np.fmax(values, 0.0) @ weights),
         (
-            "question scores and indicators",
-            lambda: engine_module.indicator_scores(cf, values, na),
+            "encoding (not timed): answer_scores",
+            lambda: engine_module.answer_scores(cf, values, na),
         ),
+        (
+            "conditions, indicators and dimensions",
+            lambda: engine_module.indicators_from_scores(cf, st, vt, nat),
+        ),
+        ("  of which: conditions alone", lambda: engine_module._shown_rows(cf, vt, nat)),
+        (
+            "results: rounding, bands, ranks, gains",
+            lambda: engine_module.CycleResult(
+                compiled=cf,
+                matrix=matrix,
+                previous=previous,
+                indicator_filled=last._indicator_filled,
+                indicator_present=last._indicator_present,
+                raw_dimensions=last.raw_dimensions,
+                dimensions=last.dimensions,
+                normalisation=last.normalisation,
+                total=last.total,
+                awards=False,
+            ),
+        ),
+        ("awards with reasons", lambda: evaluate_awards(last)),
         (
             "question scores kept (lazy question_scores)",
             lambda: engine_module.question_matrix(cf, values, na),
         ),
-        (
-            "dimensions and totals",
-            lambda: engine_module._weighted_ranges(
-                ind, present, cf.dim_ranges, cf.ind_weight_effective
-            ),
-        ),
-        ("awards with reasons", lambda: evaluate_awards(last)),
     ]
     stage_times = [(label, best_of(fn, args.repeats)) for label, fn in stages]
 
@@ -322,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'':44s} {'best (ms)':>10s} {'x floor':>9s}")
     rows = [
-        ("(a) floor: values @ weights", floor),
+        ("(a) floor: scores @ weights (BLAS)", floor),
+        ("(a') scores * weights, sum (no BLAS)", floor_no_blas),
+        ("    values @ weights (the old floor)", floor_values),
         ("(b) engine: score + rank + awards", engine),
         ("    engine + indicators, question scores", engine_full),
         ("(c) pandas: long table -> groupby -> rank", pandas_time),

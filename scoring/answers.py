@@ -303,6 +303,15 @@ class AnswerMatrix:
     is accepted.
 
     ``group_ids``/``group_names`` are derived from ``groups`` when not given.
+
+    ``scores`` (optional, same shape, column-major) is a second encoding of the same
+    answers made for the engine: each cell's question score on 0..1 as answered
+    (points / max points of ``scores_framework``), 0 where unanswered or not applicable,
+    before any condition is applied (conditions, not-applicable and all weighting are left
+    to the engine). ``encode_answers`` and ``synthetic_answers`` fill it while they check
+    the answers, and then make ``values``, ``not_applicable`` and ``scores`` read-only so
+    that the two encodings cannot drift apart. The engine uses ``scores`` only when it
+    scores with that very framework object; otherwise it computes them from ``values``.
     """
 
     agencies: tuple[str, ...]
@@ -312,6 +321,8 @@ class AnswerMatrix:
     not_applicable: np.ndarray
     group_ids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
     group_names: tuple[str, ...] = ()
+    scores: np.ndarray | None = field(default=None, repr=False)
+    scores_framework: Framework | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         n, q = len(self.agencies), len(self.questions)
@@ -329,6 +340,19 @@ class AnswerMatrix:
             self.not_applicable = self.not_applicable.astype(np.bool_)
         if len(self.group_ids) != n:
             self.group_ids, self.group_names = _group_ids(self.groups)
+        if self.scores is not None and (
+            self.scores.shape != (n, q) or self.scores.dtype != np.float64
+        ):
+            raise ValueError(f"scores must be float64 of shape {(n, q)}")
+
+    def attach_scores(self, framework: Framework) -> None:
+        """Compute ``scores`` for ``framework`` and freeze the arrays (see the class)."""
+        from scoring.engine import answer_scores, compile_framework
+
+        self.scores = answer_scores(compile_framework(framework), self.values, self.not_applicable)
+        self.scores_framework = framework
+        for array in (self.values, self.not_applicable, self.scores):
+            array.flags.writeable = False
 
     @property
     def n_agencies(self) -> int:
@@ -496,13 +520,18 @@ def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> Answe
                 out[j] = 0.0
             else:
                 out[j] = _encode_one(question, value)
-    return AnswerMatrix(
+    matrix = AnswerMatrix(
         agencies=tuple(r.agency for r in rows),
         groups=tuple(r.group for r in rows),
         questions=tuple(q.code for q in questions),
         values=np.asfortranarray(values),
         not_applicable=np.asfortranarray(na),
     )
+    try:
+        matrix.attach_scores(framework)
+    except ValueError:
+        pass  # a framework the engine refuses: score_cycle reports it
+    return matrix
 
 
 def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:

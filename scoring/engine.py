@@ -100,6 +100,88 @@ class _Plan:
 
 
 @dataclass(frozen=True, eq=False)
+class _Layout:
+    """How ``indicators_from_scores`` sums a cycle's ``scores`` (built by ``_compile``).
+
+    ``gemv``: (indicator, start, stop, weights) per indicator with questions; the weights
+    are the question weights divided by the indicator's total weight where no question of
+    the indicator can drop out (the product is then the indicator score), the plain
+    question weights otherwise. ``dropping``: indicators with a question that can drop out
+    (not applicable, hidden-excluded), ascending; ``dropping_weights``: (their count x
+    excludable columns) weight of each excludable column in its indicator's row.
+    ``dims``: per dimension (first, stop) indicator range, the summed weight of its
+    indicators that cannot drop out, and its ``dropping`` rows as a range.
+    """
+
+    gemv: tuple[tuple[int, int, int, np.ndarray], ...]
+    dropping: np.ndarray
+    dropping_total: np.ndarray  # (k,) total question weight of each dropping indicator
+    dropping_weights: np.ndarray
+    dims: tuple[tuple[int, int, float, int, int], ...]
+    dropping_ind_weight: np.ndarray  # (k,) indicator weight of each dropping indicator
+    # per dropping indicator: its excludable columns as a range of ``excludable`` and
+    # their weights
+    dropping_columns: tuple[tuple[int, int, np.ndarray], ...] = ()
+
+
+def _layout(
+    plans: Sequence[_Plan],
+    n_ind: int,
+    weight: np.ndarray,
+    ind_weight_sum: np.ndarray,
+    has_questions: np.ndarray,
+    ind_weight_effective: np.ndarray,
+    dim_ranges: Sequence[tuple[int, int]],
+    excludable: np.ndarray,
+    indicator_of: np.ndarray,
+    excl_start: np.ndarray,
+    excl_stop: np.ndarray,
+) -> _Layout:
+    can_drop = np.zeros(n_ind, dtype=np.bool_)
+    if excludable.size:
+        can_drop[indicator_of[excludable]] = True
+    can_drop &= has_questions
+    dropping = np.flatnonzero(can_drop)
+    row_of = {int(i): r for r, i in enumerate(dropping.tolist())}
+    gemv = []
+    for plan in plans:
+        i = plan.indicator
+        if not has_questions[i]:
+            continue
+        w = weight[plan.start : plan.stop].copy()
+        if not can_drop[i]:
+            w /= ind_weight_sum[i]
+        gemv.append((i, plan.start, plan.stop, w))
+    dropping_weights = np.zeros((dropping.size, excludable.size), dtype=np.float64)
+    for e, j in enumerate(excludable.tolist()):
+        r = row_of.get(int(indicator_of[j]))
+        if r is not None:
+            dropping_weights[r, e] = weight[j]
+    dims = []
+    for a, b in dim_ranges:
+        fixed = float(sum(ind_weight_effective[i] for i in range(a, b) if not can_drop[i]))
+        ka = int(np.searchsorted(dropping, a))
+        kb = int(np.searchsorted(dropping, b))
+        dims.append((a, b, fixed, ka, kb))
+    return _Layout(
+        gemv=tuple(gemv),
+        dropping=dropping,
+        dropping_total=ind_weight_sum[dropping],
+        dropping_weights=dropping_weights,
+        dims=tuple(dims),
+        dropping_ind_weight=ind_weight_effective[dropping],
+        dropping_columns=tuple(
+            (
+                int(excl_start[i]),
+                int(excl_stop[i]),
+                weight[excludable[excl_start[i] : excl_stop[i]]],
+            )
+            for i in dropping.tolist()
+        ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledFramework:
     """A framework turned into arrays once; ``compile_framework`` caches it."""
 
@@ -147,6 +229,22 @@ class CompiledFramework:
     ind_weight_effective: np.ndarray  # (i,) indicator weight, 0 without questions
     indicator_codes: tuple[str, ...] = field(default=())
     dimension_codes: tuple[str, ...] = field(default=())
+    # conditions, vectorised: the distinct (gate, value) pairs of the ``equals``
+    # conditions, which condition takes which pair, the other conditions one by one
+    eq_gates: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    eq_values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    eq_conditions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    eq_inverse: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    other_conditions: tuple[int, ...] = ()
+    chained: tuple[tuple[int, int], ...] = ()  # (condition, condition of its gate)
+    condition_columns: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    # excludable positions hidden -> excluded (exclude) and not applicable only when
+    # shown (zero), with the condition that decides
+    exclude_positions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    exclude_conditions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    shown_positions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    shown_conditions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    layout: _Layout | None = None
 
     @property
     def n_columns(self) -> int:
@@ -442,11 +540,47 @@ def _compile(framework: Framework) -> CompiledFramework:
     excl_stop = np.searchsorted(excludable, ind_stop, side="left")
 
     num_weight = weight * factor
+    condition_of = {c.column: k for k, c in enumerate(conditions)}
+    eq_keys: dict[tuple[int, float], int] = {}
+    eq_conditions: list[int] = []
+    eq_inverse: list[int] = []
+    other_conditions: list[int] = []
+    chained: list[tuple[int, int]] = []
+    for k, c in enumerate(conditions):
+        if c.kind == "equals":
+            eq_conditions.append(k)
+            eq_inverse.append(eq_keys.setdefault((c.gate, c.value), len(eq_keys)))
+        else:
+            other_conditions.append(k)
+        if c.gate_conditional:
+            chained.append((k, condition_of[c.gate]))
+    excludable_set = set(excludable.tolist())
+    position = {j: int(p) for p, j in enumerate(excludable.tolist())}
+    exclude_k = [k for k, c in enumerate(conditions) if c.column in excludable_set and c.exclude]
+    shown_k = [k for k, c in enumerate(conditions) if c.column in excludable_set and not c.exclude]
     dim_ranges = []
     for d in range(n_dim):
         inds = np.flatnonzero(ind_dimension == d)
         dim_ranges.append((int(inds[0]), int(inds[-1]) + 1) if inds.size else (0, 0))
 
+    plans = _plans(
+        ind_start,
+        ind_stop,
+        num_weight,
+        weight,
+        direct,
+        code,
+        code_offset.tolist(),
+        wide,
+        list(zip(threshold, threshold_at, threshold_offset, strict=True)),
+        list(zip(linear, linear_min, linear_scale, strict=True)),
+        [c.column for c in conditions],
+        allow_na.tolist(),
+        excludable,
+        excl_start,
+        excl_stop,
+    )
+    ind_weight_effective = np.where(has_questions, ind_weight, 0.0)
     return CompiledFramework(
         framework=framework,
         questions=questions,
@@ -471,23 +605,7 @@ def _compile(framework: Framework) -> CompiledFramework:
         wide_inverse_max=np.array([1.0 / m if m > 0 else 0.0 for m in wide_max]),
         threshold_table=threshold_table,
         conditions=tuple(conditions),
-        plans=_plans(
-            ind_start,
-            ind_stop,
-            num_weight,
-            weight,
-            direct,
-            code,
-            code_offset.tolist(),
-            wide,
-            list(zip(threshold, threshold_at, threshold_offset, strict=True)),
-            list(zip(linear, linear_min, linear_scale, strict=True)),
-            [c.column for c in conditions],
-            allow_na.tolist(),
-            excludable,
-            excl_start,
-            excl_stop,
-        ),
+        plans=plans,
         allow_na=allow_na,
         excludable=excludable,
         excl_start=excl_start,
@@ -501,9 +619,35 @@ def _compile(framework: Framework) -> CompiledFramework:
         ),
         has_questions=has_questions,
         dim_ranges=tuple(dim_ranges),
-        ind_weight_effective=np.where(has_questions, ind_weight, 0.0),
+        ind_weight_effective=ind_weight_effective,
         indicator_codes=tuple(i.code for i in indicators),
         dimension_codes=tuple(d.code for d in framework.dimensions),
+        eq_gates=np.array([g for g, _ in eq_keys], dtype=np.int64),
+        eq_values=np.array([v for _, v in eq_keys], dtype=np.float64),
+        eq_conditions=np.array(eq_conditions, dtype=np.int64),
+        eq_inverse=np.array(eq_inverse, dtype=np.int64),
+        other_conditions=tuple(other_conditions),
+        chained=tuple(chained),
+        condition_columns=np.array([c.column for c in conditions], dtype=np.int64),
+        exclude_positions=np.array(
+            [position[conditions[k].column] for k in exclude_k], dtype=np.int64
+        ),
+        exclude_conditions=np.array(exclude_k, dtype=np.int64),
+        shown_positions=np.array([position[conditions[k].column] for k in shown_k], dtype=np.int64),
+        shown_conditions=np.array(shown_k, dtype=np.int64),
+        layout=_layout(
+            plans,
+            n_ind,
+            weight,
+            ind_weight_sum,
+            has_questions,
+            ind_weight_effective,
+            dim_ranges,
+            excludable,
+            indicator_of,
+            excl_start,
+            excl_stop,
+        ),
     )
 
 
@@ -602,7 +746,13 @@ def _prepare(cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarr
     )
 
 
-def _fill(cf: CompiledFramework, plan: _Plan, pre: _Prepared, out: np.ndarray) -> None:
+def _fill(
+    cf: CompiledFramework,
+    plan: _Plan,
+    pre: _Prepared,
+    out: np.ndarray,
+    conditions: bool = True,
+) -> None:
     """Write the stored scores of the plan's columns into ``out`` (row r = column
     ``plan.start + r``): ``out[r] * cf.factor[plan.start + r]`` is the score on 0..1, 0
     where unanswered, hidden or not applicable. Column by column: no copies in or out."""
@@ -640,10 +790,163 @@ def _fill(cf: CompiledFramework, plan: _Plan, pre: _Prepared, out: np.ndarray) -
         row *= inverse_span
         np.minimum(row, 1.0, out=row)
         np.fmax(row, 0.0, out=row)  # NaN -> 0
-    for j in plan.conditional:
-        out[j - a] *= pre.shown[j]  # hidden -> 0
+    if conditions:
+        for j in plan.conditional:
+            out[j - a] *= pre.shown[j]  # hidden -> 0
     for j in plan.allow_na:
         out[j - a] *= ~pre.nat[j]  # not applicable -> 0
+
+
+def answer_scores(
+    cf: CompiledFramework, values: np.ndarray, not_applicable: np.ndarray
+) -> np.ndarray:
+    """Every cell's question score on 0..1 as answered (agencies x matrix questions,
+    column-major): points / max points, 0 where unanswered or not applicable. Conditions
+    are not applied (they are the engine's: see :func:`indicators_from_scores`).
+
+    This is the ``scores`` encoding that ``encode_answers`` keeps in an
+    :class:`AnswerMatrix`."""
+    vt = values.T
+    n = vt.shape[1]
+    pre = _Prepared(
+        vt,
+        not_applicable.T,
+        {},
+        np.zeros((0, n), dtype=np.bool_),
+        np.empty(n, dtype=np.float64),
+        np.empty(n, dtype=np.intp),
+        np.empty(n, dtype=np.bool_),
+        np.empty(n, dtype=np.uint8),
+    )
+    st = np.zeros(vt.shape, dtype=np.float64)
+    for plan in cf.plans:
+        _fill(cf, plan, pre, st[plan.start : plan.stop], conditions=False)
+    st *= cf.factor[:, None]
+    return st.T
+
+
+def _shown_rows(cf: CompiledFramework, vt: np.ndarray, nat: np.ndarray) -> np.ndarray:
+    """Row ``k``: whether the question of condition ``k`` is shown to each agency
+    (question-major inputs). The ``equals`` conditions go in one operation per distinct
+    (gate, value) pair set."""
+    n = vt.shape[1]
+    shown = np.empty((len(cf.conditions), n), dtype=np.bool_)
+    if cf.eq_gates.size:
+        gates = vt[cf.eq_gates]
+        ok = gates == cf.eq_values[:, None]  # NaN (unanswered) matches nothing
+        ok &= ~nat[cf.eq_gates]
+        shown[cf.eq_conditions] = ok[cf.eq_inverse]
+    for k in cf.other_conditions:
+        c = cf.conditions[k]
+        gate = vt[c.gate]
+        row = shown[k]
+        with np.errstate(invalid="ignore"):
+            if c.kind == "in":
+                np.equal(gate, c.values[0], out=row)
+                for other in c.values[1:]:
+                    row |= gate == other
+            elif c.kind == "mask":
+                bits = np.fmax(gate, 0.0).astype(np.int64)
+                np.not_equal(bits & int(c.value), 0, out=row)
+            else:
+                np.greater_equal(gate, c.value, out=row)
+        row &= ~nat[c.gate]
+    for k, g in cf.chained:
+        shown[k] &= shown[g]
+    return shown
+
+
+def indicators_from_scores(
+    cf: CompiledFramework, st: np.ndarray, vt: np.ndarray, nat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indicator scores on 0..1 and whether each indicator is included (as
+    :func:`indicator_scores` returns them) and the raw dimension scores on 0..1
+    (dimensions x agencies, NaN where excluded), from the ``scores`` encoding: ``st`` is
+    ``AnswerMatrix.scores`` question-major (its ``.T``), ``vt``/``nat`` the values and
+    not-applicable flags question-major (for the conditions).
+
+    - One matrix-vector product per indicator over its contiguous score rows. Where no
+      question of the indicator can drop out, the weights are already divided by the
+      indicator's total weight, so the product is the indicator score.
+    - A hidden question that was nevertheless answered: its indicator is summed again
+      without it (rare: forms do not ask hidden questions; detected with one dot product
+      per conditional question).
+    - Indicators whose questions can drop out (not applicable, hidden with ``exclude``):
+      the weight that drops out for each agency is one small matrix product of the
+      exclusion flags, and only these rows are divided by what is left.
+    - Dimensions: indicator weights times indicator scores, over the indicator weight that
+      is present (the indicators that cannot drop out count as a constant).
+    """
+    layout = cf.layout
+    assert layout is not None
+    n = st.shape[1]
+    n_ind = cf.ind_start.size
+    num = np.empty((n_ind, n), dtype=np.float64)
+    num[~cf.has_questions] = 0.0
+    for i, a, b, w in layout.gemv:
+        np.dot(w, st[a:b], out=num[i])
+    shown = np.empty((0, n), dtype=np.bool_)
+    if cf.conditions:
+        shown = _shown_rows(cf, vt, nat)
+        # a hidden question must score 0: the scores it would take away, summed (scores
+        # are never negative, so the sum is 0 exactly when there is nothing to take away)
+        hidden = (~shown).astype(np.float64)
+        columns = cf.condition_columns.tolist()
+        redo = {
+            int(cf.indicator_of[j]) for k, j in enumerate(columns) if np.dot(st[j], hidden[k]) > 0.0
+        }
+        for i in sorted(redo):
+            a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])
+            block = st[a:b].copy()
+            for k, j in enumerate(columns):
+                if a <= j < b:
+                    block[j - a] *= shown[k]
+            w = next(w for ii, _a, _b, w in layout.gemv if ii == i)
+            np.dot(w, block, out=num[i])
+    present = np.empty((n_ind, n), dtype=np.bool_)
+    present[:] = cf.has_questions[:, None]
+    k = layout.dropping.size
+    present_kf = np.empty((k, n), dtype=np.float64)
+    if k:
+        excluded = np.zeros((cf.excludable.size, n), dtype=np.bool_)
+        if cf.allow_na.size:
+            excluded[cf.na_position] = nat[cf.allow_na]
+        if cf.conditions:
+            if cf.exclude_positions.size:
+                excluded[cf.exclude_positions] |= ~shown[cf.exclude_conditions]
+            if cf.shown_positions.size:
+                # not applicable only counts when the question is shown
+                excluded[cf.shown_positions] &= shown[cf.shown_conditions]
+        excluded_f = excluded.astype(np.float64)
+        den = np.empty((k, n), dtype=np.float64)
+        for r, (xa, xb, xw) in enumerate(layout.dropping_columns):
+            np.dot(xw, excluded_f[xa:xb], out=den[r])
+        np.subtract(layout.dropping_total[:, None], den, out=den)
+        present_k = den > (_WEIGHT_EPSILON * layout.dropping_total)[:, None]
+        present[layout.dropping] = present_k
+        np.copyto(present_kf, present_k)
+        # where nothing is included every score was zeroed: num is 0 and stays 0
+        np.maximum(den, _TINY, out=den)
+        for r, i in enumerate(layout.dropping.tolist()):
+            np.divide(num[i], den[r], out=num[i])
+    raw = np.empty((len(layout.dims), n), dtype=np.float64)
+    weights = cf.ind_weight_effective
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for d, (a, b, fixed, ka, kb) in enumerate(layout.dims):
+            if b <= a:
+                raw[d] = np.nan
+                continue
+            np.dot(weights[a:b], num[a:b], out=raw[d])
+            if kb > ka:
+                den_d = np.dot(layout.dropping_ind_weight[ka:kb], present_kf[ka:kb])
+                if fixed:
+                    den_d += fixed
+                raw[d] /= den_d  # nothing present: 0 / 0 = NaN
+            elif fixed:
+                raw[d] /= fixed
+            else:
+                raw[d] = np.nan
+    return num, present, raw
 
 
 def question_matrix(
@@ -823,6 +1126,7 @@ class CycleResult:
         dimensions: np.ndarray,
         normalisation: Normalisation,
         total: np.ndarray,
+        awards: bool = True,
     ) -> None:
         fw = compiled.framework
         self.framework = fw
@@ -868,7 +1172,8 @@ class CycleResult:
             self.previous_label = fw.previous or "the previous cycle"
         from scoring.awards import evaluate_awards
 
-        self.awards: tuple[AwardResult, ...] = evaluate_awards(self)
+        # awards=False leaves them out (the benchmark times the two parts apart)
+        self.awards: tuple[AwardResult, ...] = evaluate_awards(self) if awards else ()
 
     # ---------------------------------------------------------------- derived arrays
 
@@ -1041,8 +1346,12 @@ def score_cycle(
             "encode the answers with this framework"
         )
     _check_not_applicable(cf, matrix)
-    ind, present = indicator_scores(cf, matrix.values, matrix.not_applicable)
-    raw_dims = _weighted_ranges(ind, present, cf.dim_ranges, cf.ind_weight_effective)
+    scores = matrix.scores
+    if scores is None or matrix.scores_framework is not framework:
+        scores = answer_scores(cf, matrix.values, matrix.not_applicable)
+    ind, present, raw_dims = indicators_from_scores(
+        cf, scores.T, matrix.values.T, matrix.not_applicable.T
+    )
     dims01, normalisation = _normalise(raw_dims, framework.normalisation)
     dim_present = ~np.isnan(dims01)
     filled = np.where(dim_present, dims01, 0.0)

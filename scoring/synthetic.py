@@ -274,13 +274,15 @@ def synthetic_answers(
         values[hidden, j] = np.nan
         na[hidden, j] = False
     values[na] = 0.0
-    return AnswerMatrix(
+    matrix = AnswerMatrix(
         agencies=tuple(f"A{i + 1:05d}" for i in range(n)),
         groups=tuple(group_codes[g] for g in group_of),
         questions=tuple(qq.code for qq in questions),
         values=values,
         not_applicable=na,
     )
+    matrix.attach_scores(framework)  # the engine's encoding, as encode_answers keeps it
+    return matrix
 
 
 def synthetic_previous(result: CycleResult, seed: int = 0) -> PreviousCycle:

@@ -1,0 +1,127 @@
+"""The ``scores`` encoding and the engine's fast path agree with the column-by-column
+scoring of ``values`` (``indicator_scores``), including the rare cases the fast path
+handles apart: hidden questions that were answered anyway, not-applicable answers to
+hidden questions, matrices built without ``scores`` or for another framework object."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from scoring import engine
+from scoring.answers import AnswerMatrix, encode_answers
+from scoring.engine import compile_framework, score_cycle
+from scoring.synthetic import synthetic_answers, synthetic_framework
+
+
+def _reference(fw, matrix: AnswerMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cf = compile_framework(fw)
+    ind, present = engine.indicator_scores(cf, matrix.values, matrix.not_applicable)
+    raw = engine._weighted_ranges(ind, present, cf.dim_ranges, cf.ind_weight_effective)
+    return ind, present, raw
+
+
+def _fast(fw, matrix: AnswerMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cf = compile_framework(fw)
+    scores = engine.answer_scores(cf, matrix.values, matrix.not_applicable)
+    return engine.indicators_from_scores(cf, scores.T, matrix.values.T, matrix.not_applicable.T)
+
+
+def _same(fw, matrix: AnswerMatrix) -> None:
+    ind, present, raw = _reference(fw, matrix)
+    ind2, present2, raw2 = _fast(fw, matrix)
+    np.testing.assert_array_equal(present, present2)
+    np.testing.assert_allclose(ind2, ind, rtol=0, atol=1e-13)
+    np.testing.assert_array_equal(np.isnan(raw), np.isnan(raw2))
+    np.testing.assert_allclose(raw2, raw, rtol=0, atol=1e-13)
+
+
+def _with_hidden_answers(fw, seed: int) -> AnswerMatrix:
+    """Synthetic answers, plus answers (and not-applicable) given to hidden questions."""
+    matrix = synthetic_answers(fw, 400, seed=seed)
+    values = np.array(matrix.values, order="F")
+    na = np.array(matrix.not_applicable, order="F")
+    cf = compile_framework(fw)
+    rng = np.random.default_rng(seed)
+    for c in cf.conditions:
+        unanswered = np.isnan(values[:, c.column])
+        fill = unanswered & (rng.random(values.shape[0]) < 0.5)
+        q = cf.questions[c.column]
+        if q.type.value == "yes_no":
+            values[fill, c.column] = 1.0
+        elif q.type.value == "maturity":
+            values[fill, c.column] = 4.0
+        elif q.type.value == "percentage":
+            values[fill, c.column] = 80.0
+        elif q.type.value == "number" and q.maximum is not None:
+            values[fill, c.column] = q.maximum
+        else:
+            values[fill, c.column] = 1.0
+        if q.allow_na:
+            flag = unanswered & ~fill & (rng.random(values.shape[0]) < 0.5)
+            na[flag, c.column] = True
+            values[flag, c.column] = 0.0
+    return AnswerMatrix(matrix.agencies, matrix.groups, matrix.questions, values, na)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_fast_path_equals_column_by_column_scoring(seed: int) -> None:
+    fw = synthetic_framework(n_questions=60, n_dimensions=3, seed=seed)
+    _same(fw, synthetic_answers(fw, 300, seed=seed))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_hidden_questions_answered_anyway(seed: int) -> None:
+    fw = synthetic_framework(n_questions=60, n_dimensions=3, seed=seed)
+    matrix = _with_hidden_answers(fw, seed)
+    _same(fw, matrix)
+    result = score_cycle(fw, matrix)
+    ind, present, _raw = _reference(fw, matrix)
+    np.testing.assert_array_equal(result._indicator_present, present)
+    np.testing.assert_allclose(result._indicator_filled, ind, rtol=0, atol=1e-13)
+
+
+def test_scores_encoding() -> None:
+    fw = synthetic_framework(n_questions=40, n_dimensions=2, seed=5)
+    matrix = synthetic_answers(fw, 200, seed=5)
+    assert matrix.scores is not None and matrix.scores_framework is fw
+    assert matrix.scores.flags["F_CONTIGUOUS"]
+    assert not matrix.values.flags.writeable and not matrix.scores.flags.writeable
+    cf = compile_framework(fw)
+    st, _ = engine.question_matrix(cf, matrix.values, matrix.not_applicable)
+    # before conditions: equal to the column-by-column scores wherever the question is
+    # unconditional
+    unconditional = [j for j in range(cf.n_columns) if j not in set(cf.condition_columns)]
+    expected = (st * cf.factor[:, None]).T
+    np.testing.assert_allclose(
+        matrix.scores[:, unconditional], expected[:, unconditional], rtol=0, atol=1e-15
+    )
+    assert (matrix.scores[matrix.not_applicable] == 0).all()
+    assert (matrix.scores[np.isnan(matrix.values)] == 0).all()
+    assert (matrix.scores >= 0).all() and (matrix.scores <= 1).all()
+
+
+def test_scores_of_another_framework_object_are_not_used() -> None:
+    fw = synthetic_framework(n_questions=40, n_dimensions=2, seed=6)
+    matrix = synthetic_answers(fw, 100, seed=6)
+    # the same codes, other points: the matrix's scores belong to fw, not to this one
+    dims = list(fw.dimensions)
+    other = replace(fw, dimensions=tuple(dims))
+    bare = AnswerMatrix(
+        matrix.agencies, matrix.groups, matrix.questions, matrix.values, matrix.not_applicable
+    )
+    np.testing.assert_array_equal(score_cycle(other, matrix).total, score_cycle(other, bare).total)
+    np.testing.assert_array_equal(score_cycle(fw, matrix).total, score_cycle(fw, bare).total)
+
+
+def test_encode_answers_keeps_scores() -> None:
+    fw = synthetic_framework(n_questions=30, n_dimensions=2, seed=7)
+    matrix = synthetic_answers(fw, 20, seed=7)
+    rows = [matrix.answers_of(fw, a) for a in matrix.agencies]
+    encoded = encode_answers(fw, rows)
+    assert encoded.scores is not None and encoded.scores_framework is fw
+    np.testing.assert_array_equal(encoded.scores, matrix.scores)
+    with pytest.raises(ValueError):
+        encoded.values[0, 0] = 1.0
