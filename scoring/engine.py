@@ -49,8 +49,7 @@ from scoring.answers import (
 from scoring.model import Framework, Question, QuestionType
 from scoring.ranking import (
     band_indexes,
-    competition_rank,
-    group_competition_rank,
+    competition_ranks,
     round_half_up,
 )
 
@@ -229,14 +228,13 @@ class CompiledFramework:
     ind_weight_effective: np.ndarray  # (i,) indicator weight, 0 without questions
     indicator_codes: tuple[str, ...] = field(default=())
     dimension_codes: tuple[str, ...] = field(default=())
-    # conditions, vectorised: the distinct (gate, value) pairs of the ``equals``
-    # conditions, which condition takes which pair, the other conditions one by one
+    # conditions, vectorised (see ``_shown_rows``): rows of a table of "shown" flags;
+    # the first rows are the distinct (gate, value) pairs of the ``equals`` conditions
+    # on a gate that is itself unconditional, then one row per other condition
     eq_gates: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     eq_values: np.ndarray = field(default_factory=lambda: np.empty(0))
-    eq_conditions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    eq_inverse: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    other_conditions: tuple[int, ...] = ()
-    chained: tuple[tuple[int, int], ...] = ()  # (condition, condition of its gate)
+    other_rows: tuple[tuple[int, int, int], ...] = ()  # condition, row, row of its gate or -1
+    condition_row: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     condition_columns: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     # excludable positions hidden -> excluded (exclude) and not applicable only when
     # shown (zero), with the condition that decides
@@ -542,18 +540,16 @@ def _compile(framework: Framework) -> CompiledFramework:
     num_weight = weight * factor
     condition_of = {c.column: k for k, c in enumerate(conditions)}
     eq_keys: dict[tuple[int, float], int] = {}
-    eq_conditions: list[int] = []
-    eq_inverse: list[int] = []
-    other_conditions: list[int] = []
-    chained: list[tuple[int, int]] = []
+    condition_row = [-1] * len(conditions)
     for k, c in enumerate(conditions):
-        if c.kind == "equals":
-            eq_conditions.append(k)
-            eq_inverse.append(eq_keys.setdefault((c.gate, c.value), len(eq_keys)))
-        else:
-            other_conditions.append(k)
-        if c.gate_conditional:
-            chained.append((k, condition_of[c.gate]))
+        if c.kind == "equals" and not c.gate_conditional:
+            condition_row[k] = eq_keys.setdefault((c.gate, c.value), len(eq_keys))
+    other_rows: list[tuple[int, int, int]] = []
+    for k, c in enumerate(conditions):
+        if condition_row[k] < 0:
+            condition_row[k] = len(eq_keys) + len(other_rows)
+            gate_row = condition_row[condition_of[c.gate]] if c.gate_conditional else -1
+            other_rows.append((k, condition_row[k], gate_row))
     excludable_set = set(excludable.tolist())
     position = {j: int(p) for p, j in enumerate(excludable.tolist())}
     exclude_k = [k for k, c in enumerate(conditions) if c.column in excludable_set and c.exclude]
@@ -624,10 +620,8 @@ def _compile(framework: Framework) -> CompiledFramework:
         dimension_codes=tuple(d.code for d in framework.dimensions),
         eq_gates=np.array([g for g, _ in eq_keys], dtype=np.int64),
         eq_values=np.array([v for _, v in eq_keys], dtype=np.float64),
-        eq_conditions=np.array(eq_conditions, dtype=np.int64),
-        eq_inverse=np.array(eq_inverse, dtype=np.int64),
-        other_conditions=tuple(other_conditions),
-        chained=tuple(chained),
+        other_rows=tuple(other_rows),
+        condition_row=np.array(condition_row, dtype=np.int64),
         condition_columns=np.array([c.column for c in conditions], dtype=np.int64),
         exclude_positions=np.array(
             [position[conditions[k].column] for k in exclude_k], dtype=np.int64
@@ -805,7 +799,9 @@ def answer_scores(
     are not applied (they are the engine's: see :func:`indicators_from_scores`).
 
     This is the ``scores`` encoding that ``encode_answers`` keeps in an
-    :class:`AnswerMatrix`."""
+    :class:`AnswerMatrix`. Raises ``ValueError`` when a question that does not allow it
+    is flagged not applicable."""
+    _check_not_applicable(cf, not_applicable)
     vt = values.T
     n = vt.shape[1]
     pre = _Prepared(
@@ -826,22 +822,25 @@ def answer_scores(
 
 
 def _shown_rows(cf: CompiledFramework, vt: np.ndarray, nat: np.ndarray) -> np.ndarray:
-    """Row ``k``: whether the question of condition ``k`` is shown to each agency
-    (question-major inputs). The ``equals`` conditions go in one operation per distinct
-    (gate, value) pair set."""
+    """Whether each question with a condition is shown to each agency, as a table:
+    condition ``k`` is row ``cf.condition_row[k]`` (question-major inputs). The
+    ``equals`` conditions on unconditional gates are one operation over their distinct
+    (gate, value) pairs; the others go one by one, in framework order, so that a gate's
+    own condition is known before it is used."""
     n = vt.shape[1]
-    shown = np.empty((len(cf.conditions), n), dtype=np.bool_)
-    if cf.eq_gates.size:
-        gates = vt[cf.eq_gates]
-        ok = gates == cf.eq_values[:, None]  # NaN (unanswered) matches nothing
-        ok &= ~nat[cf.eq_gates]
-        shown[cf.eq_conditions] = ok[cf.eq_inverse]
-    for k in cf.other_conditions:
+    u = cf.eq_gates.size
+    table = np.empty((u + len(cf.other_rows), n), dtype=np.bool_)
+    if u:
+        np.equal(vt[cf.eq_gates], cf.eq_values[:, None], out=table[:u])  # NaN: no match
+        table[:u] &= ~nat[cf.eq_gates]
+    for k, r, gate_row in cf.other_rows:
         c = cf.conditions[k]
         gate = vt[c.gate]
-        row = shown[k]
+        row = table[r]
         with np.errstate(invalid="ignore"):
-            if c.kind == "in":
+            if c.kind == "equals":
+                np.equal(gate, c.value, out=row)
+            elif c.kind == "in":
                 np.equal(gate, c.values[0], out=row)
                 for other in c.values[1:]:
                     row |= gate == other
@@ -851,9 +850,9 @@ def _shown_rows(cf: CompiledFramework, vt: np.ndarray, nat: np.ndarray) -> np.nd
             else:
                 np.greater_equal(gate, c.value, out=row)
         row &= ~nat[c.gate]
-    for k, g in cf.chained:
-        shown[k] &= shown[g]
-    return shown
+        if gate_row >= 0:
+            row &= table[gate_row]
+    return table
 
 
 def indicators_from_scores(
@@ -888,19 +887,22 @@ def indicators_from_scores(
     shown = np.empty((0, n), dtype=np.bool_)
     if cf.conditions:
         shown = _shown_rows(cf, vt, nat)
+        rows = cf.condition_row.tolist()
         # a hidden question must score 0: the scores it would take away, summed (scores
         # are never negative, so the sum is 0 exactly when there is nothing to take away)
         hidden = (~shown).astype(np.float64)
         columns = cf.condition_columns.tolist()
         redo = {
-            int(cf.indicator_of[j]) for k, j in enumerate(columns) if np.dot(st[j], hidden[k]) > 0.0
+            int(cf.indicator_of[j])
+            for j, r in zip(columns, rows, strict=True)
+            if np.dot(st[j], hidden[r]) > 0.0
         }
         for i in sorted(redo):
             a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])
             block = st[a:b].copy()
-            for k, j in enumerate(columns):
+            for j, r in zip(columns, rows, strict=True):
                 if a <= j < b:
-                    block[j - a] *= shown[k]
+                    block[j - a] *= shown[r]
             w = next(w for ii, _a, _b, w in layout.gemv if ii == i)
             np.dot(w, block, out=num[i])
     present = np.empty((n_ind, n), dtype=np.bool_)
@@ -913,10 +915,10 @@ def indicators_from_scores(
             excluded[cf.na_position] = nat[cf.allow_na]
         if cf.conditions:
             if cf.exclude_positions.size:
-                excluded[cf.exclude_positions] |= ~shown[cf.exclude_conditions]
+                excluded[cf.exclude_positions] |= ~shown[cf.condition_row[cf.exclude_conditions]]
             if cf.shown_positions.size:
                 # not applicable only counts when the question is shown
-                excluded[cf.shown_positions] &= shown[cf.shown_conditions]
+                excluded[cf.shown_positions] &= shown[cf.condition_row[cf.shown_conditions]]
         excluded_f = excluded.astype(np.float64)
         den = np.empty((k, n), dtype=np.float64)
         for r, (xa, xb, xw) in enumerate(layout.dropping_columns):
@@ -999,8 +1001,7 @@ def indicator_scores(
     return num, present
 
 
-def _check_not_applicable(cf: CompiledFramework, matrix: AnswerMatrix) -> None:
-    na = matrix.not_applicable
+def _check_not_applicable(cf: CompiledFramework, na: np.ndarray) -> None:
     total = np.count_nonzero(na)
     if total and total != np.count_nonzero(na[:, cf.allow_na]):
         allowed = np.zeros(cf.n_columns, dtype=np.bool_)
@@ -1147,10 +1148,10 @@ class CycleResult:
         p = fw.precision
         self.precision = p
         self.published_total = round_half_up(total, p)
-        self.published_dimensions = round_half_up(dimensions, p)
+        # rounded in the layout the engine made them in (dimensions x agencies)
+        self.published_dimensions = round_half_up(dimensions.T, p).T
         self.band_index = band_indexes(self.published_total, fw.bands)
-        self.rank = competition_rank(self.published_total, p)
-        self.group_rank = group_competition_rank(self.published_total, matrix.group_ids, p)
+        self.rank, self.group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
         n = len(self.agencies)
         if previous is not None:
             self.previous_precision = previous.precision if previous.precision is not None else p
@@ -1345,9 +1346,9 @@ def score_cycle(
             f"the answer matrix columns do not match framework {framework.code}; "
             "encode the answers with this framework"
         )
-    _check_not_applicable(cf, matrix)
     scores = matrix.scores
     if scores is None or matrix.scores_framework is not framework:
+        # (a matrix that carries scores for this framework was checked when encoded)
         scores = answer_scores(cf, matrix.values, matrix.not_applicable)
     ind, present, raw_dims = indicators_from_scores(
         cf, scores.T, matrix.values.T, matrix.not_applicable.T

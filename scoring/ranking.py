@@ -116,6 +116,37 @@ def group_competition_rank(
     return ranks
 
 
+def competition_ranks(
+    values: np.ndarray, group_ids: np.ndarray, precision: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``competition_rank(values, precision)`` and ``group_competition_rank(values,
+    group_ids, precision)`` at once: the published values are turned into integer keys
+    once and counted for both."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = ~np.isnan(v)
+    present = v[ok]
+    keyed = _keys(present, precision)
+    if keyed is None:
+        return competition_rank(v, precision), group_competition_rank(v, group_ids, precision)
+    keys, span = keyed
+    m = present.shape[0]
+    ranks = np.zeros(v.shape[0], dtype=np.int64)
+    at_or_below = np.cumsum(np.bincount(keys, minlength=span))
+    ranks[ok] = m - at_or_below[keys] + 1
+    groups = group_ids[ok]
+    grouped = groups >= 0
+    n_groups = int(groups.max()) + 1 if m else 0
+    if n_groups <= 0 or span * n_groups > max(8 * m, 1 << 20):
+        return ranks, group_competition_rank(v, group_ids, precision)
+    group_ranks = np.zeros(v.shape[0], dtype=np.int64)
+    gg = groups[grouped].astype(np.int64)
+    kk = keys[grouped]
+    counts = np.bincount(gg * span + kk, minlength=n_groups * span)
+    at = np.cumsum(counts.reshape(n_groups, span), axis=1)
+    group_ranks[np.flatnonzero(ok)[grouped]] = at[gg, -1] - at[gg, kk] + 1
+    return ranks, group_ranks
+
+
 def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Index into ``bands`` of the band of each total (the highest minimum it reaches),
     -1 where the total is NaN or below every band. Same rule as ``Framework.band_for``."""

@@ -125,3 +125,118 @@ def test_encode_answers_keeps_scores() -> None:
     np.testing.assert_array_equal(encoded.scores, matrix.scores)
     with pytest.raises(ValueError):
         encoded.values[0, 0] = 1.0
+
+
+@pytest.mark.parametrize("precision", [0, 2, 4])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_competition_ranks_equal_the_separate_functions(precision: int, seed: int) -> None:
+    from scoring.ranking import (
+        competition_rank,
+        competition_ranks,
+        group_competition_rank,
+        round_half_up,
+    )
+
+    rng = np.random.default_rng(seed)
+    n = 500
+    values = round_half_up(rng.uniform(0, 100, n) * (10 if seed == 2 else 1), precision)
+    values[rng.random(n) < 0.1] = np.nan
+    values[:50] = values[50]  # ties
+    groups = rng.integers(-1, 4 if seed else 1, n).astype(np.int32)
+    ranks, group_ranks = competition_ranks(values, groups, precision)
+    np.testing.assert_array_equal(ranks, competition_rank(values, precision))
+    np.testing.assert_array_equal(group_ranks, group_competition_rank(values, groups, precision))
+    everything_missing = np.full(5, np.nan)
+    ranks, group_ranks = competition_ranks(everything_missing, np.zeros(5, np.int32), precision)
+    assert not ranks.any() and not group_ranks.any()
+
+
+def test_every_kind_of_condition_and_chains_on_random_answers() -> None:
+    from tests.scoring.test_engine_support import (
+        dimension,
+        framework,
+        indicator,
+        maturity,
+        multiple,
+        number,
+        percentage,
+        single,
+        when,
+        yes_no,
+    )
+
+    fw = framework(
+        dimension(
+            "D1",
+            indicator(
+                "I1",
+                yes_no("a", allow_na=True),
+                yes_no("b", condition=when("a", equals=True), allow_na=True),
+                maturity("c", condition=when("b", equals=True), when_hidden="exclude"),
+                yes_no("c0", condition=when("a", equals=False), allow_na=True),
+            ),
+            indicator(
+                "I2",
+                single("s", {"x": 0, "y": 2, "z": 1}, allow_na=True),
+                yes_no("d", condition=when("s", any_of=("y", "z")), when_hidden="exclude"),
+                yes_no("d2", condition=when("s", equals="x"), allow_na=True),
+            ),
+        ),
+        dimension(
+            "D2",
+            indicator(
+                "I3",
+                multiple("m", {"p": 1, "q": 2, "r": 1}, allow_na=True),
+                percentage("e", condition=when("m", any_of=("q", "r")), when_hidden="exclude"),
+                maturity("lvl", allow_na=True),
+            ),
+            indicator(
+                "I4",
+                number("f", minimum=0, maximum=10, condition=when("lvl", at_least=3)),
+                number(
+                    "g",
+                    minimum=0,
+                    maximum=10,
+                    condition=when("f", at_least=5),
+                    when_hidden="exclude",
+                    allow_na=True,
+                ),
+            ),
+        ),
+    )
+    cf = compile_framework(fw)
+    rng = np.random.default_rng(11)
+    n = 3000
+    values = np.empty((n, cf.n_columns))
+    for j, q in enumerate(cf.questions):
+        t = q.type.value
+        if t == "yes_no":
+            values[:, j] = rng.integers(0, 2, n)
+        elif t == "single_choice":
+            values[:, j] = rng.integers(0, len(q.options), n)
+        elif t == "multiple_choice":
+            values[:, j] = rng.integers(0, 2 ** len(q.options), n)
+        elif t == "maturity":
+            values[:, j] = rng.integers(0, 6, n)
+        elif t == "percentage":
+            values[:, j] = rng.uniform(0, 100, n)
+        else:
+            values[:, j] = rng.uniform(0, 10, n)
+    values[rng.random(values.shape) < 0.2] = np.nan
+    na = np.zeros(values.shape, dtype=np.bool_)
+    for j in cf.allow_na.tolist():
+        na[:, j] = rng.random(n) < 0.25
+    values[na] = 0.0
+    for order in ("F", "C"):
+        matrix = AnswerMatrix(
+            tuple(f"A{i}" for i in range(n)),
+            (None,) * n,
+            cf.codes,
+            np.array(values, order=order),
+            np.array(na, order=order),
+        )
+        _same(fw, matrix)
+        result = score_cycle(fw, matrix)
+        ind, present, _raw = _reference(fw, matrix)
+        np.testing.assert_array_equal(result._indicator_present, present)
+        np.testing.assert_allclose(result._indicator_filled, ind, rtol=0, atol=1e-13)
