@@ -167,6 +167,17 @@ def upload(name: str, data: bytes) -> File:
 # --- fixtures -----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """These tests read the English wording; Thai, the default, is checked at the end."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
     root = tmp_path / "media"
@@ -790,3 +801,15 @@ def test_widgets_of_one_page_share_one_evidence_query(world, thai_pdf):
             render_widget(world, None, code, request=request)
     evidence_queries = [q for q in queries.captured_queries if "responses_evidence" in q["sql"]]
     assert evidence_queries == []
+
+
+def test_the_widget_speaks_thai_by_default(client, world, media, thai_pdf):
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    client.cookies.pop(django_settings.LANGUAGE_COOKIE_NAME, None)
+    client.force_login(world.user("coordinator_a"))
+    with translation.override("th"):
+        page = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert "นำออก" in page
+    assert "รายงานประจำปี 2564.pdf" in page
