@@ -184,8 +184,8 @@ class _AwardContext:
 
     def split_groups(self, base: np.ndarray) -> list[tuple[str, np.ndarray]]:
         names = self.result.matrix.group_names
-        present = np.unique(self.result.group_ids[base])
-        codes = [names[i] for i in present if i >= 0]
+        counts = np.bincount(self.result.group_ids[base] + 1, minlength=len(names) + 1)
+        codes = [names[i] for i in np.flatnonzero(counts[1:]).tolist()]
         ordered = [g for g in self.group_order if g in codes] + sorted(
             g for g in codes if g not in self.group_order
         )

@@ -25,16 +25,20 @@ def round_half_up(values: np.ndarray | float, precision: int) -> np.ndarray:
     given = np.asarray(values, dtype=np.float64)
     x = given.reshape(-1)  # in-place steps below need an array, not a numpy scalar
     factor = 10.0**precision
-    scaled = np.abs(x)
-    scaled *= factor
+    # scores are never negative: then the sign steps below change nothing and are skipped
+    signed = x.size == 0 or bool(np.fmin.reduce(x) < 0)  # (fmin skips NaN)
+    scaled = np.abs(x) if signed else x * factor
+    if signed:
+        scaled *= factor
     result = scaled * _RELATIVE_EPSILON  # the guard against noise below a half
     np.maximum(result, _ABSOLUTE_EPSILON, out=result)
     result += 0.5
     result += scaled
     np.floor(result, out=result)
     result /= factor
-    np.copysign(result, x, out=result)
-    result += 0.0  # turns the -0.0 of a tiny negative value into 0.0
+    if signed:
+        np.copysign(result, x, out=result)
+        result += 0.0  # turns the -0.0 of a tiny negative value into 0.0
     return result.reshape(given.shape)
 
 

@@ -240,3 +240,28 @@ def test_every_kind_of_condition_and_chains_on_random_answers() -> None:
         ind, present, _raw = _reference(fw, matrix)
         np.testing.assert_array_equal(result._indicator_present, present)
         np.testing.assert_allclose(result._indicator_filled, ind, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("precision", [0, 2, 5])
+def test_round_half_up_skips_sign_steps_without_changing_a_bit(precision: int) -> None:
+    from scoring.ranking import round_half_up
+
+    def reference(x: np.ndarray) -> np.ndarray:
+        factor = 10.0**precision
+        scaled = np.abs(x) * factor
+        result = np.maximum(scaled * 1e-12, 1e-9)
+        result += 0.5
+        result += scaled
+        result = np.floor(result) / factor
+        return np.copysign(result, x) + 0.0
+
+    rng = np.random.default_rng(precision)
+    for x in (
+        rng.uniform(0, 100, 5000),
+        np.round(rng.uniform(0, 100, 5000), precision + 1),
+        np.array([0.0, -0.0, 86.405, np.nan, 1e-20, 100.0]),
+        np.array([np.nan, -1.005, 2.5, -0.0]),
+    ):
+        got, want = round_half_up(x, precision), reference(x)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
