@@ -29,7 +29,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +44,8 @@ INSTALLED_APPS = [
     "phrom.responses",
     "phrom.results",
     "phrom.accounts",
+    # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

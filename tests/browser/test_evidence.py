@@ -149,7 +149,7 @@ def test_upload_with_the_keyboard_works_without_javascript(
         with page.expect_navigation():
             upload_with_keyboard(page, "plan.pdf", make_pdf())
         assert page.url.endswith(f"/responses/{world.response_a.pk}/policy/#q-{QUESTION}")
-        assert "“plan.pdf” uploaded." in page.content()
+        assert "อัปโหลด “plan.pdf” แล้ว" in page.content()  # Thai, the default
         assert Evidence.objects.get().original_name == "plan.pdf"
     finally:
         context.close()
