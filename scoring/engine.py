@@ -22,9 +22,16 @@ How a total is made (``docs/framework-format.md``):
   gains use published values, so equal published totals share a rank (1, 2, 2, 4).
 
 Implementation: ``compile_framework`` turns a framework once into index arrays, weight
-vectors and lookup tables (cached by framework identity). Scoring a cycle then works
-column group by column group (one numpy operation covers every agency) and aggregates
-with BLAS matrix-vector products over each indicator's contiguous columns.
+vectors and lookup tables (cached by framework identity). ``encode_answers`` keeps, beside
+the answers (``AnswerMatrix.values``), their ``scores`` encoding: each cell's question
+score on 0..1 as answered (:func:`answer_scores`; 0 where unanswered or not applicable,
+conditions not applied). Scoring a cycle (:func:`indicators_from_scores`) then takes one
+matrix-vector product per indicator over its contiguous score columns (one pass over the
+answers), evaluates the conditions as one table of distinct gate tests, re-sums the rare
+indicator where a hidden question was answered anyway, and re-weights only the indicators
+whose questions can drop out (not applicable, hidden with ``exclude``). A matrix without
+``scores`` for this framework object (built by hand, or for another framework) is scored
+from ``values`` the same way, the encoding made on the spot.
 """
 
 from __future__ import annotations
@@ -855,6 +862,22 @@ def _shown_rows(cf: CompiledFramework, vt: np.ndarray, nat: np.ndarray) -> np.nd
     return table
 
 
+def _excluded_rows(cf: CompiledFramework, nat: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """Row ``p``: whether column ``cf.excludable[p]`` drops out of its indicator for each
+    agency (not applicable and shown, or hidden with ``when_hidden: exclude``); ``shown``
+    as :func:`_shown_rows` makes it."""
+    excluded = np.zeros((cf.excludable.size, nat.shape[1]), dtype=np.bool_)
+    if cf.allow_na.size:
+        excluded[cf.na_position] = nat[cf.allow_na]
+    if cf.conditions:
+        if cf.exclude_positions.size:
+            excluded[cf.exclude_positions] |= ~shown[cf.condition_row[cf.exclude_conditions]]
+        if cf.shown_positions.size:
+            # not applicable only counts when the question is shown
+            excluded[cf.shown_positions] &= shown[cf.condition_row[cf.shown_conditions]]
+    return excluded
+
+
 def indicators_from_scores(
     cf: CompiledFramework, st: np.ndarray, vt: np.ndarray, nat: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -910,16 +933,7 @@ def indicators_from_scores(
     k = layout.dropping.size
     present_kf = np.empty((k, n), dtype=np.float64)
     if k:
-        excluded = np.zeros((cf.excludable.size, n), dtype=np.bool_)
-        if cf.allow_na.size:
-            excluded[cf.na_position] = nat[cf.allow_na]
-        if cf.conditions:
-            if cf.exclude_positions.size:
-                excluded[cf.exclude_positions] |= ~shown[cf.condition_row[cf.exclude_conditions]]
-            if cf.shown_positions.size:
-                # not applicable only counts when the question is shown
-                excluded[cf.shown_positions] &= shown[cf.condition_row[cf.shown_conditions]]
-        excluded_f = excluded.astype(np.float64)
+        excluded_f = _excluded_rows(cf, nat, shown).astype(np.float64)
         den = np.empty((k, n), dtype=np.float64)
         for r, (xa, xb, xw) in enumerate(layout.dropping_columns):
             np.dot(xw, excluded_f[xa:xb], out=den[r])
@@ -1198,12 +1212,20 @@ class CycleResult:
     @cached_property
     def question_scores(self) -> np.ndarray:
         """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
-        # computed again on demand rather than kept: a cycle's question matrix is large
-        st, et = question_matrix(self.compiled, self.matrix.values, self.matrix.not_applicable)
-        q: np.ndarray = st
-        q *= self.compiled.factor[:, None]
-        for pos, j in enumerate(self.compiled.excludable.tolist()):
-            q[j][et[pos]] = np.nan
+        # made again on demand rather than kept (a cycle's question matrix is large), from
+        # the scores encoding: hidden questions zeroed, excluded ones NaN
+        cf, matrix = self.compiled, self.matrix
+        scores = matrix.scores
+        if scores is None or matrix.scores_framework is not self.framework:
+            scores = answer_scores(cf, matrix.values, matrix.not_applicable)
+        q = np.array(scores.T, order="C")
+        vt, nat = matrix.values.T, matrix.not_applicable.T
+        shown = _shown_rows(cf, vt, nat) if cf.conditions else np.empty((0, q.shape[1]), bool)
+        for j, r in zip(cf.condition_columns.tolist(), cf.condition_row.tolist(), strict=True):
+            q[j] *= shown[r]
+        excluded = _excluded_rows(cf, nat, shown)
+        for pos, j in enumerate(cf.excludable.tolist()):
+            q[j][excluded[pos]] = np.nan
         return q.T
 
     @property
@@ -1358,13 +1380,14 @@ def score_cycle(
     filled = np.where(dim_present, dims01, 0.0)
     total01 = _weighted_ranges(filled, dim_present, ((0, len(cf.dim_weight)),), cf.dim_weight)[0]
     scale = framework.scale
+    raw_scaled = raw_dims * scale
     return CycleResult(
         compiled=cf,
         matrix=matrix,
         previous=previous,
         indicator_filled=ind,
         indicator_present=present,
-        raw_dimensions=(raw_dims * scale).T,
+        raw_dimensions=raw_scaled.T,
         dimensions=(dims01 * scale).T,
         normalisation=normalisation,
         total=total01 * scale,

@@ -265,3 +265,20 @@ def test_round_half_up_skips_sign_steps_without_changing_a_bit(precision: int) -
         got, want = round_half_up(x, precision), reference(x)
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+def _question_scores_by_columns(fw, matrix: AnswerMatrix) -> np.ndarray:
+    cf = compile_framework(fw)
+    st, et = engine.question_matrix(cf, matrix.values, matrix.not_applicable)
+    st *= cf.factor[:, None]
+    for pos, j in enumerate(cf.excludable.tolist()):
+        st[j][et[pos]] = np.nan
+    return st.T
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_question_scores_from_the_encoding_equal_the_column_by_column_ones(seed: int) -> None:
+    fw = synthetic_framework(n_questions=60, n_dimensions=3, seed=seed)
+    for matrix in (synthetic_answers(fw, 300, seed=seed), _with_hidden_answers(fw, seed)):
+        got = score_cycle(fw, matrix).question_scores
+        np.testing.assert_array_equal(got, _question_scores_by_columns(fw, matrix))
