@@ -161,7 +161,15 @@ def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     # put it last among its equals so that searchsorted(side="right") - 1 lands on it
     order = sorted(range(len(bands)), key=lambda k: (bands[k].minimum, -k))
     minima = np.array([bands[k].minimum for k in order], dtype=np.float64)
-    position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1
+    if len(bands) <= 16:
+        # a few bands: count the minimums each total reaches (NaN reaches none), as
+        # searchsorted(side="right") would, without a binary search per total
+        reached = np.zeros(t.shape[0], dtype=np.int8)
+        for minimum in minima.tolist():
+            reached += t >= minimum
+        position = reached.astype(np.int64) - 1
+    else:
+        position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1
     resolved = np.array(order, dtype=np.int64)
     result = np.where(position >= 0, resolved[np.maximum(position, 0)], -1)
     return np.asarray(result, dtype=np.int64)

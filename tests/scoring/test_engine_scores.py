@@ -282,3 +282,21 @@ def test_question_scores_from_the_encoding_equal_the_column_by_column_ones(seed:
     for matrix in (synthetic_answers(fw, 300, seed=seed), _with_hidden_answers(fw, seed)):
         got = score_cycle(fw, matrix).question_scores
         np.testing.assert_array_equal(got, _question_scores_by_columns(fw, matrix))
+
+
+@pytest.mark.parametrize("n_bands", [1, 4, 16, 17, 40])
+def test_band_indexes_agree_with_band_for_with_few_and_many_bands(n_bands: int) -> None:
+    from scoring.model import Band, Bilingual
+    from scoring.ranking import band_indexes
+
+    rng = np.random.default_rng(n_bands)
+    minima = [0.0] + sorted(rng.choice(np.arange(1, 100), n_bands - 1).tolist())
+    bands = tuple(
+        Band(f"b{k}", Bilingual(f"b{k}", f"b{k}"), float(m)) for k, m in enumerate(minima)
+    )
+    fw = replace(synthetic_framework(n_questions=10, n_dimensions=1), bands=bands)
+    totals = np.concatenate([rng.uniform(-1, 101, 300), np.array(minima), [np.nan]])
+    got = band_indexes(totals, bands)
+    for total, index in zip(totals.tolist(), got.tolist(), strict=True):
+        band = fw.band_for(total)
+        assert (bands[index] if index >= 0 else None) is band
