@@ -39,6 +39,17 @@ def egdi_dir() -> Path:
     return EGDI
 
 
+def in_english(client: Any) -> Any:
+    """The test client with English chosen through the language switch's cookie.
+
+    Phrom ignores the browser's Accept-Language (Thai first), as a person would find it.
+    """
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path

@@ -24,6 +24,7 @@ from phrom.frameworks.services import (
     response_reopen,
 )
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -294,9 +295,7 @@ def test_posting_a_status_outside_the_lifecycle_shows_an_error(world, client):
 def test_administrator_sets_the_deadline_as_the_end_of_a_bangkok_day(world, client):
     client.force_login(world.user("administrator"))
     page = client.post(
-        "/cycles/th-2564/deadline/", {"deadline": "2021-11-25"}, follow=True,
-        HTTP_ACCEPT_LANGUAGE="th",
-    )
+        "/cycles/th-2564/deadline/", {"deadline": "2021-11-25"}, follow=True)
     stored = Cycle.objects.get(pk=world.cycle.pk).deadline
     assert stored == dt.datetime(2021, 11, 25, 23, 59, 59, tzinfo=BANGKOK)
     assert "25 พฤศจิกายน 2564" in page.content.decode()
@@ -326,10 +325,8 @@ def test_administrator_reopens_a_response_from_the_page_with_a_reason(world, cli
 def test_reopening_from_the_page_without_a_reason_keeps_the_response_submitted(world, client):
     response = submitted(world.response_a)
     client.force_login(world.user("administrator"))
-    page = client.post(
-        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": " "},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    page = in_english(client).post(
+        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": " "})
     assert page.status_code == 400
     assert "Give a reason" in page.content.decode()
     assert status_of(response) == "submitted"
@@ -339,10 +336,8 @@ def test_reopening_from_the_page_on_a_closed_cycle_says_so(world, client):
     response = submitted(world.response_a)
     put(world.cycle, "closed")
     client.force_login(world.user("administrator"))
-    page = client.post(
-        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": "Typo"},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    page = in_english(client).post(
+        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": "Typo"})
     assert page.status_code == 400
     assert "is closed" in page.content.decode()
     assert status_of(response) == "submitted"

@@ -1,20 +1,18 @@
-"""A 200-question page renders in under 150 ms of server time, in a fixed number of queries."""
+"""A 200-question page renders in a fixed number of queries.
+
+Its render time is measured in bench/bench_questionnaire_page.py, not here: timing targets
+belong in benchmarks, never in tests.
+"""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.middleware import SessionMiddleware
-from django.test import RequestFactory
 
 from phrom.accounts.models import Profile
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.services import load_framework
-from phrom.responses import views
 from phrom.responses.models import Answer, Evidence, Response
 from phrom.responses.selectors import questionnaire
 from scoring.synthetic import synthetic_framework
@@ -22,7 +20,6 @@ from tests.responses.helpers import valid_value, write_framework
 
 pytestmark = pytest.mark.django_db
 
-BUDGET_MS = 150
 QUERIES = 8  # session, user, profile, response, answers, evidence, last cycle's answers
 # and evidence
 WIDGET_QUERIES = 2  # the embedded evidence widget's own: editable response, evidence rows
@@ -92,28 +89,6 @@ def test_the_query_count_does_not_grow_with_the_answers(big, client, django_asse
     client.get(f"/responses/{response.pk}/")
     with django_assert_max_num_queries(QUERIES):
         client.get(f"/responses/{response.pk}/")
-
-
-def test_the_200_question_page_renders_in_under_150_ms(big):
-    response, user, spec = big
-    factory = RequestFactory()
-
-    def render_once() -> float:
-        request = factory.get(f"/responses/{response.pk}/")
-        request.user = user
-        SessionMiddleware(lambda r: None).process_request(request)
-        request._messages = FallbackStorage(request)
-        started = time.perf_counter()
-        reply = views.questionnaire_page(request, response.pk)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert reply.status_code == 200
-        return elapsed
-
-    render_once()  # parse the framework and compile the templates once, as a server does
-    timings = sorted(render_once() for _ in range(7))
-    print(f"200-question page: best {timings[0]:.1f} ms, median {timings[3]:.1f} ms")
-    # The median of seven: other processes on a shared machine may slow down one render.
-    assert timings[3] < BUDGET_MS, timings
 
 
 def test_the_selector_reads_in_four_queries(big, django_assert_num_queries):
