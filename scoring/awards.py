@@ -99,7 +99,7 @@ def _signed(x: float, decimals: int) -> str:
 class _Ranked:
     index: int
     place: int
-    key: tuple[float, ...]
+    key: tuple[float, ...]  # the figures ranked on, negated (for equality only)
 
 
 class _Figures:
@@ -145,11 +145,14 @@ def _rank_top(
         kth = np.partition(values, m - k)[m - k]  # the k-th largest value
         idx = idx[values >= kth]
 
-    def key(i: int) -> tuple[float, ...]:
-        figures = [float(figure[i])] + [float(t[i]) for t in tie_breaks]
-        return tuple(-math.inf if math.isnan(f) else f for f in figures)
-
-    keyed = sorted(((key(int(i)), agencies[int(i)], int(i)) for i in idx), key=_order)
+    # candidates ordered by figure then tie-break figures, largest first (NaN lowest),
+    # then by agency code: plain tuples, sorted without a key function
+    columns = []
+    for values_of in (figure, *tie_breaks):
+        column = values_of[idx]
+        columns.append((-np.where(np.isnan(column), -math.inf, column)).tolist())
+    codes = [agencies[i] for i in idx.tolist()]
+    keyed = sorted(zip(zip(*columns, strict=True), codes, idx.tolist(), strict=True))
     ranked: list[_Ranked] = []
     for position, (k_, _code, i) in enumerate(keyed):
         if by_code or not ranked or ranked[-1].key != k_:
@@ -158,11 +161,6 @@ def _rank_top(
             place = ranked[-1].place
         ranked.append(_Ranked(i, place, k_))
     return ranked
-
-
-def _order(item: tuple[tuple[float, ...], str, int]) -> tuple[tuple[float, ...], str]:
-    key, code, _ = item
-    return tuple(-f for f in key), code
 
 
 class _AwardContext:
