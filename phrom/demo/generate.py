@@ -23,7 +23,7 @@ from phrom.agencies.services import import_agencies
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import load_framework
 from phrom.frameworks.shipped import shipped_framework_path
-from phrom.responses.models import Answer, Response, ResponseStatus
+from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from scoring.model import Framework, Question, QuestionType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -31,6 +31,10 @@ DEMO_CYCLES = ("th-2563", "th-2564")
 # The article's story: the Department of Rural Roads improved strongly from 2563 to 2564.
 # Only its hidden readiness is set here; whether it wins is up to the computed awards.
 STORY_READINESS = {"mot-drr": (0.74, 0.93)}
+# The demo accounts of the Department of Rural Roads answer the open 2564 cycle: its response
+# is complete but for a few pieces of evidence, so they can finish and submit it.
+STORY_IN_PROGRESS = {"mot-drr"}
+STORY_MISSING_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ def draw_response(
 def profile(seed: int, agency: str, cycle_index: int) -> DemoProfile:
     readiness = readiness_pair(seed, agency)[cycle_index]
     rng = _rng(seed, "progress", agency, str(cycle_index))
+    if agency in STORY_IN_PROGRESS and cycle_index == 1:
+        return DemoProfile(readiness, submitted=False, started=True)
     if agency in STORY_READINESS:
         return DemoProfile(readiness, submitted=True, started=True)
     roll = rng.random()
@@ -159,6 +165,37 @@ def _answer_rows(response: Response, drawn: dict[str, tuple[Any, bool]]) -> Iter
         )
 
 
+def _evidence_rows(
+    response: Response,
+    spec: Framework,
+    drawn: dict[str, tuple[Any, bool]],
+    agency: str,
+    skip: int,
+) -> list[Evidence]:
+    """A web address of evidence for every answered question that requires evidence.
+
+    The first ``skip`` of them are left out, so that a response has something to finish.
+    """
+    rows: list[Evidence] = []
+    for question in spec.questions:
+        if question.evidence != "required" or question.code not in drawn:
+            continue
+        if drawn[question.code][1]:  # not applicable needs no evidence
+            continue
+        if skip > 0:
+            skip -= 1
+            continue
+        rows.append(
+            Evidence(
+                response=response,
+                question=question.code,
+                url=f"https://www.example.go.th/{agency}/{response.cycle.year_be}/"
+                f"{question.code.lower()}.pdf",
+            )
+        )
+    return rows
+
+
 def create_responses(
     *,
     cycle: Cycle,
@@ -174,6 +211,7 @@ def create_responses(
     now = timezone.now()
     created = 0
     batch: list[Answer] = []
+    evidence: list[Evidence] = []
     with transaction.atomic():
         for agency in todo:
             prof = profile(seed, agency.code, cycle_index)
@@ -191,17 +229,21 @@ def create_responses(
             )
             if prof.started:
                 rng = _rng(seed, "answers", agency.code, cycle.code)
-                completeness = 1.0 if prof.submitted else rng.uniform(0.2, 0.8)
-                batch.extend(
-                    _answer_rows(response, draw_response(spec, prof.readiness, rng, completeness))
-                )
+                story = agency.code in STORY_IN_PROGRESS
+                completeness = 1.0 if prof.submitted or story else rng.uniform(0.2, 0.8)
+                drawn = draw_response(spec, prof.readiness, rng, completeness)
+                batch.extend(_answer_rows(response, drawn))
+                skip = STORY_MISSING_EVIDENCE if story and not prof.submitted else 0
+                evidence.extend(_evidence_rows(response, spec, drawn, agency.code, skip))
             if len(batch) >= 5000:
                 Answer.objects.bulk_create(batch)
-                batch = []
+                Evidence.objects.bulk_create(evidence)
+                batch, evidence = [], []
             created += 1
             if progress is not None:
                 progress()
         Answer.objects.bulk_create(batch)
+        Evidence.objects.bulk_create(evidence)
     return created
 
 
@@ -239,4 +281,8 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
     from phrom.demo.accounts import create_demo_accounts
 
     create_demo_accounts(console=console)
-    console.print("[green]demo loaded[/green]: try `phrom score 2564` and `phrom awards 2564 --explain`")
+    console.print(
+        "[green]demo loaded[/green]: try `phrom score 2564` and `phrom awards 2564 --explain`;\n"
+        "log in as drr.coordinator@demo.phrom.local to finish the Department of Rural Roads' "
+        "2564 response (three pieces of evidence are missing), submit it, and score again."
+    )

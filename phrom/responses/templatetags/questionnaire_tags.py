@@ -47,6 +47,7 @@ class Labels:
     explanation: str
     save: str
     saved_by: str
+    saved: str
     last_cycle: str
     last_cycle_year: str
     evidence_colon: str
@@ -76,6 +77,7 @@ def labels_for(request: Any, response_id: int) -> Labels:
         explanation=_("Explanation for %(code)s (optional)"),
         save=_("Save %(code)s"),
         saved_by=_("Saved %(when)s by %(who)s"),
+        saved=_("Saved %(when)s"),
         last_cycle=_("Last cycle"),
         last_cycle_year=_("Last cycle (B.E. %(year)s)"),
         evidence_colon=_("Evidence:"),
@@ -225,8 +227,10 @@ def _extra(q: QuestionView, labels: Labels, out: list[str]) -> None:
             f'{escape(labels.save % {"code": q.code})}</button></noscript>'
         )
     status = ""
-    if q.version:
+    if q.version and q.updated_by:
         status = labels.saved_by % {"when": be_datetime_text(q.updated_at), "who": q.updated_by}
+    elif q.version:
+        status = labels.saved % {"when": be_datetime_text(q.updated_at)}
     out.append(
         f'<p class="q-status" id="{anchor}-status" role="status" aria-live="polite">'
         f"{escape(status)}</p></div></div>"
