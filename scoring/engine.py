@@ -945,6 +945,8 @@ def indicators_from_scores(
         np.maximum(den, _TINY, out=den)
         for r, i in enumerate(layout.dropping.tolist()):
             np.divide(num[i], den[r], out=num[i])
+    # dimensions, one at a time: a matrix product over a few rows is faster than one
+    # over all of them (BLAS would start threads for it)
     raw = np.empty((len(layout.dims), n), dtype=np.float64)
     weights = cf.ind_weight_effective
     with np.errstate(invalid="ignore", divide="ignore"):
