@@ -1,6 +1,6 @@
 """The autosave endpoint under load, against a minimal view on the same server, same run.
 
-Run: .venv/bin/python bench/bench_autosave.py [--clients 32] [--duration 20] [--check]
+Run: .venv/bin/python bench/bench_autosave.py [--clients 32] [--rounds 4] [--duration 5] [--check]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and wrk
 (`apt-get install -y wrk`). The script:
@@ -14,16 +14,19 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and wrk
      same sessions, same client; only the CSRF check is skipped there);
   3. checks a save, a save without the CSRF header (403) and the minimal view by hand;
   4. runs wrk with one thread and one connection per client (bench/autosave/clients.lua):
-     a short warm-up of both, then the minimal view and the autosave endpoint for
-     --duration seconds each. Every autosave client writes its own answer (number,
+     a short warm-up of both, then --rounds runs of --duration seconds of the minimal view
+     and the autosave endpoint in turn (alternating, so that a busy spell of a shared
+     machine slows both). Every autosave client writes its own answer (number,
      percentage and text questions in turn), sending the version the last save returned,
      so every save must succeed;
-  5. counts in the database afterwards: each answer's version, its history rows and its
-     final value against what the client was told (zero lost writes);
+  5. counts in the database after every autosave run and at the end: each answer's
+     version, its history rows and its final value against what the client was told
+     (zero lost writes);
   6. stops gunicorn and drops the database.
 
-Targets (the issue's): autosave at least 40 % of the minimal view's throughput, autosave
-p99 under 100 ms, zero lost writes. --check exits 1 when one is missed.
+Targets (the issue's): autosave at least 40 % of the minimal view's throughput (requests
+over all runs of each mode), autosave p99 under 100 ms (its worst run), zero lost writes.
+--check exits 1 when one is missed, or a save is refused or a socket error occurs.
 
 The client is closed-loop: each of the N clients sends its next request as soon as the
 last one is answered (--think-ms adds a pause), so latency is about N / throughput.
@@ -251,17 +254,20 @@ def cpu_times() -> tuple[float, float]:
 
 
 def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
-            duration: int, think_ms: int, tmp: Path) -> dict[str, Any]:
+            duration: int, think_ms: int, tmp: Path, label: str,
+            start: dict[int, tuple[int, int]] | None = None) -> dict[str, Any]:
+    """One wrk run; START gives each autosave client its answer's version and value count."""
     lines = []
     for row in rows:
         if mode == "minimal":
             path, kind = "/bench/minimal", "minimal"
         else:
             path, kind = f"/responses/{row['response']}/answer/{row[question]}/", row["kind"]
-        lines.append(f"{path}\t{row['session']}\t{row['csrf']}\t{kind}\n")
-    clients_file = tmp / f"wrk-{mode}-{question}.tsv"
+        version, n = (start or {}).get(row["client"], (0, 0))
+        lines.append(f"{path}\t{row['session']}\t{row['csrf']}\t{kind}\t{version}\t{n}\n")
+    clients_file = tmp / f"wrk-{label}.tsv"
     clients_file.write_text("".join(lines))
-    out = tmp / f"wrk-{mode}-{question}.json"
+    out = tmp / f"wrk-{label}.json"
     env = dict(os.environ, BENCH_CLIENTS=str(clients_file), BENCH_OUT=str(out),
                BENCH_THINK_MS=str(think_ms))
     n = len(rows)
@@ -278,112 +284,202 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     result: dict[str, Any] = json.loads(out.read_text())
     seconds = result["duration_us"] / 1e6
+    result["seconds"] = seconds
     result["rps"] = result["requests"] / seconds
     client_cpu = (after_children.ru_utime + after_children.ru_stime
                   - before_children.ru_utime - before_children.ru_stime)
     result["client_cores"] = client_cpu / seconds
     result["machine_busy"] = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
-    result["wrk_text"] = done.stdout
     return result
 
 
-def lost_writes(rows: list[dict[str, Any]], runs: dict[str, dict[str, Any]],
-                stored: dict[str, Any]) -> dict[str, Any]:
-    """Every acknowledged save must be in the database: versions, history, final values."""
-    by_key = {(a["client"], a["which"]): a for a in stored["answers"]}
-    lost = 0
-    wrong_value = 0
-    bad_history = 0
-    landed_in_flight = 0
-    problems: list[str] = []
-    acknowledged = 0
-    for which, run in runs.items():
+def db_versions(db: str) -> dict[tuple[int, str], int]:
+    """(response id, question) -> version of every stored answer, read with psql."""
+    user = os.environ.get("PGUSER", "postgres")
+    done = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", user, "-d", db, "-AtF", " ", "-c",
+         "SELECT response_id, question, version FROM responses_answer"],
+        capture_output=True, text=True, check=True,
+    )
+    found = {}
+    for line in done.stdout.splitlines():
+        response, question, version = line.split(" ")
+        found[(int(response), question)] = int(version)
+    return found
+
+
+def settled_versions(db: str) -> dict[tuple[int, str], int]:
+    """The stored versions once the saves still queued at the server when wrk stopped
+    (sent, never answered) have landed: read until two reads half a second apart agree."""
+    time.sleep(0.5)
+    last = db_versions(db)
+    for _ in range(60):
+        time.sleep(0.5)
+        now = db_versions(db)
+        if now == last:
+            return now
+        last = now
+    raise SystemExit("the stored versions still change 30 s after wrk stopped")
+
+
+class Ledger:
+    """What each client was told against what the database holds, run after run.
+
+    After each autosave run the stored version of every client's answer must have grown
+    by exactly the saves acknowledged with 200, or by one more when wrk stopped while a
+    save was in flight (sent, never answered: it may land or not). Anything less is a lost
+    write; anything more a write nobody sent.
+    """
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = {row["client"]: row for row in rows}
+        self.version: dict[tuple[int, str], int] = {}
+        self.sent: dict[tuple[int, str], int] = {}
+        self.expected: dict[tuple[int, str], str] = {}
+        self.acknowledged = 0
+        self.landed_in_flight = 0
+        self.lost = 0
+        self.unexplained = 0
+        self.problems: list[str] = []
+
+    def start(self, which: str) -> dict[int, tuple[int, int]]:
+        return {c: (self.version.get((c, which), 0), self.sent.get((c, which), 0))
+                for c in self.rows}
+
+    def record(self, which: str, run: dict[str, Any], stored: dict[tuple[int, str], int]) -> None:
         for c in run["clients"]:
-            a = by_key[(c["id"], which)]
-            ok, version = c["ok"], a["version"]
-            in_flight = c["sent"] - c["received"]  # 0 or 1: wrk stopped while it waited
-            acknowledged += ok
-            if version < ok:
-                lost += ok - version
-                problems.append(f"client {c['id']} {which}: {ok} saves acknowledged, "
-                                f"version {version}")
-            elif version > ok + in_flight:
-                problems.append(f"client {c['id']} {which}: version {version} but only "
-                                f"{ok} + {in_flight} saves sent")
-            elif version == ok + 1:
-                landed_in_flight += 1
-            expected = c["last_ok"] if version == ok else c["sent_value"]
-            if version and str(a["value"]) != expected:
-                wrong_value += 1
-                problems.append(f"client {c['id']} {which}: stored {a['value']!r}, "
-                                f"expected {expected!r}")
-            if a["history_versions"] != list(range(1, version + 1)):
-                bad_history += 1
-                problems.append(f"client {c['id']} {which}: history versions "
-                                f"{a['history_versions'][:5]}... for version {version}")
-    probes = sum(a["history"] for a in stored["answers"] if a["which"] == "probe")
-    history_total = stored["history_by_kind"].get("answer", 0)
-    expected_history = acknowledged + landed_in_flight + probes
-    if history_total != expected_history:
-        problems.append(f"{history_total} history rows, expected {expected_history}")
+            key = (c["id"], which)
+            row = self.rows[c["id"]]
+            before = self.version.get(key, 0)
+            after = stored.get((row["response"], row[which]), 0)
+            ok, in_flight = c["ok"], c["sent"] - c["received"]
+            self.acknowledged += ok
+            if after < before + ok:
+                self.lost += before + ok - after
+                self.problems.append(f"client {c['id']} {which}: {ok} saves acknowledged "
+                                     f"from version {before}, version now {after}")
+            elif after > before + ok + in_flight:
+                self.unexplained += after - before - ok - in_flight
+                self.problems.append(f"client {c['id']} {which}: version {after} after "
+                                     f"{before} + {ok} acknowledged + {in_flight} in flight")
+            elif after == before + ok + 1:
+                self.landed_in_flight += 1
+            if after == before + ok + 1:
+                self.expected[key] = c["sent_value"]
+            elif ok:
+                self.expected[key] = c["last_ok"]
+            self.version[key] = after
+            self.sent[key] = self.sent.get(key, 0) + c["sent"]
+
+    def verify(self, stored: dict[str, Any]) -> None:
+        """History rows and final values, from child_count."""
+        probes = 0
+        for a in stored["answers"]:
+            key = (a["client"], a["which"])
+            if a["which"] == "probe":
+                probes += a["history"]
+            elif key in self.version and a["version"] != self.version[key]:
+                self.problems.append(f"client {key[0]} {key[1]}: version {a['version']} at "
+                                     f"the end, {self.version[key]} after the last run")
+                self.unexplained += 1
+            if a["history_versions"] != list(range(1, a["version"] + 1)):
+                self.lost += 1
+                self.problems.append(f"client {key[0]} {key[1]}: history versions "
+                                     f"{a['history_versions'][:5]}... for version "
+                                     f"{a['version']}")
+            if key in self.expected and str(a["value"]) != self.expected[key]:
+                self.lost += 1
+                self.problems.append(f"client {key[0]} {key[1]}: stored {a['value']!r}, "
+                                     f"last acknowledged {self.expected[key]!r}")
+        self.history_rows = stored["history_by_kind"].get("answer", 0)
+        expected = self.acknowledged + self.landed_in_flight + probes
+        if self.history_rows != expected:
+            self.lost += max(0, expected - self.history_rows)
+            self.unexplained += max(0, self.history_rows - expected)
+            self.problems.append(f"{self.history_rows} answer history rows, expected "
+                                 f"{expected} ({self.acknowledged} acknowledged + "
+                                 f"{self.landed_in_flight} in flight + {probes} probe)")
+
+
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs of one mode: throughput over all, latency of the worst run."""
+    seconds = sum(r["seconds"] for r in runs)
     return {
-        "lost": lost + bad_history + wrong_value
-        + abs(history_total - expected_history),
-        "acknowledged": acknowledged,
-        "landed_in_flight": landed_in_flight,
-        "history_rows": history_total,
-        "problems": problems,
+        "rps": sum(r["requests"] for r in runs) / seconds,
+        "latency_us": {k: max(r["latency_us"][k] for r in runs)
+                       for k in ("p50", "p90", "p99", "max")},
+        "clients": [c for r in runs for c in r["clients"]],
+        "errors": {k: sum(r["errors"][k] for r in runs)
+                   for k in ("connect", "read", "write", "status", "timeout")},
+        "client_cores": sum(r["client_cores"] * r["seconds"] for r in runs) / seconds,
+        "machine_busy": sum(r["machine_busy"] * r["seconds"] for r in runs) / seconds,
     }
 
 
-def print_table(args: argparse.Namespace, workers: int, runs: dict[str, dict[str, Any]],
-                check: dict[str, Any]) -> bool:
-    minimal, autosave = runs["minimal"], runs["autosave"]
+def print_row(name: str, r: dict[str, Any]) -> None:
+    lat = r["latency_us"]
+    ok = sum(c["ok"] for c in r["clients"])
+    conflicts = sum(c["conflicts"] for c in r["clients"])
+    other = sum(c["other"] for c in r["clients"])
+    e = r["errors"]
+    sock = e["connect"] + e["read"] + e["write"] + e["timeout"]
+    print(f"{name:<12}{r['rps']:>8.0f}{lat['p50'] / 1000:>8.1f}{lat['p90'] / 1000:>8.1f}"
+          f"{lat['p99'] / 1000:>8.1f}{lat['max'] / 1000:>8.1f}{ok:>8}{conflicts:>6}"
+          f"{other:>7}{sock:>9}{r['client_cores']:>10.2f}{r['machine_busy']:>6.0%}")
+
+
+def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dict[str, Any]]],
+                ledger: Ledger) -> bool:
     print(f"\nautosave under load: {args.clients} clients (wrk -t{args.clients} "
-          f"-c{args.clients}), {args.duration} s a run, gunicorn {workers} sync workers, "
-          f"PostgreSQL, {os.cpu_count()} cores, think time {args.think_ms} ms")
-    head = (f"{'run':<10}{'req/s':>9}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
-            f"{'2xx':>8}{'409':>6}{'other':>7}{'sock err':>9}{'wrk cores':>10}{'busy':>6}")
-    print(head)
-    for name, r in (("minimal", minimal), ("autosave", autosave)):
-        lat = r["latency_us"]
-        ok = sum(c["ok"] for c in r["clients"])
-        conflicts = sum(c["conflicts"] for c in r["clients"])
-        other = sum(c["other"] for c in r["clients"])
-        e = r["errors"]
-        sock = e["connect"] + e["read"] + e["write"] + e["timeout"]
-        print(f"{name:<10}{r['rps']:>9.0f}{lat['p50'] / 1000:>8.1f}{lat['p90'] / 1000:>8.1f}"
-              f"{lat['p99'] / 1000:>8.1f}{lat['max'] / 1000:>8.1f}{ok:>8}{conflicts:>6}"
-              f"{other:>7}{sock:>9}{r['client_cores']:>10.2f}{r['machine_busy']:>6.0%}")
+          f"-c{args.clients}), {args.rounds} x {args.duration} s a mode, alternating, "
+          f"gunicorn {workers} sync workers, "
+          f"PostgreSQL{''.join(', ' + x for x in args.pg_set)}, {os.cpu_count()} cores, "
+          f"think time {args.think_ms} ms")
+    print(f"{'run':<12}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+          f"{'2xx':>8}{'409':>6}{'other':>7}{'sock err':>9}{'wrk cores':>10}{'busy':>6}")
+    for i in range(args.rounds):
+        for mode in ("minimal", "autosave"):
+            print_row(f"{mode} {i + 1}", runs[mode][i])
+    minimal, autosave = combine(runs["minimal"]), combine(runs["autosave"])
+    print_row("minimal", minimal)
+    print_row("autosave", autosave)
     ratio = autosave["rps"] / minimal["rps"] if minimal["rps"] else 0.0
     p99 = autosave["latency_us"]["p99"] / 1000
-    conflicts = sum(c["conflicts"] + c["other"] for c in autosave["clients"])
+    refused = sum(c["conflicts"] + c["other"] for c in autosave["clients"])
     errors = sum(autosave["errors"][k] for k in ("connect", "read", "write", "timeout"))
-    print(f"ratio autosave/minimal {ratio:.2f} (target >= {TARGET_RATIO:.2f}): "
+    print("(the last two rows: throughput over all runs of the mode; latency of its worst run)")
+    print(f"throughput autosave/minimal {ratio:.2f} (target >= {TARGET_RATIO:.2f}): "
           f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}")
     print(f"autosave p99 {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): "
           f"{'met' if p99 < TARGET_P99_MS else 'MISSED'}")
-    print(f"lost writes {check['lost']} (target 0): {check['acknowledged']} acknowledged saves "
-          f"(warm-up included) checked against {check['history_rows']} history rows, each "
-          f"answer's version and final value; {check['landed_in_flight']} save(s) in flight "
-          f"when wrk stopped landed too")
-    for line in check["problems"][:20]:
+    print(f"lost writes {ledger.lost} (target 0), unexplained writes {ledger.unexplained}: "
+          f"{ledger.acknowledged} acknowledged saves (warm-up included) against each "
+          f"answer's version after every run, {ledger.history_rows} history rows and the "
+          f"final values; {ledger.landed_in_flight} save(s) in flight when wrk stopped "
+          f"landed too")
+    for line in ledger.problems[:20]:
         print(f"  {line}")
-    if conflicts or errors:
-        print(f"autosave refusals (409 or other) {conflicts}, socket errors {errors}")
-    return (ratio >= TARGET_RATIO and p99 < TARGET_P99_MS and check["lost"] == 0
-            and conflicts == 0 and errors == 0)
+    if refused or errors:
+        print(f"autosave refusals (409 or other) {refused}, socket errors {errors}")
+    return (ratio >= TARGET_RATIO and p99 < TARGET_P99_MS and ledger.lost == 0
+            and ledger.unexplained == 0 and refused == 0 and errors == 0)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--duration", type=int, default=20, help="seconds of each run")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each run")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="runs of each mode, alternating minimal and autosave, so a "
+                        "slower spell of a shared machine hits both")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of each warm-up")
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn workers (default: 2 x cores, as phrom serve)")
     parser.add_argument("--think-ms", type=int, default=0,
                         help="pause of each client between its requests")
+    parser.add_argument("--pg-set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a PostgreSQL setting of the bench database, for experiments "
+                        "(e.g. synchronous_commit=off); repeatable")
     parser.add_argument("--keep", action="store_true",
                         help="keep the database and server log (prints where)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -414,6 +510,11 @@ def main() -> int:
     log = tmp / "gunicorn.log"
     psql(f"DROP DATABASE IF EXISTS {db}")
     psql(f"CREATE DATABASE {db}")
+    for setting in args.pg_set:
+        name, _, value = setting.partition("=")
+        if not name.replace("_", "").isalnum() or not value.replace("_", "").isalnum():
+            raise SystemExit(f"--pg-set {setting!r}: expected NAME=VALUE")
+        psql(f"ALTER DATABASE {db} SET {name} = '{value}'")
     try:
         started = time.perf_counter()
         clients_file = tmp / "clients.json"
@@ -438,20 +539,26 @@ def main() -> int:
         print(f"gunicorn up on 127.0.0.1:{port} with {workers} workers; a save with the "
               "CSRF cookie+header pair answers 200, without the header 403, from an old "
               "version 409; /bench/minimal answers 200", flush=True)
-        for mode, question in (("minimal", "warmup"), ("autosave", "warmup")):
-            run_wrk(port, rows, mode=mode, question=question, duration=args.warmup,
-                    think_ms=args.think_ms, tmp=tmp)
-        runs = {}
+        ledger = Ledger(rows)
         for mode in ("minimal", "autosave"):
-            runs[mode] = run_wrk(port, rows, mode=mode, question="measured",
-                                 duration=args.duration, think_ms=args.think_ms, tmp=tmp)
-            print(f"{mode}: {runs[mode]['rps']:.0f} req/s", flush=True)
-        warm = json.loads((tmp / "wrk-autosave-warmup.json").read_text())
+            warm = run_wrk(port, rows, mode=mode, question="warmup", duration=args.warmup,
+                           think_ms=args.think_ms, tmp=tmp, label=f"{mode}-warmup")
+        ledger.record("warmup", warm, settled_versions(db))
+        runs: dict[str, list[dict[str, Any]]] = {"minimal": [], "autosave": []}
+        for i in range(args.rounds):
+            for mode in ("minimal", "autosave"):
+                run = run_wrk(port, rows, mode=mode, question="measured",
+                              duration=args.duration, think_ms=args.think_ms, tmp=tmp,
+                              label=f"{mode}-{i + 1}", start=ledger.start("measured"))
+                if mode == "autosave":  # before the next run starts from these versions
+                    ledger.record("measured", run, settled_versions(db))
+                runs[mode].append(run)
+                print(f"{mode} {i + 1}: {run['rps']:.0f} req/s", flush=True)
         run_child(env, "count", str(clients_file), str(tmp / "stored.json"))
-        stored = json.loads((tmp / "stored.json").read_text())
-        check = lost_writes(rows, {"measured": runs["autosave"], "warmup": warm}, stored)
-        ok = print_table(args, workers, runs, check)
-        bad = [c["first_bad"] for r in runs.values() for c in r["clients"] if c["first_bad"]]
+        ledger.verify(json.loads((tmp / "stored.json").read_text()))
+        ok = print_table(args, workers, runs, ledger)
+        bad = [c["first_bad"] for rs in runs.values() for r in rs for c in r["clients"]
+               if c["first_bad"]]
         if bad:
             print(f"first refused request: {bad[0]}")
     finally:

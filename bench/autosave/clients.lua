@@ -2,7 +2,9 @@
 --
 -- Environment:
 --   BENCH_CLIENTS  file with one client a line: path TAB session key TAB csrf token TAB kind
---                  (kind: number, percentage, text or minimal)
+--                  TAB version TAB count (kind: number, percentage, text or minimal; version:
+--                  the answer's stored version; count: values sent before, so that a new
+--                  run goes on sending values the answer has not held just before)
 --   BENCH_OUT      file the per-client counts and latency percentiles are written to (JSON)
 --   BENCH_THINK_MS optional pause between a client's requests (default 0: back to back)
 --
@@ -13,9 +15,11 @@
 
 local clients = {}
 for line in io.lines(os.getenv("BENCH_CLIENTS")) do
-   local path, session, token, kind = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
+   local path, session, token, kind, version, count =
+      line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t(%d+)\t(%d+)$")
    if path then
-      clients[#clients + 1] = { path = path, session = session, token = token, kind = kind }
+      clients[#clients + 1] = { path = path, session = session, token = token, kind = kind,
+                                version = tonumber(version), count = tonumber(count) }
    end
 end
 
@@ -40,8 +44,9 @@ function init(args)
       ["Accept"] = "application/json",
       ["Content-Type"] = "application/x-www-form-urlencoded",
    }
-   version = 0       -- the answer's version the client last saw
-   n = 0             -- requests built so far
+   version = client.version  -- the answer's version the client last saw
+   n = client.count          -- values built so far (this run and the ones before)
+   sent = 0                  -- requests built in this run
    sent_value = ""   -- value of the request in flight
    last_ok = ""      -- value of the last save acknowledged with 200
    received, ok, conflicts, other, unparsed = 0, 0, 0, 0, 0
@@ -59,6 +64,7 @@ end
 
 function request()
    n = n + 1
+   sent = sent + 1
    sent_value = value_for(client.kind, n)
    local body = "base_version=" .. version .. "&value=" .. sent_value
    return wrk.format("POST", client.path, headers, body)
@@ -114,7 +120,7 @@ function done(summary, latency, requests)
    add('}, "clients": [')
    for i, t in ipairs(threads) do
       if i > 1 then add(', ') end
-      add('{"id": ' .. t:get("id") .. ', "sent": ' .. t:get("n") .. ', "received": ' ..
+      add('{"id": ' .. t:get("id") .. ', "sent": ' .. t:get("sent") .. ', "received": ' ..
           t:get("received") .. ', "ok": ' .. t:get("ok") .. ', "conflicts": ' ..
           t:get("conflicts") .. ', "other": ' .. t:get("other") .. ', "unparsed": ' ..
           t:get("unparsed") .. ', "version": ' .. t:get("version") .. ', "last_ok": ' ..
