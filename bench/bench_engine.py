@@ -332,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("awards with reasons", lambda: evaluate_awards(last)),
         (
-            "question scores kept (lazy question_scores)",
-            lambda: engine_module.question_matrix(cf, values, na),
+            "question scores (lazy, not in (b))",
+            lambda: engine_module.CycleResult.question_scores.func(last),
         ),
     ]
     stage_times = [(label, best_of(fn, args.repeats)) for label, fn in stages]
