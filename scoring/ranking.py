@@ -144,10 +144,12 @@ def competition_ranks(
         return ranks, group_competition_rank(v, group_ids, precision)
     group_ranks = np.zeros(v.shape[0], dtype=np.int64)
     gg = groups[grouped].astype(np.int64)
-    kk = keys[grouped]
-    counts = np.bincount(gg * span + kk, minlength=n_groups * span)
-    at = np.cumsum(counts.reshape(n_groups, span), axis=1)
-    group_ranks[np.flatnonzero(ok)[grouped]] = at[gg, -1] - at[gg, kk] + 1
+    flat = gg * span
+    flat += keys[grouped]
+    counts = np.bincount(flat, minlength=n_groups * span)
+    at_or_below_in_group = np.cumsum(counts.reshape(n_groups, span), axis=1).reshape(-1)
+    in_group = np.bincount(gg, minlength=n_groups)
+    group_ranks[np.flatnonzero(ok)[grouped]] = in_group[gg] - at_or_below_in_group[flat] + 1
     return ranks, group_ranks
 
 
