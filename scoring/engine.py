@@ -894,8 +894,9 @@ def indicators_from_scores(
       without it (rare: forms do not ask hidden questions; detected with one dot product
       per conditional question).
     - Indicators whose questions can drop out (not applicable, hidden with ``exclude``):
-      the weight that drops out for each agency is one small matrix product of the
-      exclusion flags, and only these rows are divided by what is left.
+      the weight that drops out for each agency is a matrix-vector product of the
+      exclusion flags of their droppable questions, and only these rows are divided by
+      the weight that is left.
     - Dimensions: indicator weights times indicator scores, over the indicator weight that
       is present (the indicators that cannot drop out count as a constant).
     """
@@ -918,7 +919,7 @@ def indicators_from_scores(
         redo = {
             int(cf.indicator_of[j])
             for j, r in zip(columns, rows, strict=True)
-            if np.dot(st[j], hidden[r]) > 0.0
+            if cf.weight[j] > 0 and np.dot(st[j], hidden[r]) > 0.0
         }
         for i in sorted(redo):
             a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])

@@ -300,3 +300,43 @@ def test_band_indexes_agree_with_band_for_with_few_and_many_bands(n_bands: int) 
     for total, index in zip(totals.tolist(), got.tolist(), strict=True):
         band = fw.band_for(total)
         assert (bands[index] if index >= 0 else None) is band
+
+
+def test_hidden_answers_to_questions_of_no_weight() -> None:
+    from tests.scoring.test_engine_support import (
+        agencies,
+        dimension,
+        framework,
+        indicator,
+        when,
+        yes_no,
+    )
+
+    fw = framework(
+        dimension(
+            "D",
+            indicator(
+                "gates",
+                yes_no("a", weight=0),
+                yes_no("b", weight=0, condition=when("a", equals=True)),
+            ),
+            indicator(
+                "I",
+                yes_no("c"),
+                yes_no("d", condition=when("a", equals=True), when_hidden="exclude"),
+                yes_no("e", weight=0, condition=when("b", equals=True)),
+            ),
+        )
+    )
+    rows = agencies(
+        {"a": False, "b": True, "c": True, "d": True, "e": True},
+        {"a": True, "b": False, "c": False, "d": True, "e": True},
+        {"a": True, "b": True, "c": True, "d": False},
+    )
+    matrix = encode_answers(fw, rows)
+    _same(fw, matrix)
+    result = score_cycle(fw, rows)
+    ind, present, _raw = _reference(fw, matrix)
+    np.testing.assert_array_equal(result._indicator_present, present)
+    np.testing.assert_allclose(result._indicator_filled, ind, rtol=0, atol=1e-13)
+    assert result.total.tolist() == [100.0, 50.0, 50.0]
