@@ -114,9 +114,9 @@ def child_setup(clients: int, out: Path) -> None:
         session.create()
         kind = KINDS[i % len(KINDS)]
         pool = pools[kind]
-        # measured, warm-up and probe questions differ, so each run starts at version 0
-        codes = [pool[(i // len(KINDS) + k) % len(pool)] for k in range(3)]
-        assert len(set(codes)) == 3, (kind, pool)
+        # measured, warm-up, probe and prototype questions differ
+        codes = [pool[(i // len(KINDS) + k) % len(pool)] for k in range(4)]
+        assert len(set(codes)) == 4, (kind, pool)
         rows.append({
             "client": i + 1,
             "response": response.pk,
@@ -126,6 +126,7 @@ def child_setup(clients: int, out: Path) -> None:
             "measured": codes[0],
             "warmup": codes[1],
             "probe": codes[2],
+            "proto": codes[3],
         })
     out.write_text(json.dumps(rows))
 
@@ -142,7 +143,7 @@ def child_count(clients_file: Path, out: Path) -> None:
     rows = json.loads(clients_file.read_text())
     found = []
     for row in rows:
-        for which in ("measured", "warmup", "probe"):
+        for which in ("measured", "warmup", "probe", "proto"):
             code = row[which]
             answer = Answer.objects.filter(response_id=row["response"], question=code).first()
             history = AnswerChange.objects.filter(response_id=row["response"], question=code)
@@ -253,14 +254,36 @@ def cpu_times() -> tuple[float, float]:
     return float(sum(fields) - idle), float(sum(fields))
 
 
+def process_cpu(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (its process group) and by PostgreSQL."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) == server_group:
+            used["server"] += seconds
+        elif comm == "postgres":
+            used["postgres"] += seconds
+    return used
+
+
 def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
-            duration: int, think_ms: int, tmp: Path, label: str,
+            duration: int, think_ms: int, tmp: Path, label: str, server_group: int,
             start: dict[int, tuple[int, int]] | None = None) -> dict[str, Any]:
     """One wrk run; START gives each autosave client its answer's version and value count."""
     lines = []
     for row in rows:
         if mode == "minimal":
             path, kind = "/bench/minimal", "minimal"
+        elif mode in ("lean", "one"):
+            path = f"/bench/{mode}/{row['response']}/answer/{row[question]}/"
+            kind = row["kind"]
         else:
             path, kind = f"/responses/{row['response']}/answer/{row[question]}/", row["kind"]
         version, n = (start or {}).get(row["client"], (0, 0))
@@ -273,12 +296,14 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
     n = len(rows)
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy0, total0 = cpu_times()
+    used0 = process_cpu(server_group)
     done = subprocess.run(
         ["wrk", f"-t{n}", f"-c{n}", f"-d{duration}s", "--timeout", "10s", "--latency",
          "-s", str(LUA), f"http://127.0.0.1:{port}"],
         env=env, capture_output=True, text=True,
     )
     busy1, total1 = cpu_times()
+    used1 = process_cpu(server_group)
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -290,6 +315,19 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
                   - before_children.ru_utime - before_children.ru_stime)
     result["client_cores"] = client_cpu / seconds
     result["machine_busy"] = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+    # CPU ms a request: gunicorn, PostgreSQL, wrk, and everything else on the machine
+    # (other people's processes on a shared machine, the kernel's own threads).
+    tick = os.sysconf("SC_CLK_TCK")
+    cores = os.cpu_count() or 1
+    busy_s = (busy1 - busy0) / tick
+    per = 1000 / max(1, result["requests"])
+    server = used1["server"] - used0["server"]
+    postgres = used1["postgres"] - used0["postgres"]
+    result["cpu_ms"] = {
+        "server": server * per, "postgres": postgres * per, "wrk": client_cpu * per,
+        "other": max(0.0, busy_s - server - postgres - client_cpu) * per,
+    }
+    result["busy_cores"] = busy_s / seconds if cores else 0.0
     return result
 
 
@@ -413,6 +451,8 @@ def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
                    for k in ("connect", "read", "write", "status", "timeout")},
         "client_cores": sum(r["client_cores"] * r["seconds"] for r in runs) / seconds,
         "machine_busy": sum(r["machine_busy"] * r["seconds"] for r in runs) / seconds,
+        "cpu_ms": {k: sum(r["cpu_ms"][k] * r["requests"] for r in runs)
+                   / sum(r["requests"] for r in runs) for k in runs[0]["cpu_ms"]},
     }
 
 
@@ -425,7 +465,8 @@ def print_row(name: str, r: dict[str, Any]) -> None:
     sock = e["connect"] + e["read"] + e["write"] + e["timeout"]
     print(f"{name:<12}{r['rps']:>8.0f}{lat['p50'] / 1000:>8.1f}{lat['p90'] / 1000:>8.1f}"
           f"{lat['p99'] / 1000:>8.1f}{lat['max'] / 1000:>8.1f}{ok:>8}{conflicts:>6}"
-          f"{other:>7}{sock:>9}{r['client_cores']:>10.2f}{r['machine_busy']:>6.0%}")
+          f"{other:>7}{sock:>9}{r['machine_busy']:>6.0%}"
+          + "".join(f"{r['cpu_ms'][k]:>7.2f}" for k in ("server", "postgres", "wrk", "other")))
 
 
 def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dict[str, Any]]],
@@ -436,18 +477,29 @@ def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dic
           f"PostgreSQL{''.join(', ' + x for x in args.pg_set)}, {os.cpu_count()} cores, "
           f"think time {args.think_ms} ms")
     print(f"{'run':<12}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
-          f"{'2xx':>8}{'409':>6}{'other':>7}{'sock err':>9}{'wrk cores':>10}{'busy':>6}")
+          f"{'2xx':>8}{'409':>6}{'other':>7}{'sock err':>9}{'busy':>6}"
+          f"{'gunic.':>7}{'pg':>7}{'wrk':>7}{'rest':>7}")
     for i in range(args.rounds):
-        for mode in ("minimal", "autosave"):
+        for mode in runs:
             print_row(f"{mode} {i + 1}", runs[mode][i])
     minimal, autosave = combine(runs["minimal"]), combine(runs["autosave"])
     print_row("minimal", minimal)
     print_row("autosave", autosave)
+    prototype = next((m for m in runs if m not in ("minimal", "autosave")), None)
+    if prototype:
+        proto = combine(runs[prototype])
+        print_row(prototype, proto)
     ratio = autosave["rps"] / minimal["rps"] if minimal["rps"] else 0.0
     p99 = autosave["latency_us"]["p99"] / 1000
     refused = sum(c["conflicts"] + c["other"] for c in autosave["clients"])
     errors = sum(autosave["errors"][k] for k in ("connect", "read", "write", "timeout"))
-    print("(the last two rows: throughput over all runs of the mode; latency of its worst run)")
+    print("(the last rows: throughput over all runs of the mode; latency of its worst run; "
+          "busy: the machine's CPUs; gunic./pg/wrk/rest: CPU ms a request of gunicorn, "
+          "PostgreSQL, wrk and every other process, the kernel's included)")
+    if prototype:
+        print(f"prototype {prototype} (bench/autosave/lean_save.py, not the app's code): "
+              f"{proto['rps'] / minimal['rps']:.2f} of minimal, "
+              f"p99 {proto['latency_us']['p99'] / 1000:.1f} ms")
     print(f"throughput autosave/minimal {ratio:.2f} (target >= {TARGET_RATIO:.2f}): "
           f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}")
     print(f"autosave p99 {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): "
@@ -480,6 +532,9 @@ def main() -> int:
     parser.add_argument("--pg-set", action="append", default=[], metavar="NAME=VALUE",
                         help="a PostgreSQL setting of the bench database, for experiments "
                         "(e.g. synchronous_commit=off); repeatable")
+    parser.add_argument("--prototype", choices=["lean", "one"],
+                        help="also run a prototype of a faster save from "
+                        "bench/autosave/lean_save.py (informative, not checked)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the database and server log (prints where)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -506,6 +561,12 @@ def main() -> int:
                DJANGO_SETTINGS_MODULE="phrom.settings", PHROM_DATA_DIR=str(tmp / "data"),
                SECRET_KEY=secrets.token_urlsafe(50), PHROM_BENCH_VIEWS="true")
     env.pop("DEBUG", None)
+    if args.prototype:
+        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO), str(REPO / "bench" / "autosave"), env.get("PYTHONPATH"))
+            if p)
+    modes = ["minimal", "autosave"] + ([args.prototype] if args.prototype else [])
     server: subprocess.Popen[bytes] | None = None
     log = tmp / "gunicorn.log"
     psql(f"DROP DATABASE IF EXISTS {db}")
@@ -542,16 +603,19 @@ def main() -> int:
         ledger = Ledger(rows)
         for mode in ("minimal", "autosave"):
             warm = run_wrk(port, rows, mode=mode, question="warmup", duration=args.warmup,
-                           think_ms=args.think_ms, tmp=tmp, label=f"{mode}-warmup")
+                           think_ms=args.think_ms, tmp=tmp, label=f"{mode}-warmup",
+                           server_group=server.pid)
         ledger.record("warmup", warm, settled_versions(db))
-        runs: dict[str, list[dict[str, Any]]] = {"minimal": [], "autosave": []}
+        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
         for i in range(args.rounds):
-            for mode in ("minimal", "autosave"):
-                run = run_wrk(port, rows, mode=mode, question="measured",
+            for mode in modes:
+                which = "measured" if mode == "autosave" else "proto"
+                run = run_wrk(port, rows, mode=mode, question=which,
                               duration=args.duration, think_ms=args.think_ms, tmp=tmp,
-                              label=f"{mode}-{i + 1}", start=ledger.start("measured"))
-                if mode == "autosave":  # before the next run starts from these versions
-                    ledger.record("measured", run, settled_versions(db))
+                              label=f"{mode}-{i + 1}", start=ledger.start(which),
+                              server_group=server.pid)
+                if mode != "minimal":  # before the next run starts from these versions
+                    ledger.record(which, run, settled_versions(db))
                 runs[mode].append(run)
                 print(f"{mode} {i + 1}: {run['rps']:.0f} req/s", flush=True)
         run_child(env, "count", str(clients_file), str(tmp / "stored.json"))

@@ -37,7 +37,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
-    parser.add_argument("--profile", default="save", choices=["save", "lean", "minimal"],
+    parser.add_argument("--profile", default="save", choices=["save", "lean", "one", "minimal"],
                         help="which request to profile")
     args = parser.parse_args()
 
@@ -68,6 +68,7 @@ def main() -> int:
         paths = {
             "save": f"/responses/{row['response']}/answer/{row['measured']}/",
             "lean": f"/bench/lean/{row['response']}/answer/{row['measured']}/",
+            "one": f"/bench/one/{row['response']}/answer/{row['measured']}/",
         }
         headers = {"HTTP_ACCEPT": "application/json", "HTTP_X_CSRFTOKEN": row["csrf"]}
         state = {"version": 0, "n": 0}
@@ -87,7 +88,8 @@ def main() -> int:
             reply = client.post("/bench/minimal", **headers)
             assert reply.status_code == 200, reply.status_code
 
-        kinds = {"save": saver(paths["save"]), "lean": saver(paths["lean"]), "minimal": minimal}
+        kinds = {"save": saver(paths["save"]), "lean": saver(paths["lean"]),
+                 "one": saver(paths["one"]), "minimal": minimal}
         for fn in kinds.values():
             for _ in range(20):
                 fn()
