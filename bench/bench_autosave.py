@@ -254,27 +254,36 @@ def cpu_times() -> tuple[float, float]:
     return float(sum(fields) - idle), float(sum(fields))
 
 
-def process_cpu(server_group: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn (its process group) and by PostgreSQL."""
+def process_cpu(server_group: int, db: str) -> dict[int, tuple[str, float]]:
+    """pid -> (gunicorn or postgres, CPU seconds so far) of gunicorn's process group and of
+    the PostgreSQL backends serving the bench database (their title names it)."""
     tick = os.sysconf("SC_CLK_TCK")
-    used = {"server": 0.0, "postgres": 0.0}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    used = {}
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            text = stat.read_text()
-        except OSError:
+            text = (proc / "stat").read_text()
+            comm = text[text.index("(") + 1:text.rindex(")")]
+            fields = text[text.rindex(")") + 2:].split()
+            seconds = (int(fields[11]) + int(fields[12])) / tick
+            if int(fields[2]) == server_group:
+                used[int(proc.name)] = ("server", seconds)
+            elif comm == "postgres" and f" {db} ".encode() in (proc / "cmdline").read_bytes():
+                used[int(proc.name)] = ("postgres", seconds)
+        except (OSError, ValueError):
             continue
-        comm = text[text.index("(") + 1:text.rindex(")")]
-        fields = text[text.rindex(")") + 2:].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if int(fields[2]) == server_group:
-            used["server"] += seconds
-        elif comm == "postgres":
-            used["postgres"] += seconds
     return used
 
 
+def cpu_between(before: dict[int, tuple[str, float]],
+                after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    spent = {"server": 0.0, "postgres": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return spent
+
+
 def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
-            duration: int, think_ms: int, tmp: Path, label: str, server_group: int,
+            duration: int, think_ms: int, tmp: Path, label: str, server_group: int, db: str,
             start: dict[int, tuple[int, int]] | None = None) -> dict[str, Any]:
     """One wrk run; START gives each autosave client its answer's version and value count."""
     lines = []
@@ -296,14 +305,14 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
     n = len(rows)
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy0, total0 = cpu_times()
-    used0 = process_cpu(server_group)
+    used0 = process_cpu(server_group, db)
     done = subprocess.run(
         ["wrk", f"-t{n}", f"-c{n}", f"-d{duration}s", "--timeout", "10s", "--latency",
          "-s", str(LUA), f"http://127.0.0.1:{port}"],
         env=env, capture_output=True, text=True,
     )
     busy1, total1 = cpu_times()
-    used1 = process_cpu(server_group)
+    used1 = process_cpu(server_group, db)
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0 or not out.exists():
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -321,8 +330,8 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
     cores = os.cpu_count() or 1
     busy_s = (busy1 - busy0) / tick
     per = 1000 / max(1, result["requests"])
-    server = used1["server"] - used0["server"]
-    postgres = used1["postgres"] - used0["postgres"]
+    spent = cpu_between(used0, used1)
+    server, postgres = spent["server"], spent["postgres"]
     result["cpu_ms"] = {
         "server": server * per, "postgres": postgres * per, "wrk": client_cpu * per,
         "other": max(0.0, busy_s - server - postgres - client_cpu) * per,
@@ -604,7 +613,7 @@ def main() -> int:
         for mode in ("minimal", "autosave"):
             warm = run_wrk(port, rows, mode=mode, question="warmup", duration=args.warmup,
                            think_ms=args.think_ms, tmp=tmp, label=f"{mode}-warmup",
-                           server_group=server.pid)
+                           server_group=server.pid, db=db)
         ledger.record("warmup", warm, settled_versions(db))
         runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
         for i in range(args.rounds):
@@ -613,7 +622,7 @@ def main() -> int:
                 run = run_wrk(port, rows, mode=mode, question=which,
                               duration=args.duration, think_ms=args.think_ms, tmp=tmp,
                               label=f"{mode}-{i + 1}", start=ledger.start(which),
-                              server_group=server.pid)
+                              server_group=server.pid, db=db)
                 if mode != "minimal":  # before the next run starts from these versions
                     ledger.record(which, run, settled_versions(db))
                 runs[mode].append(run)
