@@ -46,5 +46,9 @@ def set_text_size(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from phrom.accounts.gates import STAFF_ROLES, profile_of
+
     cycles = Cycle.objects.select_related("framework").order_by("-year_be", "code")
-    return render(request, "core/home.html", {"cycles": cycles})
+    profile = profile_of(request.user)
+    staff = profile is not None and profile.role in STAFF_ROLES
+    return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})

@@ -6,20 +6,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from phrom.accounts.gates import STAFF_ROLES, profile_of
+from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.results.selectors import scored_cycle
 
 
-def _scored(name: str):  # type: ignore[no-untyped-def]
+def _scored(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
+    """A scored cycle: published ones for everybody, others for staff only."""
     try:
         cycle = cycle_by_name(name)
     except CycleNotFound as exc:
         raise Http404(str(exc)) from None
+    if cycle.status != CycleStatus.PUBLISHED:
+        profile = profile_of(request.user)
+        if profile is None or profile.role not in STAFF_ROLES:
+            raise Http404("results of this cycle are not published")
     return scored_cycle(cycle=cycle)
 
 
 def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
-    scored = _scored(cycle)
+    scored = _scored(request, cycle)
     language = get_language() or "th"
     rows = scored.result.to_rows()
     rows.sort(key=lambda r: (r["rank"], r["agency"]))  # type: ignore[arg-type]
@@ -38,7 +45,7 @@ def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
 
 
 def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
-    scored = _scored(cycle)
+    scored = _scored(request, cycle)
     language = get_language() or "th"
     names = {code: a.name(language) for code, a in scored.agencies.items()}
     return render(
@@ -49,7 +56,7 @@ def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
 
 
 def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
-    scored = _scored(cycle)
+    scored = _scored(request, cycle)
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
     explanation = scored.result.explain(agency, scored.answers[agency])
