@@ -29,7 +29,8 @@ over all runs of each mode), autosave p99 under 100 ms (its worst run), zero los
 --check exits 1 when one is missed, or a save is refused or a socket error occurs.
 
 The client is closed-loop: each of the N clients sends its next request as soon as the
-last one is answered (--think-ms adds a pause), so latency is about N / throughput.
+last one is answered (--think-ms adds a fixed pause: then all N send at once every period),
+so latency is about N / throughput.
 Gunicorn's sync workers close the connection after every response, so wrk reconnects for
 each request (the connect is not part of the measured latency, the wait for a free worker is).
 """
@@ -537,7 +538,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn workers (default: 2 x cores, as phrom serve)")
     parser.add_argument("--think-ms", type=int, default=0,
-                        help="pause of each client between its requests")
+                        help="pause of each client before each request; the clients stay "
+                        "in step, so all of them send at once every period (a burst)")
     parser.add_argument("--pg-set", action="append", default=[], metavar="NAME=VALUE",
                         help="a PostgreSQL setting of the bench database, for experiments "
                         "(e.g. synchronous_commit=off); repeatable")

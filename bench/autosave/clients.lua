@@ -6,7 +6,8 @@
 --                  the answer's stored version; count: values sent before, so that a new
 --                  run goes on sending values the answer has not held just before)
 --   BENCH_OUT      file the per-client counts and latency percentiles are written to (JSON)
---   BENCH_THINK_MS optional pause between a client's requests (default 0: back to back)
+--   BENCH_THINK_MS optional pause before each of a client's requests (default 0: back to
+--                  back)
 --
 -- Each thread keeps its client's answer version from the last response body and sends it
 -- as base_version with a new value, as the questionnaire's autosave script does; so every
@@ -71,6 +72,10 @@ function request()
 end
 
 if think > 0 then
+   -- A fixed pause: the N clients stay in step, so every period all N save at once (a
+   -- burst, the worst case for latency at that rate). Random pauses would be fairer, but
+   -- wrk opens the next connection before the pause, and a gunicorn sync worker that
+   -- accepted it waits for the request, idle, while other requests queue.
    function delay()
       return think
    end
