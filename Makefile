@@ -31,8 +31,11 @@ test: $(STAMP)
 	PHROM_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	@scripts/system-packages bench
 	$(BIN)/python bench/bench_engine.py --check
 	$(BIN)/python bench/bench_cycle_db.py --check
+	$(BIN)/python bench/bench_questionnaire_page.py --check
+	$(BIN)/python bench/bench_autosave.py --check
 
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache
