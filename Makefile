@@ -32,10 +32,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@scripts/system-packages bench
-	$(BIN)/python bench/bench_engine.py --check
-	$(BIN)/python bench/bench_cycle_db.py --check
-	$(BIN)/python bench/bench_questionnaire_page.py --check
-	$(BIN)/python bench/bench_autosave.py --check
+	@status=0; for name in engine cycle_db questionnaire_page autosave; do \
+	  echo "== bench/bench_$$name.py"; $(BIN)/python bench/bench_$$name.py --check || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache
