@@ -38,15 +38,25 @@ def require_role(user: User, *roles: str) -> Profile:
     return profile
 
 
-def response_for_viewer(user: User, response_id: int) -> Response:
-    """A response the user may read: staff read every one, agency members their own."""
+def response_for_viewer(user: User, response_id: int, *, lock: bool = False) -> Response:
+    """A response the user may read: staff read every one, agency members their own.
+
+    Read with its cycle, framework (without its YAML source: ``framework.spec()`` finds the
+    parsed framework by its sha256) and agency. ``lock=True`` also locks the response's
+    row (``FOR NO KEY UPDATE``, PostgreSQL; inside the caller's transaction) so that a
+    write need not read it again.
+    """
     profile = profile_of(user)
     if profile is None:
         raise Http404
+    queryset = Response.objects.select_related("cycle__framework", "agency").defer(
+        "cycle__framework__source"
+    )
+    if lock:
+        # The response's row only (not its cycle, which every agency's saves read).
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
     try:
-        response = Response.objects.select_related("cycle__framework", "agency").get(
-            pk=response_id
-        )
+        response = queryset.get(pk=response_id)
     except Response.DoesNotExist:
         raise Http404 from None
     if profile.role in STAFF_ROLES:

@@ -28,11 +28,40 @@ class Framework(models.Model):
         return self.code
 
     def spec(self) -> FrameworkSpec:
-        """The validated, immutable framework (parsed once per process and source)."""
+        """The validated, immutable framework (parsed once per process and source).
+
+        When the instance was read without its source (``defer("source")``, as the gates
+        do), the spec comes from the per-process cache keyed by (pk, sha256), and the
+        source is read only on a miss (see ``spec_for``).
+        """
+        if "source" in self.get_deferred_fields():
+            return spec_for(self.pk, self.sha256)
         return _parse_cached(self.source, self.source_name)
+
+    @classmethod
+    def spec_for(cls, framework_id: int, sha256: str) -> FrameworkSpec:
+        return spec_for(framework_id, sha256)
 
 
 _CACHE: dict[tuple[str, str], FrameworkSpec] = {}
+# By (framework pk, sha256 of its source): the source (84K characters for th-2564) need not
+# be read from the database to find the parsed framework. The sha256 changes with the text.
+_BY_ID: dict[tuple[int, str], FrameworkSpec] = {}
+
+
+def spec_for(framework_id: int, sha256: str) -> FrameworkSpec:
+    """The parsed framework FRAMEWORK_ID whose source has SHA256, reading the source (one
+    query) only when this process has not parsed it yet."""
+    key = (framework_id, sha256)
+    spec = _BY_ID.get(key)
+    if spec is None:
+        source, name, stored_sha = Framework.objects.values_list(
+            "source", "source_name", "sha256"
+        ).get(pk=framework_id)
+        spec = _parse_cached(source, name)
+        if stored_sha == sha256:  # a reload in between: do not file the new text under the old key
+            _BY_ID[key] = spec
+    return spec
 
 
 def remember_spec(source: str, name: str, spec: FrameworkSpec) -> None:

@@ -35,6 +35,8 @@ from phrom.responses.models import (
 from scoring.model import MATURITY_LEVELS, Question, QuestionType
 
 EXPLANATION_MAX = 5000
+# What a new version of an answer changes (``updated_at`` is ``auto_now``).
+ANSWER_FIELDS = ["value", "not_applicable", "explanation", "version", "updated_by", "updated_at"]
 TEXT_MAX = 10000
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -187,6 +189,7 @@ def _engine_check(question: Question, stored: Any) -> None:
 
 
 def _conflict(question: Question, answer: Answer) -> Conflict:
+    # ``updated_by`` is read here (one query), not joined to every save's lock.
     return Conflict(
         question=question.code,
         value=answer.value,
@@ -201,8 +204,15 @@ def _conflict(question: Question, answer: Answer) -> Conflict:
 def _locked_response(response: Response) -> Response:
     # Lock the response row only (not its cycle, which every agency's saves read).
     current = (
-        Response.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=response.pk)
+        Response.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("cycle")
+        .get(pk=response.pk)
     )
+    _check_open(current)
+    return current
+
+
+def _check_open(current: Response) -> None:
     if current.status == ResponseStatus.SUBMITTED:
         raise ResponseLocked(
             _("This response has been submitted, so its answers can no longer change.")
@@ -211,7 +221,6 @@ def _locked_response(response: Response) -> Response:
         raise ResponseLocked(
             _("The assessment cycle is not open, so answers cannot be changed now.")
         )
-    return current
 
 
 def _mark_started(current: Response, response: Response) -> None:
@@ -233,8 +242,13 @@ def _write_answer(
     base_version: int,
     by: User,
     kind: str,
+    locked: bool = False,
 ) -> Answer:
-    current_response = _locked_response(response)
+    if locked:
+        current_response = response
+        _check_open(current_response)
+    else:
+        current_response = _locked_response(response)
     if not_applicable and not question.allow_na:
         raise AnswerInvalid(_("This question cannot be answered “not applicable”."))
     explanation = (explanation or "").strip()
@@ -247,7 +261,6 @@ def _write_answer(
 
     answer = (
         Answer.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
         .filter(response=current_response, question=question.code)
         .first()
     )
@@ -284,7 +297,7 @@ def _write_answer(
             )
             raise _conflict(question, current) from None
     else:
-        answer.save()
+        answer.save(update_fields=ANSWER_FIELDS)
     AnswerChange.objects.create(
         response=current_response,
         question=question.code,
@@ -298,7 +311,6 @@ def _write_answer(
     return answer
 
 
-@transaction.atomic
 def answer_save(
     *,
     response: Response,
@@ -308,6 +320,7 @@ def answer_save(
     explanation: str,
     base_version: int,
     by: User,
+    locked: bool = False,
 ) -> Answer:
     """Store one answer if the page saw its current version.
 
@@ -315,8 +328,13 @@ def answer_save(
     ``base_version``, ``AnswerInvalid`` when the value does not fit the question and
     ``ResponseLocked`` when the response is submitted or the cycle not open. Saving the
     answer already stored changes nothing and succeeds.
+
+    Runs in its own transaction and reads the response again under a row lock, unless
+    ``locked``: then RESPONSE was read with its row locked in the caller's transaction
+    (``response_for_viewer(..., lock=True)`` inside ``transaction.atomic()``), and the save
+    joins that transaction (no savepoint: an error rolls the caller's transaction back).
     """
-    return _write_answer(
+    kwargs: dict[str, Any] = dict(
         response=response,
         question=question,
         value=value,
@@ -325,7 +343,16 @@ def answer_save(
         base_version=base_version,
         by=by,
         kind=ChangeKind.ANSWER,
+        locked=locked,
     )
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "answer_save(locked=True) needs the transaction that locked the response"
+            )
+        return _write_answer(**kwargs)
+    with transaction.atomic():
+        return _write_answer(**kwargs)
 
 
 def previous_response(response: Response) -> Response | None:

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -195,10 +196,13 @@ def _render_question(request: HttpRequest, response: Response, code: str) -> str
 
 
 def _editable_question(
-    request: HttpRequest, response_id: int, code: str
+    request: HttpRequest, response_id: int, code: str, *, lock: bool = False
 ) -> tuple[Response, Question, Dimension]:
-    """The response and question the user may answer, or 404 / 403."""
-    response = response_for_viewer(request.user, response_id)
+    """The response and question the user may answer, or 404 / 403.
+
+    ``lock``: read the response with its row locked (inside the caller's transaction).
+    """
+    response = response_for_viewer(request.user, response_id, lock=lock)
     found = selectors.question_and_dimension(response.cycle.framework.spec(), code)
     if found is None:
         raise Http404
@@ -225,29 +229,38 @@ def _saved_payload(request: HttpRequest, answer: Answer) -> dict[str, Any]:
 @login_required
 @require_POST
 def answer_save_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
-    """Autosave of one answer: JSON for the page's script, a redirect for a plain form."""
-    try:
-        response, spec_question, dimension = _editable_question(request, response_id, question)
-    except PermissionDenied:
-        if _wants_json(request):
-            return JsonResponse(
-                {"status": "forbidden", "message": _("You may not answer this question.")},
-                status=403,
-            )
-        raise
-    back = _question_url(response, dimension.code, question)
+    """Autosave of one answer: JSON for the page's script, a redirect for a plain form.
+
+    The response is read once, with its row locked, in the save's transaction: the gate's
+    read is the save's (404 for another agency's, 403 for a question the user may not
+    answer, 423 when submitted or the cycle is not open).
+    """
     posted: AnswerInput | None = None
     try:
-        posted = answer_from_post(spec_question, request.POST)
-        answer = answer_save(
-            response=response,
-            question=spec_question,
-            value=posted.value,
-            not_applicable=posted.not_applicable,
-            explanation=posted.explanation,
-            base_version=posted.base_version,
-            by=request.user,
-        )
+        with transaction.atomic():
+            try:
+                response, spec_question, dimension = _editable_question(
+                    request, response_id, question, lock=True
+                )
+            except PermissionDenied:
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"status": "forbidden", "message": _("You may not answer this question.")},
+                        status=403,
+                    )
+                raise
+            back = _question_url(response, dimension.code, question)
+            posted = answer_from_post(spec_question, request.POST)
+            answer = answer_save(
+                response=response,
+                question=spec_question,
+                value=posted.value,
+                not_applicable=posted.not_applicable,
+                explanation=posted.explanation,
+                base_version=posted.base_version,
+                by=request.user,
+                locked=True,
+            )
     except Conflict as conflict:
         assert posted is not None
         return _conflict_response(request, response, spec_question, dimension, conflict, posted)

@@ -16,7 +16,7 @@ from phrom.frameworks.services import load_framework
 from phrom.responses.models import Answer, Evidence, Response
 from phrom.responses.selectors import questionnaire
 from scoring.synthetic import synthetic_framework
-from tests.responses.helpers import valid_value, write_framework
+from tests.responses.helpers import post_answer, valid_value, write_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,38 @@ def test_the_selector_reads_in_four_queries(big, django_assert_num_queries):
     assert sum(len(i.questions) for d in page.dimensions for i in d.indicators) == len(
         spec.questions
     )
+
+
+# One autosave of an answer that exists, a new value: session, user, profile, the response
+# with its cycle and framework (not its YAML source) read and locked once, the answer
+# locked (without its last editor), the UPDATE of the changed columns, the history row;
+# SAVEPOINT and RELEASE are the view's transaction inside the test's. With
+# phrom.accounts.backends.ProfileBackend the profile comes with the user: one fewer.
+SAVE_QUERIES = 9
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("django.contrib.auth.backends.ModelBackend", SAVE_QUERIES),
+        ("phrom.accounts.backends.ProfileBackend", SAVE_QUERIES - 1),
+    ],
+)
+def test_one_autosave_keeps_its_query_count(
+    world, client, settings, django_assert_num_queries, backend, expected
+):
+    settings.AUTHENTICATION_BACKENDS = [backend]
+    client.force_login(world.user("coordinator_a"))
+    assert post_answer(client, world.response_a, "POL-04-2", {"value": "1"}).status_code == 200
+    with django_assert_num_queries(expected) as captured:
+        reply = post_answer(client, world.response_a, "POL-04-2", {"value": "2"}, version=1)
+    assert reply.status_code == 200, reply.content
+    assert reply.json()["version"] == 2
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum('FROM "responses_response"' in q for q in sql) == 1  # read once, locked
+    assert not any('"frameworks_framework"."source"' in q for q in sql)
+    assert not any('"auth_user"' in q and q.startswith("SELECT") for q in sql[3:])  # no editor
+    update = next(q for q in sql if q.startswith('UPDATE "responses_answer"'))
+    assert '"response_id" =' not in update.split("WHERE")[0]  # changed columns only
+    answer = Answer.objects.get(response=world.response_a, question="POL-04-2")
+    assert (answer.value, answer.version) == (2, 2)

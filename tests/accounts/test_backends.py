@@ -1,0 +1,62 @@
+"""phrom.accounts.backends.ProfileBackend: the user comes with the profile, in one query."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model, user_login_failed
+from django.contrib.auth.backends import ModelBackend
+
+from phrom.accounts.backends import ProfileBackend
+from phrom.accounts.gates import profile_of
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+BOTH = ["phrom.accounts.backends.ProfileBackend", "django.contrib.auth.backends.ModelBackend"]
+
+
+def test_get_user_reads_the_profile_in_the_same_query(world, django_assert_num_queries):
+    user = world.user("coordinator_a")
+    with django_assert_num_queries(1):
+        loaded = ProfileBackend().get_user(user.pk)
+        profile = profile_of(loaded)
+    assert profile is not None and profile.agency_id == world.agency_a.pk
+
+
+def test_a_user_without_a_profile_has_none_and_no_further_query(db, django_assert_num_queries):
+    user = get_user_model().objects.create_user(username="nobody@example.go.th")
+    with django_assert_num_queries(1):
+        assert profile_of(ProfileBackend().get_user(user.pk)) is None
+
+
+def test_unknown_and_inactive_users_are_none(world):
+    user = world.user("coordinator_a")
+    assert ProfileBackend().get_user(10**9) is None
+    user.is_active = False
+    user.save()
+    assert ProfileBackend().get_user(user.pk) is None
+
+
+def test_it_signs_in_as_model_backend_does(world, settings):
+    settings.AUTHENTICATION_BACKENDS = BOTH
+    user = authenticate(None, username=world.user("coordinator_a").username, password=PASSWORD)
+    assert user == world.user("coordinator_a")
+    assert user.backend == BOTH[0]
+
+
+def test_a_failed_sign_in_checks_the_password_once_and_is_reported_once(world, settings):
+    settings.AUTHENTICATION_BACKENDS = BOTH
+    failed = mock.Mock()
+    user_login_failed.connect(failed)
+    try:
+        with mock.patch.object(
+            ModelBackend, "authenticate", autospec=True, side_effect=ModelBackend.authenticate
+        ) as checked:
+            assert authenticate(None, username=world.user("coordinator_a").username,
+                                password="wrong") is None
+    finally:
+        user_login_failed.disconnect(failed)
+    assert checked.call_count == 1  # ProfileBackend's super() call; not ModelBackend again
+    assert failed.call_count == 1
