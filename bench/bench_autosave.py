@@ -110,7 +110,7 @@ def child_setup(clients: int, out: Path) -> None:
         response = Response.objects.create(cycle=cycle, agency=agency)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "phrom.accounts.backends.ProfileBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         kind = KINDS[i % len(KINDS)]

@@ -84,6 +84,9 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'phrom.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One back-end: Django's, with the person's profile loaded in the same query as the user.
+AUTHENTICATION_BACKENDS = ["phrom.accounts.backends.ProfileBackend"]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
