@@ -42,9 +42,9 @@ def build(tmp: Path) -> list[tuple[str, Any, Any, int]]:
     from phrom.frameworks.models import CycleStatus
     from phrom.frameworks.services import load_framework
     from phrom.frameworks.shipped import resolve_framework_path
-    from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
+    from phrom.responses.models import Response, ResponseStatus
     from scoring.synthetic import synthetic_framework
-    from tests.responses.helpers import valid_value, write_framework
+    from tests.responses.helpers import fill_like_a_busy_agency, write_framework
 
     spec = synthetic_framework(n_questions=200, seed=7)
     load_framework(path=write_framework(tmp, spec, code="synthetic-7-previous", year_be=2563))
@@ -68,24 +68,11 @@ def build(tmp: Path) -> list[tuple[str, Any, Any, int]]:
         assert cycle.previous_id is not None, label
         previous = Response.objects.create(cycle_id=cycle.previous_id, agency=agency,
                                            status=ResponseStatus.SUBMITTED)
-        rows, evidence = [], []
-        old_codes = {q.code for q in cycle.previous.framework.spec().questions}
+        fill_like_a_busy_agency(
+            response=response, previous=previous, user=user, questions=loaded.spec.questions,
+            previous_codes={q.code for q in cycle.previous.framework.spec().questions},
+        )
         questions = loaded.spec.questions
-        for i, question in enumerate(questions):
-            value = valid_value(question)
-            if question.code in old_codes:
-                rows.append(Answer(response=previous, question=question.code, value=value,
-                                   version=1))
-            if i % 2 == 0:
-                rows.append(Answer(response=response, question=question.code, value=value,
-                                   version=2, updated_by=user, explanation="ok"))
-            if i % 3 == 0:
-                evidence.append(Evidence(response=response, question=question.code,
-                                         url=f"https://example.go.th/{question.code}"))
-                evidence.append(Evidence(response=previous, question=question.code,
-                                         url=f"https://example.go.th/old/{question.code}"))
-        Answer.objects.bulk_create(rows)
-        Evidence.objects.bulk_create(evidence)
         pages.append((label, response, user, len(questions)))
     return pages
 

@@ -160,3 +160,31 @@ def complete_response(response: Any, by: Any) -> None:
                 by=by,
             )
     raise AssertionError("the response could not be completed")
+
+
+def fill_like_a_busy_agency(
+    *, response: Any, previous: Any, user: Any, questions: Any, previous_codes: Any = None
+) -> None:
+    """Answers for half the questions, evidence for a third, and last cycle's answers.
+
+    The shape the questionnaire page is measured on (tests/responses/test_performance.py
+    and bench/bench_questionnaire_page.py).
+    """
+    from phrom.responses.models import Answer, Evidence
+
+    rows, evidence = [], []
+    for i, question in enumerate(questions):
+        value = valid_value(question)
+        if previous_codes is None or question.code in previous_codes:
+            rows.append(Answer(response=previous, question=question.code, value=value,
+                               version=1))
+        if i % 2 == 0:
+            rows.append(Answer(response=response, question=question.code, value=value,
+                               version=2, updated_by=user, explanation="ok"))
+        if i % 3 == 0:
+            evidence.append(Evidence(response=response, question=question.code,
+                                     url=f"https://example.go.th/{question.code}"))
+            evidence.append(Evidence(response=previous, question=question.code,
+                                     url=f"https://example.go.th/old/{question.code}"))
+    Answer.objects.bulk_create(rows)
+    Evidence.objects.bulk_create(evidence)

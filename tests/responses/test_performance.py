@@ -13,10 +13,10 @@ from phrom.accounts.models import Profile
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.services import load_framework
-from phrom.responses.models import Answer, Evidence, Response
+from phrom.responses.models import Answer, Response
 from phrom.responses.selectors import questionnaire
 from scoring.synthetic import synthetic_framework
-from tests.responses.helpers import post_answer, valid_value, write_framework
+from tests.responses.helpers import fill_like_a_busy_agency, post_answer, write_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +43,8 @@ def big(tmp_path):
     previous = Response.objects.create(cycle=cycle.previous, agency=agency, status="submitted")
     questions = spec.questions
     assert len(questions) >= 200
-    rows, evidence = [], []
-    for i, question in enumerate(questions):
-        value = valid_value(question)
-        rows.append(Answer(response=previous, question=question.code, value=value, version=1))
-        if i % 2 == 0:
-            rows.append(Answer(response=response, question=question.code, value=value,
-                               version=2, updated_by=user, explanation="ok"))
-        if i % 3 == 0:
-            evidence.append(Evidence(response=response, question=question.code,
-                                     url=f"https://example.go.th/{question.code}"))
-            evidence.append(Evidence(response=previous, question=question.code,
-                                     url=f"https://example.go.th/old/{question.code}"))
-    Answer.objects.bulk_create(rows)
-    Evidence.objects.bulk_create(evidence)
+    fill_like_a_busy_agency(response=response, previous=previous, user=user,
+                            questions=questions)
     return response, user, spec
 
 
