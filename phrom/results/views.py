@@ -30,7 +30,9 @@ def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
     language = get_language() or "th"
     rows = scored.result.to_rows()
     rows.sort(key=lambda r: (r["rank"], r["agency"]))  # type: ignore[arg-type]
+    bands = {b.code: b.name.get(language) for b in scored.spec.bands}
     for row in rows:
+        row["band_name"] = bands.get(str(row["band"]), row["band"] or "")
         agency = scored.agencies.get(str(row["agency"]))
         row["name"] = agency.name(language) if agency else row["agency"]
         row["dims"] = [row[d.code] for d in scored.spec.dimensions]
@@ -61,6 +63,9 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
         raise Http404("no scored response of that agency in this cycle")
     explanation = scored.result.explain(agency, scored.answers[agency])
     language = get_language() or "th"
+    row = next(r for r in scored.result.to_rows() if r["agency"] == agency)
+    bands = {b.code: b.name.get(language) for b in scored.spec.bands}
+    row["band_name"] = bands.get(str(row["band"]), row["band"] or "")
     return render(
         request,
         "results/agency.html",
@@ -69,6 +74,6 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
             "agency": scored.agencies[agency],
             "agency_name": scored.agencies[agency].name(language),
             "explanation": explanation.to_dict(),
-            "row": next(r for r in scored.result.to_rows() if r["agency"] == agency),
+            "row": row,
         },
     )

@@ -49,6 +49,7 @@ def test_an_agency_page_explains_the_total_down_to_each_answer(client, scored):
     client.force_login(scored.user("reviewer"))
     page = client.get("/results/th-2564/mot-drr/").content.decode()
     assert "POL-01-1" in page
+    assert "ระดับ" in page
     assert "rounded half up to 2 decimals" in page
     assert "yes -&gt; 1 of 1 = 1" in page
 
