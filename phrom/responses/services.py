@@ -233,6 +233,25 @@ def _mark_started(current: Response, response: Response) -> None:
         response.started_at = current.started_at
 
 
+def _validated(
+    question: Question, value: Any, not_applicable: bool, explanation: str
+) -> tuple[Any, bool, str]:
+    """The value to store, the not-applicable flag and the trimmed explanation.
+
+    Raises ``AnswerInvalid``, before any write, when one of them does not fit the question.
+    """
+    if not_applicable and not question.allow_na:
+        raise AnswerInvalid(_("This question cannot be answered “not applicable”."))
+    explanation = (explanation or "").strip()
+    if len(explanation) > EXPLANATION_MAX:
+        raise AnswerInvalid(
+            _("The explanation is too long: at most %(count)d characters.")
+            % {"count": EXPLANATION_MAX}
+        )
+    not_applicable = bool(not_applicable)
+    return (None if not_applicable else stored_value(question, value)), not_applicable, explanation
+
+
 def _write_answer(
     *,
     response: Response,
@@ -250,15 +269,9 @@ def _write_answer(
         _check_open(current_response)
     else:
         current_response = _locked_response(response)
-    if not_applicable and not question.allow_na:
-        raise AnswerInvalid(_("This question cannot be answered “not applicable”."))
-    explanation = (explanation or "").strip()
-    if len(explanation) > EXPLANATION_MAX:
-        raise AnswerInvalid(
-            _("The explanation is too long: at most %(count)d characters.")
-            % {"count": EXPLANATION_MAX}
-        )
-    new_value = None if not_applicable else stored_value(question, value)
+    new_value, not_applicable, explanation = _validated(
+        question, value, not_applicable, explanation
+    )
 
     answer = (
         Answer.objects.select_for_update(of=("self",))
@@ -269,7 +282,7 @@ def _write_answer(
         answer = Answer(response=current_response, question=question.code, version=0)
     unchanged = (
         answer.value == new_value
-        and answer.not_applicable == bool(not_applicable)
+        and answer.not_applicable == not_applicable
         and answer.explanation == explanation
     )
     if unchanged:
@@ -283,7 +296,7 @@ def _write_answer(
         else None
     )
     answer.value = new_value
-    answer.not_applicable = bool(not_applicable)
+    answer.not_applicable = not_applicable
     answer.explanation = explanation
     answer.version += 1
     answer.updated_by = by  # type: ignore[assignment]
@@ -441,16 +454,9 @@ def answer_save_statement(
     """
     if connection.vendor != "postgresql":
         raise NotImplementedError("answer_save_statement needs PostgreSQL")
-    if not_applicable and not question.allow_na:
-        raise AnswerInvalid(_("This question cannot be answered “not applicable”."))
-    explanation = (explanation or "").strip()
-    if len(explanation) > EXPLANATION_MAX:
-        raise AnswerInvalid(
-            _("The explanation is too long: at most %(count)d characters.")
-            % {"count": EXPLANATION_MAX}
-        )
-    not_applicable = bool(not_applicable)
-    new_value = None if not_applicable else stored_value(question, value)
+    new_value, not_applicable, explanation = _validated(
+        question, value, not_applicable, explanation
+    )
     now = timezone.now()
     params = {
         "response": response_id,

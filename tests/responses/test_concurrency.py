@@ -21,20 +21,16 @@ from tests.responses.helpers import post_answer
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_simultaneous_saves_of_one_version_keep_one_and_refuse_the_other(
-    world, spec, second_coordinator_a
-):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
-    question = spec.question("POL-06-1")
+def _race_two(world, second_coordinator_a, save_one):  # type: ignore[no-untyped-def]
+    """coordinator_a (level 2) and a colleague (level 4) call SAVE_ONE(user, level) at the
+    same moment; returns what each got: "saved" or the Conflict raised."""
     start = threading.Barrier(2)
     results: dict[str, object] = {}
 
     def save(user, level):  # type: ignore[no-untyped-def]
         try:
             start.wait()
-            answer_save(response=world.response_a, question=question, value=level,
-                        not_applicable=False, explanation="", base_version=0, by=user)
+            save_one(user, level)
             results[user.username] = "saved"
         except Conflict as conflict:
             results[user.username] = conflict
@@ -49,6 +45,21 @@ def test_simultaneous_saves_of_one_version_keep_one_and_refuse_the_other(
         t.start()
     for t in threads:
         t.join(30)
+    return results
+
+
+def test_simultaneous_saves_of_one_version_keep_one_and_refuse_the_other(
+    world, spec, second_coordinator_a
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
+    question = spec.question("POL-06-1")
+
+    def save_one(user, level):  # type: ignore[no-untyped-def]
+        answer_save(response=world.response_a, question=question, value=level,
+                    not_applicable=False, explanation="", base_version=0, by=user)
+
+    results = _race_two(world, second_coordinator_a, save_one)
     outcomes = sorted(type(r).__name__ if r != "saved" else "saved" for r in results.values())
     assert outcomes == ["Conflict", "saved"]
     answer = Answer.objects.get(response=world.response_a, question="POL-06-1")
@@ -148,31 +159,15 @@ def test_simultaneous_first_saves_of_the_statement_lose_nothing(world, spec,
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
     question = spec.question("POL-06-1")
-    start = threading.Barrier(2)
-    results: dict[str, object] = {}
 
-    def save(user, level):  # type: ignore[no-untyped-def]
+    def save_one(user, level):  # type: ignore[no-untyped-def]
         kwargs = dict(question=question, value=level, not_applicable=False, explanation="",
                       base_version=0, by=user)
-        try:
-            start.wait()
-            saved = answer_save_statement(response_id=world.response_a.pk, **kwargs)
-            if saved is None:
-                answer_save(response=Response.objects.get(pk=world.response_a.pk), **kwargs)
-            results[user.username] = "saved"
-        except Conflict as conflict:
-            results[user.username] = conflict
-        finally:
-            connections.close_all()
+        saved = answer_save_statement(response_id=world.response_a.pk, **kwargs)
+        if saved is None:
+            answer_save(response=Response.objects.get(pk=world.response_a.pk), **kwargs)
 
-    threads = [
-        threading.Thread(target=save, args=(world.user("coordinator_a"), 2)),
-        threading.Thread(target=save, args=(second_coordinator_a, 4)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = _race_two(world, second_coordinator_a, save_one)
     outcomes = sorted(type(r).__name__ if r != "saved" else "saved" for r in results.values())
     assert outcomes == ["Conflict", "saved"]
     answer = Answer.objects.get(response=world.response_a, question="POL-06-1")
