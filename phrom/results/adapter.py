@@ -78,22 +78,6 @@ def cycle_answers(
     return by_code, by_agency, skipped
 
 
-def previous_from_result(result: CycleResult) -> PreviousCycle:
-    """The figures a later cycle compares with, at the earlier cycle's publication precision."""
-    rows = result.to_rows()
-    totals = {str(row["agency"]): float(row["total"]) for row in rows}  # type: ignore[arg-type]
-    indicators: dict[str, dict[str, float]] = {}
-    for i, agency in enumerate(result.agencies):
-        indicators[agency] = {
-            code: float(result.indicators[i, j])
-            for j, code in enumerate(result.indicator_codes)
-            if result.indicators[i, j] == result.indicators[i, j]  # drop NaN
-        }
-    return PreviousCycle(
-        totals=totals, indicators=indicators, framework_code=result.framework.code
-    )
-
-
 def score_cycle_from_db(
     *, cycle: Cycle, submitted_only: bool = True, with_previous: bool = True
 ) -> ScoredCycle:
@@ -106,7 +90,7 @@ def score_cycle_from_db(
         previous_scored = score_cycle_from_db(
             cycle=previous_cycle, submitted_only=submitted_only, with_previous=False
         )
-        previous = previous_from_result(previous_scored.result)
+        previous = previous_scored.result.as_previous(label=previous_cycle.code)
     answers, agencies, skipped = cycle_answers(
         cycle=cycle, spec=spec, submitted_only=submitted_only
     )

@@ -172,19 +172,8 @@ def read_previous_file(
                 problems.append(f"row {number}, column total: {raw!r} is not a number")
         if problems:
             raise SpreadsheetError(path.name, problems)
-        return PreviousCycle(totals=totals)
+        return PreviousCycle(totals=totals, label=path.stem)
     answers, _ignored = _parse_answers(
         path.name, header, rows, framework, agency_column, name_column, group_column
     )
-    result = score_cycle(framework, answers)
-    rows_out = result.to_rows()
-    totals = {str(r["agency"]): float(r["total"]) for r in rows_out}  # type: ignore[arg-type]
-    indicators = {
-        agency: {
-            code: float(result.indicators[i, j])
-            for j, code in enumerate(result.indicator_codes)
-            if result.indicators[i, j] == result.indicators[i, j]
-        }
-        for i, agency in enumerate(result.agencies)
-    }
-    return PreviousCycle(totals=totals, indicators=indicators, framework_code=framework.code)
+    return score_cycle(framework, answers).as_previous(label=path.stem)
