@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,55 +30,46 @@ class Framework(models.Model):
         return self.code
 
     def spec(self) -> FrameworkSpec:
-        """The validated, immutable framework (parsed once per process and source).
+        """The validated, immutable framework, parsed once per process and text.
 
-        When the instance was read without its source (``defer("source")``, as the gates
-        do), the spec comes from the per-process cache keyed by (pk, sha256), and the
-        source is read only on a miss (see ``spec_for``).
+        Found by the SHA-256 of the text, so an instance read without its source
+        (``defer("source")``, as the gates do) does not need it unless this process has not
+        parsed that text yet.
         """
+        spec = _SPECS.get(self.sha256)
+        if spec is not None:
+            return spec
         if "source" in self.get_deferred_fields():
             return spec_for(self.pk, self.sha256)
-        return _parse_cached(self.source, self.source_name)
-
-    @classmethod
-    def spec_for(cls, framework_id: int, sha256: str) -> FrameworkSpec:
-        return spec_for(framework_id, sha256)
+        return _parse(self.source, self.source_name)
 
 
-_CACHE: dict[tuple[str, str], FrameworkSpec] = {}
-# By (framework pk, sha256 of its source): the source (84K characters for th-2564) need not
-# be read from the database to find the parsed framework. The sha256 changes with the text.
-_BY_ID: dict[tuple[int, str], FrameworkSpec] = {}
+# Parsed frameworks by the SHA-256 of their text: the hash changes whenever the text does.
+_SPECS: dict[str, FrameworkSpec] = {}
 
 
 def spec_for(framework_id: int, sha256: str) -> FrameworkSpec:
-    """The parsed framework FRAMEWORK_ID whose source has SHA256, reading the source (one
-    query) only when this process has not parsed it yet."""
-    key = (framework_id, sha256)
-    spec = _BY_ID.get(key)
+    """The parsed framework FRAMEWORK_ID whose text has SHA256; the text is read from the
+    database (one query) only when this process has not parsed it yet."""
+    spec = _SPECS.get(sha256)
     if spec is None:
-        source, name, stored_sha = Framework.objects.values_list(
-            "source", "source_name", "sha256"
-        ).get(pk=framework_id)
-        spec = _parse_cached(source, name)
-        if stored_sha == sha256:  # a reload in between: do not file the new text under the old key
-            _BY_ID[key] = spec
+        source, name = Framework.objects.values_list("source", "source_name").get(
+            pk=framework_id
+        )
+        spec = _parse(source, name)
     return spec
 
 
-def remember_spec(source: str, name: str, spec: FrameworkSpec) -> None:
+def remember_spec(sha256: str, spec: FrameworkSpec) -> None:
     """Keep a framework just validated, so that ``spec()`` need not parse it again."""
-    _CACHE[(name, source)] = spec
+    _SPECS[sha256] = spec
 
 
-def _parse_cached(source: str, name: str) -> FrameworkSpec:
-    key = (name, source)
-    spec = _CACHE.get(key)
-    if spec is None:
-        from scoring.loader import load_framework_text
+def _parse(source: str, name: str) -> FrameworkSpec:
+    from scoring.loader import load_framework_text
 
-        spec = load_framework_text(source, name)
-        _CACHE[key] = spec
+    spec = load_framework_text(source, name)
+    _SPECS[hashlib.sha256(source.encode()).hexdigest()] = spec
     return spec
 
 

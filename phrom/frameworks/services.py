@@ -66,7 +66,7 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     framework.source_name = path.name
     framework.sha256 = sha
     framework.save()
-    remember_spec(text, path.name, spec)
+    remember_spec(sha, spec)
 
     code = cycle_code or spec.code
     previous = None
