@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from django.urls import include, path
 
 from phrom.responses import views
@@ -27,6 +25,5 @@ urlpatterns = [
     path("<int:response_id>/<slug:dimension>/", views.questionnaire_page, name="dimension"),
 ]
 
-# Evidence uploads live in their own module; it joins these URLs once it exists.
-if (Path(__file__).parent / "evidence_urls.py").exists():
-    urlpatterns.append(path("", include("phrom.responses.evidence_urls")))
+# Evidence uploads, downloads and removals live in their own module.
+urlpatterns.append(path("", include("phrom.responses.evidence_urls")))

@@ -17,7 +17,6 @@ from urllib.parse import quote
 from django import template
 from django.middleware.csrf import get_token
 from django.template import Context
-from django.template.exceptions import TemplateDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -333,12 +332,7 @@ def render_question(
 def _evidence_template(context: Context) -> Any:
     cache = context.render_context
     if "phrom_evidence_template" not in cache:
-        try:
-            cache["phrom_evidence_template"] = context.template.engine.get_template(
-                EVIDENCE_WIDGET
-            )
-        except TemplateDoesNotExist:
-            cache["phrom_evidence_template"] = None
+        cache["phrom_evidence_template"] = context.template.engine.get_template(EVIDENCE_WIDGET)
     return cache["phrom_evidence_template"]
 
 
@@ -358,10 +352,8 @@ def question_block(context: Context, q: QuestionView) -> SafeString:
     evidence_html = ""
     inline = context.get("evidence_inline", True)
     if q.has_evidence_widget and inline:
-        widget = _evidence_template(context)
-        if widget is not None:
-            with context.push(response=response, question=q.question):
-                evidence_html = widget.render(context)
+        with context.push(response=response, question=q.question):
+            evidence_html = _evidence_template(context).render(context)
     request = context.get("request")
     next_url = request.path if request is not None else ""
     return render_question(q, labels, evidence_html, next_url)
