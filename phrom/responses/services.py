@@ -33,6 +33,7 @@ from phrom.responses.models import (
     Response,
     ResponseStatus,
 )
+from scoring.answers import InvalidAnswer, check_answer
 from scoring.model import MATURITY_LEVELS, Question, QuestionType
 
 EXPLANATION_MAX = 5000
@@ -177,10 +178,6 @@ def stored_value(question: Question, value: Any) -> Any:
 
 def _engine_check(question: Question, stored: Any) -> None:
     """The scoring engine has the last word: what it would refuse is not stored."""
-    try:
-        from scoring.answers import InvalidAnswer, check_answer
-    except ImportError:  # the engine's answer checks are not installed: the checks above hold
-        return
     try:
         check_answer(question, stored)
     except InvalidAnswer as exc:
