@@ -102,7 +102,7 @@ def test_anonymous_visitor_sees_a_login_link(client):
 def test_passwords_are_hashed_with_argon2(client, world, settings):
     from phrom import settings as project_settings
 
-    # The suite swaps in a fast hasher (see conftest); the project's own setting is argon2.
+    # The suite swaps in a fast hasher (tests/conftest.py); the project's own setting is argon2.
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     user = world.user("reviewer")

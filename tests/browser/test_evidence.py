@@ -33,25 +33,8 @@ def media(settings, tmp_path) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def project_static(settings) -> None:
-    """Serve phrom/static (htmx, the site's CSS) in the live server.
-
-    phrom/static belongs to no app, so no finder sees it unless STATICFILES_DIRS names it;
-    without this the page has no htmx. A no-op once the settings name it.
-    """
-    from django.contrib.staticfiles import finders
-
-    if finders.find("vendor/htmx/htmx.min.js") is None:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(PROJECT_STATIC)]
-
-
 def sign_in(page, live_server, user) -> None:
-    """Log in through the real form, by keyboard (Enter in the password field).
-
-    The shared ``login`` fixture clicks the first submit button of the page, which is a
-    text-size button of the header, so it is not used here.
-    """
+    """Log in through the real form, by keyboard (Enter in the password field)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("main input[name=username]", user.username)
     page.fill("main input[name=password]", PASSWORD)

@@ -25,23 +25,6 @@ TIMEOUT = 15_000
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def project_static(settings) -> None:
-    """Serve phrom/static (the site's CSS, htmx) in the live server, as the app does.
-
-    phrom/static belongs to no app, so no finder sees it unless STATICFILES_DIRS names it.
-    """
-    from django.contrib.staticfiles import finders
-
-    if finders.find("vendor/htmx/htmx.min.js") is None:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(PROJECT_STATIC)]
-
-
 @pytest.fixture
 def second_coordinator_a(world):
     user = get_user_model().objects.create_user(

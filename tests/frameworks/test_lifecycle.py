@@ -45,13 +45,6 @@ NOT_ADMINISTRATORS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The personas are signed in with force_login; hashing their passwords with Argon2
-    # would only slow every test down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def put(cycle: Cycle, status: str) -> Cycle:
     """Force a cycle into STATUS for a test's starting point (not through the service)."""
     Cycle.objects.filter(pk=cycle.pk).update(status=status)

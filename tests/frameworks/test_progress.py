@@ -31,13 +31,6 @@ PERSONAS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The personas are signed in with force_login; hashing their passwords with Argon2
-    # would only slow every test down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def small(world):
     """The persona world plus agencies of every kind, in every response state.

@@ -13,12 +13,6 @@ from phrom.responses.models import Answer, Evidence, Response
 from tests.conftest import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Personas are created with a fast hasher: these tests sign in with force_login."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def spec(world: Any) -> Any:
     return world.cycle.framework.spec()
