@@ -115,7 +115,7 @@ def child_setup(clients: int, out: Path) -> None:
         session.create()
         kind = KINDS[i % len(KINDS)]
         pool = pools[kind]
-        # measured, warm-up, probe and prototype questions differ
+        # measured, warm-up and probe questions differ (and one spare)
         codes = [pool[(i // len(KINDS) + k) % len(pool)] for k in range(4)]
         assert len(set(codes)) == 4, (kind, pool)
         rows.append({
@@ -291,9 +291,6 @@ def run_wrk(port: int, rows: list[dict[str, Any]], *, mode: str, question: str,
     for row in rows:
         if mode == "minimal":
             path, kind = "/bench/minimal", "minimal"
-        elif mode in ("lean", "one"):
-            path = f"/bench/{mode}/{row['response']}/answer/{row[question]}/"
-            kind = row["kind"]
         else:
             path, kind = f"/responses/{row['response']}/answer/{row[question]}/", row["kind"]
         version, n = (start or {}).get(row["client"], (0, 0))
@@ -495,10 +492,6 @@ def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dic
     minimal, autosave = combine(runs["minimal"]), combine(runs["autosave"])
     print_row("minimal", minimal)
     print_row("autosave", autosave)
-    prototype = next((m for m in runs if m not in ("minimal", "autosave")), None)
-    if prototype:
-        proto = combine(runs[prototype])
-        print_row(prototype, proto)
     ratio = autosave["rps"] / minimal["rps"] if minimal["rps"] else 0.0
     p99 = autosave["latency_us"]["p99"] / 1000
     refused = sum(c["conflicts"] + c["other"] for c in autosave["clients"])
@@ -506,10 +499,6 @@ def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dic
     print("(the last rows: throughput over all runs of the mode; latency of its worst run; "
           "busy: the machine's CPUs; gunic./pg/wrk/rest: CPU ms a request of gunicorn, "
           "PostgreSQL, wrk and every other process, the kernel's included)")
-    if prototype:
-        print(f"prototype {prototype} (bench/autosave/lean_save.py, not the app's code): "
-              f"{proto['rps'] / minimal['rps']:.2f} of minimal, "
-              f"p99 {proto['latency_us']['p99'] / 1000:.1f} ms")
     print(f"throughput autosave/minimal {ratio:.2f} (target >= {TARGET_RATIO:.2f}): "
           f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}")
     print(f"autosave p99 {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): "
@@ -543,9 +532,6 @@ def main() -> int:
     parser.add_argument("--pg-set", action="append", default=[], metavar="NAME=VALUE",
                         help="a PostgreSQL setting of the bench database, for experiments "
                         "(e.g. synchronous_commit=off); repeatable")
-    parser.add_argument("--prototype", choices=["lean", "one"],
-                        help="also run a prototype of a faster save from "
-                        "bench/autosave/lean_save.py (informative, not checked)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the database and server log (prints where)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -572,12 +558,7 @@ def main() -> int:
                DJANGO_SETTINGS_MODULE="phrom.settings", PHROM_DATA_DIR=str(tmp / "data"),
                SECRET_KEY=secrets.token_urlsafe(50), PHROM_BENCH_VIEWS="true")
     env.pop("DEBUG", None)
-    if args.prototype:
-        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO), str(REPO / "bench" / "autosave"), env.get("PYTHONPATH"))
-            if p)
-    modes = ["minimal", "autosave"] + ([args.prototype] if args.prototype else [])
+    modes = ["minimal", "autosave"]
     server: subprocess.Popen[bytes] | None = None
     log = tmp / "gunicorn.log"
     psql(f"DROP DATABASE IF EXISTS {db}")

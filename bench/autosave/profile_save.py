@@ -4,8 +4,7 @@ Run: .venv/bin/python bench/autosave/profile_save.py [--saves 300] [--top 30] [-
 
 Builds the same fresh PostgreSQL database as bench/bench_autosave.py (th-2564 open, one
 signed-in coordinator), then through Django's test Client with the full middleware stack:
-  - lists the SQL of one save, of one save through the lean prototype
-    (bench/autosave/lean_save.py) and of one request to the minimal view,
+  - lists the SQL of one save and of one request to the minimal view,
   - times them serially (wall and this process's CPU, one process, no contention),
   - profiles one kind with cProfile and prints the heaviest functions.
 """
@@ -28,7 +27,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
-sys.path.insert(0, str(REPO / "bench" / "autosave"))
 
 
 def main() -> int:
@@ -37,7 +35,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
-    parser.add_argument("--profile", default="save", choices=["save", "lean", "one", "minimal"],
+    parser.add_argument("--profile", default="save", choices=["save", "minimal"],
                         help="which request to profile")
     args = parser.parse_args()
 
@@ -56,20 +54,14 @@ def main() -> int:
         clients_file = tmp / "clients.json"
         bench.child_setup(1, clients_file)
         row = json.loads(clients_file.read_text())[0]
-        from django.conf import settings
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        settings.ROOT_URLCONF = "lean_save"  # phrom.urls plus the lean prototype
         client = Client(enforce_csrf_checks=True)
         client.cookies["sessionid"] = row["session"]
         client.cookies["csrftoken"] = row["csrf"]
-        paths = {
-            "save": f"/responses/{row['response']}/answer/{row['measured']}/",
-            "lean": f"/bench/lean/{row['response']}/answer/{row['measured']}/",
-            "one": f"/bench/one/{row['response']}/answer/{row['measured']}/",
-        }
+        save_path = f"/responses/{row['response']}/answer/{row['measured']}/"
         headers = {"HTTP_ACCEPT": "application/json", "HTTP_X_CSRFTOKEN": row["csrf"]}
         state = {"version": 0, "n": 0}
 
@@ -88,8 +80,7 @@ def main() -> int:
             reply = client.post("/bench/minimal", **headers)
             assert reply.status_code == 200, reply.status_code
 
-        kinds = {"save": saver(paths["save"]), "lean": saver(paths["lean"]),
-                 "one": saver(paths["one"]), "minimal": minimal}
+        kinds = {"save": saver(save_path), "minimal": minimal}
         for fn in kinds.values():
             for _ in range(20):
                 fn()
