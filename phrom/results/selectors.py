@@ -11,24 +11,28 @@ _lock = threading.Lock()
 _cache: dict[tuple[int, str], ScoredCycle] = {}
 
 
-def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
-    """The cycle scored from submitted responses.
+def _stamp(cycle: Cycle) -> str:
+    from django.db.models import Count, Max
 
-    The key includes the latest answer change, so a new submission is picked up;
-    scoring 2,000 agencies takes about a second, so a cache per process is enough.
-    """
-    from django.db.models import Max
+    from phrom.responses.models import Response, ResponseStatus
 
-    from phrom.responses.models import Answer, Response
-
-    stamp = "|".join(
-        str(v)
-        for v in (
-            Answer.objects.filter(response__cycle=cycle).aggregate(m=Max("updated_at"))["m"],
-            Response.objects.filter(cycle=cycle).aggregate(m=Max("submitted_at"))["m"],
-            cycle.framework.sha256,
-        )
+    figures = Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED).aggregate(
+        n=Count("id"), last=Max("submitted_at")
     )
+    return f"{figures['n']}|{figures['last']}|{cycle.framework.sha256}"
+
+
+def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
+    """The cycle scored from submitted responses, cached per process.
+
+    Only submitted responses are scored and they are locked, so the cache key is the
+    number of submitted responses and the latest submission (a reopening lowers the count,
+    a new submission moves the time) with the framework's hash, for the cycle and the one
+    before it: aggregates over responses, never a scan of the answers.
+    """
+    stamp = _stamp(cycle)
+    if cycle.previous_id is not None:  # gains move with the previous cycle's results too
+        stamp += "/" + _stamp(Cycle.objects.select_related("framework").get(pk=cycle.previous_id))
     key = (cycle.pk, stamp)
     with _lock:
         hit = _cache.get(key)
