@@ -44,7 +44,7 @@ class DemoProfile:
     started: bool
 
 
-def _rng(seed: int, *parts: str) -> random.Random:
+def seeded_rng(seed: int, *parts: str) -> random.Random:
     return random.Random(seed * 1_000_003 + zlib.crc32("|".join(parts).encode()))
 
 
@@ -52,7 +52,7 @@ def readiness_pair(seed: int, agency: str) -> tuple[float, float]:
     """Hidden readiness of an agency in 2563 and 2564."""
     if agency in STORY_READINESS:
         return STORY_READINESS[agency]
-    rng = _rng(seed, "readiness", agency)
+    rng = seeded_rng(seed, "readiness", agency)
     base = min(0.97, max(0.2, rng.betavariate(5.0, 2.2)))
     growth = rng.gauss(0.035, 0.05)
     return base, min(0.99, max(0.15, base + growth))
@@ -144,7 +144,7 @@ def draw_response(
 
 def profile(seed: int, agency: str, cycle_index: int) -> DemoProfile:
     readiness = readiness_pair(seed, agency)[cycle_index]
-    rng = _rng(seed, "progress", agency, str(cycle_index))
+    rng = seeded_rng(seed, "progress", agency, str(cycle_index))
     if agency in STORY_IN_PROGRESS and cycle_index == 1:
         return DemoProfile(readiness, submitted=False, started=True)
     if agency in STORY_READINESS:
@@ -228,7 +228,7 @@ def create_responses(
                 submitted_at=now - dt.timedelta(days=3) if prof.submitted else None,
             )
             if prof.started:
-                rng = _rng(seed, "answers", agency.code, cycle.code)
+                rng = seeded_rng(seed, "answers", agency.code, cycle.code)
                 story = agency.code in STORY_IN_PROGRESS
                 completeness = 1.0 if prof.submitted or story else rng.uniform(0.2, 0.8)
                 drawn = draw_response(spec, prof.readiness, rng, completeness)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from phrom.agencies.models import Agency, AgencyKind
-from phrom.demo.generate import _rng, draw_response, readiness_pair
+from phrom.demo.generate import draw_response, readiness_pair, seeded_rng
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import load_framework
 from phrom.frameworks.shipped import resolve_framework_path
@@ -60,7 +60,7 @@ def create_scale_cycle(
         response = responses[agency.pk]
         if agency.pk in have:
             continue
-        rng = _rng(seed, "scale", agency.code)
+        rng = seeded_rng(seed, "scale", agency.code)
         readiness = readiness_pair(seed, agency.code)[1]
         for question, (value, na) in draw_response(spec, readiness, rng).items():
             batch.append(
