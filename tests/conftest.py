@@ -27,6 +27,25 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On SQLite, the test database is a file, as in production, not Django's in-memory one.
+
+    Django hands one shared connection to every thread of the live server when the test
+    database is in memory; the browser's overlapping autosaves then interleave their
+    savepoints on it ("no such savepoint") and an answer is lost. With a file each request
+    has its own connection and SQLite's own locking, as under gunicorn.
+    """
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(os.environ.get("PHROM_DATA_DIR") or REPO / "var" / "test")
+        folder.mkdir(parents=True, exist_ok=True)
+        test = config.setdefault("TEST", {})
+        test.setdefault("NAME", str(folder / "test-phrom.sqlite3"))
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
