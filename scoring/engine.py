@@ -32,6 +32,10 @@ indicator where a hidden question was answered anyway, and re-weights only the i
 whose questions can drop out (not applicable, hidden with ``exclude``). A matrix without
 ``scores`` for this framework object (built by hand, or for another framework) is scored
 from ``values`` the same way, the encoding made on the spot.
+
+Where numba is installed (it is a dependency), the pass over the answers is the compiled
+kernel of :mod:`scoring.kernel` instead: the same arithmetic in one pass, on every core;
+:func:`indicators_from_scores` here is its reference and its fallback.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 from threading import Lock
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -1069,6 +1074,29 @@ class PreviousCycle:
     framework_code: str | None = None
     precision: int | None = None
     label: str | None = None
+    # the totals in the order of the last agencies they were aligned with (see
+    # ``aligned_totals``)
+    _aligned: list[tuple[tuple[str, ...], np.ndarray]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # a copy of its own, read-only: the aligned totals kept below cannot go stale
+        object.__setattr__(self, "totals", MappingProxyType(dict(self.totals)))
+
+    def aligned_totals(self, agencies: tuple[str, ...]) -> np.ndarray:
+        """The previous total of each of ``agencies`` (NaN where it had none), read-only.
+
+        Looking 10,000 codes up costs more than scoring, ranking and awarding a cycle;
+        the result for the last agencies tuple is kept, so a cycle scored again (a
+        results page, the benchmark) looks them up once."""
+        last = self._aligned[-1] if self._aligned else None  # one read: threads may share it
+        if last is not None and last[0] is agencies:
+            return last[1]
+        values = _aligned(self.totals, agencies)
+        values.flags.writeable = False
+        self._aligned[:] = [(agencies, values)]
+        return values
 
 
 def _aligned(mapping: Mapping[str, float], agencies: Sequence[str]) -> np.ndarray:
@@ -1173,7 +1201,7 @@ class CycleResult:
         if previous is not None:
             self.previous_precision = previous.precision if previous.precision is not None else p
             self.previous_total = round_half_up(
-                _aligned(previous.totals, self.agencies), self.previous_precision
+                previous.aligned_totals(self.agencies), self.previous_precision
             )
             self.gain_precision = max(p, self.previous_precision)
             self.gain = round_half_up(
@@ -1358,12 +1386,30 @@ class CycleResult:
         return rows
 
 
+_kernel_state: list[bool] = []
+
+
+def _kernel_ready() -> bool:
+    """Whether the compiled kernel can be used here (numba imports), found out once."""
+    if not _kernel_state:
+        from scoring import kernel
+
+        _kernel_state.append(kernel.available())
+    return _kernel_state[0]
+
+
 def score_cycle(
     framework: Framework,
     answers: AnswerMatrix | Sequence[AgencyAnswers],
     previous: PreviousCycle | None = None,
+    *,
+    use_kernel: bool = True,
 ) -> CycleResult:
-    """Score every agency of a cycle at once; see the module docstring for the rules."""
+    """Score every agency of a cycle at once; see the module docstring for the rules.
+
+    The conditions, indicators and dimensions are computed by the compiled kernel
+    (``scoring.kernel``) when numba is there, else with numpy (``use_kernel=False``
+    asks for numpy: the tests compare the two)."""
     cf = compile_framework(framework)
     matrix = answers if isinstance(answers, AnswerMatrix) else encode_answers(framework, answers)
     if matrix.questions != cf.codes:
@@ -1375,9 +1421,17 @@ def score_cycle(
     if scores is None or matrix.scores_framework is not framework:
         # (a matrix that carries scores for this framework was checked when encoded)
         scores = answer_scores(cf, matrix.values, matrix.not_applicable)
-    ind, present, raw_dims = indicators_from_scores(
-        cf, scores.T, matrix.values.T, matrix.not_applicable.T
-    )
+    if use_kernel and _kernel_ready():
+        from scoring import kernel
+
+        plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
+        ind, present, raw_dims = kernel.indicators_from_scores(
+            plan, scores.T, matrix.values.T, matrix.not_applicable.T
+        )
+    else:
+        ind, present, raw_dims = indicators_from_scores(
+            cf, scores.T, matrix.values.T, matrix.not_applicable.T
+        )
     dims01, normalisation = _normalise(raw_dims, framework.normalisation)
     dim_present = ~np.isnan(dims01)
     filled = np.where(dim_present, dims01, 0.0)

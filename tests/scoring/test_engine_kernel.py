@@ -1,0 +1,130 @@
+"""The compiled kernel (scoring.kernel) and the numpy way give the same cycle.
+
+Every other engine test scores through the kernel (the default); these hold it to the
+numpy way, which is the reference, on synthetic cycles of every question type and on the
+shipped frameworks, including answers to hidden questions, agencies split between threads
+and blocks, and cycles smaller than one block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scoring import kernel
+from scoring.answers import AnswerMatrix
+from scoring.engine import CycleResult, _shown_rows, compile_framework, score_cycle
+from scoring.loader import load_framework
+from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
+
+FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
+
+pytestmark = pytest.mark.skipif(not kernel.available(), reason="numba is not installed")
+
+
+def assert_same(a: CycleResult, b: CycleResult) -> None:
+    for name in ("total", "raw_dimensions", "dimensions", "indicators"):
+        x, y = getattr(a, name), getattr(b, name)
+        np.testing.assert_array_equal(np.isnan(x), np.isnan(y), err_msg=name)
+        np.testing.assert_allclose(x, y, rtol=0, atol=1e-11, equal_nan=True, err_msg=name)
+    np.testing.assert_array_equal(a._indicator_present, b._indicator_present)
+    np.testing.assert_array_equal(a.published_total, b.published_total)
+    np.testing.assert_array_equal(a.published_dimensions, b.published_dimensions)
+    np.testing.assert_array_equal(a.rank, b.rank)
+    np.testing.assert_array_equal(a.group_rank, b.group_rank)
+    assert a.bands == b.bands
+    assert [x.to_dict() for x in a.awards] == [x.to_dict() for x in b.awards]
+
+
+def both(fw, matrix, previous=None):  # type: ignore[no-untyped-def]
+    return (
+        score_cycle(fw, matrix, previous),
+        score_cycle(fw, matrix, previous, use_kernel=False),
+    )
+
+
+@pytest.mark.parametrize(
+    ("agencies", "questions", "seed"),
+    [(1, 30, 0), (37, 60, 1), (511, 80, 2), (513, 80, 3), (4100, 120, 4), (9000, 200, 5)],
+)
+def test_synthetic_cycles_score_the_same(agencies: int, questions: int, seed: int) -> None:
+    fw = synthetic_framework(n_questions=questions, n_dimensions=6, seed=seed)
+    matrix = synthetic_answers(fw, agencies, seed=seed + 10)
+    first = score_cycle(fw, matrix, use_kernel=False)
+    previous = synthetic_previous(first, seed=seed + 20)
+    assert_same(*both(fw, matrix, previous))
+
+
+def test_more_threads_than_the_machine_has_cores_score_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fw = synthetic_framework(n_questions=50, n_dimensions=3, seed=7)
+    matrix = synthetic_answers(fw, 3000, seed=8)
+    monkeypatch.setattr(kernel, "MIN_PER_THREAD", 100)
+    monkeypatch.setattr(kernel, "_threads", lambda: 7)
+    assert_same(*both(fw, matrix))
+
+
+def test_answers_to_hidden_questions_are_ignored_the_same_way() -> None:
+    """Forms do not ask hidden questions, but imported answers may hold them anyway."""
+    fw = synthetic_framework(n_questions=120, n_dimensions=4, seed=11)
+    base = synthetic_answers(fw, 2500, seed=12)
+    other = synthetic_answers(fw, 2500, seed=13)
+    cf = compile_framework(fw)
+    values = np.array(base.values, order="F")
+    na = np.array(base.not_applicable, order="F")
+    shown = _shown_rows(cf, base.values.T, base.not_applicable.T)
+    changed = 0
+    for k, condition in enumerate(cf.conditions):
+        j = condition.column
+        hidden = ~shown[cf.condition_row[k]]
+        take = hidden & ~np.isnan(other.values[:, j])
+        values[take, j] = other.values[take, j]
+        na[take, j] = other.not_applicable[take, j]
+        changed += int(take.sum())
+    assert changed > 1000
+    matrix = AnswerMatrix(
+        agencies=base.agencies, groups=base.groups, questions=base.questions,
+        values=values, not_applicable=na,
+    )
+    kernel_way, numpy_way = both(fw, matrix)
+    assert_same(kernel_way, numpy_way)
+    # and the answers to hidden questions changed nothing: the base cycle's figures
+    assert_same(kernel_way, score_cycle(fw, replace(base), use_kernel=False))
+
+
+@pytest.mark.parametrize("name", ["th-2563", "th-2564", "un-egdi", "oecd-dgi"])
+def test_shipped_frameworks_score_the_same(name: str) -> None:
+    fw = load_framework(FRAMEWORKS / f"{name}.yaml")
+    matrix = synthetic_answers(fw, 3000, seed=21)
+    assert_same(*both(fw, matrix))
+
+
+def test_a_cycle_without_agencies() -> None:
+    fw = synthetic_framework(n_questions=20, n_dimensions=2, seed=3)
+    codes = synthetic_answers(fw, 1, seed=1).questions
+    empty = AnswerMatrix(
+        agencies=(), groups=(), questions=codes,
+        values=np.empty((0, len(codes))),
+        not_applicable=np.zeros((0, len(codes)), dtype=bool),
+    )
+    kernel_way, numpy_way = both(fw, empty)
+    assert kernel_way.total.shape == numpy_way.total.shape == (0,)
+
+
+def test_without_numba_the_engine_scores_the_same_with_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where numba cannot be imported, indicators and award candidates come from numpy."""
+    from scoring import engine
+
+    fw = synthetic_framework(n_questions=80, n_dimensions=6, seed=31)
+    matrix = synthetic_answers(fw, 5000, seed=32)
+    previous = synthetic_previous(score_cycle(fw, matrix), seed=33)
+    compiled = score_cycle(fw, matrix, previous)
+    monkeypatch.setattr(engine, "_kernel_state", [False])
+    assert_same(compiled, score_cycle(fw, matrix, previous))
+    assert sum(len(a.winners) for a in compiled.awards) >= 10
