@@ -14,8 +14,9 @@ the ``top + near_misses``-th agency first, so the cost does not grow with the cy
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class AwardEntry:
     """One winner or near miss. ``value`` is the figure ranked on; ``why`` says in a plain
-    sentence why the agency won or missed."""
+    sentence why the agency won or missed (written when first read: a cycle's awards are
+    decided far more often than their reasons are read)."""
 
     agency: str
     group: str | None
@@ -37,7 +39,11 @@ class AwardEntry:
     total: float
     gain: float | None
     value: float
-    why: str
+    reason: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def why(self) -> str:
+        return self.reason()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -129,22 +135,14 @@ class _Figures:
 def _rank_top(
     figure: np.ndarray,
     tie_breaks: Sequence[np.ndarray],
-    eligible: np.ndarray,
+    candidates: np.ndarray,
     agencies: Sequence[str],
-    count: int,
     by_code: bool,
 ) -> list[_Ranked]:
-    """The eligible agencies placed 1..``count`` (more when tied at the end), best first."""
-    idx = np.flatnonzero(eligible)
-    m = idx.size
-    if m == 0:
+    """The candidates (see :func:`_candidates`) placed, best first."""
+    idx = candidates
+    if idx.size == 0:
         return []
-    values = figure[idx]
-    k = min(m, count)
-    if m > k:
-        kth = np.partition(values, m - k)[m - k]  # the k-th largest value
-        idx = idx[values >= kth]
-
     # candidates ordered by figure then tie-break figures, largest first (NaN lowest),
     # then by agency code: plain tuples, sorted without a key function
     columns = []
@@ -163,6 +161,42 @@ def _rank_top(
     return ranked
 
 
+def _candidates(
+    figure: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """For each split (``split[i]``: the split of agency ``i``, -1 for none), the eligible
+    agencies that can take one of the first ``count`` places: those whose figure is at
+    least the ``count``-th largest eligible figure of the split (all of them when there
+    are fewer), ascending; and the number of eligible agencies per split.
+
+    One compiled pass over the cycle when numba is there (``scoring.kernel``), else
+    ``np.partition`` per split."""
+    from scoring.engine import _kernel_ready
+
+    if _kernel_ready():
+        from scoring import kernel
+
+        idx, counts = kernel.top_candidates(figure, eligible, split, n_splits, count)
+        if n_splits == 1:
+            return [idx], counts
+        of = split[idx]
+        return [idx[of == k] for k in range(n_splits)], counts
+    out: list[np.ndarray] = []
+    counts = np.zeros(n_splits, dtype=np.int64)
+    for k in range(n_splits):
+        idx = np.flatnonzero(eligible & (split == k)) if n_splits > 1 else np.flatnonzero(
+            eligible & (split >= 0)
+        )
+        counts[k] = idx.size
+        values = figure[idx]
+        top = min(idx.size, count)
+        if idx.size > top:
+            kth = np.partition(values, idx.size - top)[idx.size - top]  # the top-th largest
+            idx = idx[values >= kth]
+        out.append(idx)
+    return out, counts
+
+
 class _AwardContext:
     def __init__(self, result: CycleResult) -> None:
         self.result = result
@@ -175,21 +209,29 @@ class _AwardContext:
         names = result.matrix.group_names
         self.group_id = {name: i for i, name in enumerate(names)}
         self.has_total = ~np.isnan(result.published_total)
+        self._everyone: np.ndarray | None = None
 
     def group_mask(self, groups: Sequence[str]) -> np.ndarray:
         ids = [self.group_id[g] for g in groups if g in self.group_id]
         return np.isin(self.result.group_ids, np.array(ids, dtype=np.int32))
 
-    def split_groups(self, base: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    def split_groups(self, base: np.ndarray) -> list[str]:
+        """The peer groups with an agency in ``base``: framework order, then the others
+        by code."""
         names = self.result.matrix.group_names
         counts = np.bincount(self.result.group_ids[base] + 1, minlength=len(names) + 1)
         codes = [names[i] for i in np.flatnonzero(counts[1:]).tolist()]
-        ordered = [g for g in self.group_order if g in codes] + sorted(
+        return [g for g in self.group_order if g in codes] + sorted(
             g for g in codes if g not in self.group_order
         )
-        return [(g, base & (self.result.group_ids == self.group_id[g])) for g in ordered]
 
-    def entry(self, i: int, place: int, value: float, why: str) -> AwardEntry:
+    def everyone(self, n: int) -> np.ndarray:
+        """One split holding every agency."""
+        if self._everyone is None or self._everyone.shape[0] != n:
+            self._everyone = np.zeros(n, dtype=np.int64)
+        return self._everyone
+
+    def entry(self, i: int, place: int, value: float, why: Callable[[], str]) -> AwardEntry:
         r = self.result
         gain = float(r.gain[i])
         return AwardEntry(
@@ -199,7 +241,7 @@ class _AwardContext:
             total=float(r.published_total[i]),
             gain=None if math.isnan(gain) else gain,
             value=value,
-            why=why,
+            reason=why,
         )
 
 
@@ -262,39 +304,84 @@ def _describe(
     return f"total {_fmt(total, p)}, {where} highest {of}"
 
 
+def _describe_runner(
+    rule: AwardRule,
+    ctx: _AwardContext,
+    value: float,
+    place: int,
+    eligible: int,
+    group: str | None,
+    after: int | None,
+) -> str:
+    """Why a near miss missed: its place by the figure (and the winner it is equal to,
+    when the agency code put it after)."""
+    what = _figure_name(rule)
+    shown = _signed(value, ctx.gp) if rule.kind == "top_gain" else _fmt(value, ctx.p)
+    within = f" in group {group}" if group else ""
+    why = (
+        f"{what} {shown}, {ordinal(place)} by {what} of {eligible} eligible"
+        f"{within}; the award has {rule.top} place{'s' if rule.top != 1 else ''}"
+    )
+    if after is not None:
+        why += (
+            f"; equal to {ctx.result.agencies[after]} on every figure, "
+            "placed after it by agency code"
+        )
+    return why
+
+
+def _describe_floor_miss(
+    ctx: _AwardContext, i: int, place: int, gain: float, floor: float
+) -> str:
+    total = float(ctx.result.published_total[i])
+    return (
+        f"gain {_signed(gain, ctx.gp)} would place {ordinal(place)} but total "
+        f"{_fmt(total, ctx.p)} < floor {_fmt(floor, ctx.p)}"
+    )
+
+
 def _figure_name(rule: AwardRule) -> str:
     return {"top_total": "total", "top_gain": "gain", "best_dimension": "score"}[rule.kind]
 
 
-def _evaluate_one(
-    rule: AwardRule,
-    ctx: _AwardContext,
-    base: np.ndarray,
-    group: str | None,
-    dimension: str | None,
-) -> AwardResult:
+def _figure_and_eligible(
+    rule: AwardRule, ctx: _AwardContext, base: np.ndarray, dimension: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The figure a rule ranks on, who is eligible, and (Outstanding Development) who
+    misses only the floor."""
     r = ctx.result
-    floor_missed = np.zeros_like(base)
     if rule.kind == "top_total":
-        figure = r.published_total
-        eligible = base.copy()
-    elif rule.kind == "top_gain":
-        figure = r.gain
+        return r.published_total, base, None
+    if rule.kind == "top_gain":
         eligible = base & ~np.isnan(r.gain)
+        floor_missed = None
         if rule.floor is not None:
             # the floor is a published decimal: compare the published total to it
             reaches = r.published_total >= rule.floor
             floor_missed = eligible & ~reaches
             eligible &= reaches
-    else:
-        figure = r.published_dimensions[:, r.dimension_codes.index(dimension or "")]
-        eligible = base & ~np.isnan(figure)
+        return r.gain, eligible, floor_missed
+    figure = r.published_dimensions[:, r.dimension_codes.index(dimension or "")]
+    return figure, base & ~np.isnan(figure), None
+
+
+def _evaluate_one(
+    rule: AwardRule,
+    ctx: _AwardContext,
+    figure: np.ndarray,
+    eligible: np.ndarray,
+    floor_missed: np.ndarray | None,
+    candidates: np.ndarray,
+    n_eligible: int,
+    group: str | None,
+    dimension: str | None,
+) -> AwardResult:
+    """One award result. ``eligible``/``floor_missed`` are the whole rule's (every
+    split); ``candidates`` and ``n_eligible`` this split's."""
+    r = ctx.result
     tie_breaks = [ctx.figures.get(name) for name in rule.tie_break]
-    n_eligible = int(np.count_nonzero(eligible))
     by_code = rule.ties == "code"
-    ranked = _rank_top(
-        figure, tie_breaks, eligible, r.agencies, rule.top + rule.near_misses, by_code
-    )
+    ranked = _rank_top(figure, tie_breaks, candidates, r.agencies, by_code)
     place_count: dict[int, int] = {}
     for item in ranked:
         place_count[item.place] = place_count.get(item.place, 0) + 1
@@ -306,26 +393,28 @@ def _evaluate_one(
         shared = place_count[item.place] > 1
         value = float(figure[item.index])
         if item.place <= rule.top:
-            why = _describe(rule, ctx, item.index, item.place, shared, n_eligible, dimension, group)
+            why = partial(
+                _describe, rule, ctx, item.index, item.place, shared, n_eligible, dimension, group
+            )
             winners.append(ctx.entry(item.index, item.place, value, why))
             last_winner = item
         else:
-            what = _figure_name(rule)
-            shown = _signed(value, ctx.gp) if rule.kind == "top_gain" else _fmt(value, ctx.p)
-            within = f" in group {group}" if group else ""
-            why = (
-                f"{what} {shown}, {ordinal(item.place)} by {what} of {n_eligible} eligible"
-                f"{within}; the award has {rule.top} place{'s' if rule.top != 1 else ''}"
+            after = (
+                last_winner.index
+                if by_code and last_winner is not None and last_winner.key == item.key
+                else None
             )
-            if by_code and last_winner is not None and last_winner.key == item.key:
-                why += (
-                    f"; equal to {r.agencies[last_winner.index]} on every figure, "
-                    "placed after it by agency code"
-                )
+            why = partial(
+                _describe_runner, rule, ctx, value, item.place, n_eligible, group, after
+            )
             runners.append(ctx.entry(item.index, item.place, value, why))
 
     misses: list[AwardEntry] = []
-    if rule.kind == "top_gain" and rule.floor is not None and rule.near_misses > 0:
+    if floor_missed is not None and rule.floor is not None and rule.near_misses > 0:
+        if group is not None:
+            in_group = r.group_ids == ctx.group_id[group]
+            eligible = eligible & in_group
+            floor_missed = floor_missed & in_group
         candidates = np.flatnonzero(floor_missed)
         gains = figure[candidates]
         eligible_gains = figure[eligible]
@@ -344,11 +433,7 @@ def _evaluate_one(
         )
         for gain, i in chosen[: rule.near_misses]:
             place = 1 + int(np.count_nonzero(eligible_gains > gain))
-            total = float(r.published_total[i])
-            why = (
-                f"gain {_signed(gain, ctx.gp)} would place {ordinal(place)} but total "
-                f"{_fmt(total, ctx.p)} < floor {_fmt(rule.floor, ctx.p)}"
-            )
+            why = partial(_describe_floor_miss, ctx, i, place, gain, rule.floor)
             misses.append(ctx.entry(i, place, gain, why))
     near = (misses + runners)[: rule.near_misses]
     return AwardResult(
@@ -368,14 +453,16 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
     """Every award rule of the framework, applied to a scored cycle.
 
     A rule with ``per_group`` gives one result per peer group present (framework order);
-    ``best_dimension`` one result per dimension (``dimensions`` or all).
+    ``best_dimension`` one result per dimension (``dimensions`` or all). The candidates
+    for the places of every group are found in one pass per figure.
     """
     ctx = _AwardContext(result)
     results: list[AwardResult] = []
+    n = len(result.agencies)
     for rule in result.framework.awards:
-        base = ctx.has_total.copy()
+        base = ctx.has_total
         if rule.groups:
-            base &= ctx.group_mask(rule.groups)
+            base = base & ctx.group_mask(rule.groups)
         if rule.kind == "best_dimension":
             dimensions: list[str | None] = list(rule.dimensions or result.dimension_codes)
             for code in dimensions:
@@ -385,12 +472,26 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
             dimensions = [None]
         if rule.kind not in ("top_total", "top_gain", "best_dimension"):
             raise ValueError(f"award {rule.code}: unknown kind {rule.kind!r}")
-        splits: list[tuple[str | None, np.ndarray]]
+        groups: list[str | None]
         if rule.per_group:
-            splits = list(ctx.split_groups(base))
+            groups = list(ctx.split_groups(base))
+            table = np.full(len(result.matrix.group_names) + 1, -1, dtype=np.int64)
+            for k, g in enumerate(groups):
+                table[ctx.group_id[g or ""] + 1] = k
+            split = table[result.group_ids + 1]
         else:
-            splits = [(None, base)]
-        for group, mask in splits:
-            for dimension in dimensions:
-                results.append(_evaluate_one(rule, ctx, mask, group, dimension))
+            groups = [None]
+            split = ctx.everyone(n)
+        for dimension in dimensions:
+            figure, eligible, floor_missed = _figure_and_eligible(rule, ctx, base, dimension)
+            found, counts = _candidates(
+                figure, eligible, split, len(groups), rule.top + rule.near_misses
+            )
+            for k, group in enumerate(groups):
+                results.append(
+                    _evaluate_one(
+                        rule, ctx, figure, eligible, floor_missed, found[k], int(counts[k]),
+                        group, dimension,
+                    )
+                )
     return tuple(results)
