@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -66,10 +66,25 @@ class AwardResult:
     rule: str
     group: str | None
     dimension: str | None
-    winners: tuple[AwardEntry, ...]
-    near_misses: tuple[AwardEntry, ...]
-    eligible: int
+    # (winners, near misses): the places are decided when the cycle is scored; the
+    # entries, with their figures and reasons, are made when first read
+    entries: Callable[[], tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]] = field(
+        repr=False, compare=False
+    )
+    eligible: int = 0
     kind: str = ""
+
+    @cached_property
+    def _entries(self) -> tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]:
+        return self.entries()
+
+    @property
+    def winners(self) -> tuple[AwardEntry, ...]:
+        return self._entries[0]
+
+    @property
+    def near_misses(self) -> tuple[AwardEntry, ...]:
+        return self._entries[1]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -101,9 +116,8 @@ def _signed(x: float, decimals: int) -> str:
     return f"{x:+.{decimals}f}"
 
 
-@dataclass(frozen=True)
-class _Ranked:
-    index: int
+class _Ranked(NamedTuple):
+    at: int  # the agency's position in the cycle
     place: int
     key: tuple[float, ...]  # the figures ranked on, negated (for equality only)
 
@@ -140,17 +154,18 @@ def _rank_top(
     by_code: bool,
 ) -> list[_Ranked]:
     """The candidates (see :func:`_candidates`) placed, best first."""
-    idx = candidates
-    if idx.size == 0:
+    if candidates.size == 0:
         return []
     # candidates ordered by figure then tie-break figures, largest first (NaN lowest),
-    # then by agency code: plain tuples, sorted without a key function
-    columns = []
-    for values_of in (figure, *tie_breaks):
-        column = values_of[idx]
-        columns.append((-np.where(np.isnan(column), -math.inf, column)).tolist())
-    codes = [agencies[i] for i in idx.tolist()]
-    keyed = sorted(zip(zip(*columns, strict=True), codes, idx.tolist(), strict=True))
+    # then by agency code: plain tuples, sorted without a key function (a few agencies:
+    # Python lists beat numpy calls here)
+    idx = candidates.tolist()
+    columns = [
+        [math.inf if v != v else -v for v in values_of[candidates].tolist()]  # NaN: last
+        for values_of in (figure, *tie_breaks)
+    ]
+    codes = [agencies[i] for i in idx]
+    keyed = sorted(zip(zip(*columns, strict=True), codes, idx, strict=True))
     ranked: list[_Ranked] = []
     for position, (k_, _code, i) in enumerate(keyed):
         if by_code or not ranked or ranked[-1].key != k_:
@@ -162,38 +177,46 @@ def _rank_top(
 
 
 def _candidates(
-    figure: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """For each split (``split[i]``: the split of agency ``i``, -1 for none), the eligible
-    agencies that can take one of the first ``count`` places: those whose figure is at
-    least the ``count``-th largest eligible figure of the split (all of them when there
-    are fewer), ascending; and the number of eligible agencies per split.
+    figures: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
+) -> tuple[list[list[np.ndarray]], np.ndarray]:
+    """For each figure (a row of ``figures``) and split (``split[i]``: the split of agency
+    ``i``, -1 for none), the eligible agencies with the figure (not NaN) that can take one
+    of the first ``count`` places: those whose figure is at least the ``count``-th largest
+    of the split (all of them when there are fewer), ascending; and the number of
+    eligible agencies per figure and split.
 
-    One compiled pass over the cycle when numba is there (``scoring.kernel``), else
-    ``np.partition`` per split."""
+    One compiled pass for all figures when numba is there (``scoring.kernel``), else
+    ``np.partition`` per figure and split."""
     from scoring.engine import _kernel_ready
 
+    n_figures = figures.shape[0]
     if _kernel_ready():
         from scoring import kernel
 
-        idx, counts = kernel.top_candidates(figure, eligible, split, n_splits, count)
-        if n_splits == 1:
-            return [idx], counts
-        of = split[idx]
-        return [idx[of == k] for k in range(n_splits)], counts
-    out: list[np.ndarray] = []
-    counts = np.zeros(n_splits, dtype=np.int64)
-    for k in range(n_splits):
-        idx = np.flatnonzero(eligible & (split == k)) if n_splits > 1 else np.flatnonzero(
-            eligible & (split >= 0)
-        )
-        counts[k] = idx.size
-        values = figure[idx]
-        top = min(idx.size, count)
-        if idx.size > top:
-            kth = np.partition(values, idx.size - top)[idx.size - top]  # the top-th largest
-            idx = idx[values >= kth]
-        out.append(idx)
+        idx, which, counts = kernel.top_candidates(figures, eligible, split, n_splits, count)
+        if n_figures == 1 and n_splits == 1:
+            return [[idx]], counts
+        slot = which * n_splits + split[idx]
+        order = np.argsort(slot, kind="stable")
+        bounds = np.searchsorted(slot[order], np.arange(n_figures * n_splits + 1))
+        flat = [idx[order[bounds[k] : bounds[k + 1]]] for k in range(n_figures * n_splits)]
+        return [flat[f * n_splits : (f + 1) * n_splits] for f in range(n_figures)], counts
+    out: list[list[np.ndarray]] = []
+    counts = np.zeros((n_figures, n_splits), dtype=np.int64)
+    for f in range(n_figures):
+        figure = figures[f]
+        has = eligible & ~np.isnan(figure)
+        row: list[np.ndarray] = []
+        for k in range(n_splits):
+            idx = np.flatnonzero(has & (split == k))
+            counts[f, k] = idx.size
+            values = figure[idx]
+            top = min(idx.size, count)
+            if idx.size > top:
+                kth = np.partition(values, idx.size - top)[idx.size - top]  # top-th largest
+                idx = idx[values >= kth]
+            row.append(idx)
+        out.append(row)
     return out, counts
 
 
@@ -210,6 +233,9 @@ class _AwardContext:
         self.group_id = {name: i for i, name in enumerate(names)}
         self.has_total = ~np.isnan(result.published_total)
         self._everyone: np.ndarray | None = None
+        from scoring.engine import _kernel_ready
+
+        self.compiled = _kernel_ready()
 
     def group_mask(self, groups: Sequence[str]) -> np.ndarray:
         ids = [self.group_id[g] for g in groups if g in self.group_id]
@@ -344,14 +370,15 @@ def _figure_name(rule: AwardRule) -> str:
     return {"top_total": "total", "top_gain": "gain", "best_dimension": "score"}[rule.kind]
 
 
-def _figure_and_eligible(
-    rule: AwardRule, ctx: _AwardContext, base: np.ndarray, dimension: str | None
+def _figures_and_eligible(
+    rule: AwardRule, ctx: _AwardContext, base: np.ndarray, dimensions: Sequence[str | None]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """The figure a rule ranks on, who is eligible, and (Outstanding Development) who
-    misses only the floor."""
+    """The figures a rule ranks on (one row per dimension, else one row), who is
+    eligible (agencies without the figure, NaN, never are), and (Outstanding Development)
+    who misses only the floor."""
     r = ctx.result
     if rule.kind == "top_total":
-        return r.published_total, base, None
+        return r.published_total[None, :], base, None
     if rule.kind == "top_gain":
         eligible = base & ~np.isnan(r.gain)
         floor_missed = None
@@ -360,93 +387,129 @@ def _figure_and_eligible(
             reaches = r.published_total >= rule.floor
             floor_missed = eligible & ~reaches
             eligible &= reaches
-        return r.gain, eligible, floor_missed
-    figure = r.published_dimensions[:, r.dimension_codes.index(dimension or "")]
-    return figure, base & ~np.isnan(figure), None
+        return r.gain[None, :], eligible, floor_missed
+    # rows of the dimensions x agencies array the engine rounded
+    rows = [r.dimension_codes.index(d or "") for d in dimensions]
+    by_dimension = r.published_dimensions.T
+    if rows == list(range(by_dimension.shape[0])):
+        return by_dimension, base, None
+    return by_dimension[rows], base, None
 
 
 def _evaluate_one(
     rule: AwardRule,
     ctx: _AwardContext,
     figure: np.ndarray,
-    eligible: np.ndarray,
     floor_missed: np.ndarray | None,
     candidates: np.ndarray,
     n_eligible: int,
     group: str | None,
     dimension: str | None,
 ) -> AwardResult:
-    """One award result. ``eligible``/``floor_missed`` are the whole rule's (every
-    split); ``candidates`` and ``n_eligible`` this split's."""
+    """One award result: the places decided now, the entries made when read.
+    ``floor_missed`` is the whole rule's (every split); ``candidates`` and ``n_eligible``
+    this split's."""
     r = ctx.result
     tie_breaks = [ctx.figures.get(name) for name in rule.tie_break]
     by_code = rule.ties == "code"
     ranked = _rank_top(figure, tie_breaks, candidates, r.agencies, by_code)
-    place_count: dict[int, int] = {}
-    for item in ranked:
-        place_count[item.place] = place_count.get(item.place, 0) + 1
-
-    winners: list[AwardEntry] = []
-    runners: list[AwardEntry] = []
-    last_winner: _Ranked | None = None
-    for item in ranked:
-        shared = place_count[item.place] > 1
-        value = float(figure[item.index])
-        if item.place <= rule.top:
-            why = partial(
-                _describe, rule, ctx, item.index, item.place, shared, n_eligible, dimension, group
-            )
-            winners.append(ctx.entry(item.index, item.place, value, why))
-            last_winner = item
-        else:
-            after = (
-                last_winner.index
-                if by_code and last_winner is not None and last_winner.key == item.key
-                else None
-            )
-            why = partial(
-                _describe_runner, rule, ctx, value, item.place, n_eligible, group, after
-            )
-            runners.append(ctx.entry(item.index, item.place, value, why))
-
-    misses: list[AwardEntry] = []
+    misses: list[tuple[int, int, float]] = []
     if floor_missed is not None and rule.floor is not None and rule.near_misses > 0:
-        if group is not None:
-            in_group = r.group_ids == ctx.group_id[group]
-            eligible = eligible & in_group
-            floor_missed = floor_missed & in_group
-        candidates = np.flatnonzero(floor_missed)
-        gains = figure[candidates]
-        eligible_gains = figure[eligible]
-        if eligible_gains.size >= rule.top:
-            # placing within `top` needs a gain of at least the top-th largest eligible one
-            k = eligible_gains.size - rule.top
-            keep = gains >= np.partition(eligible_gains, k)[k]
-            candidates, gains = candidates[keep], gains[keep]
-        if candidates.size > rule.near_misses:
-            k = candidates.size - rule.near_misses
-            keep = gains >= np.partition(gains, k)[k]  # the largest, with their ties
-            candidates, gains = candidates[keep], gains[keep]
-        chosen = sorted(
-            zip(gains.tolist(), candidates.tolist(), strict=True),
-            key=lambda t: (-t[0], r.agencies[t[1]]),
-        )
-        for gain, i in chosen[: rule.near_misses]:
-            place = 1 + int(np.count_nonzero(eligible_gains > gain))
-            why = partial(_describe_floor_miss, ctx, i, place, gain, rule.floor)
-            misses.append(ctx.entry(i, place, gain, why))
-    near = (misses + runners)[: rule.near_misses]
+        misses = _floor_misses(rule, ctx, figure, floor_missed, ranked, group)
     return AwardResult(
         code=rule.code,
         name=rule.name,
         rule=_rule_text(rule, ctx, dimension),
         group=group,
         dimension=dimension,
-        winners=tuple(winners),
-        near_misses=tuple(near),
+        entries=partial(
+            _entries, rule, ctx, figure, ranked, misses, n_eligible, group, dimension
+        ),
         eligible=n_eligible,
         kind=rule.kind,
     )
+
+
+def _floor_misses(
+    rule: AwardRule,
+    ctx: _AwardContext,
+    figure: np.ndarray,
+    floor_missed: np.ndarray,
+    ranked: list[_Ranked],
+    group: str | None,
+) -> list[tuple[int, int, float]]:
+    """Agencies whose gain would have placed them but whose total is under the floor:
+    (index, the place the gain would take, gain), best first.
+
+    ``ranked`` holds every eligible agency with a gain at least the ``top``-th largest (and
+    the ties): the bar a gain must reach, and everything that can be above it."""
+    r = ctx.result
+    assert rule.floor is not None
+    placed = [-item.key[0] for item in ranked]  # the eligible gains near the top, best first
+    bar = placed[rule.top - 1] if len(placed) >= rule.top else -math.inf
+    reach = floor_missed & (figure >= bar) if bar > -math.inf else floor_missed
+    if group is not None:
+        reach = reach & (r.group_ids == ctx.group_id[group])
+    candidates = np.flatnonzero(reach)
+    gains = figure[candidates]
+    if candidates.size > rule.near_misses:
+        k = candidates.size - rule.near_misses
+        keep = gains >= np.partition(gains, k)[k]  # the largest, with their ties
+        candidates, gains = candidates[keep], gains[keep]
+    chosen = sorted(
+        zip(gains.tolist(), candidates.tolist(), strict=True),
+        key=lambda t: (-t[0], r.agencies[t[1]]),
+    )
+    return [
+        (i, 1 + sum(1 for g in placed if g > gain), gain)
+        for gain, i in chosen[: rule.near_misses]
+    ]
+
+
+def _entries(
+    rule: AwardRule,
+    ctx: _AwardContext,
+    figure: np.ndarray,
+    ranked: list[_Ranked],
+    misses: list[tuple[int, int, float]],
+    n_eligible: int,
+    group: str | None,
+    dimension: str | None,
+) -> tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]:
+    """The winners and near misses of one award result, with their reasons."""
+    place_count: dict[int, int] = {}
+    for item in ranked:
+        place_count[item.place] = place_count.get(item.place, 0) + 1
+    by_code = rule.ties == "code"
+    winners: list[AwardEntry] = []
+    runners: list[AwardEntry] = []
+    last_winner: _Ranked | None = None
+    for item in ranked:
+        shared = place_count[item.place] > 1
+        value = float(figure[item.at])
+        if item.place <= rule.top:
+            why = partial(
+                _describe, rule, ctx, item.at, item.place, shared, n_eligible, dimension, group
+            )
+            winners.append(ctx.entry(item.at, item.place, value, why))
+            last_winner = item
+        else:
+            after = (
+                last_winner.at
+                if by_code and last_winner is not None and last_winner.key == item.key
+                else None
+            )
+            why = partial(
+                _describe_runner, rule, ctx, value, item.place, n_eligible, group, after
+            )
+            runners.append(ctx.entry(item.at, item.place, value, why))
+    below_floor = [
+        ctx.entry(i, place, gain, partial(_describe_floor_miss, ctx, i, place, gain, rule.floor))
+        for i, place, gain in misses
+        if rule.floor is not None
+    ]
+    near = (below_floor + runners)[: rule.near_misses]
+    return tuple(winners), tuple(near)
 
 
 def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
@@ -482,16 +545,16 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
         else:
             groups = [None]
             split = ctx.everyone(n)
-        for dimension in dimensions:
-            figure, eligible, floor_missed = _figure_and_eligible(rule, ctx, base, dimension)
-            found, counts = _candidates(
-                figure, eligible, split, len(groups), rule.top + rule.near_misses
-            )
-            for k, group in enumerate(groups):
+        figures, eligible, floor_missed = _figures_and_eligible(rule, ctx, base, dimensions)
+        found, counts = _candidates(
+            figures, eligible, split, len(groups), rule.top + rule.near_misses
+        )
+        for k, group in enumerate(groups):
+            for f, dimension in enumerate(dimensions):
                 results.append(
                     _evaluate_one(
-                        rule, ctx, figure, eligible, floor_missed, found[k], int(counts[k]),
-                        group, dimension,
+                        rule, ctx, figures[f], floor_missed, found[f][k],
+                        int(counts[f, k]), group, dimension,
                     )
                 )
     return tuple(results)

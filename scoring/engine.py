@@ -1153,6 +1153,25 @@ def _normalise(raw: np.ndarray, mode: str) -> tuple[np.ndarray, Normalisation]:
     )
 
 
+_bands_cache: dict[int, tuple[CompiledFramework, np.ndarray, np.ndarray]] = {}
+
+
+def _band_arrays(cf: CompiledFramework) -> tuple[np.ndarray, np.ndarray]:
+    """The band minimums in ascending order and the band each stands for, as
+    ``band_indexes`` orders them (among equal minimums the first listed wins)."""
+    hit = _bands_cache.get(id(cf))
+    if hit is not None and hit[0] is cf:
+        return hit[1], hit[2]
+    bands = cf.framework.bands
+    order = sorted(range(len(bands)), key=lambda k: (bands[k].minimum, -k))
+    minima = np.array([bands[k].minimum for k in order], dtype=np.float64)
+    resolved = np.array(order, dtype=np.int64)
+    if len(_bands_cache) >= 32:
+        _bands_cache.pop(next(iter(_bands_cache)))
+    _bands_cache[id(cf)] = (cf, minima, resolved)
+    return minima, resolved
+
+
 class CycleResult:
     """Every number of a scored cycle, as arrays aligned with ``agencies``.
 
@@ -1166,13 +1185,15 @@ class CycleResult:
         compiled: CompiledFramework,
         matrix: AnswerMatrix,
         previous: PreviousCycle | None,
-        indicator_filled: np.ndarray,
-        indicator_present: np.ndarray,
+        indicator_filled: np.ndarray | None,
+        indicator_present: np.ndarray | None,
         raw_dimensions: np.ndarray,
         dimensions: np.ndarray,
         normalisation: Normalisation,
         total: np.ndarray,
         awards: bool = True,
+        use_kernel: bool = True,
+        scores: np.ndarray | None = None,
     ) -> None:
         fw = compiled.framework
         self.framework = fw
@@ -1184,42 +1205,104 @@ class CycleResult:
         self.group_ids = matrix.group_ids
         self.indicator_codes = compiled.indicator_codes
         self.dimension_codes = compiled.dimension_codes
-        self._indicator_filled = indicator_filled
-        self._indicator_present = indicator_present
+        # indicator scores (indicators x agencies): given, or made when first asked for
+        # (from ``scores``, the answers' scores encoding the totals were made from)
+        self._given_indicators = (
+            None
+            if indicator_filled is None or indicator_present is None
+            else (indicator_filled, indicator_present)
+        )
+        self._scores = scores
+        self._use_kernel = use_kernel
         self.raw_dimensions = raw_dimensions
         self.dimensions = dimensions
         self.normalisation = normalisation
         self.total = total
         p = fw.precision
         self.precision = p
-        self.published_total = round_half_up(total, p)
-        # rounded in the layout the engine made them in (dimensions x agencies)
-        self.published_dimensions = round_half_up(dimensions.T, p).T
-        self.band_index = band_indexes(self.published_total, fw.bands)
-        self.rank, self.group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
-        n = len(self.agencies)
         if previous is not None:
             self.previous_precision = previous.precision if previous.precision is not None else p
-            self.previous_total = round_half_up(
-                previous.aligned_totals(self.agencies), self.previous_precision
-            )
             self.gain_precision = max(p, self.previous_precision)
-            self.gain = round_half_up(
-                self.published_total - self.previous_total, self.gain_precision
-            )
             self.previous_label = (
                 previous.label or previous.framework_code or fw.previous or "the previous cycle"
             )
         else:
             self.previous_precision = p
-            self.previous_total = np.full(n, np.nan)
-            self.gain = np.full(n, np.nan)
             self.gain_precision = p
             self.previous_label = fw.previous or "the previous cycle"
+        if use_kernel and _kernel_ready():
+            self._finish_compiled(compiled, matrix, previous, dimensions, total)
+        else:
+            self._finish_numpy(compiled, matrix, previous, dimensions, total)
         from scoring.awards import evaluate_awards
 
         # awards=False leaves them out (the benchmark times the two parts apart)
         self.awards: tuple[AwardResult, ...] = evaluate_awards(self) if awards else ()
+
+    def _finish_numpy(
+        self,
+        compiled: CompiledFramework,
+        matrix: AnswerMatrix,
+        previous: PreviousCycle | None,
+        dimensions: np.ndarray,
+        total: np.ndarray,
+    ) -> None:
+        """Published figures, bands, ranks and gains with numpy (the reference)."""
+        p = self.precision
+        self.published_total = round_half_up(total, p)
+        # rounded in the layout the engine made them in (dimensions x agencies)
+        self.published_dimensions = round_half_up(dimensions.T, p).T
+        self.band_index = band_indexes(self.published_total, compiled.framework.bands)
+        self.rank, self.group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
+        if previous is not None:
+            self.previous_total = round_half_up(
+                previous.aligned_totals(self.agencies), self.previous_precision
+            )
+            self.gain = round_half_up(
+                self.published_total - self.previous_total, self.gain_precision
+            )
+        else:
+            n = len(self.agencies)
+            self.previous_total = np.full(n, np.nan)
+            self.gain = np.full(n, np.nan)
+
+    def _finish_compiled(
+        self,
+        compiled: CompiledFramework,
+        matrix: AnswerMatrix,
+        previous: PreviousCycle | None,
+        dimensions: np.ndarray,
+        total: np.ndarray,
+    ) -> None:
+        """The same as :meth:`_finish_numpy` in one compiled call (``scoring.kernel``)."""
+        from scoring import kernel
+
+        minima, resolved = _band_arrays(compiled)
+        (
+            self.published_total,
+            published_dims,
+            self.band_index,
+            rank,
+            group_rank,
+            self.previous_total,
+            self.gain,
+        ) = kernel.finish(
+            total,
+            dimensions.T,
+            self.precision,
+            minima,
+            resolved,
+            matrix.group_ids,
+            None if previous is None else previous.aligned_totals(self.agencies),
+            self.previous_precision,
+            self.gain_precision,
+        )
+        self.published_dimensions = published_dims.T
+        if rank is None or group_rank is None:
+            rank, group_rank = competition_ranks(
+                self.published_total, matrix.group_ids, self.precision
+            )
+        self.rank, self.group_rank = rank, group_rank
 
     # ---------------------------------------------------------------- derived arrays
 
@@ -1232,6 +1315,36 @@ class CycleResult:
         codes = np.array([b.code for b in self.framework.bands] + [None], dtype=object)
         result: tuple[str | None, ...] = tuple(codes[self.band_index].tolist())
         return result
+
+    @cached_property
+    def _indicator_pair(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._given_indicators is not None:
+            return self._given_indicators
+        cf, matrix = self.compiled, self.matrix
+        scores = self._scores
+        if scores is None:
+            scores = matrix.scores
+            if scores is None or matrix.scores_framework is not self.framework:
+                scores = answer_scores(cf, matrix.values, matrix.not_applicable)
+        vt, nat = matrix.values.T, matrix.not_applicable.T
+        if self._use_kernel and _kernel_ready():
+            from scoring import kernel
+
+            plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
+            num, present, *_ = kernel.indicators_from_scores(plan, scores.T, vt, nat)
+        else:
+            num, present, _ = indicators_from_scores(cf, scores.T, vt, nat)
+        return num, present
+
+    @property
+    def _indicator_filled(self) -> np.ndarray:
+        """Indicator scores on 0..1 (indicators x agencies), 0 where excluded."""
+        return self._indicator_pair[0]
+
+    @property
+    def _indicator_present(self) -> np.ndarray:
+        """Whether each indicator is included (indicators x agencies)."""
+        return self._indicator_pair[1]
 
     @cached_property
     def indicators(self) -> np.ndarray:
@@ -1421,23 +1534,42 @@ def score_cycle(
     if scores is None or matrix.scores_framework is not framework:
         # (a matrix that carries scores for this framework was checked when encoded)
         scores = answer_scores(cf, matrix.values, matrix.not_applicable)
+    scale = framework.scale
+    total: np.ndarray | None = None
     if use_kernel and _kernel_ready():
         from scoring import kernel
 
         plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
-        ind, present, raw_dims = kernel.indicators_from_scores(
-            plan, scores.T, matrix.values.T, matrix.not_applicable.T
+        plain = framework.normalisation == "none"
+        # the indicator scores are summed into the dimensions, not written out: the
+        # result makes them when they are first asked for
+        _, _, raw_dims, raw_scaled, total = kernel.indicators_from_scores(
+            plan,
+            scores.T,
+            matrix.values.T,
+            matrix.not_applicable.T,
+            scale,
+            totals=plain,
+            indicators=False,
         )
+        ind = present = None
     else:
         ind, present, raw_dims = indicators_from_scores(
             cf, scores.T, matrix.values.T, matrix.not_applicable.T
         )
-    dims01, normalisation = _normalise(raw_dims, framework.normalisation)
-    dim_present = ~np.isnan(dims01)
-    filled = np.where(dim_present, dims01, 0.0)
-    total01 = _weighted_ranges(filled, dim_present, ((0, len(cf.dim_weight)),), cf.dim_weight)[0]
-    scale = framework.scale
-    raw_scaled = raw_dims * scale
+        raw_scaled = raw_dims * scale
+    if total is not None:  # no normalisation: the kernel made the totals
+        _, normalisation = _normalise(raw_dims, "none")
+        dims_scaled = raw_scaled
+    else:
+        dims01, normalisation = _normalise(raw_dims, framework.normalisation)
+        dim_present = ~np.isnan(dims01)
+        filled = np.where(dim_present, dims01, 0.0)
+        total01 = _weighted_ranges(
+            filled, dim_present, ((0, len(cf.dim_weight)),), cf.dim_weight
+        )[0]
+        total = total01 * scale
+        dims_scaled = raw_scaled if dims01 is raw_dims else dims01 * scale
     return CycleResult(
         compiled=cf,
         matrix=matrix,
@@ -1445,7 +1577,9 @@ def score_cycle(
         indicator_filled=ind,
         indicator_present=present,
         raw_dimensions=raw_scaled.T,
-        dimensions=(dims01 * scale).T,
+        dimensions=dims_scaled.T,
         normalisation=normalisation,
-        total=total01 * scale,
+        total=total,
+        use_kernel=use_kernel,
+        scores=scores,
     )

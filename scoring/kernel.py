@@ -1,22 +1,29 @@
-"""The engine's hot loop compiled with numba: conditions, indicators and dimensions of a
-whole cycle in one pass over the answers, on every core.
+"""The engine's hot loops compiled with numba.
 
-:func:`indicators_from_scores` gives what ``engine.indicators_from_scores`` gives (the
-numpy way, kept as the reference and as the fallback when numba cannot be imported) from
-the same question-major arrays. The pass goes over the agencies in blocks of
-:data:`BLOCK`; within a block every step is a loop over contiguous agencies that the
-compiler vectorises, and every intermediate (the "shown" flags of the conditions, an
-indicator's weighted sum and included weight, the dimension sums) stays in the
-processor's cache. Each answer is read once. The agencies are split between threads
-(the kernel releases the GIL), one range per core, so the pass runs on every core as the
-BLAS product of the benchmark's floor does.
+- :func:`indicators_from_scores`: conditions, indicators, dimensions and (without
+  normalisation) totals of a whole cycle in one pass over the answers, on every core. It
+  gives what ``engine.indicators_from_scores`` gives (the numpy way, kept as the reference
+  and as the fallback when numba cannot be imported) from the same question-major arrays.
+  The pass goes over the agencies in blocks of :data:`BLOCK`; within a block every step
+  is a loop over contiguous agencies that the compiler vectorises, and every intermediate
+  (the "shown" flags of the conditions, an indicator's weighted sum and included weight,
+  the dimension sums) stays in the processor's cache. Each answer is read once. The
+  agencies are split between threads (the kernel releases the GIL), one range per core,
+  so the pass runs on every core as the BLAS product of the benchmark's floor does. The
+  indicator scores are written out only when asked for (a cycle's totals only sum them).
+- :func:`finish`: publication rounding, bands, competition ranks (by counting the
+  published values as integers) and gains, as ``CycleResult`` derives them with numpy.
+- :func:`top_candidates`: the agencies that can take an award's places, for every figure
+  and peer group of a rule in one pass.
 
-The arithmetic is the numpy way's, in another order of summation: results agree to a few
-units in the last place, which publication rounding (with its guard against noise below a
-half) does not see. ``tests/scoring/test_engine_kernel.py`` holds the two ways together.
+The arithmetic is the numpy way's; sums are taken in another order, so scores agree to a
+few units in the last place, which publication rounding (with its guard against noise
+below a half) does not see; rounding itself is the same operations, so published figures,
+ranks and awards are identical. ``tests/scoring/test_engine_kernel.py`` holds the two
+ways together.
 
 Compiled code is cached beside this file (numba's ``cache=True``), so the compilation
-(a second or two) is paid once per installation, not once per process.
+(a few seconds) is paid once per installation, not once per process.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ class KernelPlan:
     column_condition: np.ndarray  # (q,) int64: the column's condition, -1 when none
     column_allow_na: np.ndarray  # (q,) uint8
     plain: np.ndarray  # (q,) uint8: neither a condition nor not-applicable
+    can_drop: np.ndarray  # (i,) uint8: a question of the indicator can drop out
     cond_gate: np.ndarray  # (k,) int64
     cond_kind: np.ndarray  # (k,) int64, see _KIND
     cond_value: np.ndarray  # (k,) float64
@@ -62,6 +70,7 @@ class KernelPlan:
     cond_exclude: np.ndarray  # (k,) uint8
     ind_dimension: np.ndarray  # (i,) int64
     ind_weight: np.ndarray  # (i,) float64, 0 without questions
+    dim_weight: np.ndarray  # (d,) float64
     n_dimensions: int
     epsilon: float
     tiny: float
@@ -83,6 +92,33 @@ def plan_for(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
             _plans.pop(next(iter(_plans)))
         _plans[id(cf)] = (cf, plan)
     return plan
+
+
+def _can_drop(
+    cf: CompiledFramework, column_condition: np.ndarray, allow: np.ndarray
+) -> np.ndarray:
+    """Indicators with a question that can drop out for some agency: one that allows
+    not-applicable, or one that is excluded when hidden."""
+    excluded_when_hidden = np.zeros(cf.n_columns, dtype=np.bool_)
+    for c in cf.conditions:
+        if c.exclude:
+            excluded_when_hidden[c.column] = True
+    drops = (allow != 0) | excluded_when_hidden
+    out = np.zeros(cf.ind_start.shape[0], dtype=np.uint8)
+    for i, (a, b) in enumerate(zip(cf.ind_start.tolist(), cf.ind_stop.tolist(), strict=True)):
+        out[i] = 1 if drops[a:b].any() else 0
+    return out
+
+
+def _readonly(array: np.ndarray, dtype: type) -> np.ndarray:
+    """``array`` as a C-contiguous, read-only array of ``dtype`` (a view when it already
+    is one): the kernels then see one type of argument, whoever made the array, and are
+    compiled once, not once per combination of writable and read-only inputs."""
+    out: np.ndarray = np.ascontiguousarray(array, dtype=dtype)
+    if out.flags.writeable:
+        out = out.view()
+        out.flags.writeable = False
+    return out
 
 
 def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
@@ -109,6 +145,7 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         column_condition=column_condition,
         column_allow_na=allow,
         plain=((column_condition < 0) & (allow == 0)).astype(np.uint8),
+        can_drop=_can_drop(cf, column_condition, allow),
         cond_gate=np.array([c.gate for c in conditions], dtype=np.int64),
         cond_kind=np.array([_KIND[c.kind] for c in conditions], dtype=np.int64),
         cond_value=np.array([c.value for c in conditions], dtype=np.float64),
@@ -122,6 +159,7 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         cond_exclude=np.array([1 if c.exclude else 0 for c in conditions], dtype=np.uint8),
         ind_dimension=np.ascontiguousarray(cf.ind_dimension, dtype=np.int64),
         ind_weight=np.ascontiguousarray(cf.ind_weight_effective, dtype=np.float64),
+        dim_weight=np.ascontiguousarray(cf.dim_weight, dtype=np.float64),
         n_dimensions=len(cf.dim_ranges),
         epsilon=epsilon,
         tiny=tiny,
@@ -142,6 +180,7 @@ def _pass(  # noqa: PLR0913 - the kernel takes plain arrays
     column_condition: np.ndarray,
     column_allow_na: np.ndarray,
     plain: np.ndarray,
+    can_drop: np.ndarray,
     cond_gate: np.ndarray,
     cond_kind: np.ndarray,
     cond_value: np.ndarray,
@@ -154,25 +193,36 @@ def _pass(  # noqa: PLR0913 - the kernel takes plain arrays
     ind_weight: np.ndarray,
     epsilon: float,
     tiny: float,
+    dim_weight: np.ndarray,
+    scale: float,
+    want_total: bool,
+    want_indicators: bool,
     num: np.ndarray,
     present: np.ndarray,
     raw: np.ndarray,
+    scaled: np.ndarray,
+    total: np.ndarray,
 ) -> None:
     """Agencies ``lo:hi`` of one cycle: indicator scores (``num``, 0..1, 0 where
-    excluded), whether each indicator is included (``present``) and raw dimension scores
-    (``raw``, NaN where excluded); all question-major / indicator-major."""
+    excluded), whether each indicator is included (``present``), raw dimension scores
+    (``raw`` on 0..1 and ``scaled`` on the scale, NaN where excluded), all indicator- or
+    dimension-major; with ``want_total`` the totals on the scale (``total``). Without
+    ``want_indicators`` the indicator scores are not written out (``num`` and ``present``
+    are then (indicators x 0) placeholders)."""
     # Every loop over the agencies of a block is free of branches (flags are 0/1 and
     # multiply), so that the compiler turns it into vector instructions; rows are taken
     # as one-dimensional slices, which compile to plainer loops than 2-d indexing.
     n_cond = cond_gate.shape[0]
     n_ind = ind_start.shape[0]
     n_dim = raw.shape[0]
-    block = 512
+    block = BLOCK
     shown = np.empty((max(n_cond, 1), block), dtype=np.float64)
     acc = np.empty(block, dtype=np.float64)
     den = np.empty(block, dtype=np.float64)
     dim_num = np.empty((max(n_dim, 1), block), dtype=np.float64)
     dim_den = np.empty((max(n_dim, 1), block), dtype=np.float64)
+    total_num = np.empty(block, dtype=np.float64)
+    total_den = np.empty(block, dtype=np.float64)
     for a in range(lo, hi, block):
         b = min(a + block, hi)
         m = b - a
@@ -219,17 +269,18 @@ def _pass(  # noqa: PLR0913 - the kernel takes plain arrays
                 dn[c] = 0.0
                 dd[c] = 0.0
         for i in range(n_ind):
-            out = num[i][a:b]
-            flag = present[i][a:b]
+            out = num[i][a:b] if want_indicators else num[i]
+            flag = present[i][a:b] if want_indicators else present[i]
             if has_questions[i] == 0:
-                for c in range(m):
-                    out[c] = 0.0
-                    flag[c] = False
+                if want_indicators:
+                    for c in range(m):
+                        out[c] = 0.0
+                        flag[c] = False
                 continue
-            total = ind_weight_sum[i]
+            full = ind_weight_sum[i]
             for c in range(m):
                 acc[c] = 0.0
-                den[c] = total
+                den[c] = full
             j = ind_start[i]
             stop = ind_stop[i]
             while j < stop:
@@ -274,65 +325,135 @@ def _pass(  # noqa: PLR0913 - the kernel takes plain arrays
                     for c in range(m):
                         acc[c] += w * score[c] * sh[c]
                         den[c] -= w * sh[c] * na[c]
-            limit = epsilon * total
+            limit = epsilon * full
             d = ind_dimension[i]
             iw = ind_weight[i]
             dn = dim_num[d]
             dd = dim_den[d]
-            for c in range(m):
-                included = den[c] > limit
-                value = acc[c] / max(den[c], tiny)
-                out[c] = value
-                flag[c] = included
-                dn[c] += iw * value
-                dd[c] += iw * included
+            if can_drop[i] == 0:
+                # no question of the indicator can drop out: its weight is whole for every
+                # agency, and one multiplication stands for the division
+                inverse = 1.0 / full
+                whole = full > limit
+                if want_indicators:
+                    for c in range(m):
+                        value = acc[c] * inverse
+                        out[c] = value
+                        flag[c] = whole
+                        dn[c] += iw * value
+                else:
+                    for c in range(m):
+                        dn[c] += iw * (acc[c] * inverse)
+                if whole:
+                    for c in range(m):
+                        dd[c] += iw
+                continue
+            if want_indicators:
+                for c in range(m):
+                    included = den[c] > limit
+                    value = acc[c] / max(den[c], tiny)
+                    out[c] = value
+                    flag[c] = included
+                    dn[c] += iw * value
+                    dd[c] += iw * included
+            else:
+                for c in range(m):
+                    dn[c] += iw * (acc[c] / max(den[c], tiny))
+                    dd[c] += iw * (den[c] > limit)
+        # dimensions (0..1 and on the scale) and, without normalisation, the total: the
+        # weighted mean of the dimensions that have a score
+        for c in range(m):
+            total_num[c] = 0.0
+            total_den[c] = 0.0
         for d in range(n_dim):
             dn = dim_num[d]
             dd = dim_den[d]
             result = raw[d][a:b]
+            on_scale = scaled[d][a:b]
+            dw = dim_weight[d]
             for c in range(m):
-                result[c] = dn[c] / dd[c] if dd[c] > 0.0 else np.nan
+                has = dd[c] > 0.0
+                value = dn[c] / dd[c] if has else np.nan
+                result[c] = value
+                on_scale[c] = value * scale
+                total_num[c] += dw * value if has else 0.0
+                total_den[c] += dw * has
+        if want_total:
+            out_total = total[a:b]
+            for c in range(m):
+                out_total[c] = (total_num[c] / total_den[c]) * scale  # none: 0 / 0 = NaN
 
 
 def _top(
-    figure: np.ndarray,
+    figures: np.ndarray,
     eligible: np.ndarray,
     split: np.ndarray,
     n_splits: int,
     count: int,
     best: np.ndarray,
     chosen: np.ndarray,
+    which: np.ndarray,
     eligible_count: np.ndarray,
 ) -> int:
-    """The candidates for the first ``count`` places of each split (``split[i]`` >= 0,
-    with ``eligible[i]``): every agency whose figure is at least the ``count``-th largest
-    of its split (all of them when the split has fewer), ascending, into ``chosen``;
-    returns how many. ``best`` (splits x count) is scratch; ``eligible_count`` gets the
-    number of eligible agencies per split. One pass keeps the ``count`` largest figures of
-    each split (with repeats) in order; a second collects."""
-    n = figure.shape[0]
-    for s in range(n_splits):
-        eligible_count[s] = 0
-        for t in range(count):
-            best[s, t] = -np.inf
-    for i in range(n):
-        s = split[i]
-        if s < 0 or eligible[i] == 0:
+    """The candidates for the first ``count`` places of each figure (a row of
+    ``figures``) and split (``split[i]`` >= 0, with ``eligible[i]`` and the figure, not
+    NaN): every agency whose figure is at least the ``count``-th largest of its split (all
+    of them when the split has fewer), ascending by figure then agency, into ``chosen``
+    (and the figure into ``which``); returns how many. ``best`` (figures x splits x count)
+    is scratch; ``eligible_count`` (figures x splits) gets the eligible agencies. One pass
+    keeps the ``count`` largest figures of each split (with repeats) in order; a second
+    collects."""
+    n = figures.shape[1]
+    last = count - 1
+    for f in range(figures.shape[0]):
+        row = figures[f]
+        top = best[f]
+        counted = eligible_count[f]
+        for s in range(n_splits):
+            counted[s] = 0
+            for t in range(count):
+                top[s, t] = -np.inf
+        if n_splits == 1:
+            # one split: the count and the bar to enter stay in registers
+            first = top[0]
+            bar = -np.inf
+            seen = 0
+            for i in range(n):
+                v = row[i]
+                if split[i] < 0 or eligible[i] == 0 or np.isnan(v):
+                    continue
+                seen += 1
+                if v > bar:
+                    p = last
+                    while p > 0 and first[p - 1] < v:
+                        first[p] = first[p - 1]
+                        p -= 1
+                    first[p] = v
+                    bar = first[last]
+            counted[0] = seen
             continue
-        eligible_count[s] += 1
-        v = figure[i]
-        if v > best[s, count - 1]:
-            p = count - 1
-            while p > 0 and best[s, p - 1] < v:
-                best[s, p] = best[s, p - 1]
-                p -= 1
-            best[s, p] = v
+        for i in range(n):
+            s = split[i]
+            v = row[i]
+            if s < 0 or eligible[i] == 0 or np.isnan(v):
+                continue
+            counted[s] += 1
+            if v > top[s, last]:
+                p = last
+                while p > 0 and top[s, p - 1] < v:
+                    top[s, p] = top[s, p - 1]
+                    p -= 1
+                top[s, p] = v
     found = 0
-    for i in range(n):
-        s = split[i]
-        if s >= 0 and eligible[i] != 0 and figure[i] >= best[s, count - 1]:
-            chosen[found] = i
-            found += 1
+    for f in range(figures.shape[0]):
+        row = figures[f]
+        top = best[f]
+        for i in range(n):
+            s = split[i]
+            if s >= 0 and eligible[i] != 0 and row[i] >= top[s, last]:
+                chosen[found] = i
+                which[found] = f
+                found += 1
     return found
 
 
@@ -340,10 +461,10 @@ _top_compiled: Callable[..., int] | None = None
 
 
 def top_candidates(
-    figure: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate indexes ascending, eligible agencies per split): see :func:`_top`.
-    ``figure`` holds no NaN where eligible."""
+    figures: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(candidate indexes, the figure of each, eligible agencies per figure and split),
+    the candidates by figure then ascending: see :func:`_top`."""
     global _top_compiled
     if _top_compiled is None:
         _kernel()
@@ -352,21 +473,205 @@ def top_candidates(
 
             _top_compiled = _jit(numba, _top)
     assert _top_compiled is not None
-    n = figure.shape[0]
-    chosen = np.empty(n, dtype=np.int64)
-    best = np.empty((max(n_splits, 1), max(count, 1)), dtype=np.float64)
-    counts = np.empty(max(n_splits, 1), dtype=np.int64)
+    n_figures, n = figures.shape
+    count = max(count, 1)
+    chosen = np.empty(n * n_figures, dtype=np.int64)
+    which = np.empty(n * n_figures, dtype=np.int64)
+    best = np.empty((n_figures, max(n_splits, 1), count), dtype=np.float64)
+    counts = np.empty((n_figures, max(n_splits, 1)), dtype=np.int64)
     found = _top_compiled(
-        np.ascontiguousarray(figure, dtype=np.float64),
-        np.ascontiguousarray(eligible, dtype=np.bool_).view(np.uint8),
-        np.ascontiguousarray(split, dtype=np.int64),
+        _readonly(figures, np.float64),
+        _readonly(eligible, np.bool_).view(np.uint8),
+        _readonly(split, np.int64),
         n_splits,
-        max(count, 1),
+        count,
         best,
         chosen,
+        which,
         counts,
     )
-    return chosen[:found], counts[:n_splits]
+    return chosen[:found], which[:found], counts[:, :n_splits]
+
+
+def _round(x: float, factor: float) -> float:
+    """``ranking.round_half_up`` of one value, operation for operation (the same
+    doubles come out)."""
+    if np.isnan(x):
+        return x
+    negative = x < 0.0
+    scaled = -x * factor if negative else x * factor
+    r = scaled * 1e-12
+    if r < 1e-9:
+        r = 1e-9
+    r += 0.5
+    r += scaled
+    r = float(np.floor(r)) / factor
+    if negative:
+        return -r + 0.0
+    return r
+
+
+def _finish(
+    total: np.ndarray,
+    dims: np.ndarray,
+    precision: int,
+    minima: np.ndarray,
+    resolved: np.ndarray,
+    group_ids: np.ndarray,
+    n_groups: int,
+    previous: np.ndarray,
+    previous_precision: int,
+    gain_precision: int,
+    published_total: np.ndarray,
+    published_dims: np.ndarray,
+    band: np.ndarray,
+    rank: np.ndarray,
+    group_rank: np.ndarray,
+    previous_total: np.ndarray,
+    gain: np.ndarray,
+) -> bool:
+    """What ``CycleResult`` derives from the totals, in one pass each: published totals
+    and dimension scores (rounded half up), bands, competition ranks overall and within
+    groups (by counting the published values, as integers), previous totals at their
+    precision and gains. Returns False when the published values span too many
+    integers to count (the ranks are then left to ``ranking.competition_ranks``)."""
+    n = total.shape[0]
+    factor = 10.0**precision
+    for i in range(n):
+        published_total[i] = _round(total[i], factor)
+    for d in range(dims.shape[0]):
+        row = dims[d]
+        out = published_dims[d]
+        for i in range(n):
+            out[i] = _round(row[i], factor)
+    n_bands = minima.shape[0]
+    for i in range(n):
+        t = published_total[i]
+        reached = 0
+        for k in range(n_bands):
+            if t >= minima[k]:
+                reached += 1
+        band[i] = resolved[reached - 1] if reached > 0 else -1
+    if previous.shape[0] == n:
+        previous_factor = 10.0**previous_precision
+        gain_factor = 10.0**gain_precision
+        for i in range(n):
+            p = _round(previous[i], previous_factor)
+            previous_total[i] = p
+            gain[i] = _round(published_total[i] - p, gain_factor)
+    # ranks: how many published totals are strictly greater, counted by integer key
+    lo = np.inf
+    hi = -np.inf
+    m = 0
+    for i in range(n):
+        t = published_total[i]
+        if not np.isnan(t):
+            key = np.rint(t * factor)
+            lo = min(lo, key)
+            hi = max(hi, key)
+            m += 1
+    for i in range(n):
+        rank[i] = 0
+        group_rank[i] = 0
+    if m == 0:
+        return True
+    span = int(hi - lo) + 1
+    if span > max(4 * m, 1 << 16) or span * max(n_groups, 1) > max(8 * m, 1 << 20):
+        return False
+    above = np.zeros(span + 1, dtype=np.int64)  # above[k]: totals with a key > k
+    in_group = np.zeros((max(n_groups, 1), span + 1), dtype=np.int64)
+    for i in range(n):
+        t = published_total[i]
+        if not np.isnan(t):
+            k = int(np.rint(t * factor) - lo)
+            above[k] += 1
+            g = group_ids[i]
+            if g >= 0:
+                in_group[g, k] += 1
+    # suffix sums shifted by one: above[k] = count of keys strictly greater than k
+    carry = 0
+    for k in range(span - 1, -1, -1):
+        here = above[k]
+        above[k] = carry
+        carry += here
+    for g in range(n_groups):
+        row = in_group[g]
+        carry = 0
+        for k in range(span - 1, -1, -1):
+            here = row[k]
+            row[k] = carry
+            carry += here
+    for i in range(n):
+        t = published_total[i]
+        if not np.isnan(t):
+            k = int(np.rint(t * factor) - lo)
+            rank[i] = above[k] + 1
+            g = group_ids[i]
+            if g >= 0:
+                group_rank[i] = in_group[g, k] + 1
+    return True
+
+
+_finish_compiled: Callable[..., bool] | None = None
+
+
+def finish(
+    total: np.ndarray,
+    dims: np.ndarray,
+    precision: int,
+    minima: np.ndarray,
+    resolved: np.ndarray,
+    group_ids: np.ndarray,
+    previous: np.ndarray | None,
+    previous_precision: int,
+    gain_precision: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None,
+           np.ndarray, np.ndarray]:
+    """(published totals, published dimensions (dimensions x agencies), band indexes,
+    ranks, group ranks, previous totals, gains): see :func:`_finish`. Ranks are None when
+    the values were too spread to count."""
+    global _finish_compiled
+    if _finish_compiled is None:
+        _kernel()
+        with _compile_lock:
+            import numba
+
+            _round_jit = numba.njit(inline="always", error_model="numpy")(_round)
+            _finish_compiled = _jit_with(numba, _finish, {"_round": _round_jit})
+    assert _finish_compiled is not None
+    n = total.shape[0]
+    d = dims.shape[0]
+    group_ids = _readonly(group_ids, np.int64)
+    n_groups = int(group_ids.max()) + 1 if n else 0
+    published_total = np.empty(n)
+    published_dims = np.empty((d, n))
+    band = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    group_rank = np.empty(n, dtype=np.int64)
+    previous_total = np.full(n, np.nan)
+    gain = np.full(n, np.nan)
+    counted = _finish_compiled(
+        _readonly(total, np.float64),
+        _readonly(dims, np.float64),
+        precision,
+        minima,
+        resolved,
+        group_ids,
+        max(n_groups, 0),
+        _readonly(np.empty(0) if previous is None else previous, np.float64),
+        previous_precision,
+        gain_precision,
+        published_total,
+        published_dims,
+        band,
+        rank,
+        group_rank,
+        previous_total,
+        gain,
+    )
+    if not counted:
+        return published_total, published_dims, band, None, None, previous_total, gain
+    return published_total, published_dims, band, rank, group_rank, previous_total, gain
 
 
 _compiled: Callable[..., None] | None = None
@@ -395,6 +700,19 @@ def _jit(numba: Any, function: Callable[..., Any]) -> Any:
         return numba.njit(nogil=True, error_model="numpy")(function)
 
 
+def _jit_with(numba: Any, function: Callable[..., Any], helpers: dict[str, Any]) -> Any:
+    """As :func:`_jit`, for a function that calls other compiled helpers: it is compiled
+    from a copy of itself whose globals name the compiled helpers."""
+    import types
+
+    glob = dict(function.__globals__)
+    glob.update(helpers)
+    copy = types.FunctionType(function.__code__, glob, function.__name__)
+    copy.__module__ = function.__module__
+    copy.__qualname__ = function.__qualname__
+    return _jit(numba, copy)
+
+
 def _threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -419,19 +737,31 @@ def available() -> bool:
 
 
 def indicators_from_scores(
-    plan: KernelPlan, st: np.ndarray, vt: np.ndarray, nat: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    plan: KernelPlan,
+    st: np.ndarray,
+    vt: np.ndarray,
+    nat: np.ndarray,
+    scale: float = 1.0,
+    totals: bool = False,
+    indicators: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """As ``engine.indicators_from_scores``: (indicator scores, indicator included, raw
-    dimension scores), indicator- and dimension-major."""
+    dimension scores), indicator- and dimension-major; then the raw dimension scores times
+    ``scale`` and, with ``totals`` (no normalisation), the totals on the scale. Without
+    ``indicators`` the first two are empty (indicators x 0): a cycle's totals do not need
+    its indicator scores written out, only summed."""
     kernel = _kernel()
     n = st.shape[1]
-    st = np.ascontiguousarray(st, dtype=np.float64)
-    vt = np.ascontiguousarray(vt, dtype=np.float64)
-    nat = np.ascontiguousarray(nat, dtype=np.bool_).view(np.uint8)
+    st = _readonly(st, np.float64)
+    vt = _readonly(vt, np.float64)
+    nat = _readonly(nat, np.bool_).view(np.uint8)
     n_ind = plan.ind_start.shape[0]
-    num = np.empty((n_ind, n), dtype=np.float64)
-    present = np.empty((n_ind, n), dtype=np.bool_)
+    width = n if indicators else 0
+    num = np.empty((n_ind, width), dtype=np.float64)
+    present = np.empty((n_ind, width), dtype=np.bool_)
     raw = np.empty((plan.n_dimensions, n), dtype=np.float64)
+    scaled = np.empty((plan.n_dimensions, n), dtype=np.float64)
+    total = np.empty(n if totals else 0, dtype=np.float64)
     arrays = (
         plan.weight,
         plan.ind_start,
@@ -441,6 +771,7 @@ def indicators_from_scores(
         plan.column_condition,
         plan.column_allow_na,
         plan.plain,
+        plan.can_drop,
         plan.cond_gate,
         plan.cond_kind,
         plan.cond_value,
@@ -453,14 +784,21 @@ def indicators_from_scores(
         plan.ind_weight,
         plan.epsilon,
         plan.tiny,
+        plan.dim_weight,
+        float(scale),
+        totals,
+        indicators,
         num,
         present,
         raw,
+        scaled,
+        total,
     )
     parts = min(_threads(), n // MIN_PER_THREAD)
+    out = (num, present, raw, scaled, total if totals else None)
     if parts <= 1:
         kernel(st, vt, nat, 0, n, *arrays)
-        return num, present, raw
+        return out
     # ranges of whole blocks, one per thread; the caller's thread takes the first
     per = -(-n // parts)
     per = -(-per // BLOCK) * BLOCK
@@ -470,4 +808,4 @@ def indicators_from_scores(
     kernel(st, vt, nat, bounds[0][0], bounds[0][1], *arrays)
     for future in futures:
         future.result()
-    return num, present, raw
+    return out
