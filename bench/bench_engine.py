@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeats):
         floor = min(floor, best_of(lambda: scores @ weights, 4))
         floor_values = min(floor_values, best_of(lambda: values @ cf.num_weight, 2))
-        engine = min(engine, best_of(lambda: score_cycle(fw, matrix, previous), 2))
+        engine = min(engine, best_of(lambda: score_cycle(fw, matrix, previous), 3))
     floor_no_blas = best_of(lambda: (scores * weights).sum(axis=1), args.repeats)
 
     def full() -> CycleResult:
