@@ -21,9 +21,21 @@ def quiet() -> Console:
     return Console(file=io.StringIO())
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module (it takes seconds), in a transaction rolled
+    back at the end; each test runs in a savepoint of it, rolled back after the test."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(console=quiet(), seed=2564)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo(console=quiet(), seed=2564)
+def demo(_demo_loaded, db):
+    return None
 
 
 def test_the_demo_has_311_departments_answering_both_cycles(demo):
