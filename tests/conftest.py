@@ -43,7 +43,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         folder = Path(os.environ.get("PHROM_DATA_DIR") or REPO / "var" / "test")
         folder.mkdir(parents=True, exist_ok=True)
         test = config.setdefault("TEST", {})
-        test.setdefault("NAME", str(folder / "test-phrom.sqlite3"))
+        if not test.get("NAME"):  # (Django has put NAME: None there already)
+            test["NAME"] = str(folder / "test-phrom.sqlite3")
 
 
 @pytest.fixture
