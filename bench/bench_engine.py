@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                 normalisation=last.normalisation,
                 total=last.total,
                 awards=False,
+                use_kernel=last.compiled_kernels,
             ),
         ),
         (

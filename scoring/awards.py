@@ -177,7 +177,12 @@ def _rank_top(
 
 
 def _candidates(
-    figures: np.ndarray, eligible: np.ndarray, split: np.ndarray, n_splits: int, count: int
+    figures: np.ndarray,
+    eligible: np.ndarray,
+    split: np.ndarray,
+    n_splits: int,
+    count: int,
+    compiled: bool,
 ) -> tuple[list[list[np.ndarray]], np.ndarray]:
     """For each figure (a row of ``figures``) and split (``split[i]``: the split of agency
     ``i``, -1 for none), the eligible agencies with the figure (not NaN) that can take one
@@ -185,12 +190,10 @@ def _candidates(
     of the split (all of them when there are fewer), ascending; and the number of
     eligible agencies per figure and split.
 
-    One compiled pass for all figures when numba is there (``scoring.kernel``), else
-    ``np.partition`` per figure and split."""
-    from scoring.engine import _kernel_ready
-
+    One compiled pass for all figures when the cycle was scored with the compiled kernels
+    (``compiled``), else ``np.partition`` per figure and split."""
     n_figures = figures.shape[0]
-    if _kernel_ready():
+    if compiled:
         from scoring import kernel
 
         idx, which, counts = kernel.top_candidates(figures, eligible, split, n_splits, count)
@@ -233,9 +236,7 @@ class _AwardContext:
         self.group_id = {name: i for i, name in enumerate(names)}
         self.has_total = ~np.isnan(result.published_total)
         self._everyone: np.ndarray | None = None
-        from scoring.engine import _kernel_ready
-
-        self.compiled = _kernel_ready()
+        self.compiled = result.compiled_kernels
 
     def group_mask(self, groups: Sequence[str]) -> np.ndarray:
         ids = [self.group_id[g] for g in groups if g in self.group_id]
@@ -547,7 +548,7 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
             split = ctx.everyone(n)
         figures, eligible, floor_missed = _figures_and_eligible(rule, ctx, base, dimensions)
         found, counts = _candidates(
-            figures, eligible, split, len(groups), rule.top + rule.near_misses
+            figures, eligible, split, len(groups), rule.top + rule.near_misses, ctx.compiled
         )
         for k, group in enumerate(groups):
             for f, dimension in enumerate(dimensions):

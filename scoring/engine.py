@@ -33,9 +33,12 @@ whose questions can drop out (not applicable, hidden with ``exclude``). A matrix
 ``scores`` for this framework object (built by hand, or for another framework) is scored
 from ``values`` the same way, the encoding made on the spot.
 
-Where numba is installed (it is a dependency), the pass over the answers is the compiled
-kernel of :mod:`scoring.kernel` instead: the same arithmetic in one pass, on every core;
-:func:`indicators_from_scores` here is its reference and its fallback.
+Large cycles (:data:`KERNEL_MIN_AGENCIES` agencies or more) are scored by the compiled
+kernels of :mod:`scoring.kernel` when numba is installed (it is a dependency): the same
+arithmetic in one pass over the answers, on every core, and the published figures and
+award candidates compiled too. The numpy functions here are their reference and their
+fallback, and score the smaller cycles, so that a process that scores only those never
+loads the compiler.
 """
 
 from __future__ import annotations
@@ -1192,7 +1195,7 @@ class CycleResult:
         normalisation: Normalisation,
         total: np.ndarray,
         awards: bool = True,
-        use_kernel: bool = True,
+        use_kernel: bool = False,
         scores: np.ndarray | None = None,
     ) -> None:
         fw = compiled.framework
@@ -1213,7 +1216,6 @@ class CycleResult:
             else (indicator_filled, indicator_present)
         )
         self._scores = scores
-        self._use_kernel = use_kernel
         self.raw_dimensions = raw_dimensions
         self.dimensions = dimensions
         self.normalisation = normalisation
@@ -1230,7 +1232,9 @@ class CycleResult:
             self.previous_precision = p
             self.gain_precision = p
             self.previous_label = fw.previous or "the previous cycle"
-        if use_kernel and _kernel_ready():
+        # (use_kernel: score_cycle has found the compiled kernels there and worth using)
+        self.compiled_kernels = use_kernel and _kernel_ready()
+        if self.compiled_kernels:
             self._finish_compiled(compiled, matrix, previous, dimensions, total)
         else:
             self._finish_numpy(compiled, matrix, previous, dimensions, total)
@@ -1327,7 +1331,7 @@ class CycleResult:
             if scores is None or matrix.scores_framework is not self.framework:
                 scores = answer_scores(cf, matrix.values, matrix.not_applicable)
         vt, nat = matrix.values.T, matrix.not_applicable.T
-        if self._use_kernel and _kernel_ready():
+        if self.compiled_kernels:
             from scoring import kernel
 
             plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
@@ -1511,20 +1515,30 @@ def _kernel_ready() -> bool:
     return _kernel_state[0]
 
 
+# Cycles of at least this many agencies are scored by the compiled kernels. Below it numpy
+# is fast enough (a 2,000-agency cycle in about a millisecond), and a process that never
+# scores a large cycle never loads numba and its compiler (about 110 MB per process: every
+# web worker would carry it).
+KERNEL_MIN_AGENCIES = 5000
+
+
 def score_cycle(
     framework: Framework,
     answers: AnswerMatrix | Sequence[AgencyAnswers],
     previous: PreviousCycle | None = None,
     *,
-    use_kernel: bool = True,
+    use_kernel: bool | None = None,
 ) -> CycleResult:
     """Score every agency of a cycle at once; see the module docstring for the rules.
 
-    The conditions, indicators and dimensions are computed by the compiled kernel
-    (``scoring.kernel``) when numba is there, else with numpy (``use_kernel=False``
-    asks for numpy: the tests compare the two)."""
+    Cycles of :data:`KERNEL_MIN_AGENCIES` agencies or more are scored by the compiled
+    kernels (``scoring.kernel``) when numba is there, smaller ones with numpy;
+    ``use_kernel`` True or False chooses (the tests compare the two ways)."""
     cf = compile_framework(framework)
     matrix = answers if isinstance(answers, AnswerMatrix) else encode_answers(framework, answers)
+    if use_kernel is None:
+        use_kernel = len(matrix.agencies) >= KERNEL_MIN_AGENCIES
+    use_kernel = use_kernel and _kernel_ready()
     if matrix.questions != cf.codes:
         raise ValueError(
             f"the answer matrix columns do not match framework {framework.code}; "
@@ -1536,7 +1550,7 @@ def score_cycle(
         scores = answer_scores(cf, matrix.values, matrix.not_applicable)
     scale = framework.scale
     total: np.ndarray | None = None
-    if use_kernel and _kernel_ready():
+    if use_kernel:
         from scoring import kernel
 
         plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)

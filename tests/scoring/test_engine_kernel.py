@@ -43,10 +43,9 @@ def assert_same(a: CycleResult, b: CycleResult) -> None:
 
 
 def both(fw, matrix, previous=None):  # type: ignore[no-untyped-def]
-    return (
-        score_cycle(fw, matrix, previous),
-        score_cycle(fw, matrix, previous, use_kernel=False),
-    )
+    kernel_way = score_cycle(fw, matrix, previous, use_kernel=True)
+    assert kernel_way.compiled_kernels
+    return kernel_way, score_cycle(fw, matrix, previous, use_kernel=False)
 
 
 @pytest.mark.parametrize(
@@ -128,8 +127,11 @@ def test_without_numba_the_engine_scores_the_same_with_numpy(
     matrix = synthetic_answers(fw, 5000, seed=32)
     previous = synthetic_previous(score_cycle(fw, matrix), seed=33)
     compiled = score_cycle(fw, matrix, previous)
+    assert compiled.compiled_kernels  # 5,000 agencies: the compiled kernels by default
     monkeypatch.setattr(engine, "_kernel_state", [False])
-    assert_same(compiled, score_cycle(fw, matrix, previous))
+    without = score_cycle(fw, matrix, previous)
+    assert not without.compiled_kernels
+    assert_same(compiled, without)
     assert sum(len(a.winners) for a in compiled.awards) >= 10
 
 
@@ -143,3 +145,24 @@ def test_every_publication_precision_rounds_and_ranks_the_same(precision: int) -
     kernel_way, numpy_way = both(fw, matrix, previous)
     assert_same(kernel_way, numpy_way)
     assert (kernel_way.gain[~np.isnan(kernel_way.gain)] < 0).any()
+
+
+def test_small_cycles_are_scored_with_numpy_and_need_no_compiler() -> None:
+    """A web worker scoring a 2,000-agency cycle does not load numba (about 110 MB)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from scoring.synthetic import synthetic_framework, synthetic_answers\n"
+        "from scoring.engine import score_cycle\n"
+        "fw = synthetic_framework(n_questions=60, n_dimensions=6)\n"
+        "r = score_cycle(fw, synthetic_answers(fw, 2000, seed=1))\n"
+        "r.awards[0].winners[0].why, r.indicators, r.question_scores\n"
+        "print(r.compiled_kernels, 'numba' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.split() == ["False", "False"]
