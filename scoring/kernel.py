@@ -578,24 +578,20 @@ def _finish(
     span = int(hi - lo) + 1
     if span > max(4 * m, 1 << 16) or span * max(n_groups, 1) > max(8 * m, 1 << 20):
         return False
-    above = np.zeros(span + 1, dtype=np.int64)  # above[k]: totals with a key > k
-    in_group = np.zeros((max(n_groups, 1), span + 1), dtype=np.int64)
+    # counts[g, k]: totals of group g with key k; the last row counts every agency
+    counts = np.zeros((n_groups + 1, span), dtype=np.int64)
+    everyone = n_groups
     for i in range(n):
         t = published_total[i]
         if not np.isnan(t):
             k = int(np.rint(t * factor) - lo)
-            above[k] += 1
+            counts[everyone, k] += 1
             g = group_ids[i]
             if g >= 0:
-                in_group[g, k] += 1
-    # suffix sums shifted by one: above[k] = count of keys strictly greater than k
-    carry = 0
-    for k in range(span - 1, -1, -1):
-        here = above[k]
-        above[k] = carry
-        carry += here
-    for g in range(n_groups):
-        row = in_group[g]
+                counts[g, k] += 1
+    # then counts[g, k]: how many of the row have a key strictly greater than k
+    for g in range(n_groups + 1):
+        row = counts[g]
         carry = 0
         for k in range(span - 1, -1, -1):
             here = row[k]
@@ -605,10 +601,10 @@ def _finish(
         t = published_total[i]
         if not np.isnan(t):
             k = int(np.rint(t * factor) - lo)
-            rank[i] = above[k] + 1
+            rank[i] = counts[everyone, k] + 1
             g = group_ids[i]
             if g >= 0:
-                group_rank[i] = in_group[g, k] + 1
+                group_rank[i] = counts[g, k] + 1
     return True
 
 
