@@ -94,9 +94,7 @@ def plan_for(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
     return plan
 
 
-def _can_drop(
-    cf: CompiledFramework, column_condition: np.ndarray, allow: np.ndarray
-) -> np.ndarray:
+def _can_drop(cf: CompiledFramework, allow: np.ndarray) -> np.ndarray:
     """Indicators with a question that can drop out for some agency: one that allows
     not-applicable, or one that is excluded when hidden."""
     excluded_when_hidden = np.zeros(cf.n_columns, dtype=np.bool_)
@@ -145,7 +143,7 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         column_condition=column_condition,
         column_allow_na=allow,
         plain=((column_condition < 0) & (allow == 0)).astype(np.uint8),
-        can_drop=_can_drop(cf, column_condition, allow),
+        can_drop=_can_drop(cf, allow),
         cond_gate=np.array([c.gate for c in conditions], dtype=np.int64),
         cond_kind=np.array([_KIND[c.kind] for c in conditions], dtype=np.int64),
         cond_value=np.array([c.value for c in conditions], dtype=np.float64),
@@ -166,7 +164,7 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
     )
 
 
-def _pass(  # noqa: PLR0913 - the kernel takes plain arrays
+def _pass(
     st: np.ndarray,
     vt: np.ndarray,
     nat: np.ndarray,
