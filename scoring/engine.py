@@ -1234,16 +1234,13 @@ class CycleResult:
             self.previous_label = fw.previous or "the previous cycle"
         # (use_kernel: score_cycle has found the compiled kernels there and worth using)
         self.compiled_kernels = use_kernel and _kernel_ready()
-        if self.compiled_kernels:
-            self._finish_compiled(compiled, matrix, previous, dimensions, total)
-        else:
-            self._finish_numpy(compiled, matrix, previous, dimensions, total)
+        self._finish(compiled, matrix, previous, dimensions, total)
         from scoring.awards import evaluate_awards
 
         # awards=False leaves them out (the benchmark times the two parts apart)
         self.awards: tuple[AwardResult, ...] = evaluate_awards(self) if awards else ()
 
-    def _finish_numpy(
+    def _finish(
         self,
         compiled: CompiledFramework,
         matrix: AnswerMatrix,
@@ -1251,17 +1248,38 @@ class CycleResult:
         dimensions: np.ndarray,
         total: np.ndarray,
     ) -> None:
-        """Published figures, bands, ranks and gains with numpy (the reference)."""
+        """Published figures, bands, ranks and gains: in one compiled call
+        (``scoring.kernel.finish``) or with numpy (the reference)."""
         p = self.precision
+        aligned = None if previous is None else previous.aligned_totals(self.agencies)
+        if self.compiled_kernels:
+            from scoring import kernel
+
+            minima, resolved = _band_arrays(compiled)
+            (
+                self.published_total,
+                published_dims,
+                self.band_index,
+                rank,
+                group_rank,
+                self.previous_total,
+                self.gain,
+            ) = kernel.finish(
+                total, dimensions.T, p, minima, resolved, matrix.group_ids, aligned,
+                self.previous_precision, self.gain_precision,
+            )
+            self.published_dimensions = published_dims.T
+            if rank is None or group_rank is None:  # too spread to count: sorted
+                rank, group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
+            self.rank, self.group_rank = rank, group_rank
+            return
         self.published_total = round_half_up(total, p)
         # rounded in the layout the engine made them in (dimensions x agencies)
         self.published_dimensions = round_half_up(dimensions.T, p).T
         self.band_index = band_indexes(self.published_total, compiled.framework.bands)
         self.rank, self.group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
-        if previous is not None:
-            self.previous_total = round_half_up(
-                previous.aligned_totals(self.agencies), self.previous_precision
-            )
+        if aligned is not None:
+            self.previous_total = round_half_up(aligned, self.previous_precision)
             self.gain = round_half_up(
                 self.published_total - self.previous_total, self.gain_precision
             )
@@ -1269,44 +1287,6 @@ class CycleResult:
             n = len(self.agencies)
             self.previous_total = np.full(n, np.nan)
             self.gain = np.full(n, np.nan)
-
-    def _finish_compiled(
-        self,
-        compiled: CompiledFramework,
-        matrix: AnswerMatrix,
-        previous: PreviousCycle | None,
-        dimensions: np.ndarray,
-        total: np.ndarray,
-    ) -> None:
-        """The same as :meth:`_finish_numpy` in one compiled call (``scoring.kernel``)."""
-        from scoring import kernel
-
-        minima, resolved = _band_arrays(compiled)
-        (
-            self.published_total,
-            published_dims,
-            self.band_index,
-            rank,
-            group_rank,
-            self.previous_total,
-            self.gain,
-        ) = kernel.finish(
-            total,
-            dimensions.T,
-            self.precision,
-            minima,
-            resolved,
-            matrix.group_ids,
-            None if previous is None else previous.aligned_totals(self.agencies),
-            self.previous_precision,
-            self.gain_precision,
-        )
-        self.published_dimensions = published_dims.T
-        if rank is None or group_rank is None:
-            rank, group_rank = competition_ranks(
-                self.published_total, matrix.group_ids, self.precision
-            )
-        self.rank, self.group_rank = rank, group_rank
 
     # ---------------------------------------------------------------- derived arrays
 
