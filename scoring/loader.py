@@ -542,18 +542,15 @@ class _Checker:
         rule: str,
         check: Callable[[int], bool] | None = None,
     ) -> int | None:
-        entry = mapping.entries.get(key)
-        if entry is None:
-            return None
-        value = _as_number(entry.value)
-        if value is None or not value.is_integer() or (check is not None and not check(int(value))):
-            self.report(
-                entry.key_line,
-                _join(path, key),
-                f"{key} must be {rule}, got {_describe(entry.value)}",
-            )
-            return None
-        return int(value)
+        """The whole number under ``key``, as :meth:`number` reads and reports it."""
+        value = self.number(
+            mapping,
+            key,
+            path,
+            rule,
+            lambda v: v.is_integer() and (check is None or check(int(v))),
+        )
+        return None if value is None else int(value)
 
     def boolean(self, mapping: _Map, key: str, path: str) -> bool | None:
         entry = mapping.entries.get(key)
