@@ -52,7 +52,7 @@ from phrom.responses.services import (
     response_submit,
 )
 from phrom.responses.templatetags.responses_tags import be_date_text, be_datetime_text
-from scoring.model import Dimension, Question
+from scoring.model import Dimension, Framework, Question
 
 # Above this many questions on a page, evidence shows as a summary with a link to its own
 # page: the embedded upload widget costs about 1 ms a question and would break the page's
@@ -209,18 +209,30 @@ def _editable_question(
     ``lock``: read the response with its row locked (inside the caller's transaction).
     """
     response = response_for_viewer(request.user, response_id, lock=lock)
-    found = selectors.question_and_dimension(response.cycle.framework.spec(), code)
+    question, dimension, allowed = _question_for(
+        request, response.cycle.framework.spec(), response.agency_id, code
+    )
+    if not allowed:
+        raise PermissionDenied
+    return response, question, dimension
+
+
+def _question_for(
+    request: HttpRequest, spec: Framework, agency_id: int, code: str
+) -> tuple[Question, Dimension, bool]:
+    """The question ``code`` of the framework (404 when there is none) and whether the
+    user may answer it for the agency (a member of it, for that question's dimension)."""
+    found = selectors.question_and_dimension(spec, code)
     if found is None:
         raise Http404
     question, dimension = found
     profile = profile_of(request.user)
-    if (
-        profile is None
-        or profile.agency_id != response.agency_id
-        or not may_answer(profile, dimension.code)
-    ):
-        raise PermissionDenied
-    return response, question, dimension
+    allowed = (
+        profile is not None
+        and profile.agency_id == agency_id
+        and may_answer(profile, dimension.code)
+    )
+    return question, dimension, allowed
 
 
 def _saved_payload(request: HttpRequest, answer: Answer) -> dict[str, Any]:
@@ -297,17 +309,11 @@ def _answer_save_statement(
 ) -> HttpResponse | None:
     """The save in two queries, or None: then ``answer_save_view``'s full way answers."""
     row = response_row_for_viewer(request.user, response_id)  # 404: another agency's
-    found = selectors.question_and_dimension(
-        spec_for(row.framework_id, row.framework_sha256), code
+    question, dimension, allowed = _question_for(
+        request, spec_for(row.framework_id, row.framework_sha256), row.agency_id, code
     )
-    if found is None:
-        raise Http404
-    question, dimension = found
-    profile = profile_of(request.user)
     if (
-        profile is None
-        or profile.agency_id != row.agency_id
-        or not may_answer(profile, dimension.code)
+        not allowed
         or row.status == ResponseStatus.SUBMITTED
         or row.cycle_status != CycleStatus.OPEN
     ):
