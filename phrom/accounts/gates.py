@@ -171,29 +171,26 @@ def may_invite(profile: Profile | None, role: str, agency: Agency | None) -> boo
     return True
 
 
-def may_see_people_of(profile: Profile | None, agency: Agency | None) -> bool:
-    """Names and e-mails (personal data): administrators, and the agency's coordinators."""
+def _administrator_or_coordinator_of(profile: Profile | None, agency_id: int | None) -> bool:
     if profile is None:
         return False
     if profile.role == Role.ADMINISTRATOR:
         return True
     return (
         profile.role == Role.COORDINATOR
-        and agency is not None
-        and profile.agency_id == agency.pk
+        and agency_id is not None
+        and profile.agency_id == agency_id
     )
+
+
+def may_see_people_of(profile: Profile | None, agency: Agency | None) -> bool:
+    """Names and e-mails (personal data): administrators, and the agency's coordinators."""
+    return _administrator_or_coordinator_of(profile, agency.pk if agency is not None else None)
 
 
 def may_manage_invitation(profile: Profile | None, invitation: Invitation) -> bool:
-    if profile is None:
-        return False
-    if profile.role == Role.ADMINISTRATOR:
-        return True
-    return (
-        profile.role == Role.COORDINATOR
-        and invitation.agency_id is not None
-        and invitation.agency_id == profile.agency_id
-    )
+    """Administrators, and the coordinators of the agency the invitation is to."""
+    return _administrator_or_coordinator_of(profile, invitation.agency_id)
 
 
 def invitation_for_manager(user: User, invitation_id: int) -> Invitation:

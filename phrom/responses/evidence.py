@@ -520,14 +520,7 @@ def evidence_add_file(
     try:
         with transaction.atomic():
             evidence.save()
-            AnswerChange.objects.create(
-                response=response,
-                question=code,
-                kind=ChangeKind.EVIDENCE_ADDED,
-                new_value=history_value(evidence),
-                by=by,
-            )
-            _mark_started(response)
+            _record_added(response, code, evidence, by)
     except BaseException:
         # The row was not written: do not leave the stored file behind.
         evidence.file.storage.delete(evidence.file.name)
@@ -545,15 +538,21 @@ def evidence_add_url(*, response: Response, question: str | Question, url: str, 
         evidence = Evidence.objects.create(
             response=response, question=code, url=url, uploaded_by=by
         )
-        AnswerChange.objects.create(
-            response=response,
-            question=code,
-            kind=ChangeKind.EVIDENCE_ADDED,
-            new_value=history_value(evidence),
-            by=by,
-        )
-        _mark_started(response)
+        _record_added(response, code, evidence, by)
     return evidence
+
+
+def _record_added(response: Response, code: str, evidence: Evidence, by: Any) -> None:
+    """The history line of new evidence, and the response counts as started (inside the
+    caller's transaction)."""
+    AnswerChange.objects.create(
+        response=response,
+        question=code,
+        kind=ChangeKind.EVIDENCE_ADDED,
+        new_value=history_value(evidence),
+        by=by,
+    )
+    _mark_started(response)
 
 
 def evidence_remove(*, evidence: Evidence, by: Any) -> Evidence:
