@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
 
 from phrom.accounts.models import Invitation, Profile, Role
 from phrom.agencies.models import Agency
+from phrom.core import db
 from phrom.frameworks.models import CycleStatus
 from phrom.responses.models import Evidence, Response, ResponseStatus
 
@@ -85,7 +85,7 @@ SELECT r.id, r.agency_id, r.status, c.status, f.id, f.sha256
 FROM responses_response r
 JOIN frameworks_cycle c ON c.id = r.cycle_id
 JOIN frameworks_framework f ON f.id = c.framework_id
-WHERE r.id = %s
+WHERE r.id = CAST(%s AS bigint)
 """
 
 
@@ -99,9 +99,7 @@ def response_row_for_viewer(user: User, response_id: int) -> ResponseRow:
     profile = profile_of(user)
     if profile is None:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(_RESPONSE_ROW_SQL, [response_id])
-        found = cursor.fetchone()
+    found = db.fetch_one(_RESPONSE_ROW_SQL, [response_id])  # prepared on PostgreSQL
     if found is None:
         raise Http404
     row = ResponseRow(*found)

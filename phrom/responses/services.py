@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from phrom.accounts.gates import User, profile_of
 from phrom.accounts.models import Role
 from phrom.agencies.models import Agency
+from phrom.core import db
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import (
     Answer,
@@ -376,26 +377,30 @@ def answer_save(
 # nothing. In READ COMMITTED, the row locks return the rows' latest committed versions, so a
 # save committed after this statement's snapshot is seen by the version check. A JSON null
 # compares as the SQL NULL (both are None in Python, as in ``_write_answer``'s comparison).
+# Prepared once per connection (``phrom.core.db``), hence a cast on every parameter.
 _SAVE_SQL = """
 WITH r AS (
     SELECT r.id FROM responses_response r
     JOIN frameworks_cycle c ON c.id = r.cycle_id
-    WHERE r.id = %(response)s AND r.status <> %(submitted)s AND c.status = %(open)s
+    WHERE r.id = %(response)s::bigint AND r.status <> %(submitted)s::text
+      AND c.status = %(open)s::text
     FOR NO KEY UPDATE OF r
 ), a AS (
     SELECT a.id, a.value, a.not_applicable, a.explanation, a.version
     FROM responses_answer a
-    WHERE a.response_id = (SELECT id FROM r) AND a.question = %(question)s
+    WHERE a.response_id = (SELECT id FROM r) AND a.question = %(question)s::text
     FOR UPDATE OF a
 ), u AS (
     UPDATE responses_answer t
-    SET value = %(value)s::jsonb, not_applicable = %(na)s, explanation = %(explanation)s,
-        version = t.version + 1, updated_by_id = %(user)s, updated_at = %(now)s
+    SET value = %(value)s::jsonb, not_applicable = %(na)s::boolean,
+        explanation = %(explanation)s::text, version = t.version + 1,
+        updated_by_id = %(user)s::integer, updated_at = %(now)s::timestamptz
     FROM a
-    WHERE t.id = a.id AND a.version = %(base)s AND t.version = %(base)s
-      AND (COALESCE(a.value, 'null'::jsonb) IS DISTINCT FROM COALESCE(%(value)s::jsonb, 'null'::jsonb)
-           OR a.not_applicable <> %(na)s
-           OR a.explanation <> %(explanation)s)
+    WHERE t.id = a.id AND a.version = %(base)s::integer AND t.version = %(base)s::integer
+      AND (COALESCE(a.value, 'null'::jsonb)
+             IS DISTINCT FROM COALESCE(%(value)s::jsonb, 'null'::jsonb)
+           OR a.not_applicable <> %(na)s::boolean
+           OR a.explanation <> %(explanation)s::text)
     RETURNING t.version,
         CASE WHEN a.version > 0 THEN jsonb_build_object(
             'value', a.value, 'not_applicable', a.not_applicable, 'explanation', a.explanation
@@ -404,10 +409,11 @@ WITH r AS (
     INSERT INTO responses_answer
         (response_id, question, value, not_applicable, explanation, version, updated_at,
          updated_by_id)
-    SELECT r.id, %(question)s, %(value)s::jsonb, %(na)s, %(explanation)s, 1, %(now)s, %(user)s
+    SELECT r.id, %(question)s::text, %(value)s::jsonb, %(na)s::boolean, %(explanation)s::text,
+           1, %(now)s::timestamptz, %(user)s::integer
     FROM r
-    WHERE %(base)s = 0 AND NOT EXISTS (SELECT 1 FROM a)
-      AND (%(value)s::jsonb IS NOT NULL OR %(na)s OR %(explanation)s <> '')
+    WHERE %(base)s::integer = 0 AND NOT EXISTS (SELECT 1 FROM a)
+      AND (%(value)s::jsonb IS NOT NULL OR %(na)s::boolean OR %(explanation)s::text <> '')
     ON CONFLICT (response_id, question) DO NOTHING
     RETURNING version, NULL::jsonb AS old
 ), w AS (
@@ -415,14 +421,15 @@ WITH r AS (
 ), h AS (
     INSERT INTO responses_answerchange
         (response_id, question, kind, old_value, new_value, version, reason, by_id, at)
-    SELECT %(response)s, %(question)s, %(kind)s, w.old, %(new)s::jsonb, w.version, '',
-           %(user)s, %(now)s
+    SELECT %(response)s::bigint, %(question)s::text, %(kind)s::text, w.old, %(new)s::jsonb,
+           w.version, '', %(user)s::integer, %(now)s::timestamptz
     FROM w
     RETURNING id
 ), s AS (
     UPDATE responses_response
-    SET status = %(in_progress)s, started_at = %(now)s
-    WHERE id = (SELECT id FROM r) AND status = %(not_started)s AND EXISTS (SELECT 1 FROM w)
+    SET status = %(in_progress)s::text, started_at = %(now)s::timestamptz
+    WHERE id = (SELECT id FROM r) AND status = %(not_started)s::text
+      AND EXISTS (SELECT 1 FROM w)
     RETURNING id
 )
 SELECT (SELECT version FROM w), (SELECT count(*) FROM h), (SELECT count(*) FROM s)
@@ -472,7 +479,7 @@ def answer_save_statement(
         "in_progress": ResponseStatus.IN_PROGRESS.value,
         "not_started": ResponseStatus.NOT_STARTED.value,
     }
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(_SAVE_SQL, params)
         version, _history, _started = cursor.fetchone()
     if version is None:
