@@ -39,3 +39,19 @@ def test_it_is_the_configured_backend_and_signs_in_as_model_backend_does(world, 
     assert user == world.user("coordinator_a")
     assert authenticate(None, username=world.user("coordinator_a").username,
                         password="wrong") is None
+
+
+def test_the_user_and_profile_are_the_orm_s_field_for_field(world):
+    stored = get_user_model().objects.select_related("profile").get(pk=world.user("coordinator_a").pk)
+    loaded = ProfileBackend().get_user(stored.pk)
+    fields = [f.attname for f in get_user_model()._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(stored, f) for f in fields]
+    profile_fields = [f.attname for f in type(stored.profile)._meta.concrete_fields]
+    assert [getattr(loaded.profile, f) for f in profile_fields] == [
+        getattr(stored.profile, f) for f in profile_fields
+    ]
+    assert loaded.profile.user is loaded
+    assert not loaded._state.adding and loaded._state.db == "default"
+    loaded.profile.text_size = "lg"
+    loaded.profile.save()  # an instance the ORM can save, as its own would be
+    assert type(stored.profile).objects.get(pk=stored.profile.pk).text_size == "lg"
