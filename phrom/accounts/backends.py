@@ -13,9 +13,10 @@ from phrom.core import db
 
 
 @cache
-def _user_sql() -> tuple[str, int, tuple[tuple[int, Any, list[Any]], ...]]:
-    """The user and the profile in one row (PostgreSQL), how many columns are the user's, and
-    the converters of the columns that have some (as the ORM applies them: JSON decoded)."""
+def _user_sql() -> tuple[str, list[str], list[str], tuple[tuple[int, Any, list[Any]], ...]]:
+    """The user and the profile in one row (PostgreSQL), the user's and the profile's field
+    names in its order, and the converters of the columns that have some (as the ORM applies
+    them: JSON decoded)."""
     from phrom.accounts.models import Profile
 
     user_model = get_user_model()
@@ -35,7 +36,9 @@ def _user_sql() -> tuple[str, int, tuple[tuple[int, Any, list[Any]], ...]]:
         f" ON p.{qn(Profile._meta.get_field('user').column)} = u.{pk}"
         f" WHERE u.{pk} = %(id)s::bigint"
     )
-    return sql, len(user_model._meta.concrete_fields), tuple(converters)
+    user_names = [f.attname for f, alias in fields if alias == "u"]
+    profile_names = [f.attname for f, alias in fields if alias == "p"]
+    return sql, user_names, profile_names, tuple(converters)
 
 
 class ProfileBackend(ModelBackend):
@@ -64,7 +67,7 @@ class ProfileBackend(ModelBackend):
     def _user_with_profile(user_id: int) -> Any:
         from phrom.accounts.models import Profile
 
-        sql, split, converters = _user_sql()
+        sql, user_names, profile_names, converters = _user_sql()
         found = db.fetch_one(sql, {"id": user_id})
         if found is None:
             return None
@@ -72,15 +75,11 @@ class ProfileBackend(ModelBackend):
         for at, column, functions in converters:
             for convert in functions:
                 row[at] = convert(row[at], column, connection)
-        user_model = get_user_model()
-        user = user_model.from_db(
-            DEFAULT_DB_ALIAS, [f.attname for f in user_model._meta.concrete_fields], row[:split]
-        )
+        split = len(user_names)
+        user = get_user_model().from_db(DEFAULT_DB_ALIAS, user_names, row[:split])
         profile = None
         if row[split] is not None:  # the profile's primary key: a profile was joined
-            profile = Profile.from_db(
-                DEFAULT_DB_ALIAS, [f.attname for f in Profile._meta.concrete_fields], row[split:]
-            )
+            profile = Profile.from_db(DEFAULT_DB_ALIAS, profile_names, row[split:])
             profile._state.fields_cache["user"] = user
         user._state.fields_cache["profile"] = profile
         return user

@@ -15,6 +15,7 @@ of compiled statements).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -26,7 +27,9 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 _PREPARE_BY_COUNT_NEVER = 2**62
 
 
+@cache
 def _preparing_cursor_class() -> type:
+    """Made on first use: processes on SQLite never import psycopg."""
     import psycopg
 
     class _PreparingCursor(psycopg.Cursor[Any]):
@@ -45,25 +48,19 @@ def _preparing_cursor_class() -> type:
     return _PreparingCursor
 
 
-_cursor_class: type | None = None
-
-
 def cursor() -> Any:
     """A cursor on Django's default connection, in its transaction and logged as Django logs
     queries; on PostgreSQL its statements are prepared. Give every parameter a type:
     ``%(name)s::integer`` in SQL for PostgreSQL alone, ``CAST(%s AS bigint)`` in SQL that
     SQLite runs too (the server infers no type from a parameter the way it does from a
     literal that Django's client-side binding would have written)."""
-    global _cursor_class
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _PREPARE_BY_COUNT_NEVER
-    if _cursor_class is None:
-        _cursor_class = _preparing_cursor_class()
-    prepared = _cursor_class(raw)
+    prepared = _preparing_cursor_class()(raw)
     if connection.queries_logged:
         return _LoggedPrepared(prepared, connection)
     return connection.make_cursor(prepared)
@@ -82,5 +79,5 @@ def fetch_one(sql: str, params: dict[str, Any] | list[Any]) -> tuple[Any, ...] |
     """The first row of SQL (prepared on PostgreSQL), or None."""
     with cursor() as c:
         c.execute(sql, params)
-        row = c.fetchone()
-    return tuple(row) if row is not None else None
+        row: tuple[Any, ...] | None = c.fetchone()
+    return row

@@ -48,6 +48,16 @@ def _race_two(world, second_coordinator_a, save_one):  # type: ignore[no-untyped
     return results
 
 
+def _one_saved_one_refused(results, world):  # type: ignore[no-untyped-def]
+    """Of two racing first saves of POL-06-1: one saved (version 1), one refused with a
+    Conflict. Returns the stored answer and the Conflict."""
+    outcomes = sorted(type(r).__name__ if r != "saved" else "saved" for r in results.values())
+    assert outcomes == ["Conflict", "saved"]
+    answer = Answer.objects.get(response=world.response_a, question="POL-06-1")
+    assert answer.version == 1
+    return answer, next(r for r in results.values() if isinstance(r, Conflict))
+
+
 def test_simultaneous_saves_of_one_version_keep_one_and_refuse_the_other(
     world, spec, second_coordinator_a
 ):
@@ -59,12 +69,8 @@ def test_simultaneous_saves_of_one_version_keep_one_and_refuse_the_other(
         answer_save(response=world.response_a, question=question, value=level,
                     not_applicable=False, explanation="", base_version=0, by=user)
 
-    results = _race_two(world, second_coordinator_a, save_one)
-    outcomes = sorted(type(r).__name__ if r != "saved" else "saved" for r in results.values())
-    assert outcomes == ["Conflict", "saved"]
-    answer = Answer.objects.get(response=world.response_a, question="POL-06-1")
-    assert answer.version == 1
-    refused = next(r for r in results.values() if isinstance(r, Conflict))
+    answer, refused = _one_saved_one_refused(_race_two(world, second_coordinator_a, save_one),
+                                             world)
     assert refused.value == answer.value  # the refused save learns the kept answer
     assert AnswerChange.objects.filter(response=world.response_a).count() == 1
 
@@ -167,11 +173,7 @@ def test_simultaneous_first_saves_of_the_statement_lose_nothing(world, spec,
         if saved is None:
             answer_save(response=Response.objects.get(pk=world.response_a.pk), **kwargs)
 
-    results = _race_two(world, second_coordinator_a, save_one)
-    outcomes = sorted(type(r).__name__ if r != "saved" else "saved" for r in results.values())
-    assert outcomes == ["Conflict", "saved"]
-    answer = Answer.objects.get(response=world.response_a, question="POL-06-1")
-    assert answer.version == 1
-    refused = next(r for r in results.values() if isinstance(r, Conflict))
+    answer, refused = _one_saved_one_refused(_race_two(world, second_coordinator_a, save_one),
+                                             world)
     assert (refused.value, refused.version) == (answer.value, 1)
     assert AnswerChange.objects.filter(response=world.response_a).count() == 1
