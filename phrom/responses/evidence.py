@@ -340,6 +340,11 @@ def clean_url(url: str) -> str:
             _("The web address is longer than %(max)d characters. Link to a shorter page "
               "address, or upload the document as a file.") % {"max": MAX_URL_LENGTH}
         )
+    if any(unicodedata.category(ch) == "Cc" for ch in url):
+        raise EvidenceRejected(
+            _("The web address holds an invisible control character, often left by copying "
+              "and pasting. Type it again, or copy it from the browser's address bar.")
+        )
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise EvidenceRejected(

@@ -247,7 +247,14 @@ def _validated(
             % {"count": EXPLANATION_MAX}
         )
     not_applicable = bool(not_applicable)
-    return (None if not_applicable else stored_value(question, value)), not_applicable, explanation
+    stored = None if not_applicable else stored_value(question, value)
+    if "\x00" in explanation or (isinstance(stored, str) and "\x00" in stored):
+        # PostgreSQL stores no NUL character in text or JSON; pasted text sometimes has one
+        raise AnswerInvalid(
+            _("The answer holds an invisible control character (NUL), often left by copying "
+              "and pasting. Type the text again and save.")
+        )
+    return stored, not_applicable, explanation
 
 
 def _write_answer(

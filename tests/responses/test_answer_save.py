@@ -69,6 +69,9 @@ def test_each_question_type_is_stored_as_its_value(world, client, code, data, st
         ("POL-10-3", {"value": "www.drr.go.th"}),
         ("POL-10-3", {"value": "javascript:alert(1)"}),
         ("POL-01-1", {"value": "yes", "not_applicable": "on"}),  # no "not applicable" here
+        # a NUL character, which PostgreSQL cannot store, in a text answer or an explanation
+        ("POL-03-2", {"value": "ระบบ\x00สารบรรณ"}),
+        ("POL-04-2", {"value": "12", "explanation": "แนบ\x00รายงาน"}),
     ],
 )
 def test_invalid_values_are_refused_with_a_message_and_nothing_is_stored(world, client, code, data):

@@ -466,6 +466,7 @@ def test_coordinator_adds_a_web_address(client, world, media):
         ("https://www.drr.go.th/" + "a" * 1000, "longer than 1000 characters"),
         ("https://user:secret@www.drr.go.th/", "user name and password"),
         ("", "Type or paste a web address"),
+        ("https://www.drr.go.th/plan\x00.pdf", "invisible control character"),
     ],
 )
 def test_unusable_web_addresses_are_refused_with_a_clear_message(client, world, media, url, fragment):
