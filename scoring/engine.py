@@ -69,6 +69,7 @@ from scoring.ranking import (
 )
 
 if TYPE_CHECKING:
+    from scoring import kernel as kernel_module
     from scoring.awards import AwardResult
     from scoring.explain import Explanation
 
@@ -1175,6 +1176,14 @@ def _band_arrays(cf: CompiledFramework) -> tuple[np.ndarray, np.ndarray]:
     return minima, resolved
 
 
+def _precisions(precision: int, previous: PreviousCycle | None) -> tuple[int, int]:
+    """(the previous cycle's publication precision, the gains' precision)."""
+    if previous is None:
+        return precision, precision
+    previous_precision = previous.precision if previous.precision is not None else precision
+    return previous_precision, max(precision, previous_precision)
+
+
 class CycleResult:
     """Every number of a scored cycle, as arrays aligned with ``agencies``.
 
@@ -1197,6 +1206,7 @@ class CycleResult:
         awards: bool = True,
         use_kernel: bool = False,
         scores: np.ndarray | None = None,
+        published: kernel_module.Finished | None = None,
     ) -> None:
         fw = compiled.framework
         self.framework = fw
@@ -1222,23 +1232,40 @@ class CycleResult:
         self.total = total
         p = fw.precision
         self.precision = p
+        self.previous_precision, self.gain_precision = _precisions(p, previous)
         if previous is not None:
-            self.previous_precision = previous.precision if previous.precision is not None else p
-            self.gain_precision = max(p, self.previous_precision)
             self.previous_label = (
                 previous.label or previous.framework_code or fw.previous or "the previous cycle"
             )
         else:
-            self.previous_precision = p
-            self.gain_precision = p
             self.previous_label = fw.previous or "the previous cycle"
         # (use_kernel: score_cycle has found the compiled kernels there and worth using)
         self.compiled_kernels = use_kernel and _kernel_ready()
-        self._finish(compiled, matrix, previous, dimensions, total)
+        if published is not None:  # made by the kernel with the totals
+            self._published(published)
+        else:
+            self._finish(compiled, matrix, previous, dimensions, total)
         from scoring.awards import evaluate_awards
 
         # awards=False leaves them out (the benchmark times the two parts apart)
         self.awards: tuple[AwardResult, ...] = evaluate_awards(self) if awards else ()
+
+    def _published(self, published: kernel_module.Finished) -> None:
+        (
+            self.published_total,
+            published_dims,
+            self.band_index,
+            rank,
+            group_rank,
+            self.previous_total,
+            self.gain,
+        ) = published
+        self.published_dimensions = published_dims.T
+        if rank is None or group_rank is None:  # too spread to count: sorted
+            rank, group_rank = competition_ranks(
+                self.published_total, self.matrix.group_ids, self.precision
+            )
+        self.rank, self.group_rank = rank, group_rank
 
     def _finish(
         self,
@@ -1256,22 +1283,12 @@ class CycleResult:
             from scoring import kernel
 
             minima, resolved = _band_arrays(compiled)
-            (
-                self.published_total,
-                published_dims,
-                self.band_index,
-                rank,
-                group_rank,
-                self.previous_total,
-                self.gain,
-            ) = kernel.finish(
-                total, dimensions.T, p, minima, resolved, matrix.group_ids, aligned,
-                self.previous_precision, self.gain_precision,
+            self._published(
+                kernel.finish(
+                    total, dimensions.T, p, minima, resolved, matrix.group_ids, aligned,
+                    self.previous_precision, self.gain_precision,
+                )
             )
-            self.published_dimensions = published_dims.T
-            if rank is None or group_rank is None:  # too spread to count: sorted
-                rank, group_rank = competition_ranks(self.published_total, matrix.group_ids, p)
-            self.rank, self.group_rank = rank, group_rank
             return
         self.published_total = round_half_up(total, p)
         # rounded in the layout the engine made them in (dimensions x agencies)
@@ -1530,22 +1547,42 @@ def score_cycle(
         scores = answer_scores(cf, matrix.values, matrix.not_applicable)
     scale = framework.scale
     total: np.ndarray | None = None
+    published: kernel_module.Finished | None = None
     if use_kernel:
         from scoring import kernel
 
         plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
-        plain = framework.normalisation == "none"
         # the indicator scores are summed into the dimensions, not written out: the
         # result makes them when they are first asked for
-        _, _, raw_dims, raw_scaled, total = kernel.indicators_from_scores(
-            plan,
-            scores.T,
-            matrix.values.T,
-            matrix.not_applicable.T,
-            scale,
-            totals=plain,
-            indicators=False,
-        )
+        if framework.normalisation == "none":
+            # one call: totals, then each agency's published figures, on every core
+            minima, resolved = _band_arrays(cf)
+            p = framework.precision
+            previous_precision, gain_precision = _precisions(p, previous)
+            raw_dims, raw_scaled, total, published = kernel.score_published(
+                plan,
+                scores.T,
+                matrix.values.T,
+                matrix.not_applicable.T,
+                scale,
+                p,
+                minima,
+                resolved,
+                matrix.group_ids,
+                None if previous is None else previous.aligned_totals(matrix.agencies),
+                previous_precision,
+                gain_precision,
+            )
+        else:
+            _, _, raw_dims, raw_scaled, _ = kernel.indicators_from_scores(
+                plan,
+                scores.T,
+                matrix.values.T,
+                matrix.not_applicable.T,
+                scale,
+                totals=False,
+                indicators=False,
+            )
         ind = present = None
     else:
         ind, present, raw_dims = indicators_from_scores(
@@ -1576,4 +1613,5 @@ def score_cycle(
         total=total,
         use_kernel=use_kernel,
         scores=scores,
+        published=published,
     )

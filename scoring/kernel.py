@@ -8,14 +8,22 @@
   is a loop over contiguous agencies that the compiler vectorises, and every intermediate
   (the "shown" flags of the conditions, an indicator's weighted sum and included weight,
   the dimension sums) stays in the processor's cache. Each answer is read once. The
-  agencies are split between threads (the kernel releases the GIL), one range per core,
-  so the pass runs on every core as the BLAS product of the benchmark's floor does. The
-  indicator scores are written out only when asked for (a cycle's totals only sum them).
+  indicator scores are written out only when asked for (a cycle's totals only sum them);
+  an indicator none of whose questions can drop out is then summed straight into its
+  dimension, its columns weighted by their share of the dimension.
 - :func:`finish`: publication rounding, bands, competition ranks (by counting the
   published values as integers) and gains, as ``CycleResult`` derives them with numpy.
+- :func:`score_published`: a cycle without normalisation in one call: the pass, then each
+  agency's published figures while its totals are in the cache, then the ranks.
 - :func:`top_candidates`: the agencies that can take an award's places, for every figure
   and peer group of a rule in one pass.
 
+Threads: the agencies are split into one range per core, run by numba's ``prange`` on
+its threading layer (OpenMP from ``libgomp1`` where installed, else numba's own work
+queue). OpenMP's threads keep spinning for a moment after a call, so a run of calls does
+not pay for waking a sleeping thread each time (a thread pool's round trip costs tens of
+microseconds on a virtual machine). A process forked after using them must not use them
+again: it scores on one thread (:func:`_may_run_parallel`).
 The arithmetic is the numpy way's; sums are taken in another order, so scores agree to a
 few units in the last place, which publication rounding (with its guard against noise
 below a half) does not see; rounding itself is the same operations, so published figures,
@@ -31,7 +39,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +65,7 @@ class KernelPlan:
     has_questions: np.ndarray  # (i,) uint8
     column_condition: np.ndarray  # (q,) int64: the column's condition, -1 when none
     column_allow_na: np.ndarray  # (q,) uint8
-    plain: np.ndarray  # (q,) uint8: neither a condition nor not-applicable
+    free: np.ndarray  # (q,) uint8: the column has no condition
     can_drop: np.ndarray  # (i,) uint8: a question of the indicator can drop out
     cond_gate: np.ndarray  # (k,) int64
     cond_kind: np.ndarray  # (k,) int64, see _KIND
@@ -71,6 +78,11 @@ class KernelPlan:
     ind_dimension: np.ndarray  # (i,) int64
     ind_weight: np.ndarray  # (i,) float64, 0 without questions
     dim_weight: np.ndarray  # (d,) float64
+    # a column of an indicator none of whose questions can drop out: its weight in the
+    # dimension (indicator weight x question weight / the indicator's question weight);
+    # 0 elsewhere. Such an indicator's columns are summed straight into its dimension.
+    fold_weight: np.ndarray  # (q,) float64
+    fixed_weight: np.ndarray  # (d,) float64: indicator weight of those indicators
     n_dimensions: int
     epsilon: float
     tiny: float
@@ -119,6 +131,23 @@ def _readonly(array: np.ndarray, dtype: type) -> np.ndarray:
     return out
 
 
+def _folded(
+    cf: CompiledFramework, can_drop: np.ndarray, n_dimensions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(fold_weight, fixed_weight) of :class:`KernelPlan`."""
+    fold = np.zeros(cf.n_columns, dtype=np.float64)
+    fixed = np.zeros(max(n_dimensions, 1), dtype=np.float64)
+    for i in range(cf.ind_start.shape[0]):
+        full = float(cf.ind_weight_sum[i])
+        if can_drop[i] or not cf.has_questions[i] or not full > 0.0:
+            continue
+        a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])
+        iw = float(cf.ind_weight_effective[i])
+        fold[a:b] = iw * np.asarray(cf.weight[a:b], dtype=np.float64) / full
+        fixed[int(cf.ind_dimension[i])] += iw
+    return fold, fixed[:n_dimensions]
+
+
 def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
     q = cf.n_columns
     conditions = cf.conditions
@@ -134,6 +163,9 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         starts.append(len(flat))
         flat.extend(c.values)
         stops.append(len(flat))
+    can_drop = _can_drop(cf, allow)
+    n_dimensions = len(cf.dim_ranges)
+    fold_weight, fixed_weight = _folded(cf, can_drop, n_dimensions)
     return KernelPlan(
         weight=np.ascontiguousarray(cf.weight, dtype=np.float64),
         ind_start=np.ascontiguousarray(cf.ind_start, dtype=np.int64),
@@ -142,8 +174,8 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         has_questions=np.ascontiguousarray(cf.has_questions, dtype=np.uint8),
         column_condition=column_condition,
         column_allow_na=allow,
-        plain=((column_condition < 0) & (allow == 0)).astype(np.uint8),
-        can_drop=_can_drop(cf, allow),
+        free=(column_condition < 0).astype(np.uint8),
+        can_drop=can_drop,
         cond_gate=np.array([c.gate for c in conditions], dtype=np.int64),
         cond_kind=np.array([_KIND[c.kind] for c in conditions], dtype=np.int64),
         cond_value=np.array([c.value for c in conditions], dtype=np.float64),
@@ -158,7 +190,9 @@ def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
         ind_dimension=np.ascontiguousarray(cf.ind_dimension, dtype=np.int64),
         ind_weight=np.ascontiguousarray(cf.ind_weight_effective, dtype=np.float64),
         dim_weight=np.ascontiguousarray(cf.dim_weight, dtype=np.float64),
-        n_dimensions=len(cf.dim_ranges),
+        fold_weight=fold_weight,
+        fixed_weight=fixed_weight,
+        n_dimensions=n_dimensions,
         epsilon=epsilon,
         tiny=tiny,
     )
@@ -177,7 +211,7 @@ def _pass(
     has_questions: np.ndarray,
     column_condition: np.ndarray,
     column_allow_na: np.ndarray,
-    plain: np.ndarray,
+    free: np.ndarray,
     can_drop: np.ndarray,
     cond_gate: np.ndarray,
     cond_kind: np.ndarray,
@@ -192,6 +226,8 @@ def _pass(
     epsilon: float,
     tiny: float,
     dim_weight: np.ndarray,
+    fold_weight: np.ndarray,
+    fixed_weight: np.ndarray,
     scale: float,
     want_total: bool,
     want_indicators: bool,
@@ -235,7 +271,10 @@ def _pass(
             gate_na = nat[g][a:b]
             if kind == 0:
                 for c in range(m):
-                    row[c] = 1.0 if gate[c] == value else 0.0
+                    row[c] = (1.0 if gate[c] == value else 0.0) * (1 - gate_na[c])
+            elif kind == 3:
+                for c in range(m):
+                    row[c] = (1.0 if gate[c] >= value else 0.0) * (1 - gate_na[c])
             elif kind == 1:
                 for c in range(m):
                     row[c] = 0.0
@@ -250,11 +289,9 @@ def _pass(
                     v = gate[c]
                     bits = np.int64(v) if v > 0.0 else np.int64(0)
                     row[c] = 1.0 if (bits & mask) != 0 else 0.0
-            else:
+            if kind == 1 or kind == 2:
                 for c in range(m):
-                    row[c] = 1.0 if gate[c] >= value else 0.0
-            for c in range(m):
-                row[c] *= 1 - gate_na[c]
+                    row[c] *= 1 - gate_na[c]
             parent = cond_parent[k]
             if parent >= 0:
                 above = shown[parent]
@@ -263,9 +300,12 @@ def _pass(
         for d in range(n_dim):
             dn = dim_num[d]
             dd = dim_den[d]
+            # without indicator scores, the indicators that cannot drop out are summed
+            # straight into their dimension, their weight counted here once
+            fixed = 0.0 if want_indicators else fixed_weight[d]
             for c in range(m):
                 dn[c] = 0.0
-                dd[c] = 0.0
+                dd[c] = fixed
         for i in range(n_ind):
             out = num[i][a:b] if want_indicators else num[i]
             flag = present[i][a:b] if want_indicators else present[i]
@@ -275,15 +315,50 @@ def _pass(
                         out[c] = 0.0
                         flag[c] = False
                 continue
+            j = ind_start[i]
+            stop = ind_stop[i]
+            if can_drop[i] == 0 and not want_indicators:
+                # each column times its weight in the dimension (a condition's column is
+                # hidden with a 0 score here: an excluding one would make it droppable)
+                dn = dim_num[ind_dimension[i]]
+                while j < stop:
+                    if j + 3 < stop and free[j] and free[j + 1] and free[j + 2] and free[j + 3]:
+                        w0, w1 = fold_weight[j], fold_weight[j + 1]
+                        w2, w3 = fold_weight[j + 2], fold_weight[j + 3]
+                        r0, r1 = st[j][a:b], st[j + 1][a:b]
+                        r2, r3 = st[j + 2][a:b], st[j + 3][a:b]
+                        for c in range(m):
+                            dn[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
+                        j += 4
+                        continue
+                    if j + 1 < stop and free[j] and free[j + 1]:
+                        w0, w1 = fold_weight[j], fold_weight[j + 1]
+                        r0, r1 = st[j][a:b], st[j + 1][a:b]
+                        for c in range(m):
+                            dn[c] += w0 * r0[c] + w1 * r1[c]
+                        j += 2
+                        continue
+                    w = fold_weight[j]
+                    score = st[j][a:b]
+                    k = column_condition[j]
+                    j += 1
+                    if k < 0:
+                        for c in range(m):
+                            dn[c] += w * score[c]
+                    else:
+                        sh = shown[k]
+                        for c in range(m):
+                            dn[c] += w * score[c] * sh[c]
+                continue
             full = ind_weight_sum[i]
             for c in range(m):
                 acc[c] = 0.0
                 den[c] = full
-            j = ind_start[i]
-            stop = ind_stop[i]
+            # scores: the columns without a condition four at a time (not applicable
+            # scores 0 there); a column with a condition times its "shown" flag
+            first = j
             while j < stop:
-                if j + 3 < stop and plain[j] and plain[j + 1] and plain[j + 2] and plain[j + 3]:
-                    # four plain columns (no condition, no not-applicable) in one pass
+                if j + 3 < stop and free[j] and free[j + 1] and free[j + 2] and free[j + 3]:
                     w0, w1, w2, w3 = weight[j], weight[j + 1], weight[j + 2], weight[j + 3]
                     r0, r1 = st[j][a:b], st[j + 1][a:b]
                     r2, r3 = st[j + 2][a:b], st[j + 3][a:b]
@@ -291,7 +366,7 @@ def _pass(
                         acc[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
                     j += 4
                     continue
-                if j + 1 < stop and plain[j] and plain[j + 1]:
+                if j + 1 < stop and free[j] and free[j + 1]:
                     w0, w1 = weight[j], weight[j + 1]
                     r0, r1 = st[j][a:b], st[j + 1][a:b]
                     for c in range(m):
@@ -301,28 +376,45 @@ def _pass(
                 w = weight[j]
                 k = column_condition[j]
                 score = st[j][a:b]
-                na = nat[j][a:b]
-                allow_na = column_allow_na[j]
                 j += 1
                 if k < 0:
                     for c in range(m):
                         acc[c] += w * score[c]
-                    if allow_na:
-                        for c in range(m):
-                            den[c] -= w * na[c]
-                elif cond_exclude[k]:
+                    continue
+                sh = shown[k]
+                na = nat[j - 1][a:b]
+                if cond_exclude[k]:
                     # hidden: scores nothing and drops out; not applicable drops out
-                    sh = shown[k]
                     for c in range(m):
                         acc[c] += w * score[c] * sh[c]
                         den[c] -= w * (1.0 - sh[c] * (1 - na[c]))
-                else:
+                elif column_allow_na[j - 1]:
                     # hidden: scores 0 and keeps its weight; not applicable drops out
                     # only when shown
-                    sh = shown[k]
                     for c in range(m):
                         acc[c] += w * score[c] * sh[c]
                         den[c] -= w * sh[c] * na[c]
+                else:
+                    for c in range(m):
+                        acc[c] += w * score[c] * sh[c]
+            # the weight that drops out: not applicable, columns without a condition
+            j = first
+            while j < stop:
+                if not (free[j] and column_allow_na[j]):
+                    j += 1
+                    continue
+                w0 = weight[j]
+                n0 = nat[j][a:b]
+                j += 1
+                if j < stop and free[j] and column_allow_na[j]:
+                    w1 = weight[j]
+                    n1 = nat[j][a:b]
+                    j += 1
+                    for c in range(m):
+                        den[c] -= w0 * n0[c] + w1 * n1[c]
+                else:
+                    for c in range(m):
+                        den[c] -= w0 * n0[c]
             limit = epsilon * full
             d = ind_dimension[i]
             iw = ind_weight[i]
@@ -348,16 +440,20 @@ def _pass(
                 continue
             if want_indicators:
                 for c in range(m):
-                    included = den[c] > limit
-                    value = acc[c] / max(den[c], tiny)
+                    weight_left = den[c]
+                    included = weight_left > limit
+                    value = acc[c] / (weight_left if weight_left > tiny else tiny)
                     out[c] = value
                     flag[c] = included
                     dn[c] += iw * value
                     dd[c] += iw * included
             else:
                 for c in range(m):
-                    dn[c] += iw * (acc[c] / max(den[c], tiny))
-                    dd[c] += iw * (den[c] > limit)
+                    # a select, not max(): numba's max() of two floats is a call that
+                    # keeps the loop from being vectorised
+                    weight_left = den[c]
+                    dn[c] += iw * (acc[c] / (weight_left if weight_left > tiny else tiny))
+                    dd[c] += iw if weight_left > limit else 0.0
         # dimensions (0..1 and on the scale) and, without normalisation, the total: the
         # weighted mean of the dimensions that have a score
         for c in range(m):
@@ -493,71 +589,72 @@ def top_candidates(
 
 def _round(x: float, factor: float) -> float:
     """``ranking.round_half_up`` of one value, operation for operation (the same
-    doubles come out)."""
-    if np.isnan(x):
-        return x
-    negative = x < 0.0
-    scaled = -x * factor if negative else x * factor
+    doubles come out; NaN stays NaN through every step). Free of branches, so that a
+    loop of them is vectorised."""
+    scaled = abs(x) * factor
     r = scaled * 1e-12
-    if r < 1e-9:
-        r = 1e-9
+    r = r if r > 1e-9 else 1e-9
     r += 0.5
     r += scaled
-    r = float(np.floor(r)) / factor
-    if negative:
-        return -r + 0.0
-    return r
+    r = np.floor(r) / factor
+    return (-r + 0.0) if x < 0.0 else r
 
 
-def _finish(
+def _publish(
+    lo: int,
+    hi: int,
     total: np.ndarray,
     dims: np.ndarray,
-    precision: int,
+    factor: float,
     minima: np.ndarray,
     resolved: np.ndarray,
-    group_ids: np.ndarray,
-    n_groups: int,
     previous: np.ndarray,
-    previous_precision: int,
-    gain_precision: int,
+    previous_factor: float,
+    gain_factor: float,
     published_total: np.ndarray,
     published_dims: np.ndarray,
     band: np.ndarray,
-    rank: np.ndarray,
-    group_rank: np.ndarray,
     previous_total: np.ndarray,
     gain: np.ndarray,
-) -> bool:
-    """What ``CycleResult`` derives from the totals, in one pass each: published totals
-    and dimension scores (rounded half up), bands, competition ranks overall and within
-    groups (by counting the published values, as integers), previous totals at their
-    precision and gains. Returns False when the published values span too many
-    integers to count (the ranks are then left to ``ranking.competition_ranks``)."""
-    n = total.shape[0]
-    factor = 10.0**precision
-    for i in range(n):
+) -> None:
+    """Agencies ``lo:hi``: published totals and dimension scores (rounded half up),
+    bands, and (when ``previous`` holds one total per agency) previous totals at their
+    precision and gains."""
+    for i in range(lo, hi):
         published_total[i] = _round(total[i], factor)
     for d in range(dims.shape[0]):
         row = dims[d]
         out = published_dims[d]
-        for i in range(n):
+        for i in range(lo, hi):
             out[i] = _round(row[i], factor)
     n_bands = minima.shape[0]
-    for i in range(n):
+    for i in range(lo, hi):
         t = published_total[i]
         reached = 0
         for k in range(n_bands):
             if t >= minima[k]:
                 reached += 1
         band[i] = resolved[reached - 1] if reached > 0 else -1
-    if previous.shape[0] == n:
-        previous_factor = 10.0**previous_precision
-        gain_factor = 10.0**gain_precision
-        for i in range(n):
+    if previous.shape[0] == total.shape[0]:
+        for i in range(lo, hi):
             p = _round(previous[i], previous_factor)
             previous_total[i] = p
             gain[i] = _round(published_total[i] - p, gain_factor)
-    # ranks: how many published totals are strictly greater, counted by integer key
+
+
+def _count_ranks(
+    published_total: np.ndarray,
+    factor: float,
+    group_ids: np.ndarray,
+    n_groups: int,
+    rank: np.ndarray,
+    group_rank: np.ndarray,
+) -> bool:
+    """Competition ranks overall and within groups: how many published totals are
+    strictly greater, counted by integer key (the published value times ``factor``).
+    Returns False when the values span too many integers to count (the ranks are then
+    left to ``ranking.competition_ranks``)."""
+    n = published_total.shape[0]
     lo = np.inf
     hi = -np.inf
     m = 0
@@ -565,8 +662,8 @@ def _finish(
         t = published_total[i]
         if not np.isnan(t):
             key = np.rint(t * factor)
-            lo = min(lo, key)
-            hi = max(hi, key)
+            lo = key if key < lo else lo
+            hi = key if key > hi else hi
             m += 1
     for i in range(n):
         rank[i] = 0
@@ -577,7 +674,7 @@ def _finish(
     if span > max(4 * m, 1 << 16) or span * max(n_groups, 1) > max(8 * m, 1 << 20):
         return False
     # counts[g, k]: totals of group g with key k; the last row counts every agency
-    counts = np.zeros((n_groups + 1, span), dtype=np.int64)
+    counts = np.zeros((n_groups + 1, span), dtype=np.int32)
     everyone = n_groups
     for i in range(n):
         t = published_total[i]
@@ -606,7 +703,118 @@ def _finish(
     return True
 
 
-_finish_compiled: Callable[..., bool] | None = None
+def _finish(
+    total: np.ndarray,
+    dims: np.ndarray,
+    factor: float,
+    minima: np.ndarray,
+    resolved: np.ndarray,
+    previous: np.ndarray,
+    previous_factor: float,
+    gain_factor: float,
+    published_total: np.ndarray,
+    published_dims: np.ndarray,
+    band: np.ndarray,
+    previous_total: np.ndarray,
+    gain: np.ndarray,
+    group_ids: np.ndarray,
+    n_groups: int,
+    rank: np.ndarray,
+    group_rank: np.ndarray,
+) -> bool:
+    """What ``CycleResult`` derives from the totals: :func:`_publish` for every agency,
+    then :func:`_count_ranks`."""
+    _publish(
+        0, total.shape[0], total, dims, factor, minima, resolved, previous, previous_factor,
+        gain_factor, published_total, published_dims, band, previous_total, gain,
+    )
+    return _count_ranks(published_total, factor, group_ids, n_groups, rank, group_rank)
+
+
+_helpers: dict[str, Any] = {}
+
+
+def _compiled_helpers() -> dict[str, Any]:
+    """The compiled publication functions, made once: ``_publish``, ``_count_ranks``,
+    ``_finish``."""
+    _kernel()
+    with _compile_lock:
+        if not _helpers:
+            import numba
+
+            round_jit = numba.njit(inline="always", error_model="numpy")(_round)
+            publish = _jit_with(numba, _publish, {"_round": round_jit})
+            ranks = _jit(numba, _count_ranks)
+            _helpers.update(
+                _publish=publish,
+                _count_ranks=ranks,
+                _finish=_jit_with(numba, _finish, {"_publish": publish, "_count_ranks": ranks}),
+            )
+        return _helpers
+
+
+Finished = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray,
+    np.ndarray,
+]
+
+
+class _Publication:
+    """The arrays one cycle's publication is written into, and the arguments of
+    :func:`_publish` and :func:`_count_ranks` over them."""
+
+    def __init__(
+        self,
+        total: np.ndarray,
+        dims: np.ndarray,
+        precision: int,
+        minima: np.ndarray,
+        resolved: np.ndarray,
+        group_ids: np.ndarray,
+        previous: np.ndarray | None,
+        previous_precision: int,
+        gain_precision: int,
+    ) -> None:
+        n = total.shape[0]
+        d = dims.shape[0]
+        group_ids = _readonly(group_ids, np.int64)
+        n_groups = int(group_ids.max()) + 1 if n else 0
+        factor = 10.0**precision
+        self.published_total = np.empty(n)
+        self.published_dims = np.empty((d, n))
+        self.band = np.empty(n, dtype=np.int64)
+        self.rank = np.empty(n, dtype=np.int64)
+        self.group_rank = np.empty(n, dtype=np.int64)
+        self.previous_total = np.full(n, np.nan)
+        self.gain = np.full(n, np.nan)
+        self.publish_args = (
+            total,
+            dims,
+            factor,
+            _readonly(minima, np.float64),
+            _readonly(resolved, np.int64),
+            _readonly(np.empty(0) if previous is None else previous, np.float64),
+            10.0**previous_precision,
+            10.0**gain_precision,
+            self.published_total,
+            self.published_dims,
+            self.band,
+            self.previous_total,
+            self.gain,
+        )
+        self.rank_args = (
+            self.published_total, factor, group_ids, max(n_groups, 0), self.rank, self.group_rank
+        )
+
+    def result(self, counted: bool) -> Finished:
+        """(published totals, published dimensions (dimensions x agencies), band indexes,
+        ranks, group ranks, previous totals, gains); ranks None when not ``counted``."""
+        rank = self.rank if counted else None
+        group_rank = self.group_rank if counted else None
+        return (
+            self.published_total, self.published_dims, self.band, rank, group_rank,
+            self.previous_total, self.gain,
+        )
 
 
 def finish(
@@ -619,58 +827,71 @@ def finish(
     previous: np.ndarray | None,
     previous_precision: int,
     gain_precision: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None,
-           np.ndarray, np.ndarray]:
+) -> Finished:
     """(published totals, published dimensions (dimensions x agencies), band indexes,
     ranks, group ranks, previous totals, gains): see :func:`_finish`. Ranks are None when
     the values were too spread to count."""
-    global _finish_compiled
-    if _finish_compiled is None:
-        _kernel()
-        with _compile_lock:
-            import numba
-
-            _round_jit = numba.njit(inline="always", error_model="numpy")(_round)
-            _finish_compiled = _jit_with(numba, _finish, {"_round": _round_jit})
-    assert _finish_compiled is not None
-    n = total.shape[0]
-    d = dims.shape[0]
-    group_ids = _readonly(group_ids, np.int64)
-    n_groups = int(group_ids.max()) + 1 if n else 0
-    published_total = np.empty(n)
-    published_dims = np.empty((d, n))
-    band = np.empty(n, dtype=np.int64)
-    rank = np.empty(n, dtype=np.int64)
-    group_rank = np.empty(n, dtype=np.int64)
-    previous_total = np.full(n, np.nan)
-    gain = np.full(n, np.nan)
-    counted = _finish_compiled(
-        _readonly(total, np.float64),
-        _readonly(dims, np.float64),
-        precision,
-        minima,
-        resolved,
-        group_ids,
-        max(n_groups, 0),
-        _readonly(np.empty(0) if previous is None else previous, np.float64),
-        previous_precision,
-        gain_precision,
-        published_total,
-        published_dims,
-        band,
-        rank,
-        group_rank,
-        previous_total,
-        gain,
+    compiled = _compiled_helpers()["_finish"]
+    out = _Publication(
+        _readonly(total, np.float64), _readonly(dims, np.float64), precision, minima,
+        resolved, group_ids, previous, previous_precision, gain_precision,
     )
-    if not counted:
-        return published_total, published_dims, band, None, None, previous_total, gain
-    return published_total, published_dims, band, rank, group_rank, previous_total, gain
+    counted = compiled(*out.publish_args, *out.rank_args[2:])
+    return out.result(bool(counted))
 
+
+# numba.prange where compiled (the compiled copies name it); a plain range otherwise
+prange = range
 
 _compiled: Callable[..., None] | None = None
-_pool: ThreadPoolExecutor | None = None
-_pool_pid = 0
+_compiled_chunks: Callable[..., None] | None = None
+_parallel_pid = 0
+
+
+def _pass_chunks(starts: np.ndarray, stops: np.ndarray, st: np.ndarray, vt: np.ndarray,
+                 nat: np.ndarray, *rest: Any) -> None:
+    """:func:`_pass` over the chunks ``starts[t]:stops[t]``, one per thread (numba's
+    ``prange``: its worker threads wait spinning for a moment after a call, so that the
+    next call does not pay for waking them as a thread pool's would)."""
+    for t in prange(starts.shape[0]):
+        _pass(st, vt, nat, starts[t], stops[t], *rest)
+
+
+def _score_chunks(starts: np.ndarray, stops: np.ndarray, st: np.ndarray, vt: np.ndarray,
+                  nat: np.ndarray, pass_args: Any, publish_args: Any, rank_args: Any) -> bool:
+    """A whole cycle without normalisation: :func:`_pass` then :func:`_publish` over each
+    chunk (on every core, the chunk's totals still in the cache), then
+    :func:`_count_ranks` over the cycle."""
+    for t in prange(starts.shape[0]):
+        _pass(st, vt, nat, starts[t], stops[t], *pass_args)
+        _publish(starts[t], stops[t], *publish_args)
+    return _count_ranks(*rank_args)
+
+
+_compiled_score: Callable[..., bool] | None = None
+
+
+def _kernel_score() -> Callable[..., bool]:
+    global _compiled_score
+    compiled = _kernel()
+    helpers = _compiled_helpers()
+    with _compile_lock:
+        if _compiled_score is None:
+            import numba
+
+            _compiled_score = _jit_with(
+                numba,
+                _score_chunks,
+                {
+                    "_pass": compiled,
+                    "_publish": helpers["_publish"],
+                    "_count_ranks": helpers["_count_ranks"],
+                    "prange": numba.prange,
+                },
+                parallel=True,
+            )
+        assert _compiled_score is not None
+        return _compiled_score
 
 
 def _kernel() -> Callable[..., None]:
@@ -684,17 +905,34 @@ def _kernel() -> Callable[..., None]:
         return _compiled
 
 
-def _jit(numba: Any, function: Callable[..., Any]) -> Any:
+def _kernel_chunks() -> Callable[..., None]:
+    global _compiled_chunks
+    compiled = _kernel()
+    with _compile_lock:
+        if _compiled_chunks is None:
+            import numba
+
+            _compiled_chunks = _jit_with(
+                numba, _pass_chunks, {"_pass": compiled, "prange": numba.prange}, parallel=True
+            )
+        assert _compiled_chunks is not None
+        return _compiled_chunks
+
+
+def _jit(numba: Any, function: Callable[..., Any], parallel: bool = False) -> Any:
     """``function`` compiled (lazily, on its first call), its machine code cached on disk
     when numba finds a writable place for it (beside this file, else the user's cache
     folder), else compiled once per process."""
+    options = {"nogil": True, "error_model": "numpy", "parallel": parallel}
     try:
-        return numba.njit(nogil=True, cache=True, error_model="numpy")(function)
+        return numba.njit(cache=True, **options)(function)
     except RuntimeError:  # "cannot cache function ...: no locator available"
-        return numba.njit(nogil=True, error_model="numpy")(function)
+        return numba.njit(**options)(function)
 
 
-def _jit_with(numba: Any, function: Callable[..., Any], helpers: dict[str, Any]) -> Any:
+def _jit_with(
+    numba: Any, function: Callable[..., Any], helpers: dict[str, Any], parallel: bool = False
+) -> Any:
     """As :func:`_jit`, for a function that calls other compiled helpers: it is compiled
     from a copy of itself whose globals name the compiled helpers."""
     import types
@@ -704,21 +942,11 @@ def _jit_with(numba: Any, function: Callable[..., Any], helpers: dict[str, Any])
     copy = types.FunctionType(function.__code__, glob, function.__name__)
     copy.__module__ = function.__module__
     copy.__qualname__ = function.__qualname__
-    return _jit(numba, copy)
+    return _jit(numba, copy, parallel)
 
 
 def _threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _executor() -> ThreadPoolExecutor:
-    """The process's worker threads (made again after a fork: threads do not survive it)."""
-    global _pool, _pool_pid
-    with _compile_lock:
-        if _pool is None or _pool_pid != os.getpid():
-            _pool = ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="phrom-score")
-            _pool_pid = os.getpid()
-        return _pool
 
 
 def available() -> bool:
@@ -728,6 +956,78 @@ def available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _pass_args(
+    plan: KernelPlan,
+    scale: float,
+    totals: bool,
+    indicators: bool,
+    n: int,
+) -> tuple[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The arguments of :func:`_pass` after its first five, and its output arrays
+    (indicator scores, included, raw dimensions, scaled dimensions, totals)."""
+    n_ind = plan.ind_start.shape[0]
+    width = n if indicators else 0
+    num = np.empty((n_ind, width), dtype=np.float64)
+    present = np.empty((n_ind, width), dtype=np.bool_)
+    raw = np.empty((plan.n_dimensions, n), dtype=np.float64)
+    scaled = np.empty((plan.n_dimensions, n), dtype=np.float64)
+    total = np.empty(n if totals else 0, dtype=np.float64)
+    arrays = (
+        plan.weight,
+        plan.ind_start,
+        plan.ind_stop,
+        plan.ind_weight_sum,
+        plan.has_questions,
+        plan.column_condition,
+        plan.column_allow_na,
+        plan.free,
+        plan.can_drop,
+        plan.cond_gate,
+        plan.cond_kind,
+        plan.cond_value,
+        plan.cond_values_start,
+        plan.cond_values_stop,
+        plan.cond_values,
+        plan.cond_parent,
+        plan.cond_exclude,
+        plan.ind_dimension,
+        plan.ind_weight,
+        plan.epsilon,
+        plan.tiny,
+        plan.dim_weight,
+        plan.fold_weight,
+        plan.fixed_weight,
+        float(scale),
+        totals,
+        indicators,
+        num,
+        present,
+        raw,
+        scaled,
+        total,
+    )
+    return arrays, (num, present, raw, scaled, total)
+
+
+def _chunks(n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Ranges of whole blocks, one per thread, or None where one thread does it all."""
+    parts = min(_threads(), n // MIN_PER_THREAD)
+    if parts <= 1 or not _may_run_parallel():
+        return None
+    per = -(-n // parts)
+    per = -(-per // BLOCK) * BLOCK
+    starts = np.arange(0, n, per, dtype=np.int64)
+    return starts, np.minimum(starts + per, n)
+
+
+def _inputs(st: np.ndarray, vt: np.ndarray, nat: np.ndarray) -> tuple[np.ndarray, ...]:
+    return (
+        _readonly(st, np.float64),
+        _readonly(vt, np.float64),
+        _readonly(nat, np.bool_).view(np.uint8),
+    )
 
 
 def indicators_from_scores(
@@ -746,60 +1046,60 @@ def indicators_from_scores(
     its indicator scores written out, only summed."""
     kernel = _kernel()
     n = st.shape[1]
-    st = _readonly(st, np.float64)
-    vt = _readonly(vt, np.float64)
-    nat = _readonly(nat, np.bool_).view(np.uint8)
-    n_ind = plan.ind_start.shape[0]
-    width = n if indicators else 0
-    num = np.empty((n_ind, width), dtype=np.float64)
-    present = np.empty((n_ind, width), dtype=np.bool_)
-    raw = np.empty((plan.n_dimensions, n), dtype=np.float64)
-    scaled = np.empty((plan.n_dimensions, n), dtype=np.float64)
-    total = np.empty(n if totals else 0, dtype=np.float64)
-    arrays = (
-        plan.weight,
-        plan.ind_start,
-        plan.ind_stop,
-        plan.ind_weight_sum,
-        plan.has_questions,
-        plan.column_condition,
-        plan.column_allow_na,
-        plan.plain,
-        plan.can_drop,
-        plan.cond_gate,
-        plan.cond_kind,
-        plan.cond_value,
-        plan.cond_values_start,
-        plan.cond_values_stop,
-        plan.cond_values,
-        plan.cond_parent,
-        plan.cond_exclude,
-        plan.ind_dimension,
-        plan.ind_weight,
-        plan.epsilon,
-        plan.tiny,
-        plan.dim_weight,
-        float(scale),
-        totals,
-        indicators,
-        num,
-        present,
-        raw,
-        scaled,
-        total,
-    )
-    parts = min(_threads(), n // MIN_PER_THREAD)
+    st, vt, nat = _inputs(st, vt, nat)
+    arrays, (num, present, raw, scaled, total) = _pass_args(plan, scale, totals, indicators, n)
     out = (num, present, raw, scaled, total if totals else None)
-    if parts <= 1:
+    chunks = _chunks(n)
+    if chunks is None:
         kernel(st, vt, nat, 0, n, *arrays)
-        return out
-    # ranges of whole blocks, one per thread; the caller's thread takes the first
-    per = -(-n // parts)
-    per = -(-per // BLOCK) * BLOCK
-    bounds = [(lo, min(lo + per, n)) for lo in range(0, n, per)]
-    pool = _executor()
-    futures = [pool.submit(kernel, st, vt, nat, lo, hi, *arrays) for lo, hi in bounds[1:]]
-    kernel(st, vt, nat, bounds[0][0], bounds[0][1], *arrays)
-    for future in futures:
-        future.result()
+    else:
+        _kernel_chunks()(chunks[0], chunks[1], st, vt, nat, *arrays)
     return out
+
+
+def score_published(
+    plan: KernelPlan,
+    st: np.ndarray,
+    vt: np.ndarray,
+    nat: np.ndarray,
+    scale: float,
+    precision: int,
+    minima: np.ndarray,
+    resolved: np.ndarray,
+    group_ids: np.ndarray,
+    previous: np.ndarray | None,
+    previous_precision: int,
+    gain_precision: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Finished]:
+    """A cycle without normalisation, in one call: (raw dimension scores, the same times
+    ``scale``, totals on the scale, then what :func:`finish` gives from them), the
+    dimensions dimension-major. The pass over the answers and the publication of each
+    agency run on every core; the ranks are counted after."""
+    n = st.shape[1]
+    st, vt, nat = _inputs(st, vt, nat)
+    arrays, (_num, _present, raw, scaled, total) = _pass_args(plan, scale, True, False, n)
+    out = _Publication(
+        total, scaled, precision, minima, resolved, group_ids, previous, previous_precision,
+        gain_precision,
+    )
+    chunks = _chunks(n)
+    if chunks is None:
+        _kernel()(st, vt, nat, 0, n, *arrays)
+        counted = _compiled_helpers()["_finish"](*out.publish_args, *out.rank_args[2:])
+    else:
+        counted = _kernel_score()(
+            chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
+        )
+    return raw, scaled, total, out.result(bool(counted))
+
+
+def _may_run_parallel() -> bool:
+    """False in a process forked after this one ran the parallel kernel: the OpenMP
+    runtime numba's threads come from does not survive a fork (a child would hang), so
+    such a child scores on one thread."""
+    global _parallel_pid
+    pid = os.getpid()
+    with _compile_lock:
+        if _parallel_pid == 0:
+            _parallel_pid = pid
+        return _parallel_pid == pid

@@ -166,3 +166,35 @@ def test_small_cycles_are_scored_with_numpy_and_need_no_compiler() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_process_forked_after_a_parallel_cycle_scores_on_one_thread() -> None:
+    """numba's threads come from an OpenMP runtime that does not survive a fork: a child
+    forked after the parent scored a large cycle would hang on them, so it scores on one
+    thread, the same figures."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "import numpy as np\n"
+        "from scoring import kernel\n"
+        "from scoring.synthetic import synthetic_framework, synthetic_answers\n"
+        "from scoring.engine import score_cycle\n"
+        "fw = synthetic_framework(n_questions=60, n_dimensions=6)\n"
+        "m = synthetic_answers(fw, 9000, seed=1)\n"
+        "first = score_cycle(fw, m)\n"
+        "assert first.compiled_kernels and kernel._may_run_parallel()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    again = score_cycle(fw, m)\n"
+        "    same = np.array_equal(again.published_total, first.published_total)\n"
+        "    os._exit(0 if same and not kernel._may_run_parallel() else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "print(os.waitstatus_to_exitcode(status))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.split() == ["0"]
