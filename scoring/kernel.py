@@ -596,7 +596,7 @@ def _round(x: float, factor: float) -> float:
     r = r if r > 1e-9 else 1e-9
     r += 0.5
     r += scaled
-    r = np.floor(r) / factor
+    r = float(np.floor(r)) / factor
     return (-r + 0.0) if x < 0.0 else r
 
 
