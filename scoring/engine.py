@@ -1559,7 +1559,7 @@ def score_cycle(
             minima, resolved = _band_arrays(cf)
             p = framework.precision
             previous_precision, gain_precision = _precisions(p, previous)
-            raw_dims, raw_scaled, total, published = kernel.score_published(
+            raw_scaled, total, published = kernel.score_published(
                 plan,
                 scores.T,
                 matrix.values.T,
@@ -1590,7 +1590,7 @@ def score_cycle(
         )
         raw_scaled = raw_dims * scale
     if total is not None:  # no normalisation: the kernel made the totals
-        _, normalisation = _normalise(raw_dims, "none")
+        _, normalisation = _normalise(raw_scaled, "none")
         dims_scaled = raw_scaled
     else:
         dims01, normalisation = _normalise(raw_dims, framework.normalisation)

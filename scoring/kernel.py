@@ -240,7 +240,8 @@ def _pass(
     """Agencies ``lo:hi`` of one cycle: indicator scores (``num``, 0..1, 0 where
     excluded), whether each indicator is included (``present``), raw dimension scores
     (``raw`` on 0..1 and ``scaled`` on the scale, NaN where excluded), all indicator- or
-    dimension-major; with ``want_total`` the totals on the scale (``total``). Without
+    dimension-major (``raw`` may be a (dimensions x 0) placeholder: then only ``scaled``
+    is written); with ``want_total`` the totals on the scale (``total``). Without
     ``want_indicators`` the indicator scores are not written out (``num`` and ``present``
     are then (indicators x 0) placeholders)."""
     # Every loop over the agencies of a block is free of branches (flags are 0/1 and
@@ -249,6 +250,7 @@ def _pass(
     n_cond = cond_gate.shape[0]
     n_ind = ind_start.shape[0]
     n_dim = raw.shape[0]
+    keep_raw = raw.shape[1] > 0  # (dimensions x 0): the scores on the scale only
     block = BLOCK
     shown = np.empty((max(n_cond, 1), block), dtype=np.float64)
     acc = np.empty(block, dtype=np.float64)
@@ -462,16 +464,24 @@ def _pass(
         for d in range(n_dim):
             dn = dim_num[d]
             dd = dim_den[d]
-            result = raw[d][a:b]
             on_scale = scaled[d][a:b]
             dw = dim_weight[d]
-            for c in range(m):
-                has = dd[c] > 0.0
-                value = dn[c] / dd[c] if has else np.nan
-                result[c] = value
-                on_scale[c] = value * scale
-                total_num[c] += dw * value if has else 0.0
-                total_den[c] += dw * has
+            if keep_raw:
+                result = raw[d][a:b]
+                for c in range(m):
+                    has = dd[c] > 0.0
+                    value = dn[c] / dd[c] if has else np.nan
+                    result[c] = value
+                    on_scale[c] = value * scale
+                    total_num[c] += dw * value if has else 0.0
+                    total_den[c] += dw * has
+            else:
+                for c in range(m):
+                    has = dd[c] > 0.0
+                    value = dn[c] / dd[c] if has else np.nan
+                    on_scale[c] = value * scale
+                    total_num[c] += dw * value if has else 0.0
+                    total_den[c] += dw * has
         if want_total:
             out_total = total[a:b]
             for c in range(m):
@@ -964,6 +974,7 @@ def _pass_args(
     totals: bool,
     indicators: bool,
     n: int,
+    keep_raw: bool = True,
 ) -> tuple[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """The arguments of :func:`_pass` after its first five, and its output arrays
     (indicator scores, included, raw dimensions, scaled dimensions, totals)."""
@@ -971,7 +982,7 @@ def _pass_args(
     width = n if indicators else 0
     num = np.empty((n_ind, width), dtype=np.float64)
     present = np.empty((n_ind, width), dtype=np.bool_)
-    raw = np.empty((plan.n_dimensions, n), dtype=np.float64)
+    raw = np.empty((plan.n_dimensions, n if keep_raw else 0), dtype=np.float64)
     scaled = np.empty((plan.n_dimensions, n), dtype=np.float64)
     total = np.empty(n if totals else 0, dtype=np.float64)
     arrays = (
@@ -1070,14 +1081,18 @@ def score_published(
     previous: np.ndarray | None,
     previous_precision: int,
     gain_precision: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, Finished]:
-    """A cycle without normalisation, in one call: (raw dimension scores, the same times
-    ``scale``, totals on the scale, then what :func:`finish` gives from them), the
-    dimensions dimension-major. The pass over the answers and the publication of each
+) -> tuple[np.ndarray, np.ndarray, Finished]:
+    """A cycle without normalisation, in one call: (dimension scores on the scale, totals
+    on the scale, then what :func:`finish` gives from them), the dimensions
+    dimension-major. The pass over the answers and the publication of each
     agency run on every core; the ranks are counted after."""
     n = st.shape[1]
     st, vt, nat = _inputs(st, vt, nat)
-    arrays, (_num, _present, raw, scaled, total) = _pass_args(plan, scale, True, False, n)
+    # without normalisation the scores on 0..1 are not needed: not written (less memory
+    # traffic beside the answers)
+    arrays, (_num, _present, _raw, scaled, total) = _pass_args(
+        plan, scale, True, False, n, keep_raw=False
+    )
     out = _Publication(
         total, scaled, precision, minima, resolved, group_ids, previous, previous_precision,
         gain_precision,
@@ -1090,7 +1105,7 @@ def score_published(
         counted = _kernel_score()(
             chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
         )
-    return raw, scaled, total, out.result(bool(counted))
+    return scaled, total, out.result(bool(counted))
 
 
 def _may_run_parallel() -> bool:
