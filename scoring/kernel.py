@@ -24,6 +24,7 @@ queue). OpenMP's threads keep spinning for a moment after a call, so a run of ca
 not pay for waking a sleeping thread each time (a thread pool's round trip costs tens of
 microseconds on a virtual machine). A process forked after using them must not use them
 again: it scores on one thread (:func:`_may_run_parallel`).
+
 The arithmetic is the numpy way's; sums are taken in another order, so scores agree to a
 few units in the last place, which publication rounding (with its guard against noise
 below a half) does not see; rounding itself is the same operations, so published figures,
@@ -854,7 +855,7 @@ def finish(
 prange = range
 
 _compiled: Callable[..., None] | None = None
-_compiled_chunks: Callable[..., None] | None = None
+_drivers: dict[str, Any] = {}
 _parallel_pid = 0
 
 
@@ -878,32 +879,6 @@ def _score_chunks(starts: np.ndarray, stops: np.ndarray, st: np.ndarray, vt: np.
     return _count_ranks(*rank_args)
 
 
-_compiled_score: Callable[..., bool] | None = None
-
-
-def _kernel_score() -> Callable[..., bool]:
-    global _compiled_score
-    compiled = _kernel()
-    helpers = _compiled_helpers()
-    with _compile_lock:
-        if _compiled_score is None:
-            import numba
-
-            _compiled_score = _jit_with(
-                numba,
-                _score_chunks,
-                {
-                    "_pass": compiled,
-                    "_publish": helpers["_publish"],
-                    "_count_ranks": helpers["_count_ranks"],
-                    "prange": numba.prange,
-                },
-                parallel=True,
-            )
-        assert _compiled_score is not None
-        return _compiled_score
-
-
 def _kernel() -> Callable[..., None]:
     global _compiled
     with _compile_lock:
@@ -915,18 +890,21 @@ def _kernel() -> Callable[..., None]:
         return _compiled
 
 
-def _kernel_chunks() -> Callable[..., None]:
-    global _compiled_chunks
-    compiled = _kernel()
+def _driver(function: Callable[..., Any]) -> Any:
+    """``function``, a driver whose ``prange`` loop calls the compiled kernels, compiled
+    once per process with numba's parallel loops."""
+    kernel = _kernel()
+    helpers = _compiled_helpers()
     with _compile_lock:
-        if _compiled_chunks is None:
+        compiled = _drivers.get(function.__name__)
+        if compiled is None:
             import numba
 
-            _compiled_chunks = _jit_with(
-                numba, _pass_chunks, {"_pass": compiled, "prange": numba.prange}, parallel=True
-            )
-        assert _compiled_chunks is not None
-        return _compiled_chunks
+            names = {"_pass": kernel, "prange": numba.prange}
+            names.update(helpers)
+            compiled = _jit_with(numba, function, names, parallel=True)
+            _drivers[function.__name__] = compiled
+        return compiled
 
 
 def _jit(numba: Any, function: Callable[..., Any], parallel: bool = False) -> Any:
@@ -1064,7 +1042,7 @@ def indicators_from_scores(
     if chunks is None:
         kernel(st, vt, nat, 0, n, *arrays)
     else:
-        _kernel_chunks()(chunks[0], chunks[1], st, vt, nat, *arrays)
+        _driver(_pass_chunks)(chunks[0], chunks[1], st, vt, nat, *arrays)
     return out
 
 
@@ -1102,7 +1080,7 @@ def score_published(
         _kernel()(st, vt, nat, 0, n, *arrays)
         counted = _compiled_helpers()["_finish"](*out.publish_args, *out.rank_args[2:])
     else:
-        counted = _kernel_score()(
+        counted = _driver(_score_chunks)(
             chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
         )
     return scaled, total, out.result(bool(counted))
