@@ -23,7 +23,9 @@ its threading layer (OpenMP from ``libgomp1`` where installed, else numba's own 
 queue). OpenMP's threads keep spinning for a moment after a call, so a run of calls does
 not pay for waking a sleeping thread each time (a thread pool's round trip costs tens of
 microseconds on a virtual machine). A process forked after using them must not use them
-again: it scores on one thread (:func:`_may_run_parallel`).
+again: it scores on one thread (:func:`_may_run_parallel`). One thread of a process at a
+time runs the parallel kernel; another that scores meanwhile does it on its own thread
+(numba's work queue aborts the process when two threads enter it at once).
 
 The arithmetic is the numpy way's; sums are taken in another order, so scores agree to a
 few units in the last place, which publication rounding (with its guard against noise
@@ -857,6 +859,10 @@ prange = range
 _compiled: Callable[..., None] | None = None
 _drivers: dict[str, Any] = {}
 _parallel_pid = 0
+# One thread at a time runs a parallel driver; another that scores meanwhile does it on
+# its own thread. numba's fallback threading layer (its work queue, where libgomp1 is
+# missing) aborts the whole process when two threads enter it at once.
+_parallel_lock = threading.Lock()
 
 
 def _pass_chunks(starts: np.ndarray, stops: np.ndarray, st: np.ndarray, vt: np.ndarray,
@@ -1039,10 +1045,13 @@ def indicators_from_scores(
     arrays, (num, present, raw, scaled, total) = _pass_args(plan, scale, totals, indicators, n)
     out = (num, present, raw, scaled, total if totals else None)
     chunks = _chunks(n)
-    if chunks is None:
+    if chunks is None or not _parallel_lock.acquire(blocking=False):
         kernel(st, vt, nat, 0, n, *arrays)
-    else:
+        return out
+    try:
         _driver(_pass_chunks)(chunks[0], chunks[1], st, vt, nat, *arrays)
+    finally:
+        _parallel_lock.release()
     return out
 
 
@@ -1076,13 +1085,16 @@ def score_published(
         gain_precision,
     )
     chunks = _chunks(n)
-    if chunks is None:
+    if chunks is None or not _parallel_lock.acquire(blocking=False):
         _kernel()(st, vt, nat, 0, n, *arrays)
         counted = _compiled_helpers()["_finish"](*out.publish_args, *out.rank_args[2:])
-    else:
+        return scaled, total, out.result(bool(counted))
+    try:
         counted = _driver(_score_chunks)(
             chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
         )
+    finally:
+        _parallel_lock.release()
     return scaled, total, out.result(bool(counted))
 
 

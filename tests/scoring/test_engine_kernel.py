@@ -198,3 +198,40 @@ def test_a_process_forked_after_a_parallel_cycle_scores_on_one_thread() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.split() == ["0"]
+
+
+def test_threads_scoring_at_once_on_numba_s_work_queue_do_not_abort_the_process() -> None:
+    """Where libgomp1 is missing numba falls back to its work queue, which aborts the
+    process when two threads enter it at once: one thread at a time runs the parallel
+    kernel, the others score on their own thread, the same figures."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "import numba\n"
+        "import numpy as np\n"
+        "from scoring.synthetic import synthetic_framework, synthetic_answers\n"
+        "from scoring.engine import score_cycle\n"
+        "fw = synthetic_framework(n_questions=60, n_dimensions=6)\n"
+        "m = synthetic_answers(fw, 9000, seed=1)\n"
+        "first = score_cycle(fw, m)\n"
+        "assert first.compiled_kernels and numba.threading_layer() == 'workqueue'\n"
+        "same = []\n"
+        "def work():\n"
+        "    for _ in range(10):\n"
+        "        r = score_cycle(fw, m)\n"
+        "        same.append(np.array_equal(r.published_total, first.published_total))\n"
+        "threads = [threading.Thread(target=work) for _ in range(3)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+        "print(len(same), all(same))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "NUMBA_THREADING_LAYER": "workqueue"},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["30", "True"]
