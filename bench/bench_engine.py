@@ -31,8 +31,11 @@ three ways, each timed as the best of several repeats with time.perf_counter:
 
 Targets: engine within 3x of the floor (a), and at least 5x faster than pandas. With
 --check the script exits with status 1 when a target is missed. The stages of the engine
-are timed each on its own (so they need not add up to (b) exactly); when the 3x target is
-missed the script says what remains and why.
+are timed each on its own (so they need not add up to (b) exactly), among them the floor's
+own sum compiled the way the engine's pass is (numba, blocks of agencies, ``prange``), which
+tells the cost of the compiler and threads from the cost of the pass's work; when the 3x
+target is missed the script says what remains and why. bench/engine_cache.py compares the
+pass with the floor at several sizes.
 """
 
 from __future__ import annotations
