@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from phrom.responses.models import AnswerChange, ChangeKind, Evidence
 from tests.conftest import PASSWORD
@@ -45,6 +46,21 @@ def sign_in(page, live_server, user) -> None:
 
 def focused_id(page) -> str:
     return page.evaluate("document.activeElement ? document.activeElement.id : ''")
+
+
+def focus_after_swap(page, element_id: str) -> str:
+    """The id of the focused element once htmx has settled a swap: it applies the new
+    content's ``autofocus`` when it settles, a moment after the content appears. Waits
+    for ``element_id`` to take the focus (up to 10 s), then says what has it."""
+    try:
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id",
+            arg=element_id,
+            timeout=10_000,
+        )
+    except PlaywrightTimeoutError:
+        pass
+    return focused_id(page)
 
 
 def tab_to(page, element_id: str, *, limit: int = 400) -> int:
@@ -94,7 +110,7 @@ def test_coordinator_uploads_evidence_with_the_keyboard_only(
         widget = page.locator(f"#evidence-{QUESTION}")
         assert widget.get_by_role("link", name="แผนปฏิบัติการ.pdf", exact=True).is_visible()
         # the swap gives the focus back to the button the person pressed
-        assert focused_id(page) == UPLOAD_BUTTON
+        assert focus_after_swap(page, UPLOAD_BUTTON) == UPLOAD_BUTTON
 
         # a refused file: the message sits next to the input and is tied to it
         upload_with_keyboard(
@@ -107,7 +123,7 @@ def test_coordinator_uploads_evidence_with_the_keyboard_only(
         assert f"evidence-{QUESTION}-file-error" in described.split()
         assert Evidence.objects.count() == 1
         # the focus moves to the input the message is about
-        assert focused_id(page) == FILE_INPUT
+        assert focus_after_swap(page, FILE_INPUT) == FILE_INPUT
         page.locator(f"#evidence-{QUESTION}").screenshot(path=str(media.parent / "widget.png"))
 
         page.add_script_tag(path=str(AXE))
