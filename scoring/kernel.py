@@ -322,86 +322,62 @@ def _pass(
                 continue
             j = ind_start[i]
             stop = ind_stop[i]
-            if can_drop[i] == 0 and not want_indicators:
-                # each column times its weight in the dimension (a condition's column is
-                # hidden with a 0 score here: an excluding one would make it droppable)
-                dn = dim_num[ind_dimension[i]]
-                while j < stop:
-                    if j + 3 < stop and free[j] and free[j + 1] and free[j + 2] and free[j + 3]:
-                        w0, w1 = fold_weight[j], fold_weight[j + 1]
-                        w2, w3 = fold_weight[j + 2], fold_weight[j + 3]
-                        r0, r1 = st[j][a:b], st[j + 1][a:b]
-                        r2, r3 = st[j + 2][a:b], st[j + 3][a:b]
-                        for c in range(m):
-                            dn[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
-                        j += 4
-                        continue
-                    if j + 1 < stop and free[j] and free[j + 1]:
-                        w0, w1 = fold_weight[j], fold_weight[j + 1]
-                        r0, r1 = st[j][a:b], st[j + 1][a:b]
-                        for c in range(m):
-                            dn[c] += w0 * r0[c] + w1 * r1[c]
-                        j += 2
-                        continue
-                    w = fold_weight[j]
-                    score = st[j][a:b]
-                    k = column_condition[j]
-                    j += 1
-                    if k < 0:
-                        for c in range(m):
-                            dn[c] += w * score[c]
-                    else:
-                        sh = shown[k]
-                        for c in range(m):
-                            dn[c] += w * score[c] * sh[c]
-                continue
+            # without indicator scores, an indicator none of whose questions can drop out
+            # is summed straight into its dimension, each column at its weight there (its
+            # conditions hide with a 0 score: an excluding one would make it droppable)
+            folded = can_drop[i] == 0 and not want_indicators
+            into = dim_num[ind_dimension[i]] if folded else acc
+            wt = fold_weight if folded else weight
             full = ind_weight_sum[i]
-            for c in range(m):
-                acc[c] = 0.0
-                den[c] = full
+            if not folded:
+                for c in range(m):
+                    acc[c] = 0.0
+                    den[c] = full
             # scores: the columns without a condition four at a time (not applicable
             # scores 0 there); a column with a condition times its "shown" flag
             first = j
             while j < stop:
                 if j + 3 < stop and free[j] and free[j + 1] and free[j + 2] and free[j + 3]:
-                    w0, w1, w2, w3 = weight[j], weight[j + 1], weight[j + 2], weight[j + 3]
+                    w0, w1, w2, w3 = wt[j], wt[j + 1], wt[j + 2], wt[j + 3]
                     r0, r1 = st[j][a:b], st[j + 1][a:b]
                     r2, r3 = st[j + 2][a:b], st[j + 3][a:b]
                     for c in range(m):
-                        acc[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
+                        into[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
                     j += 4
                     continue
                 if j + 1 < stop and free[j] and free[j + 1]:
-                    w0, w1 = weight[j], weight[j + 1]
+                    w0, w1 = wt[j], wt[j + 1]
                     r0, r1 = st[j][a:b], st[j + 1][a:b]
                     for c in range(m):
-                        acc[c] += w0 * r0[c] + w1 * r1[c]
+                        into[c] += w0 * r0[c] + w1 * r1[c]
                     j += 2
                     continue
-                w = weight[j]
+                w = wt[j]
                 k = column_condition[j]
                 score = st[j][a:b]
                 j += 1
                 if k < 0:
                     for c in range(m):
-                        acc[c] += w * score[c]
+                        into[c] += w * score[c]
                     continue
                 sh = shown[k]
                 na = nat[j - 1][a:b]
                 if cond_exclude[k]:
                     # hidden: scores nothing and drops out; not applicable drops out
                     for c in range(m):
-                        acc[c] += w * score[c] * sh[c]
+                        into[c] += w * score[c] * sh[c]
                         den[c] -= w * (1.0 - sh[c] * (1 - na[c]))
                 elif column_allow_na[j - 1]:
                     # hidden: scores 0 and keeps its weight; not applicable drops out
                     # only when shown
                     for c in range(m):
-                        acc[c] += w * score[c] * sh[c]
+                        into[c] += w * score[c] * sh[c]
                         den[c] -= w * sh[c] * na[c]
                 else:
                     for c in range(m):
-                        acc[c] += w * score[c] * sh[c]
+                        into[c] += w * score[c] * sh[c]
+            if folded:
+                continue
             # the weight that drops out: not applicable, columns without a condition
             j = first
             while j < stop:
