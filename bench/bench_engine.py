@@ -86,6 +86,7 @@ def compiled_weighted_sum(st: np.ndarray, weights: np.ndarray) -> Callable[[], o
     kernel's distance from the floor can be told from the work it does besides."""
     import numba
 
+    from scoring import kernel
     from scoring.kernel import BLOCK
 
     @numba.njit(nogil=True, error_model="numpy")
@@ -119,11 +120,9 @@ def compiled_weighted_sum(st: np.ndarray, weights: np.ndarray) -> Callable[[], o
             block_sum(st, w, out, starts[t], stops[t])
 
     n = st.shape[1]
-    parts = max(1, min(os.cpu_count() or 1, 8))
-    per = -(-n // parts)  # agencies per thread, rounded up to whole blocks
-    per = -(-per // BLOCK) * BLOCK
-    starts = np.arange(0, n, per, dtype=np.int64)
-    stops = np.minimum(starts + per, n)
+    # the engine's own split of the agencies between the threads (one range when small)
+    ranges = kernel._chunks(n)
+    starts, stops = ranges if ranges else (np.zeros(1, np.int64), np.full(1, n, np.int64))
     out = np.empty(n)
     w = np.ascontiguousarray(weights, dtype=np.float64)
     chunks(st, w, out, starts, stops)

@@ -795,6 +795,11 @@ class _Publication:
             self.published_total, factor, group_ids, max(n_groups, 0), self.rank, self.group_rank
         )
 
+    def finish(self) -> bool:
+        """:func:`_finish` over these arrays, on this thread."""
+        counted: bool = _compiled_helpers()["_finish"](*self.publish_args, *self.rank_args[2:])
+        return counted
+
     def result(self, counted: bool) -> Finished:
         """(published totals, published dimensions (dimensions x agencies), band indexes,
         ranks, group ranks, previous totals, gains); ranks None when not ``counted``."""
@@ -820,13 +825,11 @@ def finish(
     """(published totals, published dimensions (dimensions x agencies), band indexes,
     ranks, group ranks, previous totals, gains): see :func:`_finish`. Ranks are None when
     the values were too spread to count."""
-    compiled = _compiled_helpers()["_finish"]
     out = _Publication(
         _readonly(total, np.float64), _readonly(dims, np.float64), precision, minima,
         resolved, group_ids, previous, previous_precision, gain_precision,
     )
-    counted = compiled(*out.publish_args, *out.rank_args[2:])
-    return out.result(bool(counted))
+    return out.result(out.finish())
 
 
 # numba.prange where compiled (the compiled copies name it); a plain range otherwise
@@ -1063,8 +1066,7 @@ def score_published(
     chunks = _chunks(n)
     if chunks is None or not _parallel_lock.acquire(blocking=False):
         _kernel()(st, vt, nat, 0, n, *arrays)
-        counted = _compiled_helpers()["_finish"](*out.publish_args, *out.rank_args[2:])
-        return scaled, total, out.result(bool(counted))
+        return scaled, total, out.result(out.finish())
     try:
         counted = _driver(_score_chunks)(
             chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
