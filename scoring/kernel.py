@@ -9,8 +9,11 @@
   (the "shown" flags of the conditions, an indicator's weighted sum and included weight,
   the dimension sums) stays in the processor's cache. Each answer is read once. The
   indicator scores are written out only when asked for (a cycle's totals only sum them);
-  an indicator none of whose questions can drop out is then summed straight into its
-  dimension, its columns weighted by their share of the dimension.
+  the indicators none of whose questions can drop out are then summed straight into
+  their dimension, their columns weighted by their share of the dimension, four columns
+  to a loop across indicator boundaries. Within an indicator the columns without a
+  condition are taken first, four to a loop, and conditions that ask the same of the
+  same gate are evaluated once (see :class:`KernelPlan`).
 - :func:`finish`: publication rounding, bands, competition ranks (by counting the
   published values as integers) and gains, as ``CycleResult`` derives them with numpy.
 - :func:`score_published`: a cycle without normalisation in one call: the pass, then each
@@ -50,7 +53,7 @@ import numpy as np
 if TYPE_CHECKING:
     from scoring.engine import CompiledFramework
 
-BLOCK = 512  # agencies per block: a block's scratch stays in the first-level cache
+BLOCK = 1024  # agencies per block: a block's scratch stays in the second-level cache
 MIN_PER_THREAD = 2048  # fewer agencies than this per thread: one thread does it all
 
 _KIND = {"equals": 0, "in": 1, "mask": 2, "at_least": 3}
@@ -59,32 +62,44 @@ _compile_lock = threading.Lock()
 
 @dataclass(frozen=True, eq=False)
 class KernelPlan:
-    """A compiled framework's arrays as the kernel takes them."""
+    """A compiled framework's arrays as the kernel takes them.
 
-    weight: np.ndarray  # (q,) float64
+    The pass goes over each indicator's columns in its own order ("positions"
+    ``ind_start:ind_stop``): the columns without a condition first (those that cannot be
+    answered not applicable, then those that can), then those with a condition (kept when
+    hidden, then excluded when hidden), so that the plain ones are summed four at a time.
+    Conditions that ask the same of the same gate share one "shown" row."""
+
+    pos_col: np.ndarray  # (q,) int64: the column at each position
+    pos_kind: np.ndarray  # (q,) int64: 0 plain, 1 may be not applicable, 2 a condition
+    #                        that keeps the question's weight when hidden, 3 one that excludes it
+    pos_row: np.ndarray  # (q,) int64: the column's "shown" row, -1 without a condition
+    pos_na: np.ndarray  # (q,) uint8: the column allows not applicable
+    pos_weight: np.ndarray  # (q,) float64: the question's weight in its indicator
     ind_start: np.ndarray  # (i,) int64
     ind_stop: np.ndarray
     ind_weight_sum: np.ndarray  # (i,) float64
     has_questions: np.ndarray  # (i,) uint8
-    column_condition: np.ndarray  # (q,) int64: the column's condition, -1 when none
-    column_allow_na: np.ndarray  # (q,) uint8
-    free: np.ndarray  # (q,) uint8: the column has no condition
     can_drop: np.ndarray  # (i,) uint8: a question of the indicator can drop out
-    cond_gate: np.ndarray  # (k,) int64
-    cond_kind: np.ndarray  # (k,) int64, see _KIND
-    cond_value: np.ndarray  # (k,) float64
-    cond_values_start: np.ndarray  # (k,) int64 into cond_values ("in")
-    cond_values_stop: np.ndarray
-    cond_values: np.ndarray  # float64
-    cond_parent: np.ndarray  # (k,) int64: the condition of the gate, -1 when none
-    cond_exclude: np.ndarray  # (k,) uint8
+    row_gate: np.ndarray  # (r,) int64: the gate column of each "shown" row
+    row_kind: np.ndarray  # (r,) int64, see _KIND
+    row_value: np.ndarray  # (r,) float64
+    row_values_start: np.ndarray  # (r,) int64 into row_values ("in")
+    row_values_stop: np.ndarray
+    row_values: np.ndarray  # float64
+    row_parent: np.ndarray  # (r,) int64: the row of the gate's own condition, -1 when none
     ind_dimension: np.ndarray  # (i,) int64
     ind_weight: np.ndarray  # (i,) float64, 0 without questions
     dim_weight: np.ndarray  # (d,) float64
-    # a column of an indicator none of whose questions can drop out: its weight in the
-    # dimension (indicator weight x question weight / the indicator's question weight);
-    # 0 elsewhere. Such an indicator's columns are summed straight into its dimension.
-    fold_weight: np.ndarray  # (q,) float64
+    # The indicators none of whose questions can drop out, summed straight into their
+    # dimension when their own scores are not wanted: per dimension
+    # (``fold_dim_start[d]:fold_dim_start[d + 1]``) their columns, those without a
+    # condition first, each weighted by its share of the dimension (indicator weight x
+    # question weight / the indicator's question weight), with its "shown" row or -1.
+    fold_col: np.ndarray  # (f,) int64
+    fold_weight: np.ndarray  # (f,) float64
+    fold_row: np.ndarray  # (f,) int64
+    fold_dim_start: np.ndarray  # (d + 1,) int64
     fixed_weight: np.ndarray  # (d,) float64: indicator weight of those indicators
     n_dimensions: int
     epsilon: float
@@ -135,10 +150,12 @@ def _readonly(array: np.ndarray, dtype: type) -> np.ndarray:
 
 
 def _folded(
-    cf: CompiledFramework, can_drop: np.ndarray, n_dimensions: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(fold_weight, fixed_weight) of :class:`KernelPlan`."""
-    fold = np.zeros(cf.n_columns, dtype=np.float64)
+    cf: CompiledFramework, can_drop: np.ndarray, n_dimensions: int, column_row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(fold_col, fold_weight, fold_row, fold_dim_start, fixed_weight) of
+    :class:`KernelPlan`."""
+    columns: list[list[int]] = [[] for _ in range(n_dimensions)]
+    weight = np.zeros(cf.n_columns, dtype=np.float64)
     fixed = np.zeros(max(n_dimensions, 1), dtype=np.float64)
     for i in range(cf.ind_start.shape[0]):
         full = float(cf.ind_weight_sum[i])
@@ -146,54 +163,98 @@ def _folded(
             continue
         a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])
         iw = float(cf.ind_weight_effective[i])
-        fold[a:b] = iw * np.asarray(cf.weight[a:b], dtype=np.float64) / full
-        fixed[int(cf.ind_dimension[i])] += iw
-    return fold, fixed[:n_dimensions]
+        weight[a:b] = iw * np.asarray(cf.weight[a:b], dtype=np.float64) / full
+        d = int(cf.ind_dimension[i])
+        fixed[d] += iw
+        columns[d].extend(range(a, b))
+    cols: list[int] = []
+    starts = [0]
+    for d in range(n_dimensions):
+        # those without a condition first (False sorts before True; stable)
+        cols.extend(sorted(columns[d], key=lambda j: bool(column_row[j] >= 0)))
+        starts.append(len(cols))
+    col = np.array(cols, dtype=np.int64)
+    return (
+        col,
+        weight[col],
+        column_row[col],
+        np.array(starts, dtype=np.int64),
+        fixed[:n_dimensions],
+    )
+
+
+def _rows(cf: CompiledFramework) -> tuple[np.ndarray, ...]:
+    """The "shown" rows of :class:`KernelPlan` (``row_gate`` to ``row_parent``), one per
+    distinct condition (``cf.condition_row``), and each column's row (-1 without a
+    condition)."""
+    conditions = cf.conditions
+    n_rows = int(cf.condition_row.max()) + 1 if conditions else 0
+    gate = np.zeros(n_rows, dtype=np.int64)
+    kind = np.zeros(n_rows, dtype=np.int64)
+    value = np.zeros(n_rows, dtype=np.float64)
+    start = np.zeros(n_rows, dtype=np.int64)
+    stop = np.zeros(n_rows, dtype=np.int64)
+    parent = np.full(n_rows, -1, dtype=np.int64)
+    flat: list[float] = []
+    condition_of = {c.column: k for k, c in enumerate(conditions)}
+    column_row = np.full(cf.n_columns, -1, dtype=np.int64)
+    for k, c in enumerate(conditions):
+        r = int(cf.condition_row[k])
+        column_row[c.column] = r
+        gate[r], kind[r], value[r] = c.gate, _KIND[c.kind], c.value
+        start[r] = len(flat)
+        flat.extend(c.values)
+        stop[r] = len(flat)
+        if c.gate_conditional:
+            parent[r] = int(cf.condition_row[condition_of[c.gate]])
+    return gate, kind, value, start, stop, np.array(flat, dtype=np.float64), parent, column_row
 
 
 def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
     q = cf.n_columns
-    conditions = cf.conditions
-    column_condition = np.full(q, -1, dtype=np.int64)
-    for k, c in enumerate(conditions):
-        column_condition[c.column] = k
     allow = np.zeros(q, dtype=np.uint8)
     allow[cf.allow_na] = 1
-    starts: list[int] = []
-    stops: list[int] = []
-    flat: list[float] = []
-    for c in conditions:
-        starts.append(len(flat))
-        flat.extend(c.values)
-        stops.append(len(flat))
+    gate, kind, value, start, stop, flat, parent, column_row = _rows(cf)
+    exclude = np.zeros(q, dtype=np.bool_)
+    for c in cf.conditions:
+        exclude[c.column] = c.exclude
+    column_kind = np.where(
+        column_row < 0, np.where(allow != 0, 1, 0), np.where(exclude, 3, 2)
+    ).astype(np.int64)
+    pos_col = np.arange(q, dtype=np.int64)
+    for i in range(cf.ind_start.shape[0]):
+        a, b = int(cf.ind_start[i]), int(cf.ind_stop[i])
+        pos_col[a:b] = a + np.argsort(column_kind[a:b], kind="stable")
     can_drop = _can_drop(cf, allow)
     n_dimensions = len(cf.dim_ranges)
-    fold_weight, fixed_weight = _folded(cf, can_drop, n_dimensions)
+    fold_col, fold_weight, fold_row, fold_dim_start, fixed_weight = _folded(
+        cf, can_drop, n_dimensions, column_row
+    )
     return KernelPlan(
-        weight=np.ascontiguousarray(cf.weight, dtype=np.float64),
+        pos_col=pos_col,
+        pos_kind=column_kind[pos_col],
+        pos_row=column_row[pos_col],
+        pos_na=allow[pos_col],
+        pos_weight=np.asarray(cf.weight, dtype=np.float64)[pos_col],
         ind_start=np.ascontiguousarray(cf.ind_start, dtype=np.int64),
         ind_stop=np.ascontiguousarray(cf.ind_stop, dtype=np.int64),
         ind_weight_sum=np.ascontiguousarray(cf.ind_weight_sum, dtype=np.float64),
         has_questions=np.ascontiguousarray(cf.has_questions, dtype=np.uint8),
-        column_condition=column_condition,
-        column_allow_na=allow,
-        free=(column_condition < 0).astype(np.uint8),
         can_drop=can_drop,
-        cond_gate=np.array([c.gate for c in conditions], dtype=np.int64),
-        cond_kind=np.array([_KIND[c.kind] for c in conditions], dtype=np.int64),
-        cond_value=np.array([c.value for c in conditions], dtype=np.float64),
-        cond_values_start=np.array(starts, dtype=np.int64),
-        cond_values_stop=np.array(stops, dtype=np.int64),
-        cond_values=np.array(flat, dtype=np.float64),
-        cond_parent=np.array(
-            [int(column_condition[c.gate]) if c.gate_conditional else -1 for c in conditions],
-            dtype=np.int64,
-        ),
-        cond_exclude=np.array([1 if c.exclude else 0 for c in conditions], dtype=np.uint8),
+        row_gate=gate,
+        row_kind=kind,
+        row_value=value,
+        row_values_start=start,
+        row_values_stop=stop,
+        row_values=flat,
+        row_parent=parent,
         ind_dimension=np.ascontiguousarray(cf.ind_dimension, dtype=np.int64),
         ind_weight=np.ascontiguousarray(cf.ind_weight_effective, dtype=np.float64),
         dim_weight=np.ascontiguousarray(cf.dim_weight, dtype=np.float64),
+        fold_col=fold_col,
         fold_weight=fold_weight,
+        fold_row=fold_row,
+        fold_dim_start=fold_dim_start,
         fixed_weight=fixed_weight,
         n_dimensions=n_dimensions,
         epsilon=epsilon,
@@ -207,30 +268,33 @@ def _pass(
     nat: np.ndarray,
     lo: int,
     hi: int,
-    weight: np.ndarray,
+    pos_col: np.ndarray,
+    pos_kind: np.ndarray,
+    pos_row: np.ndarray,
+    pos_na: np.ndarray,
+    pos_weight: np.ndarray,
     ind_start: np.ndarray,
     ind_stop: np.ndarray,
     ind_weight_sum: np.ndarray,
     has_questions: np.ndarray,
-    column_condition: np.ndarray,
-    column_allow_na: np.ndarray,
-    free: np.ndarray,
     can_drop: np.ndarray,
-    cond_gate: np.ndarray,
-    cond_kind: np.ndarray,
-    cond_value: np.ndarray,
-    cond_values_start: np.ndarray,
-    cond_values_stop: np.ndarray,
-    cond_values: np.ndarray,
-    cond_parent: np.ndarray,
-    cond_exclude: np.ndarray,
+    row_gate: np.ndarray,
+    row_kind: np.ndarray,
+    row_value: np.ndarray,
+    row_values_start: np.ndarray,
+    row_values_stop: np.ndarray,
+    row_values: np.ndarray,
+    row_parent: np.ndarray,
     ind_dimension: np.ndarray,
     ind_weight: np.ndarray,
+    dim_weight: np.ndarray,
+    fold_col: np.ndarray,
+    fold_weight: np.ndarray,
+    fold_row: np.ndarray,
+    fold_dim_start: np.ndarray,
+    fixed_weight: np.ndarray,
     epsilon: float,
     tiny: float,
-    dim_weight: np.ndarray,
-    fold_weight: np.ndarray,
-    fixed_weight: np.ndarray,
     scale: float,
     want_total: bool,
     want_indicators: bool,
@@ -246,16 +310,17 @@ def _pass(
     dimension-major (``raw`` may be a (dimensions x 0) placeholder: then only ``scaled``
     is written); with ``want_total`` the totals on the scale (``total``). Without
     ``want_indicators`` the indicator scores are not written out (``num`` and ``present``
-    are then (indicators x 0) placeholders)."""
+    are then (indicators x 0) placeholders), and the indicators none of whose questions
+    can drop out are summed straight into their dimension (see :class:`KernelPlan`)."""
     # Every loop over the agencies of a block is free of branches (flags are 0/1 and
     # multiply), so that the compiler turns it into vector instructions; rows are taken
     # as one-dimensional slices, which compile to plainer loops than 2-d indexing.
-    n_cond = cond_gate.shape[0]
+    n_rows = row_gate.shape[0]
     n_ind = ind_start.shape[0]
     n_dim = raw.shape[0]
     keep_raw = raw.shape[1] > 0  # (dimensions x 0): the scores on the scale only
     block = BLOCK
-    shown = np.empty((max(n_cond, 1), block), dtype=np.float64)
+    shown = np.empty((max(n_rows, 1), block), dtype=np.float64)
     acc = np.empty(block, dtype=np.float64)
     den = np.empty(block, dtype=np.float64)
     dim_num = np.empty((max(n_dim, 1), block), dtype=np.float64)
@@ -265,12 +330,12 @@ def _pass(
     for a in range(lo, hi, block):
         b = min(a + block, hi)
         m = b - a
-        # conditions, in framework order (a gate's own condition comes first); NaN (not
-        # answered) meets none
-        for k in range(n_cond):
-            g = cond_gate[k]
-            kind = cond_kind[k]
-            value = cond_value[k]
+        # the "shown" rows, in framework order (a gate's own condition comes first); NaN
+        # (not answered) meets none
+        for k in range(n_rows):
+            g = row_gate[k]
+            kind = row_kind[k]
+            value = row_value[k]
             row = shown[k]
             gate = vt[g][a:b]
             gate_na = nat[g][a:b]
@@ -283,8 +348,8 @@ def _pass(
             elif kind == 1:
                 for c in range(m):
                     row[c] = 0.0
-                for t in range(cond_values_start[k], cond_values_stop[k]):
-                    option = cond_values[t]
+                for t in range(row_values_start[k], row_values_stop[k]):
+                    option = row_values[t]
                     for c in range(m):
                         if gate[c] == option:
                             row[c] = 1.0
@@ -297,7 +362,7 @@ def _pass(
             if kind == 1 or kind == 2:
                 for c in range(m):
                     row[c] *= 1 - gate_na[c]
-            parent = cond_parent[k]
+            parent = row_parent[k]
             if parent >= 0:
                 above = shown[parent]
                 for c in range(m):
@@ -311,7 +376,43 @@ def _pass(
             for c in range(m):
                 dn[c] = 0.0
                 dd[c] = fixed
+            if want_indicators:
+                continue
+            # their columns without a condition four at a time, then those with one
+            # times its "shown" flag (an excluding condition would make them droppable,
+            # so hidden only scores 0 here)
+            p = fold_dim_start[d]
+            stop = fold_dim_start[d + 1]
+            while p + 3 < stop and fold_row[p + 3] < 0:
+                w0, w1 = fold_weight[p], fold_weight[p + 1]
+                w2, w3 = fold_weight[p + 2], fold_weight[p + 3]
+                r0, r1 = st[fold_col[p]][a:b], st[fold_col[p + 1]][a:b]
+                r2, r3 = st[fold_col[p + 2]][a:b], st[fold_col[p + 3]][a:b]
+                for c in range(m):
+                    dn[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
+                p += 4
+            while p < stop and fold_row[p] < 0:
+                w0 = fold_weight[p]
+                r0 = st[fold_col[p]][a:b]
+                for c in range(m):
+                    dn[c] += w0 * r0[c]
+                p += 1
+            while p + 1 < stop:
+                w0, w1 = fold_weight[p], fold_weight[p + 1]
+                r0, r1 = st[fold_col[p]][a:b], st[fold_col[p + 1]][a:b]
+                s0, s1 = shown[fold_row[p]], shown[fold_row[p + 1]]
+                for c in range(m):
+                    dn[c] += w0 * r0[c] * s0[c] + w1 * r1[c] * s1[c]
+                p += 2
+            if p < stop:
+                w0 = fold_weight[p]
+                r0 = st[fold_col[p]][a:b]
+                s0 = shown[fold_row[p]]
+                for c in range(m):
+                    dn[c] += w0 * r0[c] * s0[c]
         for i in range(n_ind):
+            if can_drop[i] == 0 and not want_indicators:
+                continue  # summed into its dimension above
             out = num[i][a:b] if want_indicators else num[i]
             flag = present[i][a:b] if want_indicators else present[i]
             if has_questions[i] == 0:
@@ -320,101 +421,89 @@ def _pass(
                         out[c] = 0.0
                         flag[c] = False
                 continue
-            j = ind_start[i]
+            first = ind_start[i]
             stop = ind_stop[i]
-            # without indicator scores, an indicator none of whose questions can drop out
-            # is summed straight into its dimension, each column at its weight there (its
-            # conditions hide with a 0 score: an excluding one would make it droppable)
-            folded = can_drop[i] == 0 and not want_indicators
-            into = dim_num[ind_dimension[i]] if folded else acc
-            wt = fold_weight if folded else weight
             full = ind_weight_sum[i]
-            if not folded:
+            for c in range(m):
+                acc[c] = 0.0
+                den[c] = full
+            # the positions without a condition come first (kinds 0 and 1; not
+            # applicable scores 0 there): four at a time
+            j = first
+            while j + 3 < stop and pos_kind[j + 3] <= 1:
+                w0, w1 = pos_weight[j], pos_weight[j + 1]
+                w2, w3 = pos_weight[j + 2], pos_weight[j + 3]
+                r0, r1 = st[pos_col[j]][a:b], st[pos_col[j + 1]][a:b]
+                r2, r3 = st[pos_col[j + 2]][a:b], st[pos_col[j + 3]][a:b]
                 for c in range(m):
-                    acc[c] = 0.0
-                    den[c] = full
-            # scores: the columns without a condition four at a time (not applicable
-            # scores 0 there); a column with a condition times its "shown" flag
-            first = j
-            while j < stop:
-                if j + 3 < stop and free[j] and free[j + 1] and free[j + 2] and free[j + 3]:
-                    w0, w1, w2, w3 = wt[j], wt[j + 1], wt[j + 2], wt[j + 3]
-                    r0, r1 = st[j][a:b], st[j + 1][a:b]
-                    r2, r3 = st[j + 2][a:b], st[j + 3][a:b]
-                    for c in range(m):
-                        into[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
-                    j += 4
-                    continue
-                if j + 1 < stop and free[j] and free[j + 1]:
-                    w0, w1 = wt[j], wt[j + 1]
-                    r0, r1 = st[j][a:b], st[j + 1][a:b]
-                    for c in range(m):
-                        into[c] += w0 * r0[c] + w1 * r1[c]
-                    j += 2
-                    continue
-                w = wt[j]
-                k = column_condition[j]
-                score = st[j][a:b]
+                    acc[c] += (w0 * r0[c] + w1 * r1[c]) + (w2 * r2[c] + w3 * r3[c])
+                j += 4
+            while j + 1 < stop and pos_kind[j + 1] <= 1:
+                w0, w1 = pos_weight[j], pos_weight[j + 1]
+                r0, r1 = st[pos_col[j]][a:b], st[pos_col[j + 1]][a:b]
+                for c in range(m):
+                    acc[c] += w0 * r0[c] + w1 * r1[c]
+                j += 2
+            if j < stop and pos_kind[j] <= 1:
+                w0 = pos_weight[j]
+                r0 = st[pos_col[j]][a:b]
+                for c in range(m):
+                    acc[c] += w0 * r0[c]
                 j += 1
-                if k < 0:
-                    for c in range(m):
-                        into[c] += w * score[c]
-                    continue
-                sh = shown[k]
-                na = nat[j - 1][a:b]
-                if cond_exclude[k]:
+            # the weight that drops out of those: not applicable (kind 1, just before j)
+            t = first
+            while t < j and pos_kind[t] == 0:
+                t += 1
+            while t + 1 < j:
+                w0, w1 = pos_weight[t], pos_weight[t + 1]
+                n0, n1 = nat[pos_col[t]][a:b], nat[pos_col[t + 1]][a:b]
+                for c in range(m):
+                    den[c] -= w0 * n0[c] + w1 * n1[c]
+                t += 2
+            if t < j:
+                w0 = pos_weight[t]
+                n0 = nat[pos_col[t]][a:b]
+                for c in range(m):
+                    den[c] -= w0 * n0[c]
+            # the positions with a condition: the score times the "shown" flag
+            while j < stop:
+                w = pos_weight[j]
+                col = pos_col[j]
+                score = st[col][a:b]
+                sh = shown[pos_row[j]]
+                if pos_kind[j] == 3:
                     # hidden: scores nothing and drops out; not applicable drops out
+                    na = nat[col][a:b]
                     for c in range(m):
-                        into[c] += w * score[c] * sh[c]
+                        acc[c] += w * score[c] * sh[c]
                         den[c] -= w * (1.0 - sh[c] * (1 - na[c]))
-                elif column_allow_na[j - 1]:
+                elif pos_na[j]:
                     # hidden: scores 0 and keeps its weight; not applicable drops out
                     # only when shown
+                    na = nat[col][a:b]
                     for c in range(m):
-                        into[c] += w * score[c] * sh[c]
+                        acc[c] += w * score[c] * sh[c]
                         den[c] -= w * sh[c] * na[c]
                 else:
                     for c in range(m):
-                        into[c] += w * score[c] * sh[c]
-            if folded:
-                continue
-            # the weight that drops out: not applicable, columns without a condition
-            j = first
-            while j < stop:
-                if not (free[j] and column_allow_na[j]):
-                    j += 1
-                    continue
-                w0 = weight[j]
-                n0 = nat[j][a:b]
+                        acc[c] += w * score[c] * sh[c]
                 j += 1
-                if j < stop and free[j] and column_allow_na[j]:
-                    w1 = weight[j]
-                    n1 = nat[j][a:b]
-                    j += 1
-                    for c in range(m):
-                        den[c] -= w0 * n0[c] + w1 * n1[c]
-                else:
-                    for c in range(m):
-                        den[c] -= w0 * n0[c]
             limit = epsilon * full
             d = ind_dimension[i]
             iw = ind_weight[i]
             dn = dim_num[d]
             dd = dim_den[d]
             if can_drop[i] == 0:
-                # no question of the indicator can drop out: its weight is whole for every
-                # agency, and one multiplication stands for the division
+                # (indicator scores wanted) no question of the indicator can drop out:
+                # its weight is whole for every agency, and one multiplication stands
+                # for the division
                 inverse = 1.0 / full
                 whole = full > limit
-                if want_indicators:
-                    for c in range(m):
-                        value = acc[c] * inverse
-                        out[c] = value
-                        flag[c] = whole
-                        dn[c] += iw * value
-                else:
-                    for c in range(m):
-                        dn[c] += iw * (acc[c] * inverse)
+                for c in range(m):
+                    value = acc[c] * inverse
+                    out[c] = value
+                    flag[c] = whole
+                    dn[c] += iw * value
                 if whole:
                     for c in range(m):
                         dd[c] += iw
@@ -949,30 +1038,33 @@ def _pass_args(
     scaled = np.empty((plan.n_dimensions, n), dtype=np.float64)
     total = np.empty(n if totals else 0, dtype=np.float64)
     arrays = (
-        plan.weight,
+        plan.pos_col,
+        plan.pos_kind,
+        plan.pos_row,
+        plan.pos_na,
+        plan.pos_weight,
         plan.ind_start,
         plan.ind_stop,
         plan.ind_weight_sum,
         plan.has_questions,
-        plan.column_condition,
-        plan.column_allow_na,
-        plan.free,
         plan.can_drop,
-        plan.cond_gate,
-        plan.cond_kind,
-        plan.cond_value,
-        plan.cond_values_start,
-        plan.cond_values_stop,
-        plan.cond_values,
-        plan.cond_parent,
-        plan.cond_exclude,
+        plan.row_gate,
+        plan.row_kind,
+        plan.row_value,
+        plan.row_values_start,
+        plan.row_values_stop,
+        plan.row_values,
+        plan.row_parent,
         plan.ind_dimension,
         plan.ind_weight,
+        plan.dim_weight,
+        plan.fold_col,
+        plan.fold_weight,
+        plan.fold_row,
+        plan.fold_dim_start,
+        plan.fixed_weight,
         plan.epsilon,
         plan.tiny,
-        plan.dim_weight,
-        plan.fold_weight,
-        plan.fixed_weight,
         float(scale),
         totals,
         indicators,

@@ -19,6 +19,7 @@ from scoring.answers import AnswerMatrix
 from scoring.engine import CycleResult, _shown_rows, compile_framework, score_cycle
 from scoring.loader import load_framework
 from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
+from tests.scoring.test_engine_support import every_kind_of_condition
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
 
@@ -96,6 +97,22 @@ def test_answers_to_hidden_questions_are_ignored_the_same_way() -> None:
     assert_same(kernel_way, numpy_way)
     # and the answers to hidden questions changed nothing: the base cycle's figures
     assert_same(kernel_way, score_cycle(fw, replace(base), use_kernel=False))
+
+
+def test_every_kind_of_condition_scores_the_same() -> None:
+    """Conditions of every kind, on conditional gates, hidden questions kept and
+    excluded, indicators that can and cannot drop out, over several blocks and threads."""
+    fw, values, na = every_kind_of_condition(3 * kernel.BLOCK + 300)
+    n = values.shape[0]
+    matrix = AnswerMatrix(
+        tuple(f"A{i:05d}" for i in range(n)),
+        tuple(("G1", "G2", None)[i % 3] for i in range(n)),
+        compile_framework(fw).codes,
+        np.array(values, order="F"),
+        np.array(na, order="F"),
+    )
+    previous = synthetic_previous(score_cycle(fw, matrix, use_kernel=False), seed=4)
+    assert_same(*both(fw, matrix, previous))
 
 
 @pytest.mark.parametrize("name", ["th-2563", "th-2564", "un-egdi", "oecd-dgi"])

@@ -152,81 +152,11 @@ def test_competition_ranks_equal_the_separate_functions(precision: int, seed: in
 
 
 def test_every_kind_of_condition_and_chains_on_random_answers() -> None:
-    from tests.scoring.test_engine_support import (
-        dimension,
-        framework,
-        indicator,
-        maturity,
-        multiple,
-        number,
-        percentage,
-        single,
-        when,
-        yes_no,
-    )
+    from tests.scoring.test_engine_support import every_kind_of_condition
 
-    fw = framework(
-        dimension(
-            "D1",
-            indicator(
-                "I1",
-                yes_no("a", allow_na=True),
-                yes_no("b", condition=when("a", equals=True), allow_na=True),
-                maturity("c", condition=when("b", equals=True), when_hidden="exclude"),
-                yes_no("c0", condition=when("a", equals=False), allow_na=True),
-            ),
-            indicator(
-                "I2",
-                single("s", {"x": 0, "y": 2, "z": 1}, allow_na=True),
-                yes_no("d", condition=when("s", any_of=("y", "z")), when_hidden="exclude"),
-                yes_no("d2", condition=when("s", equals="x"), allow_na=True),
-            ),
-        ),
-        dimension(
-            "D2",
-            indicator(
-                "I3",
-                multiple("m", {"p": 1, "q": 2, "r": 1}, allow_na=True),
-                percentage("e", condition=when("m", any_of=("q", "r")), when_hidden="exclude"),
-                maturity("lvl", allow_na=True),
-            ),
-            indicator(
-                "I4",
-                number("f", minimum=0, maximum=10, condition=when("lvl", at_least=3)),
-                number(
-                    "g",
-                    minimum=0,
-                    maximum=10,
-                    condition=when("f", at_least=5),
-                    when_hidden="exclude",
-                    allow_na=True,
-                ),
-            ),
-        ),
-    )
+    fw, values, na = every_kind_of_condition(3000)
+    n = values.shape[0]
     cf = compile_framework(fw)
-    rng = np.random.default_rng(11)
-    n = 3000
-    values = np.empty((n, cf.n_columns))
-    for j, q in enumerate(cf.questions):
-        t = q.type.value
-        if t == "yes_no":
-            values[:, j] = rng.integers(0, 2, n)
-        elif t == "single_choice":
-            values[:, j] = rng.integers(0, len(q.options), n)
-        elif t == "multiple_choice":
-            values[:, j] = rng.integers(0, 2 ** len(q.options), n)
-        elif t == "maturity":
-            values[:, j] = rng.integers(0, 6, n)
-        elif t == "percentage":
-            values[:, j] = rng.uniform(0, 100, n)
-        else:
-            values[:, j] = rng.uniform(0, 10, n)
-    values[rng.random(values.shape) < 0.2] = np.nan
-    na = np.zeros(values.shape, dtype=np.bool_)
-    for j in cf.allow_na.tolist():
-        na[:, j] = rng.random(n) < 0.25
-    values[na] = 0.0
     for order in ("F", "C"):
         matrix = AnswerMatrix(
             tuple(f"A{i}" for i in range(n)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from scoring.answers import AgencyAnswers, AnswerValue
 from scoring.model import (
     AwardRule,
@@ -179,3 +181,90 @@ def with_totals(
     values: Sequence[float], groups: Sequence[str | None] | None = None
 ) -> list[AgencyAnswers]:
     return agencies(*({"p": float(v)} for v in values), groups=groups)
+
+
+def every_kind_of_condition(n: int) -> tuple[Framework, np.ndarray, np.ndarray]:
+    """A framework with every kind of condition (equals, any_of on single and multiple
+    choice, at_least), conditions on conditional gates, hidden questions kept and
+    excluded, not-applicable allowed or not; and ``n`` agencies' random answers to it
+    (values, not applicable), a fifth unanswered."""
+    from scoring.engine import compile_framework
+
+    fw = framework(
+        dimension(
+            "D1",
+            indicator(
+                "I1",
+                yes_no("a", allow_na=True),
+                yes_no("b", condition=when("a", equals=True), allow_na=True),
+                maturity("c", condition=when("b", equals=True), when_hidden="exclude"),
+                yes_no("c0", condition=when("a", equals=False), allow_na=True),
+            ),
+            indicator(
+                "I2",
+                single("s", {"x": 0, "y": 2, "z": 1}, allow_na=True),
+                yes_no("d", condition=when("s", any_of=("y", "z")), when_hidden="exclude"),
+                yes_no("d2", condition=when("s", equals="x"), allow_na=True),
+            ),
+            # no question of I6 or I5 can drop out: hidden ones score 0 and keep their weight
+            indicator(
+                "I6",
+                yes_no("p1"),
+                maturity("p2"),
+                yes_no("p3", condition=when("a", equals=True)),
+                yes_no("p4"),
+                number("p5", minimum=0, maximum=10),
+                yes_no("p6"),
+            ),
+        ),
+        dimension(
+            "D2",
+            indicator(
+                "I3",
+                multiple("m", {"p": 1, "q": 2, "r": 1}, allow_na=True),
+                percentage("e", condition=when("m", any_of=("q", "r")), when_hidden="exclude"),
+                maturity("lvl", allow_na=True),
+            ),
+            indicator(
+                "I4",
+                number("f", minimum=0, maximum=10, condition=when("lvl", at_least=3)),
+                number(
+                    "g",
+                    minimum=0,
+                    maximum=10,
+                    condition=when("f", at_least=5),
+                    when_hidden="exclude",
+                    allow_na=True,
+                ),
+            ),
+            indicator(
+                "I5",
+                yes_no("h1", condition=when("b", equals=True)),
+                maturity("h2"),
+                yes_no("h3", condition=when("s", any_of=("x", "y"))),
+            ),
+        ),
+    )
+    cf = compile_framework(fw)
+    rng = np.random.default_rng(11)
+    values = np.empty((n, cf.n_columns))
+    for j, q in enumerate(cf.questions):
+        t = q.type.value
+        if t == "yes_no":
+            values[:, j] = rng.integers(0, 2, n)
+        elif t == "single_choice":
+            values[:, j] = rng.integers(0, len(q.options), n)
+        elif t == "multiple_choice":
+            values[:, j] = rng.integers(0, 2 ** len(q.options), n)
+        elif t == "maturity":
+            values[:, j] = rng.integers(0, 6, n)
+        elif t == "percentage":
+            values[:, j] = rng.uniform(0, 100, n)
+        else:
+            values[:, j] = rng.uniform(0, 10, n)
+    values[rng.random(values.shape) < 0.2] = np.nan
+    na = np.zeros(values.shape, dtype=np.bool_)
+    for j in cf.allow_na.tolist():
+        na[:, j] = rng.random(n) < 0.25
+    values[na] = 0.0
+    return fw, values, na
