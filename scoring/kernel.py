@@ -57,6 +57,8 @@ BLOCK = 1024  # agencies per block: a block's scratch stays in the second-level 
 MIN_PER_THREAD = 2048  # fewer agencies than this per thread: one thread does it all
 
 _KIND = {"equals": 0, "in": 1, "mask": 2, "at_least": 3}
+# a "shown" row read from the gate's scores (see _score_rows)
+_KIND_SCORE_EQUALS = 4
 _compile_lock = threading.Lock()
 
 
@@ -82,7 +84,7 @@ class KernelPlan:
     has_questions: np.ndarray  # (i,) uint8
     can_drop: np.ndarray  # (i,) uint8: a question of the indicator can drop out
     row_gate: np.ndarray  # (r,) int64: the gate column of each "shown" row
-    row_kind: np.ndarray  # (r,) int64, see _KIND
+    row_kind: np.ndarray  # (r,) int64, see _KIND and _KIND_SCORE_EQUALS
     row_value: np.ndarray  # (r,) float64
     row_values_start: np.ndarray  # (r,) int64 into row_values ("in")
     row_values_stop: np.ndarray
@@ -207,7 +209,48 @@ def _rows(cf: CompiledFramework) -> tuple[np.ndarray, ...]:
         stop[r] = len(flat)
         if c.gate_conditional:
             parent[r] = int(cf.condition_row[condition_of[c.gate]])
+    _score_rows(cf, gate, kind, value)
     return gate, kind, value, start, stop, np.array(flat, dtype=np.float64), parent, column_row
+
+
+def _score_rows(
+    cf: CompiledFramework, gate: np.ndarray, kind: np.ndarray, value: np.ndarray
+) -> None:
+    """Turn each ``equals`` row on a yes/no gate into a row read from the gate's scores
+    (:data:`_KIND_SCORE_EQUALS`, ``value`` the score that meets it) where that score
+    tells the answer apart: the one that meets the condition scores differently from the
+    other answer, from no answer and from not applicable. The pass reads every score
+    anyway, so such a condition costs no read of the answers' values or of the
+    not-applicable flags."""
+    from scoring.engine import answer_scores
+    from scoring.model import QuestionType
+
+    rows = [
+        r
+        for r in range(gate.shape[0])
+        if kind[r] == _KIND["equals"]
+        and cf.questions[int(gate[r])].type is QuestionType.YES_NO
+        and value[r] in (0.0, 1.0)
+    ]
+    if not rows:
+        return
+    # the four states of every yes/no gate: no, yes, unanswered, not applicable
+    values = np.full((4, cf.n_columns), np.nan)
+    not_applicable = np.zeros((4, cf.n_columns), dtype=np.bool_)
+    for r in rows:
+        g = int(gate[r])
+        values[:2, g] = (0.0, 1.0)
+        if cf.questions[g].allow_na:
+            values[3, g] = 0.0
+            not_applicable[3, g] = True
+    scores = answer_scores(cf, values, not_applicable)
+    for r in rows:
+        g = int(gate[r])
+        states = scores[:, g] if cf.questions[g].allow_na else scores[:3, g]
+        meets = float(scores[int(value[r]), g])
+        if int(np.count_nonzero(states == meets)) == 1:
+            kind[r] = _KIND_SCORE_EQUALS
+            value[r] = meets
 
 
 def _plan(cf: CompiledFramework, epsilon: float, tiny: float) -> KernelPlan:
@@ -339,7 +382,12 @@ def _pass(
             row = shown[k]
             gate = vt[g][a:b]
             gate_na = nat[g][a:b]
-            if kind == 0:
+            if kind == 4:
+                # read from the gate's scores: no answer and not applicable never meet
+                gate_score = st[g][a:b]
+                for c in range(m):
+                    row[c] = 1.0 if gate_score[c] == value else 0.0
+            elif kind == 0:
                 for c in range(m):
                     row[c] = (1.0 if gate[c] == value else 0.0) * (1 - gate_na[c])
             elif kind == 3:
