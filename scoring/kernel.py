@@ -55,6 +55,9 @@ if TYPE_CHECKING:
 
 BLOCK = 1024  # agencies per block: a block's scratch stays in the second-level cache
 MIN_PER_THREAD = 2048  # fewer agencies than this per thread: one thread does it all
+# agencies per block of the award candidate search (_top): one bit each in an int64 mask,
+# so at most 64
+TOP_BLOCK = 64
 
 _KIND = {"equals": 0, "in": 1, "mask": 2, "at_least": 3}
 # a "shown" row read from the gate's scores (see _score_rows)
@@ -604,6 +607,16 @@ def _pass(
                 out_total[c] = (total_num[c] / total_den[c]) * scale  # none: 0 / 0 = NaN
 
 
+def _lowest_bit(mask: Any) -> Any:
+    """The index of the lowest set bit of a non-zero int64: the number of bits below it
+    (``(mask & -mask) - 1`` sets exactly those), counted in parallel within the word."""
+    x = (mask & -mask) - 1
+    x = x - ((x >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    return (x * 0x0101010101010101) >> 56
+
+
 def _top(
     figures: np.ndarray,
     eligible: np.ndarray,
@@ -621,59 +634,128 @@ def _top(
     of them when the split has fewer), ascending by figure then agency, into ``chosen``
     (and the figure into ``which``); returns how many. ``best`` (figures x splits x count)
     is scratch; ``eligible_count`` (figures x splits) gets the eligible agencies. One pass
-    keeps the ``count`` largest figures of each split (with repeats) in order; a second
-    collects."""
+    by blocks of agencies keeps the ``count`` largest figures of each split (with repeats)
+    in order, and notes which agencies reached the bar; the candidates are then picked
+    from those.
+
+    Why it is fast: once the first places are filled, almost no agency can enter them.
+    Over each block of :data:`TOP_BLOCK` agencies one loop without branches (vectorised:
+    it indexes the block's slices from 0, so numba adds no negative-index handling, and
+    every term is an int64) counts the eligible figures and makes a 64-bit mask of the
+    agencies at their split's bar; only the set bits are then visited, and the blocks'
+    masks are kept for the collect step (bars only rise, so every candidate is in one).
+    Up to 8 splits, their eligible counts are packed 8 bits a split into one int64;
+    more splits take the plain loops. Not ``fastmath``: it would assume no NaN."""
     n = figures.shape[1]
+    n_figures = figures.shape[0]
     last = count - 1
-    for f in range(figures.shape[0]):
+    found = 0
+    if n_splits < 1 or n_splits > 8:
+        # Outside the fast path's packed counters: the original loops.
+        for f in range(n_figures):
+            row = figures[f]
+            top = best[f]
+            counted = eligible_count[f]
+            for s in range(n_splits):
+                counted[s] = 0
+                for t in range(count):
+                    top[s, t] = -np.inf
+            for i in range(n):
+                s = split[i]
+                v = row[i]
+                if s < 0 or eligible[i] == 0 or np.isnan(v):
+                    continue
+                counted[s] += 1
+                if v > top[s, last]:
+                    p = last
+                    while p > 0 and top[s, p - 1] < v:
+                        top[s, p] = top[s, p - 1]
+                        p -= 1
+                    top[s, p] = v
+        for f in range(n_figures):
+            row = figures[f]
+            top = best[f]
+            for i in range(n):
+                s = split[i]
+                if s >= 0 and eligible[i] != 0 and row[i] >= top[s, last]:
+                    chosen[found] = i
+                    which[found] = f
+                    found += 1
+        return found
+
+    n_blocks = (n + TOP_BLOCK - 1) // TOP_BLOCK
+    kept = np.empty(n_blocks, dtype=np.int64)  # blocks with a non-empty mask, ascending
+    masks = np.empty(n_blocks, dtype=np.int64)  # and their masks
+    # bars[s]: the count-th largest figure of split s so far (= top[s, last]); 8 entries
+    # so that ``bars[s & 7]`` needs no bounds or sign handling (s = -1 is masked out by
+    # ``ok``); the unused ones stay +inf.
+    bars = np.full(8, np.inf)
+    for f in range(n_figures):
         row = figures[f]
         top = best[f]
         counted = eligible_count[f]
         for s in range(n_splits):
             counted[s] = 0
+            bars[s] = -np.inf
             for t in range(count):
                 top[s, t] = -np.inf
-        if n_splits == 1:
-            # one split: the count and the bar to enter stay in registers
-            first = top[0]
-            bar = -np.inf
-            seen = 0
-            for i in range(n):
-                v = row[i]
-                if split[i] < 0 or eligible[i] == 0 or np.isnan(v):
-                    continue
-                seen += 1
-                if v > bar:
-                    p = last
-                    while p > 0 and first[p - 1] < v:
-                        first[p] = first[p - 1]
-                        p -= 1
-                    first[p] = v
-                    bar = first[last]
-            counted[0] = seen
-            continue
-        for i in range(n):
-            s = split[i]
-            v = row[i]
-            if s < 0 or eligible[i] == 0 or np.isnan(v):
+        n_kept = 0
+        for k in range(n_blocks):
+            a = k * TOP_BLOCK
+            b = min(a + TOP_BLOCK, n)
+            rb = row[a:b]
+            sb = split[a:b]
+            eb = eligible[a:b]
+            # Step 1, vectorised: eligible figures counted, mask of those at the bar
+            # (>= so that a figure tying the final bar is kept for the collect step;
+            # NaN compares false).
+            mask = np.int64(0)
+            tally = np.int64(0)
+            if n_splits == 1:
+                bar = bars[0]
+                for j in range(b - a):
+                    v = rb[j]
+                    ok = (sb[j] >= 0) & (eb[j] != 0)
+                    tally += np.int64(ok & (v == v))
+                    mask |= np.int64(ok & (v >= bar)) << j
+                counted[0] += tally
+            else:
+                for j in range(b - a):
+                    v = rb[j]
+                    s = sb[j]
+                    ok = (s >= 0) & (eb[j] != 0)
+                    tally += np.int64(ok & (v == v)) << ((s & 7) << 3)  # 8 bits a split
+                    mask |= np.int64(ok & (v >= bars[s & 7])) << j
+                for s in range(n_splits):
+                    counted[s] += (tally >> (s << 3)) & 255
+            if mask == 0:
                 continue
-            counted[s] += 1
-            if v > top[s, last]:
-                p = last
-                while p > 0 and top[s, p - 1] < v:
-                    top[s, p] = top[s, p - 1]
-                    p -= 1
-                top[s, p] = v
-    found = 0
-    for f in range(figures.shape[0]):
-        row = figures[f]
-        top = best[f]
-        for i in range(n):
-            s = split[i]
-            if s >= 0 and eligible[i] != 0 and row[i] >= top[s, last]:
-                chosen[found] = i
-                which[found] = f
-                found += 1
+            kept[n_kept] = k
+            masks[n_kept] = mask
+            n_kept += 1
+            # Step 2: the set bits, lowest first (bars only rise: the mask may hold
+            # agencies that no longer beat the bar, or tie it; they are not inserted).
+            while mask != 0:
+                at = a + _lowest_bit(mask)
+                mask &= mask - 1
+                v = row[at]
+                s = split[at]
+                if v > top[s, last]:
+                    for p in range(last, 0, -1):
+                        top[s, p] = max(top[s, p], min(top[s, p - 1], v))
+                    top[s, 0] = max(top[s, 0], v)
+                    bars[s] = top[s, last]
+        # Step 3: the candidates, from the kept masks only.
+        for q in range(n_kept):
+            a = kept[q] * TOP_BLOCK
+            mask = masks[q]
+            while mask != 0:
+                at = a + _lowest_bit(mask)
+                mask &= mask - 1
+                if row[at] >= top[split[at], last]:
+                    chosen[found] = at
+                    which[found] = f
+                    found += 1
     return found
 
 
@@ -691,7 +773,8 @@ def top_candidates(
         with _compile_lock:
             import numba
 
-            _top_compiled = _jit(numba, _top)
+            bit = numba.njit(inline="always", error_model="numpy")(_lowest_bit)
+            _top_compiled = _jit_with(numba, _top, {"_lowest_bit": bit})
     assert _top_compiled is not None
     n_figures, n = figures.shape
     count = max(count, 1)

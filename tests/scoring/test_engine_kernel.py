@@ -252,3 +252,35 @@ def test_threads_scoring_at_once_on_numba_s_work_queue_do_not_abort_the_process(
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["30", "True"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_award_candidates_are_found_the_same_compiled_and_with_numpy(seed: int) -> None:
+    """The compiled candidate search (blocks of agencies, masks of those at the bar)
+    against np.partition, on figures with many ties, NaN, ineligible agencies, agencies
+    without a split, 1 to 12 splits (more than the 8 the fast path packs), and sorted
+    figures (every agency a new best)."""
+    from scoring.awards import _candidates
+
+    rng = np.random.default_rng(seed)
+    for case in range(40):
+        n = int(rng.choice([0, 1, 63, 64, 65, 700, 5000]))
+        n_figures = int(rng.integers(1, 7))
+        n_splits = int(rng.choice([1, 2, 5, 8, 9, 12]))
+        count = int(rng.integers(1, 11))
+        figures = np.round(rng.random((n_figures, n)) * 100, int(rng.integers(0, 3)))
+        if case % 5 == 1:
+            figures.sort(axis=1)  # ascending: every agency enters the top
+        elif case % 5 == 2:
+            figures[:] = 50.0  # everyone tied
+        figures[rng.random(figures.shape) < 0.05] = np.nan
+        eligible = rng.random(n) < 0.9
+        split = rng.integers(-1, n_splits, n).astype(np.int64)
+        got, got_counts = _candidates(figures, eligible, split, n_splits, count, True)
+        want, want_counts = _candidates(figures, eligible, split, n_splits, count, False)
+        np.testing.assert_array_equal(got_counts, want_counts)
+        for f in range(n_figures):
+            for s in range(n_splits):
+                np.testing.assert_array_equal(
+                    np.sort(got[f][s]), np.sort(want[f][s]), err_msg=f"{case} {f} {s}"
+                )
