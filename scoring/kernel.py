@@ -987,7 +987,8 @@ class _Publication:
     ) -> None:
         n = total.shape[0]
         d = dims.shape[0]
-        group_ids = _readonly(group_ids, np.int64)
+        # int32 as the answer matrix keeps them: a view, not a copy
+        group_ids = _readonly(group_ids, np.int32)
         n_groups = int(group_ids.max()) + 1 if n else 0
         factor = 10.0**precision
         self.published_total = np.empty(n)
@@ -995,8 +996,11 @@ class _Publication:
         self.band = np.empty(n, dtype=np.int64)
         self.rank = np.empty(n, dtype=np.int64)
         self.group_rank = np.empty(n, dtype=np.int64)
-        self.previous_total = np.full(n, np.nan)
-        self.gain = np.full(n, np.nan)
+        # written by the publication when there is a previous cycle, else NaN
+        if previous is None:
+            self.previous_total, self.gain = np.full(n, np.nan), np.full(n, np.nan)
+        else:
+            self.previous_total, self.gain = np.empty(n), np.empty(n)
         self.publish_args = (
             total,
             dims,
