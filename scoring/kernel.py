@@ -830,26 +830,38 @@ def _publish(
     """Agencies ``lo:hi``: published totals and dimension scores (rounded half up),
     bands, and (when ``previous`` holds one total per agency) previous totals at their
     precision and gains."""
-    for i in range(lo, hi):
-        published_total[i] = _round(total[i], factor)
+    # Every loop runs over slices from 0: indexing from ``lo`` would make numba handle
+    # negative indexes, and the loops would not be vectorised.
+    m = hi - lo
+    published = published_total[lo:hi]
+    given = total[lo:hi]
+    for i in range(m):
+        published[i] = _round(given[i], factor)
     for d in range(dims.shape[0]):
-        row = dims[d]
-        out = published_dims[d]
-        for i in range(lo, hi):
+        row = dims[d][lo:hi]
+        out = published_dims[d][lo:hi]
+        for i in range(m):
             out[i] = _round(row[i], factor)
     n_bands = minima.shape[0]
-    for i in range(lo, hi):
-        t = published_total[i]
-        reached = 0
-        for k in range(n_bands):
-            if t >= minima[k]:
-                reached += 1
-        band[i] = resolved[reached - 1] if reached > 0 else -1
+    bands = band[lo:hi]
+    # how many band minima each total reaches (NaN: none), then that band
+    for i in range(m):
+        bands[i] = 0
+    for k in range(n_bands):
+        minimum = minima[k]
+        for i in range(m):
+            bands[i] += 1 if published[i] >= minimum else 0
+    for i in range(m):
+        reached = bands[i]
+        bands[i] = resolved[reached - 1] if reached > 0 else -1
     if previous.shape[0] == total.shape[0]:
-        for i in range(lo, hi):
-            p = _round(previous[i], previous_factor)
-            previous_total[i] = p
-            gain[i] = _round(published_total[i] - p, gain_factor)
+        before = previous[lo:hi]
+        previous_out = previous_total[lo:hi]
+        gain_out = gain[lo:hi]
+        for i in range(m):
+            p = _round(before[i], previous_factor)
+            previous_out[i] = p
+            gain_out[i] = _round(published[i] - p, gain_factor)
 
 
 def _count_ranks(
