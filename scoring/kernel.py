@@ -877,16 +877,22 @@ def _count_ranks(
     Returns False when the values span too many integers to count (the ranks are then
     left to ``ranking.competition_ranks``)."""
     n = published_total.shape[0]
-    lo = np.inf
-    hi = -np.inf
-    m = 0
+    # each total's integer key, NaN marked by ``none``; the smallest and largest key in
+    # integers, whose reductions the compiler vectorises (a float's would need fastmath)
+    none = np.int64(1) << 62
+    keys = np.empty(n, dtype=np.int64)
+    lo = none
+    hi = -none
     for i in range(n):
         t = published_total[i]
-        if not np.isnan(t):
-            key = np.rint(t * factor)
-            lo = key if key < lo else lo
-            hi = key if key > hi else hi
-            m += 1
+        valid = t == t
+        key = np.int64(np.rint(t * factor)) if valid else none
+        keys[i] = key
+        lo = min(lo, key)
+        hi = max(hi, key if valid else -none)
+    m = 0
+    for i in range(n):
+        m += keys[i] != none
     for i in range(n):
         rank[i] = 0
         group_rank[i] = 0
@@ -899,9 +905,9 @@ def _count_ranks(
     counts = np.zeros((n_groups + 1, span), dtype=np.int32)
     everyone = n_groups
     for i in range(n):
-        t = published_total[i]
-        if not np.isnan(t):
-            k = int(np.rint(t * factor) - lo)
+        key = keys[i]
+        if key != none:
+            k = key - lo
             counts[everyone, k] += 1
             g = group_ids[i]
             if g >= 0:
@@ -915,9 +921,9 @@ def _count_ranks(
             row[k] = carry
             carry += here
     for i in range(n):
-        t = published_total[i]
-        if not np.isnan(t):
-            k = int(np.rint(t * factor) - lo)
+        key = keys[i]
+        if key != none:
+            k = key - lo
             rank[i] = counts[everyone, k] + 1
             g = group_ids[i]
             if g >= 0:

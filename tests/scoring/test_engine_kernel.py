@@ -115,6 +115,31 @@ def test_every_kind_of_condition_scores_the_same() -> None:
     assert_same(*both(fw, matrix, previous))
 
 
+def test_agencies_without_a_total_are_published_banded_and_ranked_the_same() -> None:
+    """Not applicable to everything: no total, no band, no rank, no gain."""
+    from tests.scoring.test_engine_support import maturity, one_question
+
+    fw = one_question(maturity("q", allow_na=True))
+    n = 2 * kernel.BLOCK + 77
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 6, (n, 1)).astype(np.float64)
+    na = rng.random((n, 1)) < 0.3
+    values[na] = 0.0
+    values[rng.random((n, 1)) < 0.1] = np.nan
+    matrix = AnswerMatrix(
+        tuple(f"A{i:05d}" for i in range(n)),
+        tuple(("G1", None)[i % 2] for i in range(n)),
+        ("q",),
+        values,
+        na,
+    )
+    previous = synthetic_previous(score_cycle(fw, matrix, use_kernel=False), seed=6)
+    kernel_way, numpy_way = both(fw, matrix, previous)
+    assert np.isnan(kernel_way.total).sum() == na.sum()
+    assert (kernel_way.rank[na[:, 0]] == 0).all()
+    assert_same(kernel_way, numpy_way)
+
+
 @pytest.mark.parametrize("name", ["th-2563", "th-2564", "un-egdi", "oecd-dgi"])
 def test_shipped_frameworks_score_the_same(name: str) -> None:
     fw = load_framework(FRAMEWORKS / f"{name}.yaml")
