@@ -236,6 +236,7 @@ class _AwardContext:
         self.group_id = {name: i for i, name in enumerate(names)}
         self.has_total = ~np.isnan(result.published_total)
         self._everyone: np.ndarray | None = None
+        self._group_splits: np.ndarray | None = None
         self.compiled = result.compiled_kernels
 
     def group_mask(self, groups: Sequence[str]) -> np.ndarray:
@@ -246,11 +247,19 @@ class _AwardContext:
         """The peer groups with an agency in ``base``: framework order, then the others
         by code."""
         names = self.result.matrix.group_names
-        counts = np.bincount(self.result.group_ids[base] + 1, minlength=len(names) + 1)
+        ids = self.result.group_ids
+        # (every agency, as a rule of every group usually has it: no copy to count)
+        counts = np.bincount((ids if base.all() else ids[base]) + 1, minlength=len(names) + 1)
         codes = [names[i] for i in np.flatnonzero(counts[1:]).tolist()]
         return [g for g in self.group_order if g in codes] + sorted(
             g for g in codes if g not in self.group_order
         )
+
+    def group_splits(self) -> np.ndarray:
+        """The agencies split by peer group: the matrix's group ids (-1 for none)."""
+        if self._group_splits is None:
+            self._group_splits = self.result.group_ids.astype(np.int64)
+        return self._group_splits
 
     def everyone(self, n: int) -> np.ndarray:
         """One split holding every agency."""
@@ -538,19 +547,19 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
             raise ValueError(f"award {rule.code}: unknown kind {rule.kind!r}")
         groups: list[str | None]
         if rule.per_group:
+            # one split per group of the matrix (by its group id); a group without an
+            # agency in ``base`` has no candidates and no result
             groups = list(ctx.split_groups(base))
-            table = np.full(len(result.matrix.group_names) + 1, -1, dtype=np.int64)
-            for k, g in enumerate(groups):
-                table[ctx.group_id[g or ""] + 1] = k
-            split = table[result.group_ids + 1]
+            slots = [ctx.group_id[g or ""] for g in groups]
+            split = ctx.group_splits()
+            n_splits = len(result.matrix.group_names)
         else:
-            groups = [None]
-            split = ctx.everyone(n)
+            groups, slots, split, n_splits = [None], [0], ctx.everyone(n), 1
         figures, eligible, floor_missed = _figures_and_eligible(rule, ctx, base, dimensions)
         found, counts = _candidates(
-            figures, eligible, split, len(groups), rule.top + rule.near_misses, ctx.compiled
+            figures, eligible, split, n_splits, rule.top + rule.near_misses, ctx.compiled
         )
-        for k, group in enumerate(groups):
+        for k, group in zip(slots, groups, strict=True):
             for f, dimension in enumerate(dimensions):
                 results.append(
                     _evaluate_one(
