@@ -505,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         sum_ms = ms.get("  the floor's sum compiled alike", math.nan)
         awards_ms = ms["awards (entries made when read)"]
         floor_ms = floor * 1e3
+        rows_of_conditions = len({int(r) for r in cf.condition_row.tolist()})
+        in_sequence = engine * 1e3 - published_ms - awards_ms
         print(
             "what remains (see the stages):\n"
             f"  - the compiled pass (conditions, indicators, dimensions, totals) takes "
@@ -513,10 +515,10 @@ def main(argv: list[str] | None = None) -> int:
             f" ({sum_ms / floor_ms:.1f}x):\n"
             "    the compiler and the threads are not what is slow, the work besides the sum"
             " is:\n"
-            f"    {len(cf.conditions)} conditions, not-applicable and hidden questions"
-            " re-weighted, a division\n"
-            "    per indicator, the gate answers read and the figures written beside the"
-            " scores\n"
+            f"    {len(cf.conditions)} conditions ({rows_of_conditions} distinct),"
+            " not-applicable and hidden questions re-weighted,\n"
+            "    a division per indicator that can lose questions, the figures written"
+            " beside the scores\n"
             "    (bench/engine_cache.py times the pass against the sum on one thread at"
             " several sizes);\n"
             f"  - with the publication (rounding, bands, gains, ranks): {published_ms:.2f}"
@@ -524,7 +526,16 @@ def main(argv: list[str] | None = None) -> int:
             f"  - awards: {awards_ms:.2f} ms: one compiled pass per rule finds the"
             " candidates, then\n"
             "    Python places them with their tie-breaks and makes each award result (the\n"
-            "    winners' entries and reasons are made when first read)."
+            "    winners' entries and reasons are made when first read);\n"
+            f"  - (b) takes {in_sequence:.2f} ms more than those two stages timed alone:"
+            " run one after\n"
+            "    the other, each finds the processor's caches filled by the other (the"
+            " answers push\n"
+            "    out the awards' Python objects and data, and the awards part of the"
+            " answers); and\n"
+            "    timed in alternation with (a), the engine shares the cores with BLAS's"
+            " threads, which\n"
+            "    keep spinning for a while after each product."
         )
     return 1 if (args.check and missed) else 0
 
