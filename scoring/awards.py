@@ -248,7 +248,7 @@ class _AwardContext:
         by code."""
         names = self.result.matrix.group_names
         ids = self.result.group_ids
-        # (every agency, as a rule of every group usually has it: no copy to count)
+        # (when every agency is in the base, as usual, they are counted without a copy)
         counts = np.bincount((ids if base.all() else ids[base]) + 1, minlength=len(names) + 1)
         codes = [names[i] for i in np.flatnonzero(counts[1:]).tolist()]
         return [g for g in self.group_order if g in codes] + sorted(

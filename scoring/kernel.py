@@ -931,40 +931,11 @@ def _count_ranks(
     return True
 
 
-def _finish(
-    total: np.ndarray,
-    dims: np.ndarray,
-    factor: float,
-    minima: np.ndarray,
-    resolved: np.ndarray,
-    previous: np.ndarray,
-    previous_factor: float,
-    gain_factor: float,
-    published_total: np.ndarray,
-    published_dims: np.ndarray,
-    band: np.ndarray,
-    previous_total: np.ndarray,
-    gain: np.ndarray,
-    group_ids: np.ndarray,
-    n_groups: int,
-    rank: np.ndarray,
-    group_rank: np.ndarray,
-) -> bool:
-    """What ``CycleResult`` derives from the totals: :func:`_publish` for every agency,
-    then :func:`_count_ranks`."""
-    _publish(
-        0, total.shape[0], total, dims, factor, minima, resolved, previous, previous_factor,
-        gain_factor, published_total, published_dims, band, previous_total, gain,
-    )
-    return _count_ranks(published_total, factor, group_ids, n_groups, rank, group_rank)
-
-
 _helpers: dict[str, Any] = {}
 
 
 def _compiled_helpers() -> dict[str, Any]:
-    """The compiled publication functions, made once: ``_publish``, ``_count_ranks``,
-    ``_finish``."""
+    """The compiled publication functions, made once: ``_publish``, ``_count_ranks``."""
     _kernel()
     with _compile_lock:
         if not _helpers:
@@ -973,11 +944,7 @@ def _compiled_helpers() -> dict[str, Any]:
             round_jit = numba.njit(inline="always", error_model="numpy")(_round)
             publish = _jit_with(numba, _publish, {"_round": round_jit})
             ranks = _jit(numba, _count_ranks)
-            _helpers.update(
-                _publish=publish,
-                _count_ranks=ranks,
-                _finish=_jit_with(numba, _finish, {"_publish": publish, "_count_ranks": ranks}),
-            )
+            _helpers.update(_publish=publish, _count_ranks=ranks)
         return _helpers
 
 
@@ -1039,8 +1006,11 @@ class _Publication:
         )
 
     def finish(self) -> bool:
-        """:func:`_finish` over these arrays, on this thread."""
-        counted: bool = _compiled_helpers()["_finish"](*self.publish_args, *self.rank_args[2:])
+        """:func:`_publish` for every agency, then :func:`_count_ranks`, on this thread;
+        whether the ranks were counted."""
+        helpers = _compiled_helpers()
+        helpers["_publish"](0, self.published_total.shape[0], *self.publish_args)
+        counted: bool = helpers["_count_ranks"](*self.rank_args)
         return counted
 
     def result(self, counted: bool) -> Finished:
@@ -1066,8 +1036,8 @@ def finish(
     gain_precision: int,
 ) -> Finished:
     """(published totals, published dimensions (dimensions x agencies), band indexes,
-    ranks, group ranks, previous totals, gains): see :func:`_finish`. Ranks are None when
-    the values were too spread to count."""
+    ranks, group ranks, previous totals, gains): see :meth:`_Publication.finish`. Ranks
+    are None when the values were too spread to count."""
     out = _Publication(
         _readonly(total, np.float64), _readonly(dims, np.float64), precision, minima,
         resolved, group_ids, previous, previous_precision, gain_precision,
