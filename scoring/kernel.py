@@ -1047,6 +1047,8 @@ def finish(
 
 # numba.prange where compiled (the compiled copies name it); a plain range otherwise
 prange = range
+# the compiled copies of the drivers of a generated pass name :func:`_call_pass_compiled`
+_call_pass: Any = None
 
 _compiled: Callable[..., None] | None = None
 _drivers: dict[str, Any] = {}
@@ -1077,6 +1079,35 @@ def _score_chunks(starts: np.ndarray, stops: np.ndarray, st: np.ndarray, vt: np.
     return _count_ranks(*rank_args)
 
 
+def _generated_chunks(fn: int, starts: np.ndarray, stops: np.ndarray, st: np.ndarray,
+                      vt: np.ndarray, nat: np.ndarray, scale: float, raw: np.ndarray,
+                      scaled: np.ndarray, total: np.ndarray, want_total: bool, publish: bool,
+                      publish_args: Any, rank_args: Any) -> bool:
+    """A framework's generated pass (``scoring.kernel_gen``, called at its address
+    ``fn``) over the chunks ``starts[t]:stops[t]``, one per thread; with ``publish``,
+    then :func:`_publish` of each chunk and :func:`_count_ranks` of the cycle, as
+    :func:`_score_chunks` does."""
+    for t in prange(starts.shape[0]):
+        _call_pass(fn, starts[t], stops[t], st, vt, nat, scale, raw, scaled, total, want_total)
+        if publish:
+            _publish(starts[t], stops[t], *publish_args)
+    if publish:
+        return _count_ranks(*rank_args)
+    return True
+
+
+def _generated_serial(fn: int, n: int, st: np.ndarray, vt: np.ndarray, nat: np.ndarray,
+                      scale: float, raw: np.ndarray, scaled: np.ndarray, total: np.ndarray,
+                      want_total: bool, publish: bool, publish_args: Any,
+                      rank_args: Any) -> bool:
+    """As :func:`_generated_chunks` on the calling thread."""
+    _call_pass(fn, 0, n, st, vt, nat, scale, raw, scaled, total, want_total)
+    if publish:
+        _publish(0, n, *publish_args)
+        return _count_ranks(*rank_args)
+    return True
+
+
 def _kernel() -> Callable[..., None]:
     global _compiled
     with _compile_lock:
@@ -1088,9 +1119,10 @@ def _kernel() -> Callable[..., None]:
         return _compiled
 
 
-def _driver(function: Callable[..., Any]) -> Any:
+def _driver(function: Callable[..., Any], parallel: bool = True) -> Any:
     """``function``, a driver whose ``prange`` loop calls the compiled kernels, compiled
-    once per process with numba's parallel loops."""
+    once per process with numba's parallel loops (``parallel``; else a driver on the
+    calling thread)."""
     kernel = _kernel()
     helpers = _compiled_helpers()
     with _compile_lock:
@@ -1098,11 +1130,54 @@ def _driver(function: Callable[..., Any]) -> Any:
         if compiled is None:
             import numba
 
-            names = {"_pass": kernel, "prange": numba.prange}
+            names = {"_pass": kernel, "prange": numba.prange, "_call_pass": _call_pass_compiled()}
             names.update(helpers)
-            compiled = _jit_with(numba, function, names, parallel=True)
+            compiled = _jit_with(numba, function, names, parallel=parallel)
             _drivers[function.__name__] = compiled
         return compiled
+
+
+_call_pass_made: list[Any] = []
+
+
+def _call_pass_compiled() -> Any:
+    """A compiled helper calling a generated pass (``scoring.kernel_gen``) at the
+    address it is given, with the arguments of ``kernel_gen.signature()``.
+
+    A first-class function argument would do the same, but numba unpickles its
+    signature on every call (13 us a call here); an address is an integer. The types of
+    the arguments are checked when the caller is compiled: they must be those the
+    generated pass was compiled for."""
+    if not _call_pass_made:
+        from numba import types
+        from numba.core import errors
+        from numba.extending import intrinsic
+
+        from scoring.kernel_gen import signature
+
+        expected = signature()
+
+        @intrinsic
+        def call_pass(
+            typingctx: Any, address: Any, lo: Any, hi: Any, st: Any, vt: Any, nat: Any,
+            scale: Any, raw: Any, scaled: Any, total: Any, want_total: Any,
+        ) -> Any:
+            args = (lo, hi, st, vt, nat, scale, raw, scaled, total, want_total)
+            if args != tuple(expected.args):
+                raise errors.TypingError(
+                    f"a generated pass takes {expected.args}, not {tuple(args)}"
+                )
+
+            def codegen(context: Any, builder: Any, sig: Any, values: Any) -> Any:
+                prototype = types.FunctionPrototype(expected.return_type, expected.args)
+                pointer = builder.inttoptr(values[0], context.get_value_type(prototype))
+                builder.call(pointer, values[1:])
+                return context.get_dummy_value()
+
+            return types.void(types.int64, *expected.args), codegen
+
+        _call_pass_made.append(call_pass)
+    return _call_pass_made[0]
 
 
 def _jit(numba: Any, function: Callable[..., Any], parallel: bool = False) -> Any:
@@ -1243,12 +1318,26 @@ def indicators_from_scores(
     st, vt, nat = _inputs(st, vt, nat)
     arrays, (num, present, raw, scaled, total) = _pass_args(plan, scale, totals, indicators, n)
     out = (num, present, raw, scaled, total if totals else None)
+    # without indicator scores: the pass generated for the framework
+    made = None if indicators else _generated(plan)
     chunks = _chunks(n)
     if chunks is None or not _parallel_lock.acquire(blocking=False):
-        kernel(st, vt, nat, 0, n, *arrays)
+        if made is not None:
+            _driver(_generated_serial, parallel=False)(
+                made.address, n, st, vt, nat, float(scale), raw, scaled, total, totals, False,
+                *_not_published(),
+            )
+        else:
+            kernel(st, vt, nat, 0, n, *arrays)
         return out
     try:
-        _driver(_pass_chunks)(chunks[0], chunks[1], st, vt, nat, *arrays)
+        if made is not None:
+            _driver(_generated_chunks)(
+                made.address, chunks[0], chunks[1], st, vt, nat, float(scale), raw, scaled, total,
+                totals, False, *_not_published(),
+            )
+        else:
+            _driver(_pass_chunks)(chunks[0], chunks[1], st, vt, nat, *arrays)
     finally:
         _parallel_lock.release()
     return out
@@ -1276,24 +1365,62 @@ def score_published(
     st, vt, nat = _inputs(st, vt, nat)
     # without normalisation the scores on 0..1 are not needed: not written (less memory
     # traffic beside the answers)
-    arrays, (_num, _present, _raw, scaled, total) = _pass_args(
+    arrays, (_num, _present, raw, scaled, total) = _pass_args(
         plan, scale, True, False, n, keep_raw=False
     )
     out = _Publication(
         total, scaled, precision, minima, resolved, group_ids, previous, previous_precision,
         gain_precision,
     )
+    made = _generated(plan)
     chunks = _chunks(n)
     if chunks is None or not _parallel_lock.acquire(blocking=False):
+        if made is not None:
+            counted = _driver(_generated_serial, parallel=False)(
+                made.address, n, st, vt, nat, float(scale), raw, scaled, total, True, True,
+                out.publish_args, out.rank_args,
+            )
+            return scaled, total, out.result(bool(counted))
         _kernel()(st, vt, nat, 0, n, *arrays)
         return scaled, total, out.result(out.finish())
     try:
-        counted = _driver(_score_chunks)(
-            chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
-        )
+        if made is not None:
+            counted = _driver(_generated_chunks)(
+                made.address, chunks[0], chunks[1], st, vt, nat, float(scale), raw, scaled, total,
+                True, True, out.publish_args, out.rank_args,
+            )
+        else:
+            counted = _driver(_score_chunks)(
+                chunks[0], chunks[1], st, vt, nat, arrays, out.publish_args, out.rank_args
+            )
     finally:
         _parallel_lock.release()
     return scaled, total, out.result(bool(counted))
+
+
+# Whether the engine uses the pass generated for each framework (scoring.kernel_gen) where
+# it needs no indicator scores; False keeps to the generic pass (the tests compare the two).
+GENERATED = True
+
+
+def _not_published() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Arguments of :func:`_publish` and :func:`_count_ranks` for the generated pass
+    when it does not publish (of the types it is compiled for; never read)."""
+    out = _Publication(
+        np.empty(0), np.empty((0, 0)), 0, np.empty(0), np.empty(0, dtype=np.int64),
+        np.empty(0, dtype=np.int32), np.empty(0), 0, 0,
+    )
+    return out.publish_args, out.rank_args
+
+
+def _generated(plan: KernelPlan) -> Any:
+    """The pass generated for ``plan``'s framework (``scoring.kernel_gen``), or None
+    where :data:`GENERATED` is off."""
+    if not GENERATED:
+        return None
+    from scoring import kernel_gen
+
+    return kernel_gen.generated(plan)
 
 
 def _may_run_parallel() -> bool:

@@ -309,3 +309,97 @@ def test_award_candidates_are_found_the_same_compiled_and_with_numpy(seed: int) 
                 np.testing.assert_array_equal(
                     np.sort(got[f][s]), np.sort(want[f][s]), err_msg=f"{case} {f} {s}"
                 )
+
+
+def _generic_and_generated(monkeypatch: pytest.MonkeyPatch, run):  # type: ignore[no-untyped-def]
+    """``run()`` with the pass generated for the framework, then with the generic pass."""
+    generated = run()
+    monkeypatch.setattr(kernel, "GENERATED", False)
+    generic = run()
+    monkeypatch.setattr(kernel, "GENERATED", True)
+    return generated, generic
+
+
+@pytest.mark.parametrize("threads", [1, 2, 5])
+def test_the_generated_pass_gives_what_the_generic_pass_gives(
+    monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """Every kind of condition (read from the answers or from the gate's score, on
+    conditional gates), hidden questions kept and excluded, not applicable, indicators
+    that can and cannot drop out: dimension scores on 0..1 and on the scale, totals and
+    the publication, on one thread and several, over several blocks."""
+    from scoring import kernel_gen
+    from scoring.engine import _TINY, _WEIGHT_EPSILON, _band_arrays, answer_scores
+
+    fw, values, na = every_kind_of_condition(3 * kernel.BLOCK + 300)
+    cf = compile_framework(fw)
+    plan = kernel.plan_for(cf, _WEIGHT_EPSILON, _TINY)
+    text = kernel_gen.source(plan)
+    # conditions read from the answers (equals, at least, any of, bits of a multiple
+    # choice, on conditional gates) and from the gate's score
+    for written in ("vt[", "nat[", ">=", " | ", "np.int64(", " == 1.0 else 0.0) * h"):
+        assert written in text, written
+    scores = answer_scores(cf, values, na)
+    st, vt, nat = scores.T, values.T, na.T
+    n = values.shape[0]
+    monkeypatch.setattr(kernel, "MIN_PER_THREAD", 1 if threads > 1 else 1 << 40)
+    monkeypatch.setattr(kernel, "_threads", lambda: threads)
+    previous = np.random.default_rng(3).uniform(0, 100, n)
+    minima, resolved = _band_arrays(cf)
+    groups = np.arange(n, dtype=np.int32) % 3 - 1
+
+    def published():  # type: ignore[no-untyped-def]
+        return kernel.score_published(
+            plan, st, vt, nat, fw.scale, fw.precision, minima, resolved, groups, previous,
+            fw.precision, fw.precision,
+        )
+
+    def raw():  # type: ignore[no-untyped-def]
+        return kernel.indicators_from_scores(
+            plan, st, vt, nat, fw.scale, totals=True, indicators=False
+        )
+
+    (dims, total, finished), (dims_g, total_g, finished_g) = _generic_and_generated(
+        monkeypatch, published
+    )
+    np.testing.assert_allclose(dims, dims_g, rtol=0, atol=1e-11)
+    np.testing.assert_array_equal(np.isnan(total), np.isnan(total_g))
+    np.testing.assert_allclose(total, total_g, rtol=0, atol=1e-11)
+    for got, want in zip(finished, finished_g, strict=True):
+        np.testing.assert_array_equal(got, want)
+    a, b = _generic_and_generated(monkeypatch, raw)
+    for got, want in zip(a[2:], b[2:], strict=True):  # raw, scaled, totals
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-11)
+
+
+def test_the_generated_pass_is_written_once_per_framework_and_reused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The source goes to a file named by its hash in PHROM_KERNEL_DIR (numba keeps the
+    machine code beside it); the same framework finds it again; where the folder cannot be
+    written the pass is compiled in memory and scores the same."""
+    from scoring import kernel_gen
+    from scoring.engine import _TINY, _WEIGHT_EPSILON
+
+    fw = synthetic_framework(n_questions=24, n_dimensions=3, seed=51)
+    plan = kernel.plan_for(compile_framework(fw), _WEIGHT_EPSILON, _TINY)
+    text = kernel_gen.source(plan)
+    monkeypatch.setenv("PHROM_KERNEL_DIR", str(tmp_path / "kernels"))
+    module, from_file = kernel_gen._module(text)
+    assert from_file
+    written = list((tmp_path / "kernels").glob("phrom_pass_*.py"))
+    assert [p.read_text(encoding="utf-8") for p in written] == [text]
+    assert (tmp_path / "kernels").stat().st_mode & 0o077 == 0  # this user's only
+    again, from_file = kernel_gen._module(text)
+    assert from_file and again.__name__ == module.__name__
+    assert len(list((tmp_path / "kernels").glob("phrom_pass_*.py"))) == 1
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("PHROM_KERNEL_DIR", str(blocked / "kernels"))
+    in_memory, from_file = kernel_gen._module(text)
+    assert not from_file
+    matrix = synthetic_answers(fw, 700, seed=52)
+    monkeypatch.setattr(kernel_gen, "_compiled", {})
+    assert_same(*both(fw, matrix))
