@@ -9,11 +9,17 @@ distinct.
 
 Only the agencies near the top are sorted in Python: ``np.partition`` finds the figure of
 the ``top + near_misses``-th agency first, so the cost does not grow with the cycle.
+
+A cycle scored by the compiled kernels (``CycleResult.compiled_kernels``) has its awards
+placed by one compiled call instead (``scoring.kernel_awards``): the same candidates,
+order and places, found for every rule, figure and peer group at once. The Python way
+above is its reference, and places the awards of the other cycles.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -100,6 +106,33 @@ class AwardResult:
         }
 
 
+def _award_result(
+    code: str,
+    name: Bilingual,
+    rule: str,
+    group: str | None,
+    dimension: str | None,
+    entries: Callable[[], tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]],
+    eligible: int,
+    kind: str,
+) -> AwardResult:
+    """``AwardResult(code, name, ...)``, made faster: its fields written into its
+    ``__dict__``. A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which took two thirds of the time the compiled placing left
+    to Python. (tests/scoring/test_awards_compiled.py holds it to ``__init__``.)"""
+    made = object.__new__(AwardResult)
+    fields = made.__dict__
+    fields["code"] = code
+    fields["name"] = name
+    fields["rule"] = rule
+    fields["group"] = group
+    fields["dimension"] = dimension
+    fields["entries"] = entries
+    fields["eligible"] = eligible
+    fields["kind"] = kind
+    return made
+
+
 def ordinal(n: int) -> str:
     if 10 <= n % 100 <= 20:
         suffix = "th"
@@ -119,7 +152,9 @@ def _signed(x: float, decimals: int) -> str:
 class _Ranked(NamedTuple):
     at: int  # the agency's position in the cycle
     place: int
-    key: tuple[float, ...]  # the figures ranked on, negated (for equality only)
+    # for equality only: the figures ranked on, negated; or (compiled placing) the run
+    # number, the same for agencies next to each other equal on every figure
+    key: tuple[float, ...]
 
 
 class _Figures:
@@ -234,10 +269,13 @@ class _AwardContext:
         self.group_order = [g.code for g in fw.peer_groups]
         names = result.matrix.group_names
         self.group_id = {name: i for i, name in enumerate(names)}
-        self.has_total = ~np.isnan(result.published_total)
         self._everyone: np.ndarray | None = None
         self._group_splits: np.ndarray | None = None
         self.compiled = result.compiled_kernels
+
+    @cached_property
+    def has_total(self) -> np.ndarray:
+        return ~np.isnan(self.result.published_total)
 
     def group_mask(self, groups: Sequence[str]) -> np.ndarray:
         ids = [self.group_id[g] for g in groups if g in self.group_id]
@@ -529,6 +567,10 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
     ``best_dimension`` one result per dimension (``dimensions`` or all). The candidates
     for the places of every group are found in one pass per figure.
     """
+    if result.compiled_kernels:
+        plan = _plan_for(result)
+        if plan is not None:
+            return _placed(result, plan)
     ctx = _AwardContext(result)
     results: list[AwardResult] = []
     n = len(result.agencies)
@@ -568,3 +610,217 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
                     )
                 )
     return tuple(results)
+
+
+# ----------------------------------------------------------------- compiled placing
+#
+# A cycle scored by the compiled kernels has its awards placed in one compiled call
+# (scoring.kernel_awards.place): candidates, order, places and floor misses of every rule,
+# figure and peer group. What is left to Python is one award result per rule, group and
+# dimension (its rule text made once per framework and previous cycle's label), and, when
+# the entries are read, the agency codes: the compiled call gives agencies equal on every
+# figure in the order of the cycle, and they are put in code order here.
+
+
+class _Placed(NamedTuple):
+    """One award result of the compiled placing."""
+
+    rule: AwardRule
+    row: int  # its row of the placing's result rows
+    group: str | None
+    dimension: str | None
+    figure: str  # the name of the figure ranked on (see _Figures)
+
+
+class _Plan:
+    """A framework's award rules as the compiled placing takes them, for one matrix's
+    peer groups: the rule table, and the award results in the order they are reported
+    (per rule; then per peer group present, framework order then the others by code;
+    then per dimension)."""
+
+    def __init__(self, table: np.ndarray, floors: np.ndarray, results: list[_Placed]) -> None:
+        self.table = table
+        self.floors = floors
+        self.results = results
+        # the rule texts of ``results``, by the previous cycle's label
+        self.texts: dict[str, list[str]] = {}
+
+    def rule_texts(self, ctx: _AwardContext) -> list[str]:
+        """The rule text of each of ``results`` for the cycle of ``ctx``: made once per
+        previous cycle's label (all else they say is the framework's)."""
+        label = ctx.result.previous_label
+        texts = self.texts.get(label)
+        if texts is None:
+            texts = [_rule_text(placed.rule, ctx, placed.dimension) for placed in self.results]
+            if len(self.texts) >= 16:
+                self.texts.clear()
+            self.texts[label] = texts
+        return texts
+
+
+_plans: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[object, _Plan | None]] = {}
+_plans_lock = threading.Lock()
+
+
+def _plan_for(result: CycleResult) -> _Plan | None:
+    """The cycle's :class:`_Plan`, made once per framework and set of peer groups (cached
+    by the framework's identity); None where a rule is one the reference path rejects or
+    that the compiled placing does not take (then the reference path places them)."""
+    fw = result.framework
+    names = tuple(result.matrix.group_names)
+    key = (id(fw), names, result.dimension_codes)
+    hit = _plans.get(key)
+    if hit is not None and hit[0] is fw:
+        return hit[1]
+    plan = _make_plan(fw.awards, [g.code for g in fw.peer_groups], names, result.dimension_codes)
+    with _plans_lock:
+        if len(_plans) >= 32:
+            _plans.pop(next(iter(_plans)))
+        _plans[key] = (fw, plan)
+    return plan
+
+
+def _make_plan(
+    rules: Sequence[AwardRule],
+    group_order: Sequence[str],
+    names: Sequence[str],
+    dimension_codes: Sequence[str],
+) -> _Plan | None:
+    """The :class:`_Plan` of ``rules`` for a matrix of peer groups ``names`` (by group
+    id); None for rules that the reference path rejects (it then raises as it does) or
+    reads in ways the placing does not (groups named twice in the matrix, no places, a
+    negative number of near misses)."""
+    from scoring import kernel_awards as placing
+
+    if len(set(names)) != len(names):
+        return None
+    group_id = {name: i for i, name in enumerate(names)}
+    # every group of the matrix, in the order split_groups gives those present
+    ordered = [g for g in group_order if g in group_id] + sorted(
+        g for g in names if g not in group_order
+    )
+
+    # the placing's number of each figure, by its name in _Figures
+    figure_ids = {
+        "total": placing.TOTAL,
+        "gain": placing.GAIN,
+        "previous_total": placing.PREVIOUS_TOTAL,
+    }
+    for k, code in enumerate(dimension_codes):
+        figure_ids.setdefault(f"dimension:{code}", placing.DIMENSION + k)
+
+    specs: list[placing.RuleSpec] = []
+    figure_names: list[list[tuple[str, str | None]]] = []
+    for rule in rules:
+        if rule.top < 1 or rule.near_misses < 0:
+            return None
+        if rule.kind == "best_dimension":
+            dimensions = list(rule.dimensions or dimension_codes)
+            if any(code not in dimension_codes for code in dimensions):
+                return None
+            named: list[tuple[str, str | None]] = [(f"dimension:{d}", d) for d in dimensions]
+        elif rule.kind in ("top_total", "top_gain"):
+            named = [("total" if rule.kind == "top_total" else "gain", None)]
+        else:
+            return None
+        if any(name not in figure_ids for name in rule.tie_break):
+            return None
+        gain = rule.kind == "top_gain"
+        floor = rule.floor if gain and rule.floor is not None else -math.inf
+        specs.append(
+            placing.RuleSpec(
+                top=rule.top,
+                near_misses=rule.near_misses,
+                by_code=rule.ties == "code",
+                per_group=rule.per_group,
+                gain=gain,
+                floor=floor,
+                floor_misses=gain and rule.floor is not None and rule.near_misses > 0,
+                allowed=(
+                    [group_id[g] for g in rule.groups if g in group_id] if rule.groups else None
+                ),
+                figures=[figure_ids[name] for name, _ in named],
+                tie_breaks=[figure_ids[name] for name in rule.tie_break],
+            )
+        )
+        figure_names.append(named)
+    table, floors, first_rows = placing.rule_table(specs, len(names))
+    results: list[_Placed] = []
+    for rule, named, first in zip(rules, figure_names, first_rows, strict=True):
+        splits: list[tuple[int, str | None]] = (
+            [(group_id[g], g) for g in ordered] if rule.per_group else [(0, None)]
+        )
+        for s, group in splits:
+            for f, (figure, dimension) in enumerate(named):
+                row = first + s * len(named) + f
+                results.append(_Placed(rule, row, group, dimension, figure))
+    return _Plan(table, floors, results)
+
+
+def _placed(result: CycleResult, plan: _Plan) -> tuple[AwardResult, ...]:
+    """The award results of a cycle, placed by the compiled call; their entries made
+    when first read (:func:`_placed_entries`)."""
+    from scoring import kernel_awards as placing
+
+    rows, items = placing.place(
+        result.published_total,
+        result.gain,
+        result.previous_total,
+        result.published_dimensions.T,
+        result.group_ids,
+        plan.table,
+        plan.floors,
+    )
+    ctx = _AwardContext(result)
+    texts = plan.rule_texts(ctx)
+    found = rows.tolist()
+    present, eligible = placing.PRESENT, placing.ELIGIBLE
+    out: list[AwardResult] = []
+    for placed, text in zip(plan.results, texts, strict=True):
+        row = found[placed.row]
+        if row[present]:
+            rule = placed.rule
+            entries = partial(_placed_entries, placed, ctx, items, row)
+            group, dimension = placed.group, placed.dimension
+            made = _award_result(
+                rule.code, rule.name, text, group, dimension, entries, row[eligible], rule.kind
+            )
+            out.append(made)
+    return tuple(out)
+
+
+def _placed_entries(
+    placed: _Placed, ctx: _AwardContext, items: np.ndarray, row: list[int]
+) -> tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]:
+    """The entries of one award result placed by the compiled call: agencies equal on
+    every figure put in code order (their places stay: shared, or taken in turn), the
+    floor misses ordered by gain then code, and then as :func:`_entries` makes them."""
+    from scoring import kernel_awards as placing
+
+    rule = placed.rule
+    figure = ctx.figures.get(placed.figure)
+    agencies = ctx.result.agencies
+    candidates = items[row[placing.PLACED] : row[placing.PLACED_END]].tolist()
+    ranked: list[_Ranked] = []
+    start = 0
+    while start < len(candidates):
+        # a run of agencies equal on every figure (the same run number)
+        stop = start + 1
+        while stop < len(candidates) and candidates[stop][2] == candidates[start][2]:
+            stop += 1
+        equal = candidates[start:stop]
+        by_code = sorted((at for at, _, _ in equal), key=agencies.__getitem__)
+        ranked += [
+            _Ranked(at, place, (float(run),))
+            for at, (_, place, run) in zip(by_code, equal, strict=True)
+        ]
+        start = stop
+    below = items[row[placing.MISSED] : row[placing.MISSED_END]].tolist()
+    chosen = sorted(
+        ((float(figure[at]), at, place) for at, place, _ in below),
+        key=lambda t: (-t[0], agencies[t[1]]),
+    )
+    misses = [(at, place, gain) for gain, at, place in chosen[: rule.near_misses]]
+    return _entries(
+        rule, ctx, figure, ranked, misses, row[placing.ELIGIBLE], placed.group, placed.dimension
+    )

@@ -46,7 +46,12 @@ def award(
             totals={f"A{i + 1}": p for i, p in enumerate(previous) if p is not None},
             label="2563",
         )
-    return score_cycle(fw, with_totals(totals, groups), prev).awards
+    cycle = with_totals(totals, groups)
+    results = score_cycle(fw, cycle, prev).awards  # a small cycle: placed the Python way
+    # and placed by the compiled call (where numba is installed): the same
+    compiled = score_cycle(fw, cycle, prev, use_kernel=True).awards
+    assert [a.to_dict() for a in compiled] == [a.to_dict() for a in results]
+    return results
 
 
 def winners(result: AwardResult) -> list[tuple[str, int]]:
