@@ -1086,14 +1086,15 @@ def _generated_chunks(fn: int, starts: np.ndarray, stops: np.ndarray, st: np.nda
     """A framework's generated pass (``scoring.kernel_gen``, called at its address
     ``fn``) over the chunks ``starts[t]:stops[t]``, one per thread; with ``publish``,
     then :func:`_publish` of each chunk and :func:`_count_ranks` of the cycle, as
-    :func:`_score_chunks` does."""
+    :func:`_score_chunks` does. (Counting the ranks on every core measured slower: two
+    more parallel loops cost more than they share.)"""
     for t in prange(starts.shape[0]):
         _call_pass(fn, starts[t], stops[t], st, vt, nat, scale, raw, scaled, total, want_total)
         if publish:
             _publish(starts[t], stops[t], *publish_args)
-    if publish:
-        return _count_ranks(*rank_args)
-    return True
+    if not publish:
+        return True
+    return _count_ranks(*rank_args)
 
 
 def _generated_serial(fn: int, n: int, st: np.ndarray, vt: np.ndarray, nat: np.ndarray,
@@ -1123,6 +1124,9 @@ def _driver(function: Callable[..., Any], parallel: bool = True) -> Any:
     """``function``, a driver whose ``prange`` loop calls the compiled kernels, compiled
     once per process with numba's parallel loops (``parallel``; else a driver on the
     calling thread)."""
+    compiled = _drivers.get(function.__name__)
+    if compiled is not None:
+        return compiled
     kernel = _kernel()
     helpers = _compiled_helpers()
     with _compile_lock:
@@ -1280,15 +1284,30 @@ def _pass_args(
     return arrays, (num, present, raw, scaled, total)
 
 
-def _chunks(n: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Ranges of whole blocks, one per thread, or None where one thread does it all."""
+_chunk_cache: dict[tuple[int, int, bool], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _chunks(n: int, whole_blocks: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+    """Ranges of agencies, one per thread, or None where one thread does it all: whole
+    blocks for the generic pass, else even ranges in multiples of 8 agencies (the
+    generated pass has no use for whole blocks; threads then share no cache line of the
+    arrays they write). Made once per size (read-only)."""
     parts = min(_threads(), n // MIN_PER_THREAD)
     if parts <= 1 or not _may_run_parallel():
         return None
+    key = (n, parts, whole_blocks)
+    hit = _chunk_cache.get(key)
+    if hit is not None:
+        return hit
     per = -(-n // parts)
-    per = -(-per // BLOCK) * BLOCK
+    unit = BLOCK if whole_blocks else 8
+    per = -(-per // unit) * unit
     starts = np.arange(0, n, per, dtype=np.int64)
-    return starts, np.minimum(starts + per, n)
+    made = (_readonly(starts, np.int64), _readonly(np.minimum(starts + per, n), np.int64))
+    if len(_chunk_cache) >= 64:
+        _chunk_cache.clear()
+    _chunk_cache[key] = made
+    return made
 
 
 def _inputs(st: np.ndarray, vt: np.ndarray, nat: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -1320,7 +1339,7 @@ def indicators_from_scores(
     out = (num, present, raw, scaled, total if totals else None)
     # without indicator scores: the pass generated for the framework
     made = None if indicators else _generated(plan)
-    chunks = _chunks(n)
+    chunks = _chunks(n, whole_blocks=made is None)
     if chunks is None or not _parallel_lock.acquire(blocking=False):
         if made is not None:
             _driver(_generated_serial, parallel=False)(
@@ -1373,7 +1392,7 @@ def score_published(
         gain_precision,
     )
     made = _generated(plan)
-    chunks = _chunks(n)
+    chunks = _chunks(n, whole_blocks=made is None)
     if chunks is None or not _parallel_lock.acquire(blocking=False):
         if made is not None:
             counted = _driver(_generated_serial, parallel=False)(
