@@ -257,17 +257,24 @@ def source(plan: KernelPlan) -> str:
 
 
 def _folder() -> Path | None:
-    """The folder of generated modules, made when missing (readable by this user
-    only: numba loads the machine code it finds there); None where none can be
-    written."""
+    """The folder of generated modules, made when missing (this user's only: numba
+    loads the machine code it finds there); None where none can be written, or where
+    it belongs to another user or others may write to it."""
     given = os.environ.get("PHROM_KERNEL_DIR")
-    if given:
-        folder = Path(given)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = Path(base) / "phrom" / "kernels"
+    try:
+        if given:
+            folder = Path(given)
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            folder = Path(base) / "phrom" / "kernels"
+    except RuntimeError:  # no home folder to be found
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.stat()
+        # another user's folder, or one others may write to: their files would run here
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+            return None
         probe = tempfile.NamedTemporaryFile(dir=folder, delete=True)
         probe.close()
     except OSError:

@@ -378,7 +378,8 @@ def test_the_generated_pass_is_written_once_per_framework_and_reused(
 ) -> None:
     """The source goes to a file named by its hash in PHROM_KERNEL_DIR (numba keeps the
     machine code beside it); the same framework finds it again; where the folder cannot be
-    written the pass is compiled in memory and scores the same."""
+    written, or others may write to it, the pass is compiled in memory and scores the
+    same."""
     from scoring import kernel_gen
     from scoring.engine import _TINY, _WEIGHT_EPSILON
 
@@ -394,6 +395,13 @@ def test_the_generated_pass_is_written_once_per_framework_and_reused(
     again, from_file = kernel_gen._module(text)
     assert from_file and again.__name__ == module.__name__
     assert len(list((tmp_path / "kernels").glob("phrom_pass_*.py"))) == 1
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # others may write: not used
+    monkeypatch.setenv("PHROM_KERNEL_DIR", str(shared))
+    assert kernel_gen._module(text)[1] is False
+    assert not list(shared.iterdir())
 
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
