@@ -106,33 +106,6 @@ class AwardResult:
         }
 
 
-def _award_result(
-    code: str,
-    name: Bilingual,
-    rule: str,
-    group: str | None,
-    dimension: str | None,
-    entries: Callable[[], tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]],
-    eligible: int,
-    kind: str,
-) -> AwardResult:
-    """``AwardResult(code, name, ...)``, made faster: its fields written into its
-    ``__dict__``. A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``, which took two thirds of the time the compiled placing left
-    to Python. (tests/scoring/test_awards_compiled.py holds it to ``__init__``.)"""
-    made = object.__new__(AwardResult)
-    fields = made.__dict__
-    fields["code"] = code
-    fields["name"] = name
-    fields["rule"] = rule
-    fields["group"] = group
-    fields["dimension"] = dimension
-    fields["entries"] = entries
-    fields["eligible"] = eligible
-    fields["kind"] = kind
-    return made
-
-
 def ordinal(n: int) -> str:
     if 10 <= n % 100 <= 20:
         suffix = "th"
@@ -261,17 +234,26 @@ def _candidates(
 class _AwardContext:
     def __init__(self, result: CycleResult) -> None:
         self.result = result
-        self.figures = _Figures(result)
         self.p = result.precision
         self.gp = result.gain_precision
         self.pp = result.previous_precision
-        fw = result.framework
-        self.group_order = [g.code for g in fw.peer_groups]
-        names = result.matrix.group_names
-        self.group_id = {name: i for i, name in enumerate(names)}
         self._everyone: np.ndarray | None = None
         self._group_splits: np.ndarray | None = None
         self.compiled = result.compiled_kernels
+
+    # (made when first asked for: the compiled placing reads none of them to decide the
+    # places, only when entries are read)
+    @cached_property
+    def figures(self) -> _Figures:
+        return _Figures(self.result)
+
+    @cached_property
+    def group_order(self) -> list[str]:
+        return [g.code for g in self.result.framework.peer_groups]
+
+    @cached_property
+    def group_id(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.result.matrix.group_names)}
 
     @cached_property
     def has_total(self) -> np.ndarray:
@@ -617,16 +599,17 @@ def evaluate_awards(result: CycleResult) -> tuple[AwardResult, ...]:
 # A cycle scored by the compiled kernels has its awards placed in one compiled call
 # (scoring.kernel_awards.place): candidates, order, places and floor misses of every rule,
 # figure and peer group. What is left to Python is one award result per rule, group and
-# dimension (its rule text made once per framework and previous cycle's label), and, when
-# the entries are read, the agency codes: the compiled call gives agencies equal on every
-# figure in the order of the cycle, and they are put in code order here.
+# dimension (its fields, the rule text among them, made once per framework and previous
+# cycle's label), and, when the entries are read, the agency codes: the compiled call
+# gives agencies equal on every figure in the order of the cycle, and they are put in
+# code order here.
 
 
 class _Placed(NamedTuple):
     """One award result of the compiled placing."""
 
     rule: AwardRule
-    row: int  # its row of the placing's result rows
+    column: int  # its column of the placing's result table
     group: str | None
     dimension: str | None
     figure: str  # the name of the figure ranked on (see _Figures)
@@ -642,20 +625,39 @@ class _Plan:
         self.table = table
         self.floors = floors
         self.results = results
-        # the rule texts of ``results``, by the previous cycle's label
-        self.texts: dict[str, list[str]] = {}
+        self.columns = int(table[2])  # the columns of the placing's result table
+        # by the previous cycle's label, the fields of each of ``results`` (see fields)
+        self.made: dict[str, list[tuple[int, _Placed, dict[str, object]]]] = {}
 
-    def rule_texts(self, ctx: _AwardContext) -> list[str]:
-        """The rule text of each of ``results`` for the cycle of ``ctx``: made once per
-        previous cycle's label (all else they say is the framework's)."""
+    def fields(self, ctx: _AwardContext) -> list[tuple[int, _Placed, dict[str, object]]]:
+        """Each of ``results`` (with its column of the result table) and the fields of
+        its :class:`AwardResult` (in the order of the dataclass's fields) for the cycle
+        of ``ctx``, but its entries and eligible agencies: made once per previous cycle's
+        label (all else they say, the rule text too, is the framework's)."""
         label = ctx.result.previous_label
-        texts = self.texts.get(label)
-        if texts is None:
-            texts = [_rule_text(placed.rule, ctx, placed.dimension) for placed in self.results]
-            if len(self.texts) >= 16:
-                self.texts.clear()
-            self.texts[label] = texts
-        return texts
+        made = self.made.get(label)
+        if made is None:
+            made = [
+                (
+                    placed.column,
+                    placed,
+                    {
+                        "code": placed.rule.code,
+                        "name": placed.rule.name,
+                        "rule": _rule_text(placed.rule, ctx, placed.dimension),
+                        "group": placed.group,
+                        "dimension": placed.dimension,
+                        "entries": None,
+                        "eligible": 0,
+                        "kind": placed.rule.kind,
+                    },
+                )
+                for placed in self.results
+            ]
+            if len(self.made) >= 16:
+                self.made.clear()
+            self.made[label] = made
+        return made
 
 
 _plans: dict[tuple[int, tuple[str, ...], tuple[str, ...]], tuple[object, _Plan | None]] = {}
@@ -752,17 +754,23 @@ def _make_plan(
         )
         for s, group in splits:
             for f, (figure, dimension) in enumerate(named):
-                row = first + s * len(named) + f
-                results.append(_Placed(rule, row, group, dimension, figure))
+                column = first + s * len(named) + f
+                results.append(_Placed(rule, column, group, dimension, figure))
     return _Plan(table, floors, results)
 
 
 def _placed(result: CycleResult, plan: _Plan) -> tuple[AwardResult, ...]:
     """The award results of a cycle, placed by the compiled call; their entries made
-    when first read (:func:`_placed_entries`)."""
+    when first read (:func:`_placed_entries`).
+
+    Each result is made faster than by its ``__init__`` (which sets each field of the
+    frozen dataclass through ``object.__setattr__``): its ``__dict__`` filled at once
+    from its fields made once per plan (:meth:`_Plan.fields`), then its entries and
+    eligible agencies. (tests/scoring/test_awards_compiled.py holds them to
+    ``__init__``.) This loop is most of what the compiled placing leaves to Python."""
     from scoring import kernel_awards as placing
 
-    rows, items = placing.place(
+    placing_of = placing.place(
         result.published_total,
         result.gain,
         result.previous_total,
@@ -772,35 +780,40 @@ def _placed(result: CycleResult, plan: _Plan) -> tuple[AwardResult, ...]:
         plan.floors,
     )
     ctx = _AwardContext(result)
-    texts = plan.rule_texts(ctx)
-    found = rows.tolist()
-    present, eligible = placing.PRESENT, placing.ELIGIBLE
+    columns = plan.columns
+    at = placing.ELIGIBLE * columns
+    counts = placing_of[at : at + columns].tolist()  # -1: no result
+    new = object.__new__
     out: list[AwardResult] = []
-    for placed, text in zip(plan.results, texts, strict=True):
-        row = found[placed.row]
-        if row[present]:
-            rule = placed.rule
-            entries = partial(_placed_entries, placed, ctx, items, row)
-            group, dimension = placed.group, placed.dimension
-            made = _award_result(
-                rule.code, rule.name, text, group, dimension, entries, row[eligible], rule.kind
-            )
-            out.append(made)
+    for k, placed, fields in plan.fields(ctx):
+        eligible = counts[k]
+        if eligible >= 0:
+            award = new(AwardResult)
+            made = award.__dict__
+            made.update(fields)
+            made["entries"] = partial(_placed_entries, placed, ctx, placing_of, columns)
+            made["eligible"] = eligible
+            out.append(award)
     return tuple(out)
 
 
 def _placed_entries(
-    placed: _Placed, ctx: _AwardContext, items: np.ndarray, row: list[int]
+    placed: _Placed, ctx: _AwardContext, placing_of: np.ndarray, columns: int
 ) -> tuple[tuple[AwardEntry, ...], tuple[AwardEntry, ...]]:
-    """The entries of one award result placed by the compiled call: agencies equal on
-    every figure put in code order (their places stay: shared, or taken in turn), the
-    floor misses ordered by gain then code, and then as :func:`_entries` makes them."""
+    """The entries of one award result placed by the compiled call (``placing_of``, of
+    ``columns`` results): agencies equal on every figure put in code order (their places
+    stay: shared, or taken in turn), the floor misses ordered by gain then code, and then
+    as :func:`_entries` makes them."""
     from scoring import kernel_awards as placing
 
+    column = placing.result(placing_of, columns, placed.column)
+    eligible = column[placing.ELIGIBLE]
     rule = placed.rule
     figure = ctx.figures.get(placed.figure)
     agencies = ctx.result.agencies
-    candidates = items[row[placing.PLACED] : row[placing.PLACED_END]].tolist()
+    candidates = placing.items(
+        placing_of, columns, column[placing.PLACED], column[placing.PLACED_END]
+    )
     ranked: list[_Ranked] = []
     start = 0
     while start < len(candidates):
@@ -815,12 +828,10 @@ def _placed_entries(
             for at, (_, place, run) in zip(by_code, equal, strict=True)
         ]
         start = stop
-    below = items[row[placing.MISSED] : row[placing.MISSED_END]].tolist()
+    below = placing.items(placing_of, columns, column[placing.MISSED], column[placing.MISSED_END])
     chosen = sorted(
         ((float(figure[at]), at, place) for at, place, _ in below),
         key=lambda t: (-t[0], agencies[t[1]]),
     )
     misses = [(at, place, gain) for gain, at, place in chosen[: rule.near_misses]]
-    return _entries(
-        rule, ctx, figure, ranked, misses, row[placing.ELIGIBLE], placed.group, placed.dimension
-    )
+    return _entries(rule, ctx, figure, ranked, misses, eligible, placed.group, placed.dimension)

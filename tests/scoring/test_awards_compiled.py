@@ -19,7 +19,7 @@ import pytest
 
 from scoring import kernel, kernel_awards
 from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerMatrix, AnswerValue
-from scoring.awards import AwardResult, _award_result, _placed_entries, evaluate_awards
+from scoring.awards import AwardResult, _placed_entries, evaluate_awards
 from scoring.engine import PreviousCycle, score_cycle
 from scoring.model import AwardRule, Bilingual, Framework
 from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
@@ -36,14 +36,22 @@ def rule(code: str, kind: str, top: int, **kw: object) -> AwardRule:
 
 
 def cycle_framework(
-    rules: Sequence[AwardRule], n_dimensions: int = 2, groups: Sequence[str] = ()
+    rules: Sequence[AwardRule],
+    n_dimensions: int = 2,
+    groups: Sequence[str] = (),
+    weights: Sequence[float] = (),
 ) -> Framework:
     """One question per dimension, which may be answered not applicable: an agency's
     dimension score is its answer (NaN when not applicable), its total their mean (NaN
-    when every answer is not applicable)."""
+    when every answer is not applicable), weighted by ``weights`` (1 each by default: a
+    dimension of weight 0 can have a score where the total is NaN)."""
     return framework(
         *(
-            dimension(f"D{d + 1}", indicator(f"I{d + 1}", percentage(f"q{d + 1}", allow_na=True)))
+            dimension(
+                f"D{d + 1}",
+                indicator(f"I{d + 1}", percentage(f"q{d + 1}", allow_na=True)),
+                weight=weights[d] if weights else 1.0,
+            )
             for d in range(n_dimensions)
         ),
         groups=groups,
@@ -412,6 +420,176 @@ def test_random_cycles_with_many_ties(seed: int) -> None:
     both_ways(fw, answers(figures, codes, groups), previous_of(codes, before))
 
 
+def random_rules(
+    rng: np.random.Generator, names: Sequence[str], n_dimensions: int, n_rules: int = 6
+) -> list[AwardRule]:
+    """Rules of every kind, drawn at random: per group or not, some groups, floors, some
+    dimensions, tie-breaks, ties by code, near misses."""
+    dims = [f"dimension:D{d + 1}" for d in range(n_dimensions)]
+    ties = ["total", "gain", "previous_total", *dims]
+    rules = []
+    for k in range(n_rules):
+        kind = str(rng.choice(["top_total", "top_gain", "best_dimension"]))
+        some = rng.choice(names, size=min(2, len(names)), replace=False)
+        rules.append(
+            rule(
+                f"r{k}",
+                kind,
+                int(rng.integers(1, 7)),
+                per_group=bool(rng.random() < 0.4),
+                groups=tuple(str(g) for g in some) if rng.random() < 0.25 else (),
+                floor=float(rng.choice([50.0, 70.0, 90.0, 101.0])) if rng.random() < 0.6 else None,
+                dimensions=(
+                    (str(rng.choice([d[10:] for d in dims])),)
+                    if kind == "best_dimension" and rng.random() < 0.4
+                    else ()
+                ),
+                tie_break=tuple(
+                    str(t) for t in rng.choice(ties, size=int(rng.integers(0, 3)), replace=False)
+                ),
+                ties=str(rng.choice(["share", "code"])),
+                near_misses=int(rng.integers(0, 8)),
+            )
+        )
+    return rules
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_cycles_of_many_blocks(seed: int) -> None:
+    """Cycles of a few hundred agencies (the compiled pass goes by blocks of 64): one to
+    ten peer groups (up to 8, one pass finds the candidates of every group; more, the
+    kernel's), agencies of none, figures from a few values (ties at the bar, across
+    blocks), and either no NaN at all (every agency has a total, and every figure) or
+    NaN figures, totals among them; rules of every kind, in random order (the dimension
+    awards ask whether every agency has a total of the total awards' pass, or of their
+    own)."""
+    rng = np.random.default_rng(1000 + seed)
+    n = int(rng.integers(65, 700))
+    n_dimensions = int(rng.integers(1, 4))
+    values = rng.choice([40.0, 55.0, 60.0, 60.0, 75.0, 80.0, 90.0, 100.0], size=(n, n_dimensions))
+    nan_rate = [0.0, 0.0, 0.02, 0.15][seed % 4]
+    figures: list[Figures] = [
+        tuple(None if rng.random() < nan_rate else float(v) for v in row) for row in values
+    ]
+    if nan_rate:
+        for k in rng.choice(n, size=3, replace=False).tolist():  # no total at all
+            figures[k] = (None,) * n_dimensions
+    names = [f"G{k}" for k in range(int(rng.integers(1, 11)))]
+    none_rate = 0.0 if seed % 3 == 0 else 0.1
+    groups: list[str | None] = [
+        None if rng.random() < none_rate else str(rng.choice(names)) for _ in range(n)
+    ]
+    codes = [f"{rng.choice(list('ABC'))}{int(k)}" for k in rng.permutation(n)]
+    before = [
+        None if rng.random() < nan_rate else float(rng.choice([40.0, 50.0, 60.0, 70.0]))
+        for _ in range(n)
+    ]
+    rules = random_rules(rng, names, n_dimensions)
+    # (some with a last dimension that weighs nothing: scores of agencies without a total)
+    weights = [1.0] * (n_dimensions - 1) + [0.0] if seed % 4 == 3 and n_dimensions > 1 else []
+    fw = cycle_framework(rules, n_dimensions=n_dimensions, groups=names[::-1], weights=weights)
+    both_ways(fw, answers(figures, codes, groups), previous_of(codes, before))
+
+
+@pytest.mark.parametrize("n_groups", [1, 2, 8, 9])
+@pytest.mark.parametrize("totals_nan", [False, True])
+def test_the_total_then_the_dimensions_by_group_and_for_everyone(
+    n_groups: int, totals_nan: bool
+) -> None:
+    """A total award before dimension awards (or none), per group and for everyone, on
+    300 agencies: a dimension's eligible agencies are those with a total, which the
+    total's pass finds out whether every agency has (or a pass of the dimensions' own).
+    D2 weighs nothing: an agency without D1 has no total but may have a D2 score, the
+    largest even, and is not eligible. NaN D2 scores in blocks whose other figures are
+    all below the bar."""
+    rng = np.random.default_rng(n_groups + 20 * totals_nan)
+    n = 300
+    figures: list[Figures] = [
+        (float(rng.integers(0, 60)), None if k % 7 == 3 else float(rng.integers(0, 60)))
+        for k in range(n)
+    ]
+    figures[17] = (99.0, 98.0)
+    figures[250] = (97.0, 99.0)
+    if totals_nan:
+        for k in (5, 130, 131, 299):
+            figures[k] = (None, 100.0)  # no total, the largest D2
+        figures[7] = (None, None)
+    names = [f"G{k}" for k in range(n_groups)]
+    groups: list[str | None] = [None if k % 11 == 0 else names[k % n_groups] for k in range(n)]
+    for rules in (
+        [
+            rule("total", "top_total", 3, per_group=True),
+            rule("best", "best_dimension", 2, near_misses=3),
+            rule("best_g", "best_dimension", 1, per_group=True),
+        ],
+        [
+            rule("total", "top_total", 4),
+            rule("best_g", "best_dimension", 2, per_group=True, near_misses=1),
+            rule("best", "best_dimension", 1),
+        ],
+        [rule("best", "best_dimension", 3), rule("best_g", "best_dimension", 1, per_group=True)],
+    ):
+        fw = cycle_framework(rules, groups=names, weights=(1.0, 0.0))
+        results = both_ways(fw, answers(figures, None, groups))
+        best = [r for r in results if r.code == "best"]
+        assert [r.eligible for r in best] == [
+            sum(1 for f in figures if f[d] is not None and f[0] is not None) for d in range(2)
+        ]
+        assert all(w.agency != "A6" for r in results for w in r.winners)
+
+
+@pytest.mark.parametrize("floor", [None, 60.0, 95.0, 101.0])
+def test_gains_with_a_floor_over_many_blocks(floor: float | None) -> None:
+    """A gain award with a floor on 400 agencies, for everyone (its floor misses noted by
+    the pass over the gains) and per group: the largest gains under the floor spread over
+    the blocks, before and after the bar settles; with a floor nobody reaches, every gain
+    under it would place."""
+    rng = np.random.default_rng(5)
+    n = 400
+    totals = np.round(rng.uniform(30.0, 100.0, size=n), 0)
+    before = np.round(totals - rng.choice([-5.0, 0.0, 5.0, 10.0, 20.0, 30.0], size=n), 0)
+    codes = [f"A{k:03d}" for k in range(n)]
+    groups: list[str | None] = [None if k % 13 == 0 else f"G{k % 3}" for k in range(n)]
+    previous = previous_of(codes, [None if k % 17 == 0 else float(b) for k, b in enumerate(before)])
+    fw = cycle_framework(
+        [
+            rule("gain", "top_gain", 3, floor=floor, near_misses=4),
+            rule("gain_code", "top_gain", 2, floor=floor, near_misses=6, ties="code"),
+            rule("gain_g", "top_gain", 2, floor=floor, near_misses=3, per_group=True),
+            rule("gain_tie", "top_gain", 1, floor=floor, near_misses=2, tie_break=("total",)),
+        ],
+        n_dimensions=1,
+        groups=["G0", "G1", "G2"],
+    )
+    both_ways(fw, answers([(float(t),) for t in totals], codes, groups), previous)
+
+
+def test_no_agencies_and_fewer_agencies_than_places() -> None:
+    rules = [
+        rule("total", "top_total", 3),
+        rule("gain", "top_gain", 2, floor=50.0, near_misses=2),
+        rule("best_g", "best_dimension", 5, per_group=True),
+    ]
+    fw = cycle_framework(rules, groups=["G1", "G2"])
+    results = both_ways(fw, answers([]), previous_of([], []))
+    assert [(r.code, r.eligible, r.winners, r.near_misses) for r in results] == [
+        ("total", 0, (), ()),
+        ("gain", 0, (), ()),
+    ]
+    figures: list[Figures] = [(80.0, 70.0), (None, None), (60.0, None)]
+    results = both_ways(
+        fw,
+        answers(figures, ["A1", "A2", "A3"], ["G1", None, "G1"]),
+        previous_of(["A1", "A2", "A3"], [10.0, 20.0, 30.0]),
+    )
+    total = results[0]
+    assert places(total) == [("A1", 1), ("A3", 2)] and total.eligible == 2
+    assert [(r.code, r.group, r.dimension, r.eligible) for r in results[2:]] == [
+        ("best_g", "G1", "D1", 2),
+        ("best_g", "G1", "D2", 1),
+    ]
+
+
 def with_more_rules(fw: Framework, precision: int) -> Framework:
     """The synthetic framework's three awards and more: ties by code, tie-breaks, gains
     per group, groups, some dimensions, no near misses."""
@@ -460,17 +638,28 @@ def test_rules_the_placing_does_not_take_are_placed_the_python_way() -> None:
 
 
 def test_award_results_made_fast_are_made_as_by_the_dataclass() -> None:
-    def entries() -> tuple[tuple[()], tuple[()]]:
-        return (), ()
-
-    args = ("c", NAME, "the rule", "G1", "D2", entries, 7, "top_total")
-    fast, plain = _award_result(*args), AwardResult(*args)
-    assert set(vars(fast)) == {f.name for f in fields(AwardResult)}
-    assert vars(fast) == vars(plain)
-    assert fast == plain and repr(fast) == repr(plain) and hash(fast) == hash(plain)
-    assert fast.to_dict() == plain.to_dict()
-    with pytest.raises(AttributeError):
-        fast.code = "other"  # type: ignore[misc]
+    """The compiled placing's results are made without the dataclass's ``__init__``
+    (their ``__dict__`` set at once, from fields kept per plan): as ``__init__`` makes
+    them all the same, and each its own ``__dict__``."""
+    fw = with_more_rules(synthetic_framework(n_questions=40, n_dimensions=4, seed=8), 2)
+    matrix = synthetic_answers(fw, 300, seed=9)
+    previous = synthetic_previous(score_cycle(fw, matrix), seed=3)
+    result = score_cycle(fw, matrix, previous, use_kernel=True)
+    assert result.compiled_kernels
+    fast = evaluate_awards(result)
+    assert fast and all(a.entries.func is _placed_entries for a in fast)  # type: ignore[attr-defined]
+    for award in fast:
+        plain = AwardResult(**{f.name: getattr(award, f.name) for f in fields(AwardResult)})
+        assert set(vars(award)) == {f.name for f in fields(AwardResult)}
+        assert list(vars(award)) == list(vars(plain))
+        assert vars(award) == vars(plain)
+        assert award == plain and repr(award) == repr(plain) and hash(award) == hash(plain)
+        assert award.to_dict() == plain.to_dict()
+        with pytest.raises(AttributeError):
+            award.code = "other"  # type: ignore[misc]
+    again = evaluate_awards(result)
+    assert all(a.__dict__ is not b.__dict__ for a, b in zip(fast, again, strict=True))
+    assert [a.to_dict() for a in again] == [a.to_dict() for a in fast]
 
 
 def test_the_compiled_placing_is_compiled_again_when_kernel_py_changes() -> None:
