@@ -679,3 +679,31 @@ def test_evaluate_awards_again_gives_the_same_results() -> None:
     assert result.compiled_kernels
     again = evaluate_awards(result)
     assert [a.to_dict() for a in again] == [a.to_dict() for a in result.awards]
+
+
+@pytest.mark.parametrize("use_kernel", [True, False])
+def test_a_scored_cycle_is_freed_when_no_longer_used_and_its_awards_still_read(
+    use_kernel: bool,
+) -> None:
+    """No reference cycle between a cycle and its award results: without the garbage
+    collector, a cycle (megabytes of arrays at 10,000 agencies) is freed as soon as it is
+    dropped, and the awards kept from it still make their entries and reasons."""
+    import gc
+    import weakref
+
+    fw = synthetic_framework(n_questions=40, n_dimensions=3, seed=61)
+    matrix = synthetic_answers(fw, 600, seed=62)
+    previous = synthetic_previous(score_cycle(fw, matrix), seed=63)
+    expected = [a.to_dict() for a in score_cycle(fw, matrix, previous, use_kernel=use_kernel).awards]
+    gc.collect()
+    gc.disable()
+    try:
+        result = score_cycle(fw, matrix, previous, use_kernel=use_kernel)
+        awards = result.awards
+        alive = weakref.ref(result)
+        del result
+        assert alive() is None
+        assert [a.to_dict() for a in awards] == expected
+        assert any(a.winners for a in awards)
+    finally:
+        gc.enable()
