@@ -17,13 +17,14 @@ three ways, each timed as the best of several repeats with time.perf_counter:
     (a')    ``(scores * weights).sum(axis=1)``: the same sum without BLAS (one thread),
             for reference only; the target is against (a).
 (b) engine  scoring.engine.score_cycle on the AnswerMatrix with previous totals (the compiled
-            kernel of scoring.kernel on every core for the pass over the answers): conditions,
-            not-applicable and hidden-excluded re-weighting, indicators, dimensions,
-            totals, rounding, bands, ranks, group ranks, gains and every award with its
-            near misses. (a) and (b) are timed in alternation, so that both see the same
-            machine load; (b) is also shown timed on its own, for reference (the BLAS
-            threads of (a) stay busy for a moment after each call, on the cores the
-            engine's threads use).
+            pass generated for the framework, scoring.kernel_gen, on every core):
+            conditions, not-applicable and hidden-excluded re-weighting, indicators,
+            dimensions, totals, rounding, bands, ranks, group ranks, gains and every award
+            with its near misses. (a) and (b) are timed in alternating rounds, so that both
+            see the same machine load; in each round its side first runs untimed for a
+            moment (``settled_best``): both run on worker threads that keep spinning after
+            a call, BLAS's for longer, and an engine call right after a product shares the
+            cores with them. The figures timed right after one another are printed too.
 (c) pandas  what an analyst would write: a long table (agency, question, dimension,
             points, weight) -> points by question type -> groupby weighted means per
             indicator, dimension, total -> rank(method="min") -> awards by sorting. Its
@@ -77,6 +78,30 @@ def best_of(fn: Callable[[], object], repeats: int) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+# Seconds each side of a comparison runs untimed before its timed calls (see settled_best):
+# longer than OpenBLAS's worker threads keep spinning after a product (2**28 processor
+# cycles by default, about 0.1 s).
+SETTLE = 0.15
+
+
+def settled_best(fn: Callable[[], object], repeats: int, settle: float = SETTLE) -> float:
+    """The best of ``repeats`` calls of ``fn`` after calling it, untimed, for ``settle``
+    seconds: each side timed in its steady state, its own threads awake, whatever ran
+    before it gone quiet.
+
+    Both the floor (BLAS) and the engine (numba on OpenMP) run on worker threads that
+    keep spinning on the cores for a while after each call. OpenBLAS's spin for longer:
+    measured here, an engine call right after a product took 2.6-4 ms, the next ones
+    0.8-1.1 ms, and their median stayed a third above the engine's usual time for the
+    next 40 calls (30 ms), as the spinning BLAS thread and the engine's second thread
+    shared a core. Timing one right after the other measures that contention, not
+    either side."""
+    end = time.perf_counter() + settle
+    while time.perf_counter() < end:
+        fn()
+    return best_of(fn, repeats)
 
 
 def compiled_weighted_sum(st: np.ndarray, weights: np.ndarray) -> Callable[[], object]:
@@ -328,24 +353,30 @@ def main(argv: list[str] | None = None) -> int:
     scores = matrix.scores
     assert scores is not None and matrix.scores_framework is fw
     values = matrix.values
-    # the floor and the engine are timed in alternation, so that both see the same
-    # machine load (other processes share the cores)
+    # The floor and the engine are timed in alternating rounds, so that both see the same
+    # machine load (other processes share the cores); each round lets its side settle
+    # first (settled_best).
     floor = engine = floor_values = float("inf")
     for _ in range(args.repeats):
-        floor = min(floor, best_of(lambda: scores @ weights, 4))
-        floor_values = min(floor_values, best_of(lambda: values @ cf.num_weight, 2))
-        engine = min(engine, best_of(lambda: score_cycle(fw, matrix, previous), 3))
-    floor_no_blas = best_of(lambda: (scores * weights).sum(axis=1), args.repeats)
+        floor = min(floor, settled_best(lambda: scores @ weights, 4))
+        floor_values = min(floor_values, settled_best(lambda: values @ cf.num_weight, 2))
+        engine = min(engine, settled_best(lambda: score_cycle(fw, matrix, previous), 3))
+    # for reference: each right after the other, no settling (the engine then shares the
+    # cores with BLAS's spinning threads)
+    floor_close = engine_close = float("inf")
+    for _ in range(args.repeats):
+        floor_close = min(floor_close, best_of(lambda: scores @ weights, 4))
+        engine_close = min(engine_close, best_of(lambda: score_cycle(fw, matrix, previous), 3))
+    floor_no_blas = settled_best(lambda: (scores * weights).sum(axis=1), args.repeats)
 
     def full() -> CycleResult:
         result = score_cycle(fw, matrix, previous)
         _ = result.indicators, result.question_scores, result.bands, result.indicator_gains
         return result
 
-    engine_full = best_of(full, max(3, args.repeats // 3))
-    # the same as (b) but not right after (a): BLAS worker threads of the floor keep a
-    # core busy for a while after each call, which a loaded machine feels
-    engine_alone = best_of(lambda: score_cycle(fw, matrix, previous), args.repeats)
+    engine_full = settled_best(full, max(3, args.repeats // 3))
+    # the same as (b), not in rounds with (a)
+    engine_alone = settled_best(lambda: score_cycle(fw, matrix, previous), args.repeats)
 
     # where the engine's time goes, stage by stage (each timed on its own)
     from scoring import engine as engine_module
@@ -441,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda: engine_module.CycleResult.question_scores.func(last),
         ),
     ]
-    stage_times = [(label, best_of(fn, args.repeats)) for label, fn in stages]
+    stage_times = [(label, settled_best(fn, args.repeats)) for label, fn in stages]
 
     import pandas as pd
 
@@ -472,7 +503,9 @@ def main(argv: list[str] | None = None) -> int:
         ("(a') scores * weights, sum (no BLAS)", floor_no_blas),
         ("    values @ weights (the old floor)", floor_values),
         ("(b) engine: score + rank + awards", engine),
-        ("    the same, not alternated with (a)", engine_alone),
+        ("    the same, not in rounds with (a)", engine_alone),
+        ("    (b) right after (a) each time, no settling", engine_close),
+        ("    (a) right after (b) each time, no settling", floor_close),
         ("    engine + indicators, question scores", engine_full),
         ("(c) pandas: long table -> groupby -> rank", pandas_time),
     ]
@@ -509,33 +542,23 @@ def main(argv: list[str] | None = None) -> int:
         in_sequence = engine * 1e3 - published_ms - awards_ms
         print(
             "what remains (see the stages):\n"
-            f"  - the compiled pass (conditions, indicators, dimensions, totals) takes "
-            f"{kernel_ms:.2f} ms = {kernel_ms / floor_ms:.1f}x\n"
+            f"  - the compiled pass (conditions, indicators, dimensions, totals; generated for"
+            f" the framework) takes {kernel_ms:.2f} ms = {kernel_ms / floor_ms:.1f}x\n"
             f"    the floor, where the floor's sum compiled the same way takes {sum_ms:.2f} ms"
-            f" ({sum_ms / floor_ms:.1f}x):\n"
-            "    the compiler and the threads are not what is slow, the work besides the sum"
-            " is:\n"
-            f"    {len(cf.conditions)} conditions ({rows_of_conditions} distinct),"
+            f" ({sum_ms / floor_ms:.1f}x): the work besides the sum\n"
+            f"    ({len(cf.conditions)} conditions on {rows_of_conditions} gates,"
             " not-applicable and hidden questions re-weighted,\n"
-            "    a division per indicator that can lose questions, the figures written"
-            " beside the scores\n"
-            "    (bench/engine_cache.py times the pass against the sum on one thread at"
-            " several sizes);\n"
-            f"  - with the publication (rounding, bands, gains, ranks): {published_ms:.2f}"
-            " ms;\n"
-            f"  - awards: {awards_ms:.2f} ms: one compiled pass per rule finds the"
-            " candidates, then\n"
-            "    Python places them with their tie-breaks and makes each award result (the\n"
-            "    winners' entries and reasons are made when first read);\n"
-            f"  - (b) takes {in_sequence:.2f} ms more than those two stages timed alone:"
-            " run one after\n"
-            "    the other, each finds the processor's caches filled by the other (the"
-            " answers push\n"
-            "    out the awards' Python objects and data, and the awards part of the"
-            " answers); and\n"
-            "    timed in alternation with (a), the engine shares the cores with BLAS's"
-            " threads, which\n"
-            "    keep spinning for a while after each product."
+            "    a division per indicator that can lose questions; bench/engine_cache.py"
+            " times it on one thread);\n"
+            f"  - with the publication (rounding, bands, gains, then the ranks counted on one"
+            f" thread): {published_ms:.2f} ms;\n"
+            f"  - awards: {awards_ms:.2f} ms (one compiled call places every rule; the"
+            " entries are made when read);\n"
+            f"  - (b) takes {in_sequence:.2f} ms more than those stages timed alone: the"
+            " scored cycle's Python\n"
+            "    objects, and each stage finding the processor's caches filled by the other"
+            " (the 16 MB of answers\n"
+            "    push out the awards' data)."
         )
     return 1 if (args.check and missed) else 0
 
