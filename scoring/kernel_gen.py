@@ -198,10 +198,10 @@ def _dimension_body(plan: KernelPlan, d: int, droppable: list[int]) -> list[str]
 
 
 def source(plan: KernelPlan) -> str:
-    """The module of one framework's pass: ``pass_block`` (agencies ``lo:hi`` on this
-    thread), and the drivers ``pass_chunks`` and ``score_chunks`` (one range of agencies
-    per thread; ``score_chunks`` publishes each range after its pass, as
-    ``kernel._score_chunks`` does)."""
+    """The module of one framework's pass: ``pass_range(lo, hi, ...)``, the dimension
+    scores (on the scale, and on 0..1 where ``raw`` has room) and, with ``want_total``,
+    the totals of agencies ``lo:hi``, block by block on the calling thread (the drivers in
+    ``scoring.kernel`` give each thread its range, see :func:`signature`)."""
     p = plan
     n_dim = p.n_dimensions
     droppable: list[list[int]] = [[] for _ in range(n_dim)]
