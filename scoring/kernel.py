@@ -1420,6 +1420,9 @@ def score_published(
 # Whether the engine uses the pass generated for each framework (scoring.kernel_gen) where
 # it needs no indicator scores; False keeps to the generic pass (the tests compare the two).
 GENERATED = True
+# Frameworks of more questions than this keep to the generic pass: the generated one's
+# compilation grows with its source (about 5 s at 200 questions).
+GENERATED_MAX_QUESTIONS = 800
 
 
 def _not_published() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -1434,8 +1437,8 @@ def _not_published() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
 
 def _generated(plan: KernelPlan) -> Any:
     """The pass generated for ``plan``'s framework (``scoring.kernel_gen``), or None
-    where :data:`GENERATED` is off."""
-    if not GENERATED:
+    where :data:`GENERATED` is off or the framework is too large for it."""
+    if not GENERATED or plan.pos_col.shape[0] > GENERATED_MAX_QUESTIONS:
         return None
     from scoring import kernel_gen
 

@@ -411,3 +411,16 @@ def test_the_generated_pass_is_written_once_per_framework_and_reused(
     matrix = synthetic_answers(fw, 700, seed=52)
     monkeypatch.setattr(kernel_gen, "_compiled", {})
     assert_same(*both(fw, matrix))
+
+
+def test_a_framework_too_large_for_the_generated_pass_is_scored_by_the_generic_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scoring import kernel_gen
+
+    fw = synthetic_framework(n_questions=30, n_dimensions=3, seed=71)
+    matrix = synthetic_answers(fw, 900, seed=72)
+    monkeypatch.setattr(kernel, "GENERATED_MAX_QUESTIONS", 29)
+    monkeypatch.setattr(kernel_gen, "_compiled", {})
+    assert_same(*both(fw, matrix))
+    assert kernel_gen._compiled == {}  # nothing generated
