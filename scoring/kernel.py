@@ -1195,19 +1195,27 @@ def _jit(numba: Any, function: Callable[..., Any], parallel: bool = False) -> An
         return numba.njit(**options)(function)
 
 
+def _with_globals(function: Callable[..., Any], names: dict[str, Any]) -> Callable[..., Any]:
+    """A copy of ``function`` (its defaults and closure kept) whose globals name
+    ``names`` too: compiled, it calls the compiled helpers ``names`` gives."""
+    import types
+
+    glob = dict(function.__globals__)
+    glob.update(names)
+    copy = types.FunctionType(
+        function.__code__, glob, function.__name__, function.__defaults__, function.__closure__
+    )
+    copy.__module__ = function.__module__
+    copy.__qualname__ = function.__qualname__
+    return copy
+
+
 def _jit_with(
     numba: Any, function: Callable[..., Any], helpers: dict[str, Any], parallel: bool = False
 ) -> Any:
     """As :func:`_jit`, for a function that calls other compiled helpers: it is compiled
     from a copy of itself whose globals name the compiled helpers."""
-    import types
-
-    glob = dict(function.__globals__)
-    glob.update(helpers)
-    copy = types.FunctionType(function.__code__, glob, function.__name__)
-    copy.__module__ = function.__module__
-    copy.__qualname__ = function.__qualname__
-    return _jit(numba, copy, parallel)
+    return _jit(numba, _with_globals(function, helpers), parallel)
 
 
 @functools.cache
@@ -1425,9 +1433,10 @@ GENERATED = True
 GENERATED_MAX_QUESTIONS = 800
 
 
+@functools.cache
 def _not_published() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """Arguments of :func:`_publish` and :func:`_count_ranks` for the generated pass
-    when it does not publish (of the types it is compiled for; never read)."""
+    when it does not publish (of the types it is compiled for; never read), made once."""
     out = _Publication(
         np.empty(0), np.empty((0, 0)), 0, np.empty(0), np.empty(0, dtype=np.int64),
         np.empty(0, dtype=np.int32), np.empty(0), 0, 0,

@@ -30,7 +30,6 @@ awards again rather than keeping an older copy of them.
 from __future__ import annotations
 
 import hashlib
-import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -919,19 +918,6 @@ def _entry(depends: str) -> Callable[..., np.ndarray]:
     return place_awards
 
 
-def _with(function: Callable[..., Any], names: dict[str, Any]) -> Callable[..., Any]:
-    """A copy of ``function`` whose globals name ``names`` too (as ``kernel._jit_with``
-    makes them, its closure kept)."""
-    glob = dict(function.__globals__)
-    glob.update(names)
-    copy = types.FunctionType(
-        function.__code__, glob, function.__name__, function.__defaults__, function.__closure__
-    )
-    copy.__module__ = function.__module__
-    copy.__qualname__ = function.__qualname__
-    return copy
-
-
 def _kernel_hash() -> str:
     """A hash of ``kernel.py`` (of ``_top``'s code where the file cannot be read)."""
     try:
@@ -955,7 +941,7 @@ def _compile() -> Callable[..., np.ndarray]:
             import numba  # imported when first needed, as in the kernel
 
             def helper(function: Callable[..., Any], **names: Any) -> Any:
-                return numba.njit(nogil=True, error_model="numpy")(_with(function, names))
+                return numba.njit(nogil=True, error_model="numpy")(kernel._with_globals(function, names))
 
             bit = numba.njit(inline="always", error_model="numpy")(_lowest_bit)
             group = helper(_group)
@@ -979,7 +965,7 @@ def _compile() -> Callable[..., np.ndarray]:
                 _reaching=helper(_reaching, _lowest_bit=bit),
                 _room=helper(_room),
             )
-            _compiled = kernel._jit(numba, _with(_entry(_kernel_hash()), {"_place": place}))
+            _compiled = kernel._jit(numba, kernel._with_globals(_entry(_kernel_hash()), {"_place": place}))
         return _compiled
 
 

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import math
 import os
 import sys
 import tempfile
@@ -65,17 +66,16 @@ _compiled: dict[int, tuple[KernelPlan, Any]] = {}
 
 def _literal(x: float) -> str:
     """A float as source that reads back to the same double."""
-    text = repr(float(x))
-    if text in ("nan", "inf", "-inf"):
-        return f"np.{text.lstrip('-')}" if not text.startswith("-") else f"(-np.{text[1:]})"
-    return text
+    if math.isnan(x):
+        return "np.nan"
+    if math.isinf(x):
+        return "np.inf" if x > 0 else "(-np.inf)"
+    return repr(float(x))
 
 
 def _product(weight: float, *factors: str) -> str:
-    terms = [f for f in factors]
-    if float(weight) != 1.0:
-        terms.insert(0, _literal(weight))
-    return " * ".join(terms)
+    """``weight`` times ``factors`` as source (a weight of 1 left out)."""
+    return " * ".join(factors if float(weight) == 1.0 else (_literal(weight), *factors))
 
 
 def _tree(terms: list[str]) -> str:

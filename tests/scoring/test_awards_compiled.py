@@ -390,32 +390,7 @@ def test_random_cycles_with_many_ties(seed: int) -> None:
     before = [
         None if rng.random() < 0.15 else float(rng.choice([40.0, 50.0, 60.0])) for _ in range(n)
     ]
-    dims = [f"dimension:D{d + 1}" for d in range(n_dimensions)]
-    ties = ["total", "gain", "previous_total", *dims]
-    rules = []
-    for k in range(6):
-        kind = str(rng.choice(["top_total", "top_gain", "best_dimension"]))
-        some = rng.choice(names, size=min(2, len(names)), replace=False)
-        rules.append(
-            rule(
-                f"r{k}",
-                kind,
-                int(rng.integers(1, 5)),
-                per_group=bool(rng.random() < 0.4),
-                groups=tuple(str(g) for g in some) if rng.random() < 0.3 else (),
-                floor=float(rng.choice([50.0, 70.0, 90.0])) if rng.random() < 0.6 else None,
-                dimensions=(
-                    (str(rng.choice([d[10:] for d in dims])),)
-                    if kind == "best_dimension" and rng.random() < 0.4
-                    else ()
-                ),
-                tie_break=tuple(
-                    str(t) for t in rng.choice(ties, size=int(rng.integers(0, 3)), replace=False)
-                ),
-                ties=str(rng.choice(["share", "code"])),
-                near_misses=int(rng.integers(0, 6)),
-            )
-        )
+    rules = random_rules(rng, names, n_dimensions)
     fw = cycle_framework(rules, n_dimensions=n_dimensions, groups=["G2", "G1"])
     both_ways(fw, answers(figures, codes, groups), previous_of(codes, before))
 
