@@ -50,6 +50,7 @@ import os
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -259,7 +260,8 @@ def source(plan: KernelPlan) -> str:
 def _folder() -> Path | None:
     """The folder of generated modules, made when missing (this user's only: numba
     loads the machine code it finds there); None where none can be written, or where
-    it belongs to another user or others may write to it."""
+    it belongs to another user or others may write to it. A ``PHROM_KERNEL_DIR`` that
+    cannot be used is said in a warning (the pass is then compiled in memory)."""
     given = os.environ.get("PHROM_KERNEL_DIR")
     try:
         if given:
@@ -269,17 +271,29 @@ def _folder() -> Path | None:
             folder = Path(base) / "phrom" / "kernels"
     except RuntimeError:  # no home folder to be found
         return None
+    why = ""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = folder.stat()
         # another user's folder, or one others may write to: their files would run here
         if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-            return None
-        probe = tempfile.NamedTemporaryFile(dir=folder, delete=True)
-        probe.close()
-    except OSError:
-        return None
-    return folder
+            why = "it belongs to another user or others may write to it"
+        else:
+            probe = tempfile.NamedTemporaryFile(dir=folder, delete=True)
+            probe.close()
+    except OSError as error:
+        why = error.strerror or str(error)
+    if not why:
+        return folder
+    if given:
+        warnings.warn(
+            f"PHROM_KERNEL_DIR={given} cannot be used ({why}); the scoring pass is compiled "
+            "in memory, once per process. Set it to a folder of your own that only you can "
+            "write to, or unset it.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return None
 
 
 def _module(text: str) -> tuple[ModuleType, bool]:

@@ -424,3 +424,27 @@ def test_a_framework_too_large_for_the_generated_pass_is_scored_by_the_generic_o
     monkeypatch.setattr(kernel_gen, "_compiled", {})
     assert_same(*both(fw, matrix))
     assert kernel_gen._compiled == {}  # nothing generated
+
+
+def test_a_kernel_folder_that_cannot_be_used_is_said_and_scoring_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PHROM_KERNEL_DIR set to a path that cannot be a folder, or to a folder others may
+    write to: a warning names the variable, the path, why and what to do; the pass is
+    compiled in memory and the cycle scored as ever."""
+    from scoring import kernel_gen
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    fw = synthetic_framework(n_questions=12, n_dimensions=2, seed=81)
+    plan = kernel.plan_for(compile_framework(fw), 1e-9, 1e-300)
+    for path, why in ((blocked / "kernels", "Not a directory"), (shared, "others may write")):
+        monkeypatch.setenv("PHROM_KERNEL_DIR", str(path))
+        with pytest.warns(RuntimeWarning, match=rf"PHROM_KERNEL_DIR={path} .*{why}.*unset it"):
+            assert kernel_gen._module(kernel_gen.source(plan))[1] is False
+    monkeypatch.setattr(kernel_gen, "_compiled", {})
+    with pytest.warns(RuntimeWarning):
+        assert_same(*both(fw, synthetic_answers(fw, 500, seed=82)))
