@@ -406,7 +406,7 @@ def test_the_generated_pass_is_written_once_per_framework_and_reused(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("PHROM_KERNEL_DIR", str(blocked / "kernels"))
-    in_memory, from_file = kernel_gen._module(text)
+    _, from_file = kernel_gen._module(text)
     assert not from_file
     matrix = synthetic_answers(fw, 700, seed=52)
     monkeypatch.setattr(kernel_gen, "_compiled", {})
