@@ -146,7 +146,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "phrom@localhost")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_ENGINE = "phrom.core.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -7,15 +7,12 @@ not leak. Views never fetch these objects by id themselves.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from phrom.accounts.models import Invitation, Profile, Role
 from phrom.agencies.models import Agency
-from phrom.core import db
 from phrom.frameworks.models import CycleStatus
 from phrom.responses.models import Evidence, Response, ResponseStatus
 
@@ -66,47 +63,6 @@ def response_for_viewer(user: User, response_id: int, *, lock: bool = False) -> 
         return response
     if profile.agency_id is not None and profile.agency_id == response.agency_id:
         return response
-    raise Http404
-
-
-class ResponseRow(NamedTuple):
-    """What a gate needs of a response, read in one query (see ``response_row_for_viewer``)."""
-
-    id: int
-    agency_id: int
-    status: str
-    cycle_status: str
-    framework_id: int
-    framework_sha256: str
-
-
-_RESPONSE_ROW_SQL = """
-SELECT r.id, r.agency_id, r.status, c.status, f.id, f.sha256
-FROM responses_response r
-JOIN frameworks_cycle c ON c.id = r.cycle_id
-JOIN frameworks_framework f ON f.id = c.framework_id
-WHERE r.id = CAST(%s AS bigint)
-"""
-
-
-def response_row_for_viewer(user: User, response_id: int) -> ResponseRow:
-    """``response_for_viewer``'s rule (404 for another agency's response), reading only the
-    columns the autosave's gate needs, in one raw query without building a model instance.
-
-    Unlocked: the agency and framework of a response never change; what may change (its
-    status, its cycle's) is read again, under the row lock, by the write that follows.
-    """
-    profile = profile_of(user)
-    if profile is None:
-        raise Http404
-    found = db.fetch_one(_RESPONSE_ROW_SQL, [response_id])  # prepared on PostgreSQL
-    if found is None:
-        raise Http404
-    row = ResponseRow(*found)
-    if profile.role in STAFF_ROLES:
-        return row
-    if profile.agency_id is not None and profile.agency_id == row.agency_id:
-        return row
     raise Http404
 
 

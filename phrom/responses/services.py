@@ -11,20 +11,18 @@ History rows of kind ``answer`` and ``carried_over`` hold a snapshot of the whol
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import User, profile_of
 from phrom.accounts.models import Role
 from phrom.agencies.models import Agency
-from phrom.core import db
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import (
     Answer,
@@ -372,135 +370,6 @@ def answer_save(
         return _write_answer(**kwargs)
     with transaction.atomic():
         return _write_answer(**kwargs)
-
-
-# PostgreSQL, one statement (in autocommit, its own transaction: no BEGIN or COMMIT): under
-# the response's row lock (FOR NO KEY UPDATE, as ``_locked_response``; only when it is not
-# submitted and its cycle is open) and the answer's (FOR UPDATE), update the answer when it
-# is at the page's version and the new answer differs, or insert the first answer (page at
-# version 0, something to store) unless a colleague's first answer is there (ON CONFLICT DO
-# NOTHING waits for a concurrent insert and then inserts nothing); append the history row and
-# mark a not-started response in progress. Returns the new version, or NULL when it wrote
-# nothing. In READ COMMITTED, the row locks return the rows' latest committed versions, so a
-# save committed after this statement's snapshot is seen by the version check. A JSON null
-# compares as the SQL NULL (both are None in Python, as in ``_write_answer``'s comparison).
-# Prepared once per connection (``phrom.core.db``), hence a cast on every parameter.
-_SAVE_SQL = """
-WITH r AS (
-    SELECT r.id FROM responses_response r
-    JOIN frameworks_cycle c ON c.id = r.cycle_id
-    WHERE r.id = %(response)s::bigint AND r.status <> %(submitted)s::text
-      AND c.status = %(open)s::text
-    FOR NO KEY UPDATE OF r
-), a AS (
-    SELECT a.id, a.value, a.not_applicable, a.explanation, a.version
-    FROM responses_answer a
-    WHERE a.response_id = (SELECT id FROM r) AND a.question = %(question)s::text
-    FOR UPDATE OF a
-), u AS (
-    UPDATE responses_answer t
-    SET value = %(value)s::jsonb, not_applicable = %(na)s::boolean,
-        explanation = %(explanation)s::text, version = t.version + 1,
-        updated_by_id = %(user)s::integer, updated_at = %(now)s::timestamptz
-    FROM a
-    WHERE t.id = a.id AND a.version = %(base)s::integer AND t.version = %(base)s::integer
-      AND (COALESCE(a.value, 'null'::jsonb)
-             IS DISTINCT FROM COALESCE(%(value)s::jsonb, 'null'::jsonb)
-           OR a.not_applicable <> %(na)s::boolean
-           OR a.explanation <> %(explanation)s::text)
-    RETURNING t.version,
-        CASE WHEN a.version > 0 THEN jsonb_build_object(
-            'value', a.value, 'not_applicable', a.not_applicable, 'explanation', a.explanation
-        ) END AS old
-), i AS (
-    INSERT INTO responses_answer
-        (response_id, question, value, not_applicable, explanation, version, updated_at,
-         updated_by_id)
-    SELECT r.id, %(question)s::text, %(value)s::jsonb, %(na)s::boolean, %(explanation)s::text,
-           1, %(now)s::timestamptz, %(user)s::integer
-    FROM r
-    WHERE %(base)s::integer = 0 AND NOT EXISTS (SELECT 1 FROM a)
-      AND (%(value)s::jsonb IS NOT NULL OR %(na)s::boolean OR %(explanation)s::text <> '')
-    ON CONFLICT (response_id, question) DO NOTHING
-    RETURNING version, NULL::jsonb AS old
-), w AS (
-    SELECT version, old FROM u UNION ALL SELECT version, old FROM i
-), h AS (
-    INSERT INTO responses_answerchange
-        (response_id, question, kind, old_value, new_value, version, reason, by_id, at)
-    SELECT %(response)s::bigint, %(question)s::text, %(kind)s::text, w.old, %(new)s::jsonb,
-           w.version, '', %(user)s::integer, %(now)s::timestamptz
-    FROM w
-    RETURNING id
-), s AS (
-    UPDATE responses_response
-    SET status = %(in_progress)s::text, started_at = %(now)s::timestamptz
-    WHERE id = (SELECT id FROM r) AND status = %(not_started)s::text
-      AND EXISTS (SELECT 1 FROM w)
-    RETURNING id
-)
-SELECT (SELECT version FROM w), (SELECT count(*) FROM h), (SELECT count(*) FROM s)
-"""
-
-
-def answer_save_statement(
-    *,
-    response_id: int,
-    question: Question,
-    value: Any,
-    not_applicable: bool,
-    explanation: str,
-    base_version: int,
-    by: User,
-) -> Answer | None:
-    """``answer_save``'s usual case in one SQL statement (PostgreSQL only): the answer saved,
-    or None when the statement wrote nothing.
-
-    None means: the response is submitted or its cycle not open, the answer is not at
-    ``base_version``, the same answer is already stored, or a colleague's first answer came
-    first; ``answer_save`` then gives the verdict (``ResponseLocked``, ``Conflict`` or the
-    stored answer) under its locks. Raises ``AnswerInvalid`` as ``answer_save`` does, before
-    any write. The caller has checked that BY may answer QUESTION in this response (the
-    gate); outside a transaction the statement is its own.
-    """
-    if connection.vendor != "postgresql":
-        raise NotImplementedError("answer_save_statement needs PostgreSQL")
-    new_value, not_applicable, explanation = _validated(
-        question, value, not_applicable, explanation
-    )
-    now = timezone.now()
-    params = {
-        "response": response_id,
-        "question": question.code,
-        # None is SQL NULL, as the JSONField stores it (not the JSON null).
-        "value": None if new_value is None else json.dumps(new_value),
-        "na": not_applicable,
-        "explanation": explanation,
-        "base": base_version,
-        "user": by.pk,
-        "now": now,
-        "kind": ChangeKind.ANSWER.value,
-        "new": json.dumps(snapshot(new_value, not_applicable, explanation)),
-        "submitted": ResponseStatus.SUBMITTED.value,
-        "open": CycleStatus.OPEN.value,
-        "in_progress": ResponseStatus.IN_PROGRESS.value,
-        "not_started": ResponseStatus.NOT_STARTED.value,
-    }
-    with db.cursor() as cursor:
-        cursor.execute(_SAVE_SQL, params)
-        version, _history, _started = cursor.fetchone()
-    if version is None:
-        return None
-    return Answer(
-        response_id=response_id,
-        question=question.code,
-        value=new_value,
-        not_applicable=not_applicable,
-        explanation=explanation,
-        version=version,
-        updated_at=now,
-        updated_by_id=by.pk,
-    )
 
 
 def previous_response(response: Response) -> Response | None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,14 +29,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phrom.accounts.gates import (
-    may_answer,
-    profile_of,
-    response_for_viewer,
-    response_row_for_viewer,
-)
+from phrom.accounts.gates import may_answer, profile_of, response_for_viewer
 from phrom.accounts.models import Profile, Role
-from phrom.frameworks.models import Cycle, CycleStatus, spec_for
+from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses import selectors
 from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
 from phrom.responses.models import Answer, Response, ResponseStatus
@@ -47,7 +42,6 @@ from phrom.responses.services import (
     SubmitRefused,
     answer_carry_over,
     answer_save,
-    answer_save_statement,
     response_open_for_agency,
     response_submit,
 )
@@ -251,17 +245,8 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
 
     The response is read once, with its row locked, in the save's transaction: the gate's
     read is the save's (404 for another agency's, 403 for a question the user may not
-    answer, 423 when submitted or the cycle is not open).
-
-    On PostgreSQL the usual save (allowed, valid, at the page's version) is first tried as
-    two queries: the gate's unlocked read and one statement that checks and writes under the
-    locks (``answer_save_statement``). Whatever it does not save (a conflict, the same answer
-    again, a refusal) goes the way below, which gives the verdict.
+    answer, 423 when submitted or the cycle is not open). One way on every database.
     """
-    if connection.vendor == "postgresql":
-        reply = _answer_save_statement(request, response_id, question)
-        if reply is not None:
-            return reply
     posted: AnswerInput | None = None
     try:
         with transaction.atomic():
@@ -302,42 +287,6 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
         return JsonResponse(_saved_payload(request, answer))
     messages.success(request, _("Answer %(code)s saved.") % {"code": question})
     return HttpResponseRedirect(back)
-
-
-def _answer_save_statement(
-    request: HttpRequest, response_id: int, code: str
-) -> HttpResponse | None:
-    """The save in two queries, or None: then ``answer_save_view``'s full way answers."""
-    row = response_row_for_viewer(request.user, response_id)  # 404: another agency's
-    question, dimension, allowed = _question_for(
-        request, spec_for(row.framework_id, row.framework_sha256), row.agency_id, code
-    )
-    if (
-        not allowed
-        or row.status == ResponseStatus.SUBMITTED
-        or row.cycle_status != CycleStatus.OPEN
-    ):
-        return None  # 403 or 423, as the full way words it
-    try:
-        posted = answer_from_post(question, request.POST)
-        answer = answer_save_statement(
-            response_id=row.id,
-            question=question,
-            value=posted.value,
-            not_applicable=posted.not_applicable,
-            explanation=posted.explanation,
-            base_version=posted.base_version,
-            by=request.user,
-        )
-    except AnswerRefused:
-        return None  # the full way words the refusal (423 before 400, as always)
-    if answer is None:
-        return None
-    if _wants_json(request):
-        return JsonResponse(_saved_payload(request, answer))
-    messages.success(request, _("Answer %(code)s saved.") % {"code": code})
-    url = reverse("responses:dimension", args=[row.id, dimension.code])
-    return HttpResponseRedirect(f"{url}#q-{code}")
 
 
 def _conflict_response(

@@ -15,7 +15,7 @@ from django.test import Client
 
 from phrom.accounts.models import Profile
 from phrom.responses.models import Answer, AnswerChange, Response
-from phrom.responses.services import Conflict, answer_save, answer_save_statement
+from phrom.responses.services import Conflict, answer_save
 from tests.responses.helpers import post_answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,8 +123,8 @@ def _save_all_at_once(world, code, values, version):  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize("existing", [False, True], ids=["first answer", "new version"])
 def test_many_simultaneous_saves_through_the_view_keep_exactly_one(world, existing):
-    """On PostgreSQL the view saves in one statement (services.answer_save_statement): of
-    many saves from the same version exactly one is kept, the others are told of it."""
+    """Of many saves through the view from the same version exactly one is kept (under the
+    response's and the answer's row locks), the others are told of it."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
     code = "POL-04-2"  # a number
@@ -156,24 +156,3 @@ def test_many_simultaneous_saves_through_the_view_keep_exactly_one(world, existi
     )
     response = Response.objects.get(pk=world.response_a.pk)
     assert response.status == "in_progress" and response.started_at is not None
-
-
-def test_simultaneous_first_saves_of_the_statement_lose_nothing(world, spec,
-                                                               second_coordinator_a):
-    """The one-statement save directly: two first answers at once, one inserted, the other
-    writes nothing (ON CONFLICT) and answer_save then refuses it with the kept answer."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (set DATABASE_URL)")
-    question = spec.question("POL-06-1")
-
-    def save_one(user, level):  # type: ignore[no-untyped-def]
-        kwargs = dict(question=question, value=level, not_applicable=False, explanation="",
-                      base_version=0, by=user)
-        saved = answer_save_statement(response_id=world.response_a.pk, **kwargs)
-        if saved is None:
-            answer_save(response=Response.objects.get(pk=world.response_a.pk), **kwargs)
-
-    answer, refused = _one_saved_one_refused(_race_two(world, second_coordinator_a, save_one),
-                                             world)
-    assert (refused.value, refused.version) == (answer.value, 1)
-    assert AnswerChange.objects.filter(response=world.response_a).count() == 1
