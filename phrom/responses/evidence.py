@@ -1,21 +1,20 @@
 """Evidence for answers: files and web addresses, checked before anything is stored.
 
 Writes are the three ``evidence_*`` functions; each runs in one transaction and appends
-one row to the response's history. A file is accepted by what it contains (magic bytes,
-and for zip-based office formats the parts inside), never by its name or by the content
-type the browser sent; its name must then agree with its content.
+one row to the response's history. A file is accepted by what it contains (see
+``evidence_content``: magic bytes, the parts inside office containers, no active content),
+never by its name or by the content type the browser sent; its name must then agree with
+its content.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import struct
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,6 +26,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from phrom.responses.evidence_content import (
+    ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS,  # the widget's ``accept`` list
+)
+from phrom.responses.evidence_content import (
+    ContentRefused,
+    FileKind,
+    sniff,
+)
 from phrom.responses.models import (
     AnswerChange,
     ChangeKind,
@@ -39,9 +46,6 @@ from scoring.model import Dimension, Question, QuestionType
 MAX_URL_LENGTH = 1000
 MAX_NAME_LENGTH = 200
 MAX_EXTENSION_LENGTH = 10
-HEAD_BYTES = 64
-# Parts read from inside an office zip are small XML files; more is not an office document.
-MAX_PART_BYTES = 1024 * 1024
 CHUNK_SIZE = 64 * 1024
 
 
@@ -52,80 +56,6 @@ class EvidenceRejected(ValueError):
         super().__init__(str(message))
         self.message = message
 
-
-# --- accepted file kinds -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileKind:
-    code: str
-    label: Promise
-    content_type: str
-    extensions: tuple[str, ...]
-
-
-KINDS: dict[str, FileKind] = {
-    k.code: k
-    for k in (
-        FileKind("pdf", _("PDF document"), "application/pdf", (".pdf",)),
-        FileKind("png", _("PNG image"), "image/png", (".png",)),
-        FileKind("jpeg", _("JPEG image"), "image/jpeg", (".jpg", ".jpeg")),
-        FileKind("gif", _("GIF image"), "image/gif", (".gif",)),
-        FileKind("webp", _("WebP image"), "image/webp", (".webp",)),
-        FileKind(
-            "docx", _("Word document"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            (".docx",),
-        ),
-        FileKind(
-            "xlsx", _("Excel workbook"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            (".xlsx",),
-        ),
-        FileKind(
-            "pptx", _("PowerPoint presentation"),
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            (".pptx",),
-        ),
-        FileKind("odt", _("OpenDocument text"), "application/vnd.oasis.opendocument.text", (".odt",)),
-        FileKind(
-            "ods", _("OpenDocument spreadsheet"),
-            "application/vnd.oasis.opendocument.spreadsheet", (".ods",),
-        ),
-        FileKind(
-            "odp", _("OpenDocument presentation"),
-            "application/vnd.oasis.opendocument.presentation", (".odp",),
-        ),
-        FileKind("doc", _("Word 97-2003 document"), "application/msword", (".doc",)),
-        FileKind("xls", _("Excel 97-2003 workbook"), "application/vnd.ms-excel", (".xls",)),
-        FileKind(
-            "ppt", _("PowerPoint 97-2003 presentation"), "application/vnd.ms-powerpoint",
-            (".ppt",),
-        ),
-    )
-}
-
-ACCEPTED_EXTENSIONS: tuple[str, ...] = tuple(e for k in KINDS.values() for e in k.extensions)
-
-# OOXML: the main part and its content type as declared in [Content_Types].xml.
-OOXML_MAIN = {
-    "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
-    "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
-    "pptx": ("ppt/presentation.xml", "presentationml.presentation.main+xml"),
-}
-ODF_MIMETYPES = {
-    b"application/vnd.oasis.opendocument.text": "odt",
-    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
-    b"application/vnd.oasis.opendocument.presentation": "odp",
-}
-# Legacy binary office files: a stream of this name directly under the root storage.
-CFB_STREAMS = {
-    "WordDocument": "doc",
-    "Workbook": "xls",
-    "Book": "xls",
-    "PowerPoint Document": "ppt",
-}
-CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NOT_ACCEPTED = _(
     "“%(name)s” is not a file type that is accepted as evidence. Upload a PDF, an image "
@@ -145,152 +75,6 @@ def max_upload_mb() -> int:
 
 def max_upload_bytes() -> int:
     return max_upload_mb() * 1024 * 1024
-
-
-def sniff(fileobj: IO[bytes] | File) -> FileKind | None:
-    """The accepted kind the content is, or None. Leaves the file at position 0."""
-    fileobj.seek(0)
-    head = fileobj.read(HEAD_BYTES)
-    fileobj.seek(0)
-    if not isinstance(head, bytes):
-        return None
-    code: str | None = None
-    if head.startswith(b"%PDF-"):
-        code = "pdf"
-    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
-        code = "png"
-    elif head.startswith(b"\xff\xd8\xff"):
-        code = "jpeg"
-    elif head[:6] in (b"GIF87a", b"GIF89a"):
-        code = "gif"
-    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        code = "webp"
-    elif head.startswith(b"PK\x03\x04"):
-        code = _sniff_zip(fileobj)
-    elif head.startswith(CFB_SIGNATURE):
-        code = _sniff_cfb(fileobj)
-    fileobj.seek(0)
-    return KINDS[code] if code else None
-
-
-def _sniff_zip(fileobj: Any) -> str | None:
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and "content.xml" in names:
-                mimetype = _read_part(archive, "mimetype").strip()
-                return ODF_MIMETYPES.get(mimetype)
-            if "[Content_Types].xml" not in names:
-                return None
-            if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise EvidenceRejected(
-                    _(
-                        "“%(name)s” contains macros, which are not accepted. Save it "
-                        "without macros (as .docx, .xlsx or .pptx) or as PDF, then upload it again."
-                    )
-                )
-            content_types = _read_part(archive, "[Content_Types].xml")
-            for code, (part, main_type) in OOXML_MAIN.items():
-                if part in names and main_type.encode() in content_types:
-                    return code
-            return None
-    except EvidenceRejected:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
-        return None
-
-
-def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    info = archive.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
-        return b""
-    with archive.open(info) as part:
-        return part.read(MAX_PART_BYTES)
-
-
-def _sniff_cfb(fileobj: Any) -> str | None:
-    """Which legacy office document a Compound File Binary holds, from its root streams."""
-    try:
-        names = _cfb_root_names(fileobj)
-    except (struct.error, ValueError, OSError):
-        return None
-    for stream, code in CFB_STREAMS.items():
-        if stream in names:
-            return code
-    return None
-
-
-ENDOFCHAIN = 0xFFFFFFFE
-NOSTREAM = 0xFFFFFFFF
-MAX_DIRECTORY_SECTORS = 4096
-
-
-def _cfb_root_names(fileobj: Any) -> set[str]:
-    fileobj.seek(0)
-    header = fileobj.read(512)
-    if len(header) < 512:
-        raise ValueError("short header")
-    shift = struct.unpack_from("<H", header, 30)[0]
-    if shift not in (9, 12):
-        raise ValueError("bad sector size")
-    size = 1 << shift
-    first_dir = struct.unpack_from("<I", header, 48)[0]
-    first_difat, n_difat = struct.unpack_from("<II", header, 68)
-    fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s < ENDOFCHAIN]
-    per_sector = size // 4
-
-    def read_sector(n: int) -> bytes:
-        fileobj.seek((n + 1) * size)
-        data = fileobj.read(size)
-        if len(data) != size:
-            raise ValueError("sector past the end")
-        return bytes(data)
-
-    difat = first_difat
-    for _i in range(min(n_difat, MAX_DIRECTORY_SECTORS)):
-        if difat >= ENDOFCHAIN:
-            break
-        entries = struct.unpack(f"<{per_sector}I", read_sector(difat))
-        fat_sectors.extend(s for s in entries[:-1] if s < ENDOFCHAIN)
-        difat = entries[-1]
-
-    def next_sector(n: int) -> int:
-        index, offset = divmod(n, per_sector)
-        if index >= len(fat_sectors):
-            raise ValueError("sector outside the FAT")
-        fileobj.seek((fat_sectors[index] + 1) * size + offset * 4)
-        return int(struct.unpack("<I", fileobj.read(4))[0])
-
-    directory = b""
-    sector, seen = first_dir, set()
-    while sector < ENDOFCHAIN:
-        if sector in seen or len(seen) >= MAX_DIRECTORY_SECTORS:
-            raise ValueError("directory chain loops")
-        seen.add(sector)
-        directory += read_sector(sector)
-        sector = next_sector(sector)
-
-    entries: list[tuple[str, int, int, int]] = []  # name, left, right, child
-    for offset in range(0, len(directory) - 127, 128):
-        raw = directory[offset:offset + 128]
-        length = struct.unpack_from("<H", raw, 64)[0]
-        name = raw[: max(0, min(length, 64) - 2)].decode("utf-16-le", errors="replace")
-        left, right, child = struct.unpack_from("<III", raw, 68)
-        entries.append((name, left, right, child))
-    if not entries:
-        raise ValueError("empty directory")
-
-    names: set[str] = set()
-    stack, visited = [entries[0][3]], set()
-    while stack:
-        index = stack.pop()
-        if index == NOSTREAM or index in visited or index >= len(entries):
-            continue
-        visited.add(index)
-        name, left, right, _child = entries[index]
-        names.add(name)
-        stack.extend((left, right))
-    return names
 
 
 # --- names and addresses ----------------------------------------------------------------
@@ -447,9 +231,9 @@ def check_file(upload: File) -> CheckedFile:
               "opens on your computer, then upload it again.") % {"name": name}
         )
     try:
-        kind = sniff(upload)
-    except EvidenceRejected as exc:
-        raise EvidenceRejected(str(exc.message) % {"name": name}) from None
+        kind = sniff(upload, size=size, max_bytes=limit)
+    except ContentRefused as exc:
+        raise EvidenceRejected(str(exc.message) % {"name": name, **exc.params}) from None
     if kind is None:
         raise EvidenceRejected(NOT_ACCEPTED % {"name": name})
     ext = extension_of(name)
