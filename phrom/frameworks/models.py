@@ -41,7 +41,7 @@ class Framework(models.Model):
             return spec
         if "source" in self.get_deferred_fields():
             return spec_for(self.pk, self.sha256)
-        return _parse(self.source, self.source_name)
+        return spec_of_text(self.source, self.source_name)
 
 
 # Parsed frameworks by the SHA-256 of their text: the hash changes whenever the text does.
@@ -56,20 +56,23 @@ def spec_for(framework_id: int, sha256: str) -> FrameworkSpec:
         source, name = Framework.objects.values_list("source", "source_name").get(
             pk=framework_id
         )
-        spec = _parse(source, name)
+        spec = spec_of_text(source, name)
     return spec
 
 
-def remember_spec(sha256: str, spec: FrameworkSpec) -> None:
-    """Keep a framework just validated, so that ``spec()`` need not parse it again."""
-    _SPECS[sha256] = spec
+def spec_of_text(source: str, name: str) -> FrameworkSpec:
+    """The validated framework of the YAML SOURCE, parsed once per process and text.
 
+    Raises ``FrameworkError`` listing every problem (NAME names the file) when the text is
+    not a valid framework; nothing is kept then.
+    """
+    sha256 = hashlib.sha256(source.encode()).hexdigest()
+    spec = _SPECS.get(sha256)
+    if spec is None:
+        from scoring.loader import load_framework_text
 
-def _parse(source: str, name: str) -> FrameworkSpec:
-    from scoring.loader import load_framework_text
-
-    spec = load_framework_text(source, name)
-    _SPECS[hashlib.sha256(source.encode()).hexdigest()] = spec
+        spec = load_framework_text(source, name)
+        _SPECS[sha256] = spec
     return spec
 
 

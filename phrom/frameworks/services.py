@@ -14,9 +14,8 @@ from django.utils.translation import get_language, gettext
 from phrom.accounts.gates import User, require_role
 from phrom.accounts.models import Role
 from phrom.frameworks.errors import FrameworkRejected
-from phrom.frameworks.models import Cycle, CycleStatus, Framework, remember_spec
+from phrom.frameworks.models import Cycle, CycleStatus, Framework, spec_of_text
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
-from scoring.loader import load_framework_text
 from scoring.model import Framework as FrameworkSpec
 
 
@@ -36,7 +35,7 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     its cycles use question codes that the new text drops: those would be orphaned.
     """
     text = path.read_text(encoding="utf-8")
-    spec = load_framework_text(text, path.name)  # raises FrameworkError listing problems
+    spec = spec_of_text(text, path.name)  # raises FrameworkError listing problems
     sha = hashlib.sha256(text.encode()).hexdigest()
     framework = Framework.objects.filter(code=spec.code).first()
     created = framework is None
@@ -66,7 +65,6 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     framework.source_name = path.name
     framework.sha256 = sha
     framework.save()
-    remember_spec(sha, spec)
 
     code = cycle_code or spec.code
     previous = None
