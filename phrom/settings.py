@@ -6,6 +6,7 @@ message naming the variable, so a typo fails at start-up instead of at 3 a.m.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "phrom.core",
     "phrom.agencies",
     "phrom.frameworks",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused by the throttle into the page that says until when.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "phrom.urls"
@@ -84,8 +88,12 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'phrom.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One back-end: Django's, with the person's profile loaded in the same query as the user.
-AUTHENTICATION_BACKENDS = ["phrom.accounts.backends.ProfileBackend"]
+# The throttle first (it counts each attempt, or refuses it while signing in is paused),
+# then Django's back-end, with the person's profile loaded in the same query as the user.
+AUTHENTICATION_BACKENDS = [
+    "phrom.accounts.throttle.ThrottleBackend",
+    "phrom.accounts.backends.ProfileBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -145,6 +153,25 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "phrom@localhost")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+
+# Sign-in throttling (django-axes, phrom.accounts.throttle): failed sign-ins allowed within
+# AXES_COOLOFF_TIME of the last one, per entry of AXES_LOCKOUT_PARAMETERS: one account from
+# one address, one account from every address (so that one address cannot pause an account
+# for others), one address over every account (names made up included).
+AXES_HANDLER = "phrom.accounts.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+PHROM_LOGIN_FAILURE_LIMITS = [5, 20, 100]
+AXES_FAILURE_LIMIT = PHROM_LOGIN_FAILURE_LIMITS[0]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_USERNAME_CALLABLE = "phrom.accounts.throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "phrom.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "phrom.accounts.views.paused"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+# A reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto (and strips what
+# clients send in them): only then are they trusted.
+PHROM_BEHIND_PROXY = env_bool("PHROM_BEHIND_PROXY", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

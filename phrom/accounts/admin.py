@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from phrom.accounts.models import FailedLogin, Invitation, Profile
+from phrom.accounts.models import Invitation, Profile
 from phrom.accounts.services import invitation_revoke
 
 
@@ -72,19 +72,3 @@ class InvitationAdmin(admin.ModelAdmin):
             % {"count": done},
             messages.SUCCESS,
         )
-
-
-@admin.register(FailedLogin)
-class FailedLoginAdmin(admin.ModelAdmin):
-    """Deleting a username's rows lifts its pause on logging in."""
-
-    list_display = ("username", "ip", "at")
-    search_fields = ("username", "ip")
-    date_hierarchy = "at"
-    readonly_fields = ("username", "ip", "at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

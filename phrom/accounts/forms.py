@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
@@ -10,31 +9,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.formats import time_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from phrom.accounts.gates import invitable_roles
 from phrom.accounts.models import Profile, Role
-from phrom.accounts.selectors import login_blocked_until, stored_username
-from phrom.accounts.services import failed_login_record, failed_logins_clear
+from phrom.accounts.selectors import stored_username
 from phrom.agencies.models import Agency
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from.
-
-    REMOTE_ADDR only: X-Forwarded-For can be forged by anyone, and trusting it would let
-    a guesser pick a fresh address for every attempt.
-    """
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class LoginForm(AuthenticationForm):
-    """Django's login form, paused after too many failures (counted in the database)."""
+    """Django's login form; the throttle (``phrom.accounts.throttle``) guards ``authenticate``."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -52,32 +37,10 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         typed = self.cleaned_data.get("username")
-        if not typed or not self.cleaned_data.get("password"):
-            return super().clean()
-        key = typed.strip().lower()
-        ip = client_ip(self.request)
-        until = login_blocked_until(username=key, ip=ip)
-        if until is not None:
-            raise ValidationError(throttled_message(until), code="throttled")
-        self.cleaned_data["username"] = stored_username(typed)
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            failed_login_record(username=key, ip=ip)
-            raise
-        failed_logins_clear(username=key)
-        return cleaned
-
-
-def throttled_message(until: Any) -> str:
-    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-    return ngettext(
-        "Too many failed attempts to log in. For your safety, logging in is paused until "
-        "%(time)s (in about %(minutes)d minute). You can also reset your password.",
-        "Too many failed attempts to log in. For your safety, logging in is paused until "
-        "%(time)s (in about %(minutes)d minutes). You can also reset your password.",
-        minutes,
-    ) % {"time": time_format(timezone.localtime(until), "H:i"), "minutes": minutes}
+        if typed:
+            # (Django's username field has already folded full-width letters and the like.)
+            self.cleaned_data["username"] = stored_username(typed)
+        return super().clean()
 
 
 class AgencyChoiceField(forms.ModelChoiceField):

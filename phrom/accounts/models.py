@@ -1,4 +1,4 @@
-"""People, their role and agency, invitations and failed-login records.
+"""People, their role and agency, invitations and password-reset requests.
 
 Personal data is kept to what the work needs (name, e-mail, role); it is shown only to
 administrators and to colleagues of the same agency.
@@ -112,16 +112,17 @@ class Invitation(models.Model):
         return self.status == InvitationStatus.PENDING
 
 
-class FailedLogin(models.Model):
-    """One failed login, kept to throttle guessing across every app server."""
 
-    username = models.CharField(max_length=254, db_index=True)
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset e-mail, kept an hour to limit how often they come."""
+
+    email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at}"
+        return f"{self.email} {self.at}"

@@ -1,23 +1,17 @@
-"""Reads about people: invitations, colleagues, log-in throttling, open-cycle dimensions."""
+"""Reads about people: invitations, colleagues, open-cycle dimensions."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from phrom.accounts.models import FailedLogin, Invitation, Profile
+from phrom.accounts.models import Invitation, Profile
 from phrom.agencies.models import Agency
 from phrom.core.thai import thai_sort_key
 from phrom.frameworks.models import Cycle, CycleStatus
-
-# Throttling: this many failures within THROTTLE_WINDOW pause logging in.
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_IP = 20
 
 
 def token_hash(token: str) -> str:
@@ -86,32 +80,3 @@ def stored_username(typed: str) -> str:
     )
     return matches[0] if len(matches) == 1 else typed
 
-
-def login_blocked_until(
-    *, username: str, ip: str | None, now: dt.datetime | None = None
-) -> dt.datetime | None:
-    """When logging in as ``username`` from ``ip`` is allowed again, or None if it is now.
-
-    Failures are counted in the database, so the pause holds across every app server.
-    The pause ends when the oldest failure that makes up the limit leaves the window.
-    """
-    now = now or timezone.now()
-    since = now - THROTTLE_WINDOW
-    until: dt.datetime | None = None
-    by_name = list(
-        FailedLogin.objects.filter(username=username.strip().lower(), at__gt=since)
-        .order_by("-at")
-        .values_list("at", flat=True)[:MAX_FAILURES_PER_USERNAME]
-    )
-    if len(by_name) >= MAX_FAILURES_PER_USERNAME:
-        until = by_name[-1] + THROTTLE_WINDOW
-    if ip:
-        by_ip = list(
-            FailedLogin.objects.filter(ip=ip, at__gt=since)
-            .order_by("-at")
-            .values_list("at", flat=True)[:MAX_FAILURES_PER_IP]
-        )
-        if len(by_ip) >= MAX_FAILURES_PER_IP:
-            ip_until = by_ip[-1] + THROTTLE_WINDOW
-            until = ip_until if until is None else max(until, ip_until)
-    return until

@@ -1,4 +1,4 @@
-"""Writes about people: invitations, accounts, failed logins and display preferences.
+"""Writes about people: invitations, accounts and display preferences.
 
 Each function runs in one transaction and validates with ``full_clean`` before saving.
 """
@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import may_invite, may_manage_invitation, profile_of
-from phrom.accounts.models import FailedLogin, Invitation, Profile, Role
+from phrom.accounts.models import Invitation, Profile, Role
 from phrom.accounts.selectors import invitation_by_token, open_cycle_dimensions, token_hash
 from phrom.agencies.models import Agency
 from phrom.core.context_processors import TEXT_SIZES
@@ -32,8 +32,6 @@ from phrom.core.context_processors import TEXT_SIZES
 logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
-# Failed logins are kept a day for the Django admin, then pruned.
-FAILED_LOGIN_RETENTION = dt.timedelta(days=1)
 USERNAME_MAX_LENGTH = 150
 
 
@@ -278,25 +276,3 @@ def profile_set_text_size(*, profile: Profile, size: str) -> Profile:
         profile.save(update_fields=["text_size"])
     return profile
 
-
-# --- failed logins ------------------------------------------------------------------------
-
-
-def failed_login_record(*, username: str, ip: str | None) -> FailedLogin:
-    now = timezone.now()
-    with transaction.atomic():
-        FailedLogin.objects.filter(at__lt=now - FAILED_LOGIN_RETENTION).delete()
-        failure = FailedLogin(username=username.strip().lower()[:254], ip=ip or None)
-        # The address may be unknown (no REMOTE_ADDR); the field allows NULL, not blank.
-        failure.full_clean(exclude=None if failure.ip else ["ip"])
-        failure.save()
-    return failure
-
-
-def failed_logins_clear(*, username: str) -> int:
-    """Forget a username's failures (after it logged in or reset its password)."""
-    with transaction.atomic():
-        deleted, _by_model = FailedLogin.objects.filter(
-            username=username.strip().lower()
-        ).delete()
-    return deleted

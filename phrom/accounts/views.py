@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -42,11 +43,11 @@ from phrom.accounts.selectors import (
 )
 from phrom.accounts.services import (
     INVITATION_LIFETIME,
-    failed_logins_clear,
     invitation_accept,
     invitation_create,
     invitation_revoke,
 )
+from phrom.accounts.throttle import forget_failures, paused_message
 from phrom.agencies.models import Agency
 
 
@@ -54,6 +55,28 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def paused(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """The sign-in page saying until when signing in is paused (429), for the site's own
+    sign-in and the Django admin's alike (django-axes calls it: AXES_LOCKOUT_CALLABLE)."""
+    until = getattr(request, "phrom_paused_until", None) or (
+        timezone.now() + settings.AXES_COOLOFF_TIME
+    )
+    typed = (credentials or {}).get("username") or ""
+    form = LoginForm(request, initial={"username": typed})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": request.POST.get("next", ""),
+            "paused_message": paused_message(until),
+        },
+        status=429,
+    )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -154,7 +177,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 return _unusable(request, exc.code)
             add_service_errors(form, exc)
         else:
-            login(request, user)
+            login(request, user, backend="phrom.accounts.backends.ProfileBackend")
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your account is ready and you are logged in.")
@@ -237,7 +260,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         # Whoever reads the mailbox is the owner: lift any pause on logging in.
-        failed_logins_clear(username=self.user.get_username())
+        forget_failures(username=self.user.get_username())
         return super().form_valid(form)
 
 

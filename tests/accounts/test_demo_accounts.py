@@ -37,7 +37,7 @@ def test_demo_administrator_can_use_the_django_admin(client, world):
     client.post("/accounts/login/",
                 {"username": "admin@demo.phrom.local", "password": DEMO_PASSWORD})
     assert client.get("/admin/accounts/invitation/").status_code == 200
-    assert client.get("/admin/accounts/failedlogin/").status_code == 200
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 200
     change = client.get(f"/admin/auth/user/{admin.pk}/change/").content.decode()
     assert 'name="profile-0-role"' in change

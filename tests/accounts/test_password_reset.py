@@ -1,9 +1,9 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 
-from phrom.accounts.models import FailedLogin
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +53,13 @@ def test_resetting_the_password_lifts_a_pause_on_logging_in(client, world):
     for _ in range(5):
         client.post("/accounts/login/",
                     {"username": "respondent_a@example.go.th", "password": "wrong"})
-    assert FailedLogin.objects.count() == 5
+    assert AccessAttempt.objects.get().failures_since_start == 5
     client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
     link = RESET_LINK.search(mail.outbox[0].body).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Brand-new-secret-31",
                           "new_password2": "Brand-new-secret-31"})
-    assert not FailedLogin.objects.exists()
+    assert not AccessAttempt.objects.exists()
     response = client.post(
         "/accounts/login/",
         {"username": "respondent_a@example.go.th", "password": "Brand-new-secret-31"},
