@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
@@ -32,7 +33,9 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     """Validate and store a framework file, with a draft cycle of the same code.
 
     Reloading the same code replaces the stored text, unless answers already given in
-    its cycles use question codes that the new text drops: those would be orphaned.
+    its cycles use question codes that the new text drops: those would be orphaned. A
+    framework used by a cycle that is closed, in review or published keeps its text, and
+    such a cycle keeps its framework and previous cycle (``FrameworkRejected``).
     """
     text = path.read_text(encoding="utf-8")
     spec = spec_of_text(text, path.name)  # raises FrameworkError listing problems
@@ -40,6 +43,7 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     framework = Framework.objects.filter(code=spec.code).first()
     created = framework is None
     if framework is not None and framework.sha256 != sha:
+        _refuse_frozen(Cycle.objects.filter(framework=framework), path.name)
         from phrom.responses.models import Answer
 
         kept = {q.code for q in spec.questions}
@@ -82,12 +86,30 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
         cycle.previous = previous
         changed = True
     if changed:
+        _refuse_frozen(Cycle.objects.filter(pk=cycle.pk), path.name)
         cycle.save()
-    # A later cycle loaded first points back once its predecessor arrives.
+    # A later cycle loaded first points back once its predecessor arrives (unless its
+    # figures are final: the previous cycle decides its gains).
     Cycle.objects.filter(framework__previous_code=spec.code, previous=None).exclude(
         pk=cycle.pk
-    ).update(previous=cycle)
+    ).exclude(status__in=FROZEN_STATUSES).update(previous=cycle)
     return LoadResult(framework=framework, cycle=cycle, created=created, spec=spec)
+
+
+# Statuses in which a cycle's answers are final: its framework and previous cycle, which
+# decide its totals, ranks and gains, no longer change.
+FROZEN_STATUSES = (CycleStatus.CLOSED, CycleStatus.IN_REVIEW, CycleStatus.PUBLISHED)
+
+
+def _refuse_frozen(cycles: QuerySet[Cycle], file_name: str) -> None:
+    frozen = cycles.filter(status__in=FROZEN_STATUSES).order_by("code").first()
+    if frozen is not None:
+        raise FrameworkRejected(
+            f"{file_name}: cycle {frozen.code} is {frozen.status.replace('_', ' ')}, so its "
+            "framework cannot be reloaded: its answers, totals and ranks would change; load "
+            "the file under a new framework code (and cycle) instead"
+            + (", or open the cycle again first" if frozen.status == CycleStatus.CLOSED else "")
+        )
 
 
 # --- cycle lifecycle --------------------------------------------------------------------

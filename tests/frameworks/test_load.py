@@ -65,3 +65,92 @@ def test_a_cycle_is_found_by_code_or_buddhist_year():
     assert cycle_by_name("th-2564").code == "th-2564"
     with pytest.raises(CycleNotFound, match="known cycles: th-2564"):
         cycle_by_name("2599")
+
+
+# --- cycles whose answers are final keep their framework ----------------------------------
+
+
+def _set_status(code: str, status: str) -> Cycle:
+    Cycle.objects.filter(code=code).update(status=status)
+    return Cycle.objects.get(code=code)
+
+
+def _revised(tmp_path, name: str = "th-2564"):
+    """The shipped file with a comment added: same framework, different text."""
+    text = (FRAMEWORKS / f"{name}.yaml").read_text(encoding="utf-8")
+    return write(tmp_path / f"{name}.yaml", text + "\n# revised\n")
+
+
+@pytest.mark.parametrize("status", ["closed", "in_review", "published"])
+def test_a_framework_cannot_be_reloaded_onto_a_closed_in_review_or_published_cycle(
+    tmp_path, status
+):
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", status)
+    before = Framework.objects.get(code="th-2564")
+
+    with pytest.raises(FrameworkRejected) as caught:
+        load_framework(path=_revised(tmp_path))
+
+    message = str(caught.value)
+    assert f"cycle th-2564 is {status.replace('_', ' ')}" in message
+    assert "load the file under a new framework code" in message
+    after = Framework.objects.get(code="th-2564")
+    assert (after.source, after.sha256, after.loaded_at) == (
+        before.source, before.sha256, before.loaded_at
+    )
+
+
+def test_phrom_framework_load_refuses_a_published_cycle_with_exit_2(tmp_path, capsys):
+    from phrom.cli import main
+
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", "published")
+
+    assert main(["framework", "load", str(_revised(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: th-2564.yaml: cycle th-2564 is published")
+    assert "Traceback" not in err
+
+
+def test_a_closed_cycle_is_told_it_can_be_opened_again_first(tmp_path):
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", "closed")
+    with pytest.raises(FrameworkRejected, match="open the cycle again first"):
+        load_framework(path=_revised(tmp_path))
+
+
+def test_another_framework_cannot_be_loaded_onto_a_published_cycle(tmp_path):
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", "published")
+
+    with pytest.raises(FrameworkRejected, match="cycle th-2564 is published"):
+        load_framework(path=FRAMEWORKS / "un-egdi.yaml", cycle_code="th-2564")
+
+    assert Cycle.objects.get(code="th-2564").framework.code == "th-2564"
+    assert not Framework.objects.filter(code="un-egdi").exists()  # nothing of it kept
+
+
+def test_the_same_file_again_leaves_a_published_cycle_as_it_is(tmp_path):
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    published = _set_status("th-2564", "published")
+
+    result = load_framework(path=FRAMEWORKS / "th-2564.yaml")
+
+    assert not result.created
+    cycle = Cycle.objects.get(code="th-2564")
+    assert (cycle.status, cycle.framework_id) == ("published", published.framework_id)
+
+
+def test_an_open_cycle_still_takes_a_revised_framework(tmp_path):
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", "open")
+    load_framework(path=_revised(tmp_path))
+    assert Framework.objects.get(code="th-2564").source.endswith("# revised\n")
+
+
+def test_a_published_cycle_is_not_pointed_at_a_previous_cycle_loaded_after_it():
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
+    _set_status("th-2564", "published")
+    load_framework(path=FRAMEWORKS / "th-2563.yaml")
+    assert Cycle.objects.get(code="th-2564").previous is None
