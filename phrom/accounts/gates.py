@@ -143,7 +143,10 @@ def may_see_people_of(profile: Profile | None, agency: Agency | None) -> bool:
 
 
 def may_manage_invitation(profile: Profile | None, invitation: Invitation) -> bool:
-    """Administrators, and the coordinators of the agency the invitation is to."""
+    """Administrators, any; a coordinator, those they sent to their own agency."""
+    if profile is not None and profile.role == Role.COORDINATOR:
+        if invitation.invited_by_id != profile.user_id:
+            return False
     return _administrator_or_coordinator_of(profile, invitation.agency_id)
 
 

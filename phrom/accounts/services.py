@@ -56,6 +56,9 @@ def invitation_create(
     Returns the invitation and its link (``base_url`` + path), which the inviter also
     sees, so an invitation works without e-mail. Only the newest invitation of an
     address is usable: older pending ones are revoked.
+
+    An address that already has an account is invited all the same, so that the inviter
+    is not told who has an account; its owner is e-mailed that they can sign in instead.
     """
     inviter = profile_of(by)
     if not may_invite(inviter, role, agency):
@@ -82,7 +85,15 @@ def invitation_create(
         invitation.full_clean()
         invitation.save()
     url = base_url + reverse("accounts:invitation", args=[token])
-    _send_invitation(invitation=invitation, url=url, by=by)
+    if get_user_model().objects.filter(username__iexact=email).exists():
+        _send_mail(
+            invitation=invitation, url=base_url + reverse("accounts:login"), by=by,
+            template="accounts/invitation_existing_email.txt",
+        )
+    else:
+        _send_mail(
+            invitation=invitation, url=url, by=by, template="accounts/invitation_email.txt"
+        )
     return invitation, url
 
 
@@ -93,10 +104,6 @@ def _check_invitation(
     if len(email) > USERNAME_MAX_LENGTH:
         errors.setdefault("email", []).append(
             _("E-mail addresses longer than 150 characters cannot be used to log in.")
-        )
-    elif get_user_model().objects.filter(username__iexact=email).exists():
-        errors.setdefault("email", []).append(
-            _("Someone with this e-mail already has an account.")
         )
     if role in (Role.COORDINATOR, Role.RESPONDENT) and agency is None:
         errors.setdefault("agency", []).append(
@@ -120,8 +127,9 @@ def _check_invitation(
         raise ValidationError(errors)
 
 
-def _send_invitation(*, invitation: Invitation, url: str, by: AbstractUser) -> None:
-    """Send the link; a mail failure is logged, as the inviter sees the link anyway."""
+def _send_mail(*, invitation: Invitation, url: str, by: AbstractUser, template: str) -> None:
+    """Send the invitation (or the notice to someone who has an account); a mail failure
+    is logged, as the inviter sees the link anyway."""
     context = {
         "invitation": invitation,
         "url": url,
@@ -130,7 +138,7 @@ def _send_invitation(*, invitation: Invitation, url: str, by: AbstractUser) -> N
         "days": INVITATION_LIFETIME.days,
     }
     subject = render_to_string("accounts/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/invitation_email.txt", context)
+    body = render_to_string(template, context)
     try:
         send_mail(subject, body, None, [invitation.email])
     except (SMTPException, OSError):
@@ -211,7 +219,7 @@ def _check_usable(invitation: Invitation) -> None:
 def invitation_revoke(*, invitation: Invitation, by: AbstractUser) -> Invitation:
     """Withdraw a pending invitation so that its link no longer works."""
     if not may_manage_invitation(profile_of(by), invitation):
-        raise PermissionDenied
+        raise PermissionDenied  # (coordinators withdraw only the invitations they sent)
     with transaction.atomic():
         revoked = Invitation.objects.filter(
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True

@@ -30,10 +30,11 @@ from phrom.accounts.forms import (
 )
 from phrom.accounts.gates import (
     invitation_for_manager,
+    may_manage_invitation,
     may_see_people_of,
     require_role,
 )
-from phrom.accounts.models import Role
+from phrom.accounts.models import Invitation, Profile, Role
 from phrom.accounts.selectors import (
     agencies_with_people,
     colleagues_of,
@@ -119,6 +120,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             created = {"invitation": invitation, "url": url}
             form = InvitationForm(inviter=profile, dimension_choices=dimension_choices)
     own_agency = profile.agency if profile.role == Role.COORDINATOR else None
+    pending = list(pending_invitations(agency=own_agency)[:100])
     return render(
         request,
         "accounts/invite.html",
@@ -127,7 +129,8 @@ def invite(request: HttpRequest) -> HttpResponse:
             "created": created,
             "profile": profile,
             "own_agency": own_agency,
-            "pending": pending_invitations(agency=own_agency)[:100],
+            "pending": pending,
+            "revocable": _revocable(profile, pending),
             "days": INVITATION_LIFETIME.days,
             "language": get_language() or "th",
             "dimension_labels": dict(dimension_choices),
@@ -224,6 +227,7 @@ def colleagues(request: HttpRequest) -> HttpResponse:
         agencies = agencies_with_people()
     if agency is not None and not may_see_people_of(profile, agency):
         raise PermissionDenied
+    pending = list(pending_invitations(agency=agency)) if agency else []
     return render(
         request,
         "accounts/colleagues.html",
@@ -232,11 +236,17 @@ def colleagues(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "agencies": agencies,
             "people": colleagues_of(agency=agency) if agency else [],
-            "pending": pending_invitations(agency=agency) if agency else [],
+            "pending": pending,
+            "revocable": _revocable(profile, pending),
             "language": get_language() or "th",
             "dimension_labels": dict(open_cycle_dimensions(language=get_language() or "th")),
         },
     )
+
+
+def _revocable(profile: Profile, pending: list[Invitation]) -> set[int]:
+    """Ids of the invitations the person may withdraw (a coordinator, their own only)."""
+    return {item.pk for item in pending if may_manage_invitation(profile, item)}
 
 
 # --- password reset -----------------------------------------------------------------------

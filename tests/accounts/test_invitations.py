@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -137,10 +138,30 @@ def test_people_other_than_administrators_and_coordinators_cannot_invite(client,
     assert not Invitation.objects.exists()
 
 
-def test_inviting_someone_who_has_an_account_is_refused(world):
-    with pytest.raises(ValidationError) as exc:
-        invite(world, email="Reviewer@Example.go.th", role=Role.REVIEWER)
-    assert "email" in exc.value.error_dict
+def test_the_invitation_page_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, world
+):
+    client.force_login(world.user("administrator"))
+    pages = {}
+    for email in ("reviewer@example.go.th", "someone.new@example.go.th"):
+        response = client.post("/accounts/invite/", {"email": email, "role": "reviewer"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "already has an account" not in page and "มีบัญชีอยู่แล้ว" not in page
+        created = page.split('class="invitation-created"', 1)[1].split("</section>", 1)[0]
+        pages[email] = re.sub(r"[\w.-]+@example\.go\.th|/accounts/invitation/[\w-]+/", "X",
+                              created)
+        assert Invitation.objects.filter(email=email).exists()
+    assert pages["reviewer@example.go.th"] == pages["someone.new@example.go.th"]
+
+
+def test_the_owner_of_an_existing_account_is_mailed_to_sign_in_instead(world):
+    _invitation, url = invite(world, email="Reviewer@Example.go.th", role=Role.REVIEWER)
+    message = mail.outbox[-1]
+    assert message.to == ["reviewer@example.go.th"]
+    assert "/accounts/login/" in message.body
+    assert "/accounts/invitation/" not in message.body
+    assert "มีบัญชี" in message.body  # in Thai, like every invitation
 
 
 def test_a_new_invitation_replaces_the_pending_one_of_the_same_address(client, world):
@@ -260,6 +281,45 @@ def test_coordinator_cannot_revoke_another_agency_invitation(client, world):
         invitation_revoke(invitation=invitation, by=world.user("coordinator_a"))
     invitation.refresh_from_db()
     assert invitation.is_pending
+
+
+def _second_coordinator_of_a(world):
+    user = get_user_model().objects.create_user(
+        username="coordinator_a2@example.go.th", email="coordinator_a2@example.go.th",
+        password="x-Unused-password-1",
+    )
+    Profile.objects.create(user=user, role=Role.COORDINATOR, agency=world.agency_a)
+    return user
+
+
+def test_coordinator_cannot_revoke_an_invitation_a_colleague_sent(client, world):
+    invitation, _url = invite(world, persona="coordinator_a", role=Role.RESPONDENT)
+    colleague = _second_coordinator_of_a(world)
+    client.force_login(colleague)
+    page = client.get("/accounts/colleagues/").content.decode()
+    assert invitation.email in page
+    assert f"/accounts/invitations/{invitation.pk}/revoke/" not in page
+    assert client.post(f"/accounts/invitations/{invitation.pk}/revoke/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        invitation_revoke(invitation=invitation, by=colleague)
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+def test_coordinator_sees_the_withdraw_button_on_the_own_invitations(client, world):
+    invitation, _url = invite(world, persona="coordinator_a", role=Role.RESPONDENT)
+    client.force_login(world.user("coordinator_a"))
+    page = client.get("/accounts/colleagues/").content.decode()
+    assert f"/accounts/invitations/{invitation.pk}/revoke/" in page
+
+
+def test_administrator_revokes_an_invitation_a_coordinator_sent(client, world):
+    invitation, _url = invite(world, persona="coordinator_a", role=Role.RESPONDENT)
+    client.force_login(world.user("administrator"))
+    assert client.post(f"/accounts/invitations/{invitation.pk}/revoke/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "revoked"
+    assert invitation.revoked_by == world.user("administrator")
 
 
 def test_an_accepted_invitation_cannot_be_revoked(client, world):
