@@ -1,4 +1,4 @@
-"""Writes about people: invitations, accounts and display preferences.
+"""Writes about people: invitations, accounts, password-reset requests and display preferences.
 
 Each function runs in one transaction and validates with ``full_clean`` before saving.
 """
@@ -24,8 +24,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import may_invite, may_manage_invitation, profile_of
-from phrom.accounts.models import Invitation, Profile, Role
+from phrom.accounts.models import Invitation, PasswordResetRequest, Profile, Role
 from phrom.accounts.selectors import invitation_by_token, open_cycle_dimensions, token_hash
+from phrom.accounts.tasks import send_password_reset_mail
 from phrom.agencies.models import Agency
 from phrom.core.context_processors import TEXT_SIZES
 
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 USERNAME_MAX_LENGTH = 150
+# Password-reset e-mails: at most this many requests within RESET_WINDOW per address
+# asked for, and per address asking (the same page answers either way).
+RESET_WINDOW = dt.timedelta(hours=1)
+RESETS_PER_EMAIL = 3
+RESETS_PER_IP = 10
 
 
 def normalise_email(email: str) -> str:
@@ -284,3 +290,32 @@ def profile_set_text_size(*, profile: Profile, size: str) -> Profile:
         profile.save(update_fields=["text_size"])
     return profile
 
+
+# --- password reset -----------------------------------------------------------------------
+
+
+def password_reset_request(
+    *, email: str, ip: str | None, domain: str, use_https: bool, language: str
+) -> bool:
+    """Have the task worker e-mail a reset link to the account of ``email``, if any.
+
+    The same work whether or not an account has that address, so that neither the answer
+    nor its time tells. Returns False (and sends nothing) past the limits per address.
+    """
+    email = normalise_email(email)[:254]
+    now = timezone.now()
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(at__lt=now - RESET_WINDOW).delete()
+        PasswordResetRequest.objects.create(email=email, ip=ip)
+    # Counted after the commit, own row included: requests sent at the same moment each
+    # see the others' rows, and none gets past a limit.
+    recent = PasswordResetRequest.objects.filter(at__gte=now - RESET_WINDOW)
+    if recent.filter(email=email).count() > RESETS_PER_EMAIL or (
+        ip and recent.filter(ip=ip).count() > RESETS_PER_IP
+    ):
+        logger.warning("password-reset requests over the limit (address %s)", ip)
+        return False
+    send_password_reset_mail.enqueue(
+        email=email, domain=domain, use_https=use_https, language=language
+    )
+    return True

@@ -47,8 +47,9 @@ from phrom.accounts.services import (
     invitation_accept,
     invitation_create,
     invitation_revoke,
+    password_reset_request,
 )
-from phrom.accounts.throttle import forget_failures, paused_message
+from phrom.accounts.throttle import client_address, forget_failures, paused_message
 from phrom.agencies.models import Agency
 
 
@@ -253,10 +254,20 @@ def _revocable(profile: Profile, pending: list[Invitation]) -> set[int]:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, in the same time, whether or not the address has an account."""
+
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        password_reset_request(
+            email=form.cleaned_data["email"],
+            ip=client_address(self.request),
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+            language=get_language() or "th",
+        )
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -1,8 +1,10 @@
 import re
+import time
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import PASSWORD
 
@@ -11,8 +13,23 @@ pytestmark = pytest.mark.django_db
 RESET_LINK = re.compile(r"http://testserver(/accounts/password-reset/[^/\s]+/[^/\s]+/)")
 
 
+def ask(client, email, ip="10.0.0.1"):
+    """Ask for a reset link, then let the task worker send what it was given."""
+    response = client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR=ip)
+    run_worker()
+    return response
+
+
+def run_worker():
+    """What ``db_worker`` does with each waiting task (the command itself closes the
+    database connection, which a test's transaction cannot survive)."""
+    for row in DBTaskResult.objects.ready():
+        row.claim("test")
+        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
+
+
 def test_password_reset_mails_a_link_that_sets_a_new_password(client, world):
-    response = client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
+    response = ask(client, "respondent_a@example.go.th")
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -34,13 +51,13 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, world):
 
 
 def test_password_reset_for_an_unknown_email_sends_nothing_and_looks_the_same(client, world):
-    response = client.post("/accounts/password-reset/", {"email": "nobody@example.go.th"})
+    response = ask(client, "nobody@example.go.th")
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert mail.outbox == []
 
 
 def test_a_used_reset_link_cannot_be_used_again(client, world):
-    client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
+    ask(client, "respondent_a@example.go.th")
     link = RESET_LINK.search(mail.outbox[0].body).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Brand-new-secret-31",
@@ -54,7 +71,7 @@ def test_resetting_the_password_lifts_a_pause_on_logging_in(client, world):
         client.post("/accounts/login/",
                     {"username": "respondent_a@example.go.th", "password": "wrong"})
     assert AccessAttempt.objects.get().failures_since_start == 5
-    client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
+    ask(client, "respondent_a@example.go.th")
     link = RESET_LINK.search(mail.outbox[0].body).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Brand-new-secret-31",
@@ -68,7 +85,7 @@ def test_resetting_the_password_lifts_a_pause_on_logging_in(client, world):
 
 
 def test_the_old_password_stops_working_after_a_reset(client, world):
-    client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
+    ask(client, "respondent_a@example.go.th")
     link = RESET_LINK.search(mail.outbox[0].body).group(1)
     set_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Brand-new-secret-31",
@@ -77,3 +94,61 @@ def test_the_old_password_stops_working_after_a_reset(client, world):
         "/accounts/login/", {"username": "respondent_a@example.go.th", "password": PASSWORD}
     )
     assert response.status_code == 200
+
+
+def test_the_reset_mail_is_sent_by_the_task_worker_not_the_request(client, world):
+    client.post("/accounts/password-reset/", {"email": "respondent_a@example.go.th"})
+    assert mail.outbox == []
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["respondent_a@example.go.th"]]
+
+
+def test_the_reset_request_does_the_same_work_for_an_unknown_address(client, world):
+    def queries(email):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR="10.0.0.8")
+        # The statements, without their values (the address, times, ids).
+        return [re.sub(r"'[^']*'|\d+", "?", q["sql"]) for q in captured.captured_queries]
+
+    assert queries("respondent_a@example.go.th") == queries("nobody@example.go.th")
+
+
+def test_the_reset_request_takes_the_same_time_for_an_unknown_address(client, world, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+    def seconds(email):
+        start = time.perf_counter()
+        client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR="10.0.0.9")
+        return time.perf_counter() - start
+
+    known = min(seconds("respondent_a@example.go.th") for _ in range(3))
+    unknown = min(seconds(f"nobody{n}@example.go.th") for n in range(3))
+    assert abs(known - unknown) < 0.05
+
+
+def test_reset_requests_for_one_address_are_limited_to_three_an_hour(client, world):
+    for n in range(5):
+        response = ask(client, "respondent_a@example.go.th", ip=f"10.0.1.{n}")
+        assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 3
+
+
+def test_reset_requests_from_one_address_are_limited_to_ten_an_hour(client, world):
+    for n in range(10):
+        ask(client, f"nobody{n}@example.go.th", ip="10.0.2.2")
+    response = ask(client, "respondent_a@example.go.th", ip="10.0.2.2")
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert mail.outbox == []
+    ask(client, "respondent_a@example.go.th", ip="10.0.2.3")
+    assert len(mail.outbox) == 1
+
+
+def test_the_reset_mail_is_in_the_language_of_the_page(client, world):
+    from tests.conftest import in_english
+
+    in_english(client)
+    ask(client, "respondent_a@example.go.th")
+    assert "password" in mail.outbox[0].subject.lower()
