@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from phrom.frameworks.models import CycleStatus
 from phrom.responses.evidence_content import (
     ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS,  # the widget's ``accept`` list
 )
@@ -75,6 +76,12 @@ def max_upload_mb() -> int:
 
 def max_upload_bytes() -> int:
     return max_upload_mb() * 1024 * 1024
+
+
+def max_request_bytes() -> int:
+    """The most the files of one upload request may hold together: one file of the
+    largest size (the form sends one; its other fields are Django's to limit)."""
+    return max_upload_bytes()
 
 
 # --- names and addresses ----------------------------------------------------------------
@@ -206,6 +213,14 @@ def too_large(name: str) -> EvidenceRejected:
     )
 
 
+def request_too_large() -> EvidenceRejected:
+    return EvidenceRejected(
+        _("This upload sends several files, more than %(max)d MB together. Upload one "
+          "file at a time.")
+        % {"max": max_request_bytes() // (1024 * 1024)}
+    )
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     name: str
@@ -280,19 +295,47 @@ def _current(response: Response, code: str) -> Any:
     return Evidence.objects.filter(response=response, question=code, removed_at__isnull=True)
 
 
+def _check_open(response: Response) -> None:
+    """Refuse evidence changes to a submitted response or in a cycle that is not open."""
+    if response.status == ResponseStatus.SUBMITTED:
+        raise EvidenceRejected(
+            _("This response has been submitted, so its evidence can no longer change. If a "
+              "file is missing or wrong, ask an administrator to reopen the response.")
+        )
+    if response.cycle.status != CycleStatus.OPEN:
+        raise EvidenceRejected(
+            _("The assessment cycle is not open, so evidence cannot be added or removed now.")
+        )
+
+
+def _locked_open(response: Response) -> Response:
+    """The response re-read with its row locked until the transaction ends, if it is open.
+
+    A submission locks the same row, so the check and the write that follows are one
+    step for it: a file either goes in before the submission or is refused after it.
+    """
+    current = (
+        Response.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("cycle")
+        .get(pk=response.pk)
+    )
+    _check_open(current)
+    return current
+
+
 def evidence_add_file(
     *, response: Response, question: str | Question, upload: File, by: Any
 ) -> Evidence:
     """Check an uploaded file, store it through the default storage and record it.
 
-    Raises ``EvidenceRejected`` (nothing stored) when the file is not accepted.
+    Raises ``EvidenceRejected`` (nothing stored) when the file is not accepted, or when
+    the response is submitted or its cycle not open by the time it would be recorded.
     """
     code = _question_code(response, question)
+    _check_open(Response.objects.select_related("cycle").get(pk=response.pk))
     checked = check_file(upload)
     if _current(response, code).filter(sha256=checked.sha256).exists():
-        raise EvidenceRejected(
-            _("“%(name)s” is already attached to this question.") % {"name": checked.name}
-        )
+        raise _duplicate_file(checked.name)
     evidence = Evidence(
         response=response,
         question=code,
@@ -304,10 +347,13 @@ def evidence_add_file(
     )
     upload.seek(0)
     # The file goes to storage before the transaction opens, so that a slow upload to S3
-    # does not hold the database's write lock; a failed write then deletes it again.
+    # does not hold the response's lock; a refused or failed write then deletes it again.
     evidence.file.save(checked.name, upload, save=False)
     try:
         with transaction.atomic():
+            _locked_open(response)
+            if _current(response, code).filter(sha256=checked.sha256).exists():
+                raise _duplicate_file(checked.name)
             evidence.save()
             _record_added(response, code, evidence, by)
     except BaseException:
@@ -317,11 +363,19 @@ def evidence_add_file(
     return evidence
 
 
+def _duplicate_file(name: str) -> EvidenceRejected:
+    return EvidenceRejected(
+        _("“%(name)s” is already attached to this question.") % {"name": name}
+    )
+
+
 def evidence_add_url(*, response: Response, question: str | Question, url: str, by: Any) -> Evidence:
-    """Record a web address as evidence. Raises ``EvidenceRejected`` when it is not usable."""
+    """Record a web address as evidence. Raises ``EvidenceRejected`` when it is not usable,
+    or when the response is submitted or its cycle not open."""
     code = _question_code(response, question)
     url = clean_url(url)
     with transaction.atomic():
+        _locked_open(response)
         if _current(response, code).filter(url=url).exists():
             raise EvidenceRejected(_("This web address is already attached to this question."))
         evidence = Evidence.objects.create(
@@ -347,9 +401,12 @@ def _record_added(response: Response, code: str, evidence: Evidence, by: Any) ->
 def evidence_remove(*, evidence: Evidence, by: Any) -> Evidence:
     """Mark evidence as removed. The file stays in storage and the history keeps it.
 
-    Removing evidence that is already removed changes nothing (a repeated click).
+    Removing evidence that is already removed changes nothing (a repeated click). Raises
+    ``EvidenceRejected`` when the response is submitted or its cycle not open.
     """
     with transaction.atomic():
+        # The response first, then the evidence: the order every writer locks them in.
+        _locked_open(evidence.response)
         current = Evidence.objects.select_for_update().select_related("response").get(pk=evidence.pk)
         if current.removed_at is not None:
             return current

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import (
     FileResponse,
     Http404,
@@ -115,16 +115,19 @@ def _done(
 
 
 class UploadSizeLimit(FileUploadHandler):
-    """Stops reading a file as soon as it passes the size limit.
+    """Stops reading a file as soon as it passes the size limit, and the whole request
+    as soon as its files together pass the request's limit.
 
-    A 2 GB upload is then neither kept in memory nor written to a temporary file; the
-    view answers with the size message instead.
+    A 2 GB upload, or a hundred files of 19 MB in one request, is then neither kept in
+    memory nor written to temporary files; the view answers with the size message instead.
     """
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.limit = services.max_upload_bytes()
+        self.request_limit = services.max_request_bytes()
         self.received = 0
+        self.received_in_request = 0
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
@@ -132,9 +135,15 @@ class UploadSizeLimit(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
+        self.received_in_request += len(raw_data)
         if self.received > self.limit:
+            # The rest of this file is skipped unread, so it does not count for the request.
             self.request._phrom_too_large = self.file_name  # type: ignore[union-attr]
             raise SkipFile
+        if self.received_in_request > self.request_limit:
+            self.request._phrom_request_too_large = True  # type: ignore[union-attr]
+            # The rest of the body is read and dropped, so the browser gets the answer.
+            raise StopUpload(connection_reset=False)
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
@@ -169,6 +178,8 @@ def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> H
     upload = request.FILES.get("file")
     too_large = getattr(request, "_phrom_too_large", None)
     try:
+        if getattr(request, "_phrom_request_too_large", False):
+            raise services.request_too_large()
         if too_large is not None:
             raise services.too_large(services.clean_file_name(too_large))
         if upload is None:
@@ -228,7 +239,14 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
             },
         )
     was_removed = evidence.removed_at is not None
-    evidence = services.evidence_remove(evidence=evidence, by=request.user)
+    try:
+        evidence = services.evidence_remove(evidence=evidence, by=request.user)
+    except EvidenceRejected as exc:
+        # Submitted or closed since the page was shown: say so where the person looks.
+        if getattr(request, "htmx", False):
+            return _widget(request, response, spec_question, state={"status": str(exc.message)})
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(_next(request, response, spec_question.code))
     if was_removed:
         return _done(request, response, spec_question, _already_removed(evidence))
     return _done(
