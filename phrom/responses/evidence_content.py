@@ -249,11 +249,16 @@ def _check_unpacked_size(infos: list[zipfile.ZipInfo], *, size: int, max_bytes: 
         raise ContentRefused(
             ZIP_TOO_LARGE, size=unpacked // (1024 * 1024), max=limit // (1024 * 1024)
         )
-    # Small documents may compress well (a page of repeated XML); only an archive that
-    # unpacks past the upload limit is judged by its ratio.
+    # Small documents may compress well (a page of repeated XML); only what unpacks past
+    # the upload limit is judged by its ratio: the whole archive, and each part (a bomb
+    # hidden beside ordinary images).
     ratio = unpacked / max(size, 1)
     if unpacked > max_bytes and ratio > MAX_ZIP_RATIO:
         raise ContentRefused(ZIP_RATIO, ratio=int(ratio))
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > max_bytes and ratio > MAX_ZIP_RATIO:
+            raise ContentRefused(ZIP_RATIO, ratio=int(ratio))
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:

@@ -5,6 +5,7 @@ templates, zip bombs, and more files in one request than one file's limit."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -222,6 +223,16 @@ def test_an_archive_compressed_absurdly_is_refused_before_it_is_unpacked(world, 
     assert len(data) < 100 * 1024
     message = assert_refused(world, media, "plan.docx", data, "is compressed")
     assert "times over" in message
+
+
+def test_a_bomb_part_beside_ordinary_incompressible_parts_is_refused(world, media, settings):
+    settings.PHROM_MAX_UPLOAD_MB = 1
+    buffer = io.BytesIO(zipped_zeros("docx", 3))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/media/photo.jpg", os.urandom(900 * 1024))
+    data = buffer.getvalue()
+    assert 3 * 1024 * 1024 / len(data) < 100  # the archive as a whole looks ordinary
+    assert_refused(world, media, "plan.docx", data, "is compressed")
 
 
 def test_an_archive_that_unpacks_past_fifty_times_the_upload_limit_is_refused(
