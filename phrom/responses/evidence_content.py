@@ -4,8 +4,9 @@ A file is recognised by its magic bytes and, for office documents, by the parts 
 the zip container of OOXML and OpenDocument files, and the Compound File Binary (OLE2)
 container of Office 97-2003 files, read with ``olefile``. Accepted kinds that carry
 something that runs or fetches when the file is opened (macros, Excel 4.0 macro sheets,
-embedded OLE objects, remote templates) are refused, as are archives that would unpack to
-far more than an office document holds. Nothing here writes or reads the database.
+embedded OLE objects, remote templates) are refused, as are office files protected with a
+password (nobody could check or open them) and archives that would unpack to far more than
+an office document holds. Nothing here writes or reads the database.
 """
 
 from __future__ import annotations
@@ -125,6 +126,9 @@ CFB_VBA_STORAGES = frozenset({"macros", "_vba_project_cur", "vba"})
 CFB_OBJECT_STREAMS = frozenset({"\x01ole10native", "equation native"})
 BIFF_BOUNDSHEET = 0x0085
 BIFF_EOF = 0x000A
+BIFF_FILEPASS = 0x002F
+# The FIB's flags (offset 10 of the WordDocument stream): fEncrypted.
+WORD_ENCRYPTED_FLAG = 0x0100
 # BOUNDSHEET sheet types that are code: an Excel 4.0 macro sheet, a VBA module sheet.
 BIFF_MACRO_SHEET = 0x01
 BIFF_VBA_MODULE = 0x06
@@ -160,6 +164,11 @@ REMOTE_CONTENT = _(
     "“%(name)s” loads a template or other content from another address when it is "
     "opened, which is not accepted. Remove the link (in Word: Developer > Document "
     "Template, clear the template) or save the document as PDF, then upload it again."
+)
+ENCRYPTED = _(
+    "“%(name)s” is protected with a password, so reviewers could not open it and its "
+    "content cannot be checked. Save it without the password, or as PDF, then upload it "
+    "again."
 )
 ZIP_TOO_LARGE = _(
     "“%(name)s” would unpack to %(size)d MB, more than an office document can hold (at "
@@ -337,6 +346,9 @@ def _sniff_cfb(fileobj: Any) -> str | None:
     try:
         paths = ole.listdir(streams=True, storages=True)
         root = {path[0] for path in paths if len(path) == 1}
+        if "EncryptedPackage" in root:
+            # An OOXML document encrypted with a password is stored in this container.
+            raise ContentRefused(ENCRYPTED)
         code = next((c for stream, c in CFB_STREAMS.items() if stream in root), None)
         if code is None:
             return None
@@ -345,9 +357,15 @@ def _sniff_cfb(fileobj: Any) -> str | None:
             raise ContentRefused(VBA_MACROS)
         if parts & CFB_OBJECT_STREAMS:
             raise ContentRefused(EMBEDDED_OBJECT)
+        if code == "doc":
+            head = ole.openstream("WordDocument").read(12)
+            if len(head) == 12 and struct.unpack_from("<H", head, 10)[0] & WORD_ENCRYPTED_FLAG:
+                raise ContentRefused(ENCRYPTED)
         if code == "xls":
             stream = "Workbook" if "Workbook" in root else "Book"
             sheet_types = _biff_sheet_types(ole.openstream(stream).read())
+            if sheet_types is None:
+                raise ContentRefused(ENCRYPTED)
             if BIFF_VBA_MODULE in sheet_types:
                 raise ContentRefused(VBA_MACROS)
             if BIFF_MACRO_SHEET in sheet_types:
@@ -361,8 +379,9 @@ def _sniff_cfb(fileobj: Any) -> str | None:
         ole.close()
 
 
-def _biff_sheet_types(stream: bytes) -> set[int]:
-    """The sheet types named by the BOUNDSHEET records of an Excel 5-2003 workbook globals."""
+def _biff_sheet_types(stream: bytes) -> set[int] | None:
+    """The sheet types named by the BOUNDSHEET records of an Excel 5-2003 workbook globals,
+    or None when the workbook is encrypted (the records after FILEPASS are then unreadable)."""
     types: set[int] = set()
     offset = 0
     for _record in range(MAX_BIFF_RECORDS):
@@ -372,6 +391,8 @@ def _biff_sheet_types(stream: bytes) -> set[int]:
         body = stream[offset + 4:offset + 4 + length]
         if kind == BIFF_EOF:
             break
+        if kind == BIFF_FILEPASS:
+            return None
         if kind == BIFF_BOUNDSHEET and len(body) >= 6:
             types.add(body[5])
         offset += 4 + length

@@ -162,13 +162,16 @@ def cfb(streams: dict[str, bytes], storages: tuple[str, ...] = ()) -> bytes:
 WORKSHEET, MACRO_SHEET, CHART, VBA_MODULE = 0x00, 0x01, 0x02, 0x06
 
 
-def biff_workbook(*sheets: tuple[str, int]) -> bytes:
-    """A Workbook stream's globals: BOF, one BOUNDSHEET per (name, sheet type), EOF."""
+def biff_workbook(*sheets: tuple[str, int], encrypted: bool = False) -> bytes:
+    """A Workbook stream's globals: BOF, one BOUNDSHEET per (name, sheet type), EOF; with
+    a FILEPASS record after BOF when ENCRYPTED (the records after it then read as noise)."""
 
     def record(kind: int, body: bytes) -> bytes:
         return struct.pack("<HH", kind, len(body)) + body
 
     out = record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x0206))
+    if encrypted:
+        out += record(0x002F, struct.pack("<HHH", 1, 1, 2) + bytes(48))
     for name, sheet_type in sheets:
         out += record(
             0x0085, struct.pack("<IBBBB", 0, 0, sheet_type, len(name), 0) + name.encode("latin-1")
@@ -177,9 +180,9 @@ def biff_workbook(*sheets: tuple[str, int]) -> bytes:
 
 
 def xls(*sheets: tuple[str, int], streams: dict[str, bytes] | None = None,
-        storages: tuple[str, ...] = ()) -> bytes:
+        storages: tuple[str, ...] = (), encrypted: bool = False) -> bytes:
     """An Excel 97-2003 workbook with SHEETS (default: one worksheet)."""
-    workbook = biff_workbook(*(sheets or (("Sheet1", WORKSHEET),)))
+    workbook = biff_workbook(*(sheets or (("Sheet1", WORKSHEET),)), encrypted=encrypted)
     return cfb({"Workbook": workbook, **(streams or {})}, storages)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.responses.office_files import (
     OFFICE_RELS,
     VBA_MODULE,
     WORKSHEET,
+    cfb,
     doc,
     odf,
     ooxml,
@@ -273,6 +275,25 @@ def test_a_large_but_ordinary_document_is_accepted(world, media, settings):
     data = ooxml("docx", {"word/text.xml": text})
     assert len(data) < 1024 * 1024
     assert add(world, "plan.docx", data).original_name == "plan.docx"
+
+
+# --- protected with a password ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("budget.xls", xls(("Sheet1", WORKSHEET), encrypted=True)),
+        # FIB: wIdent, nFib, unused, lid, pnNext, then the flags with fEncrypted set.
+        ("plan.doc", doc(streams={"WordDocument": struct.pack("<HHHHHH", 0xA5EC, 0xC1, 0, 0x41E,
+                                                                   0, 0x0100)})),
+        ("plan.docx", cfb({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"x"})),
+    ],
+    ids=["xls FILEPASS", "doc fEncrypted", "docx encrypted package"],
+)
+def test_office_files_protected_with_a_password_are_refused(world, media, name, data):
+    message = assert_refused(world, media, name, data, "is protected with a password")
+    assert "Save it without the password" in message
 
 
 # --- malformed containers ------------------------------------------------------------------
