@@ -6,24 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 
-from phrom.core.thai import thai_date
+from phrom.core.thai import format_datetime
 
 register = template.Library()
 
 
 @register.filter
 def when(value: dt.datetime | None) -> str:
-    """A local date and time; in Thai with the Buddhist Era year (10 ธ.ค. 2569 06:05 น.)."""
-    if value is None:
-        return ""
-    value = timezone.localtime(value)
-    if (get_language() or "th").startswith("th"):
-        return f"{thai_date(value.date(), short=True)} {value:%H:%M} น."
-    return date_format(value, "j M Y, H:i")
+    """A local date and time with the Buddhist Era year (10 ธ.ค. 2569 06:05 น.)."""
+    return format_datetime(value)
 
 
 @register.filter

@@ -11,11 +11,10 @@ from django import template
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from phrom.accounts.gates import may_answer, profile_of, response_for_editor
-from phrom.core.thai import be_year, thai_date
+from phrom.core.thai import format_date
 from phrom.responses.evidence import (
     ACCEPTED_EXTENSIONS,
     find_question,
@@ -27,23 +26,12 @@ from scoring.model import Question
 
 register = template.Library()
 
-EN_MONTHS_SHORT = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)
-
-
 @register.filter
 def evidence_date(value: dt.date | dt.datetime | None) -> str:
     """A date in the Buddhist Era: ``25 พ.ย. 2564`` in Thai, ``25 Nov 2564 BE`` in English."""
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        value = value.date()
-    if (get_language() or "th").startswith("en"):
-        return f"{value.day} {EN_MONTHS_SHORT[value.month - 1]} {be_year(value.year)} BE"
-    return thai_date(value, short=True)
+    return format_date(value, short=True)
 
 
 @register.filter
