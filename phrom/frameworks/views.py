@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from phrom.accounts.gates import require_role
 from phrom.accounts.models import Role
-from phrom.core.thai import be_year, thai_date
+from phrom.core.thai import BEDateField, format_datetime, today
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.selectors import (
     CycleNotFound,
@@ -55,10 +55,6 @@ ACTION_LABELS = {
 }
 # Deadlines are whole days: an agency may answer until the end of the day, local time.
 DEADLINE_TIME = dt.time(23, 59, 59)
-ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 View = Callable[..., HttpResponse]
 
@@ -81,13 +77,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 def deadline_text(value: dt.datetime | None, language: str) -> str:
     """A deadline in the Buddhist Era, local time: ``25 พฤศจิกายน 2564 เวลา 23:59 น.``."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    if language.startswith("en"):
-        month = ENGLISH_MONTHS[local.month - 1]
-        return f"{local.day} {month} B.E. {be_year(local.year)}, {local:%H:%M}"
-    return f"{thai_date(local.date())} เวลา {local:%H:%M} น."
+    return format_datetime(value, language=language, short=False)
 
 
 class StatusForm(forms.Form):
@@ -102,15 +92,20 @@ class StatusForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(
+    deadline = BEDateField(
         label=gettext_lazy("Last day for answers"),
         required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        not_before=today,
         help_text=gettext_lazy(
-            "Agencies may answer until the end of this day, Bangkok time. "
-            "Leave it empty to remove the deadline."
+            "Day/month/year in the Buddhist Era, for example 31/01/2570. Agencies may answer "
+            "until the end of this day, Bangkok time. Leave it empty to remove the deadline."
         ),
+        error_messages={
+            "too_early": gettext_lazy(
+                "A new deadline cannot be in the past: %(date)s is before today "
+                "(%(earliest)s). Choose today or a later day."
+            )
+        },
     )
 
     def deadline_at(self) -> dt.datetime | None:

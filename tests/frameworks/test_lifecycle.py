@@ -285,13 +285,51 @@ def test_posting_a_status_outside_the_lifecycle_shows_an_error(world, client):
     assert status_of(world.cycle) == "open"
 
 
-def test_administrator_sets_the_deadline_as_the_end_of_a_bangkok_day(world, client):
+def _in_days(days):
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def test_administrator_types_the_deadline_in_the_buddhist_era(world, client):
+    day = _in_days(30)
     client.force_login(world.user("administrator"))
     page = client.post(
-        "/cycles/th-2564/deadline/", {"deadline": "2021-11-25"}, follow=True)
+        "/cycles/th-2564/deadline/",
+        {"deadline": f"{day.day}/{day.month}/{day.year + 543}"},
+        follow=True,
+    )
     stored = Cycle.objects.get(pk=world.cycle.pk).deadline
-    assert stored == dt.datetime(2021, 11, 25, 23, 59, 59, tzinfo=BANGKOK)
-    assert "25 พฤศจิกายน 2564" in page.content.decode()
+    assert stored == dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=BANGKOK)
+    html = page.content.decode()
+    assert f"{day.year + 543} เวลา 23:59 น." in html
+    assert f'value="{day:%d/%m}/{day.year + 543}"' in html  # the field shows it in B.E.
+
+
+def test_a_deadline_sent_as_an_iso_date_is_read_in_the_common_era(world, client):
+    day = _in_days(1)
+    client.force_login(world.user("administrator"))
+    client.post("/cycles/th-2564/deadline/", {"deadline": day.isoformat()})
+    assert Cycle.objects.get(pk=world.cycle.pk).deadline.date() == day
+
+
+def test_a_new_deadline_in_the_past_is_refused_with_a_message(world, client):
+    yesterday = _in_days(-1)
+    client.force_login(world.user("administrator"))
+    page = client.post(
+        "/cycles/th-2564/deadline/",
+        {"deadline": f"{yesterday:%d/%m}/{yesterday.year + 543}"},
+        HTTP_ACCEPT_LANGUAGE="th",
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "กำหนดส่งใหม่ต้องไม่เป็นวันที่ผ่านมาแล้ว" in html
+    assert 'aria-invalid="true"' in html
+    assert Cycle.objects.get(pk=world.cycle.pk).deadline is None
+
+
+def test_today_is_a_deadline_that_may_be_set(world, client):
+    client.force_login(world.user("administrator"))
+    client.post("/cycles/th-2564/deadline/", {"deadline": timezone.localdate().isoformat()})
+    assert Cycle.objects.get(pk=world.cycle.pk).deadline.date() == timezone.localdate()
 
 
 def test_a_deadline_that_is_not_a_date_is_refused_on_the_page(world, client):
