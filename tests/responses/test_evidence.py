@@ -30,6 +30,7 @@ from phrom.responses.evidence import (
     evidence_remove,
 )
 from phrom.responses.models import AnswerChange, ChangeKind, Evidence, ResponseStatus
+from tests.responses.office_files import cfb
 
 POLICY_Q = "POL-01-1"  # dimension "policy", evidence required
 CAPABILITY_Q = "CAP-01-1"  # dimension "capability"
@@ -130,30 +131,7 @@ def make_plain_zip() -> bytes:
 
 def make_cfb(stream_name: str) -> bytes:
     """A minimal Compound File Binary (the Office 97-2003 container) with one root stream."""
-    free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    header = bytearray(512)
-    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<I", header, 44, 1)  # one FAT sector
-    struct.pack_into("<I", header, 48, 1)  # directory starts at sector 1
-    struct.pack_into("<I", header, 56, 4096)
-    struct.pack_into("<IIII", header, 60, end, 0, end, 0)
-    struct.pack_into("<109I", header, 76, 0, *([free] * 108))
-    fat = struct.pack("<128I", fat_sector, end, *([free] * 126))
-
-    def entry(name: str, kind: int, child: int) -> bytes:
-        raw = bytearray(128)
-        encoded = name.encode("utf-16-le") + b"\x00\x00"
-        raw[0:len(encoded)] = encoded
-        struct.pack_into("<HBB", raw, 64, len(encoded), kind, 1)
-        struct.pack_into("<III", raw, 68, free, free, child)
-        struct.pack_into("<II", raw, 116, end, 0)
-        return bytes(raw)
-
-    empty = bytearray(128)
-    struct.pack_into("<III", empty, 68, free, free, free)
-    directory = entry("Root Entry", 5, 1) + entry(stream_name, 2, free) + bytes(empty) * 2
-    return bytes(header) + fat + directory
+    return cfb({stream_name: b""})
 
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
