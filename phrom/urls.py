@@ -19,5 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = core_views.page_not_found
+handler403 = core_views.permission_denied
+
 if os.environ.get("PHROM_BENCH_VIEWS") == "true":
     urlpatterns.append(path("bench/minimal", bench_views.minimal))

@@ -52,3 +52,15 @@ def home(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)
     staff = profile is not None and profile.role in STAFF_ROLES
     return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})
+    return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the page frame (navigation, text size, language), whatever the cause: an
+    address that does not exist and another agency's object read alike."""
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 in the page frame, saying what the person can do about it."""
+    return render(request, "403.html", status=403)

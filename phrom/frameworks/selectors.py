@@ -23,7 +23,8 @@ def cycle_by_name(name: str) -> Cycle:
     cycle = Cycle.objects.select_related("framework", "previous").filter(code=name).first()
     if cycle is not None:
         return cycle
-    if name.isdigit():
+    # ASCII digits only ("²" is a digit to isdigit but not to int), and few of them.
+    if name.isascii() and name.isdigit() and len(name) <= 6:
         matches = list(Cycle.objects.select_related("framework", "previous").filter(year_be=int(name)))
         if len(matches) == 1:
             return matches[0]
