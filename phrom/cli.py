@@ -176,20 +176,22 @@ def cmd_score_file(args: argparse.Namespace) -> int:
         if not 0 <= args.precision <= 6:
             fail(f"--precision {args.precision} is out of range; give 0 to 6 decimals")
         spec = dataclasses.replace(spec, precision=args.precision)
-    answers, ignored = read_answers_file(
+    answers = read_answers_file(
         Path(args.answers), spec, agency_column=args.agency_column, name_column=args.name_column,
         group_column=args.group_column,
     )
-    if ignored:
-        _err_console().print(f"[yellow]note[/yellow]: ignored column(s): {', '.join(ignored)}")
+    if answers.ignored:
+        _err_console().print(
+            f"[yellow]note[/yellow]: ignored column(s): {', '.join(answers.ignored)}"
+        )
     previous = None
     if args.previous:
         previous = read_previous_file(
             Path(args.previous), spec, agency_column=args.agency_column,
             name_column=args.name_column, group_column=args.group_column,
         )
-    result = score_cycle(spec, answers, previous)
-    names = {a.agency: a.name or "" for a in answers}
+    result = score_cycle(spec, answers.matrix, previous)
+    names = answers.names
     if args.out:
         write_results_csv(result, Path(args.out))
         _console().print(f"wrote {len(result.agencies)} rows to {args.out}")

@@ -242,6 +242,127 @@ def check_answer(question: Question, value: object) -> AnswerValue | None:
     raise InvalidAnswer(question.code, f"{value!r} is not text")
 
 
+@dataclass(frozen=True, eq=False)
+class ParsedColumn:
+    """One question's cells, read by :meth:`ColumnParser.parse`.
+
+    ``values`` is the :class:`AnswerMatrix` encoding (NaN unanswered, 0 where not
+    applicable; NaN throughout for questions that are not matrix columns),
+    ``not_applicable`` flags the cells answered so, and ``problems`` holds the position and
+    message of each cell that :func:`parse_answer` refuses, in order.
+    """
+
+    values: np.ndarray
+    not_applicable: np.ndarray
+    problems: tuple[tuple[int, str], ...]
+
+
+class ColumnParser:
+    """Reads whole columns of spreadsheet cells, each cell given as the index of its text in
+    ``texts`` (the distinct texts of a file).
+
+    A text is read once for all the questions that read text alike (same type, options,
+    bounds and not-applicable rule), by :func:`parse_answer`, so the answers and messages are
+    those of reading cell by cell; plain numbers within the bounds skip the parser. A
+    column then takes its values by indexing arrays.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._kinds: dict[tuple[object, ...], _Kind] = {}
+
+    def parse(self, question: Question, ids: np.ndarray) -> ParsedColumn:
+        """The cells of one question, ``ids`` indexing ``texts``."""
+        n = len(ids)
+        if question.type is QuestionType.TEXT:
+            # any text is an answer, and text is not a matrix column
+            return ParsedColumn(np.full(n, math.nan), np.zeros(n, dtype=np.bool_), ())
+        key = (question.type, question.allow_na, tuple(o.code for o in question.options),
+               question.minimum, question.maximum)
+        kind = self._kinds.get(key)
+        if kind is None:
+            kind = self._kinds[key] = _Kind(question, len(self._texts))
+        present = np.zeros(len(self._texts), dtype=np.bool_)
+        present[ids] = True
+        for i in np.flatnonzero(present & ~kind.known).tolist():
+            kind.read(i, self._texts[i])
+        refused = kind.problem[ids]
+        problems = tuple(
+            (int(k), kind.messages[refused[k]]) for k in np.flatnonzero(refused >= 0).tolist()
+        )
+        return ParsedColumn(kind.value[ids], kind.na[ids], problems)
+
+
+class _Kind:
+    """What each text means for the questions that read text alike."""
+
+    def __init__(self, question: Question, size: int) -> None:
+        self.question = question
+        self.known = np.zeros(size, dtype=np.bool_)
+        self.value = np.full(size, math.nan)
+        self.na = np.zeros(size, dtype=np.bool_)
+        self.problem = np.full(size, -1, dtype=np.int32)
+        self.messages: list[str] = []
+        self._plain = _plain_number(question)
+        self._matrix = question.type in SCORED_TYPES
+
+    def read(self, i: int, raw: str) -> None:
+        self.known[i] = True
+        plain = self._plain(raw) if self._plain is not None else None
+        if plain is not None:
+            self.value[i] = plain
+            return
+        try:
+            answer = parse_answer(self.question, raw)
+        except InvalidAnswer as exc:
+            self.problem[i] = len(self.messages)
+            self.messages.append(exc.message)
+            return
+        if answer is NOT_APPLICABLE:
+            self.value[i] = 0.0
+            self.na[i] = True
+        elif answer is not None and self._matrix:
+            self.value[i] = _encode_one(self.question, answer)
+
+
+def _plain_number(question: Question) -> Callable[[str], float | None] | None:
+    """For number-like questions: the value of a cell written as a plain number within the
+    question's bounds, else None (the cell then goes through :func:`parse_answer`)."""
+    t = question.type
+    if t not in (QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE):
+        return None
+    low, high = -math.inf, math.inf
+    if t is QuestionType.MATURITY:
+        low, high = 0.0, 5.0
+    elif t is QuestionType.PERCENTAGE:
+        low, high = 0.0, 100.0
+    if question.minimum is not None:
+        low = max(low, question.minimum)
+    if question.maximum is not None:
+        high = min(high, question.maximum)
+    whole = t is QuestionType.MATURITY
+    percent = "%" if t is QuestionType.PERCENTAGE else None
+    match = _PLAIN.match
+    grouped = _GROUPED.match
+    isfinite = math.isfinite
+
+    def plain(raw: str) -> float | None:
+        # the steps of _parse_number for text without spaces, underscores or Thai digits
+        if percent is not None and raw.endswith(percent):
+            raw = raw[:-1]
+        if match(raw):
+            value = float(raw)
+        elif "," in raw and grouped(raw):
+            value = float(raw.replace(",", ""))
+        else:
+            return None
+        if not (isfinite(value) and low <= value <= high) or (whole and value != int(value)):
+            return None
+        return value
+
+    return plain
+
+
 @dataclass(frozen=True)
 class AgencyAnswers:
     """One agency's answers for one cycle, keyed by question code."""

@@ -1,11 +1,42 @@
-"""Reading CSV and XLSX tables row by row, with spreadsheet row numbers. No Django."""
+"""Reading CSV and XLSX tables row by row, with spreadsheet row numbers. No Django.
+
+Only regular files are read (a FIFO or a device such as ``/dev/zero`` is refused before it
+is opened) and only up to :data:`MAX_TABLE_BYTES`. A CSV must be UTF-8 text without NUL
+bytes, each field within the csv module's field size limit. Every such problem is a
+:class:`TableError` naming the file and, where there is one, the row.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import numbers
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+"""The largest table read: a cycle of tens of thousands of agencies fits many times over."""
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may run as a formula when a text cell starts with it."""
+
+
+def safe_cell(value: object) -> object:
+    """A value for a cell of a CSV or Excel file that Phrom writes, which no spreadsheet
+    runs as a formula: text (anything but a number) that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading single quote. Numbers stay numbers,
+    so a negative gain written as a number is written as it is; ``None`` is an empty cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class TableError(ValueError):
@@ -16,43 +47,162 @@ class TableError(ValueError):
         super().__init__(f"{source}: {message}")
 
 
-def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and numbered rows of a CSV (UTF-8, with or without BOM) or XLSX file."""
+Rows = Iterator[tuple[int, list[str]]]
+
+
+def read_table(path: Path) -> tuple[list[str], Rows]:
+    """Header and numbered rows of a CSV (UTF-8, with or without BOM) or XLSX file.
+
+    Cells are stripped of surrounding spaces. The whole file is read and checked before
+    this returns, so that iterating the rows raises nothing.
+    """
+    header, rows = iter_table(path)
+    return header, iter(list(rows))
+
+
+def iter_table(path: Path, *, strip: bool = True) -> tuple[list[str], Rows]:
+    """Like :func:`read_table`, but rows are read as they are iterated, and iterating
+    them may raise :class:`TableError`. ``strip=False`` leaves the cells of a CSV as
+    written (faster when the reader strips only the cells it uses)."""
+    _check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        import openpyxl
+        return _xlsx(path)
+    if suffix in (".csv", ".txt", ""):
+        return _csv(path, strip)
+    raise TableError(path.name, 1, f"unsupported file type {suffix!r}; use .csv or .xlsx")
 
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise TableError(path.name, 1, f"cannot read the workbook: {exc}") from None
+
+def _check_file(path: Path) -> None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise TableError(path.name, 0, f"no such file: {path}") from None
+    except OSError as exc:
+        raise TableError(path.name, 0, f"cannot read {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise TableError(path.name, 0, f"{path} is a folder; give a CSV or XLSX file")
+    if not stat.S_ISREG(info.st_mode):
+        raise TableError(
+            path.name, 0, f"{path} is not a regular file (a device or a pipe); give a CSV or "
+            "XLSX file saved on disk"
+        )
+    if info.st_size > MAX_TABLE_BYTES:
+        raise TableError(
+            path.name, 0, f"the file is {info.st_size / 1e6:,.0f} MB; tables of at most "
+            f"{MAX_TABLE_BYTES / 1e6:,.0f} MB are read"
+        )
+
+
+def _xlsx(path: Path) -> tuple[list[str], Rows]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
-        header_cells = next(rows, None) or ()
-        header = [_cell(c) for c in header_cells]
+        header = [_cell(c) for c in next(rows, None) or ()]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError(path.name, 1, f"cannot read the workbook: {exc}") from None
 
-        def numbered_xlsx() -> Iterator[tuple[int, list[str]]]:
+    def numbered() -> Rows:
+        number = 1
+        try:
             for number, cells in enumerate(rows, start=2):
                 yield number, [_cell(c) for c in cells]
-
-        return header, numbered_xlsx()
-    if suffix in (".csv", ".txt", ""):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
+        except Exception as exc:  # a damaged sheet is found while it is read
             raise TableError(
-                path.name, 1, f"the file is not UTF-8 (byte {exc.start}); save it as CSV UTF-8"
+                path.name, number, f"row {number}: cannot read the workbook: {exc}"
             ) from None
-        reader = csv.reader(io.StringIO(text))
-        header = [h.strip() for h in next(reader, [])]
 
-        def numbered_csv() -> Iterator[tuple[int, list[str]]]:
+    return header, numbered()
+
+
+def _csv(path: Path, strip: bool) -> tuple[list[str], Rows]:
+    try:
+        raw = _NoNulBytes(path)
+    except OSError as exc:
+        raise TableError(path.name, 0, f"cannot read {path}: {exc.strerror}") from None
+    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+
+    def rows() -> Rows:
+        start = 1  # the line on which the row being read starts
+        try:
             for cells in reader:
-                yield reader.line_num, [c.strip() for c in cells]
+                yield reader.line_num, [c.strip() for c in cells] if strip else cells
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise TableError(path.name, start, _csv_problem(start, exc)) from None
+        except UnicodeDecodeError:
+            raise TableError(path.name, start, _not_utf8(path)) from None
+        finally:
+            text.close()
 
-        return header, numbered_csv()
-    raise TableError(path.name, 1, f"unsupported file type {suffix!r}; use .csv or .xlsx")
+    numbered = rows()
+    try:
+        first = next(numbered, None)
+    except TableError:
+        text.close()
+        raise
+    header = [h.strip() for h in first[1]] if first is not None else []
+    return header, numbered
+
+
+def _csv_problem(row: int, exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (
+            f"row {row}: a cell is longer than {csv.field_size_limit():,} characters; "
+            "check the quotes around it (a quote left open runs on to the end of the file)"
+        )
+    if "new-line character seen in unquoted field" in text:
+        return (
+            f"row {row}: lines end with a carriage return alone (old Mac line ends); "
+            "save the file as CSV UTF-8"
+        )
+    return f"row {row}: cannot read the CSV ({text})"
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a file that is not UTF-8 first fails to decode, said to a person."""
+    data = path.read_bytes()[:MAX_TABLE_BYTES]
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"the file is not UTF-8 (byte {exc.start}, line {line}); save it as CSV UTF-8"
+    return "the file is not UTF-8; save it as CSV UTF-8"
+
+
+class _NoNulBytes(io.RawIOBase):
+    """A file's bytes, refusing a NUL byte (which no CSV text holds) with a
+    :class:`TableError` naming the line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = path.open("rb", buffering=0)
+        self.lines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.fh.read(len(buffer))
+        nul = data.find(b"\0")
+        if nul >= 0:
+            line = self.lines + data.count(b"\n", 0, nul) + 1
+            raise TableError(
+                self.path.name, line,
+                f"line {line} holds a NUL byte: this is not a CSV text file; save it as CSV UTF-8",
+            )
+        self.lines += data.count(b"\n")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.fh.close()
+        super().close()
 
 
 def _cell(value: object) -> str:
