@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from phrom.core.env import (
@@ -17,12 +18,14 @@ from phrom.core.env import (
     env_int,
     env_list,
     env_str,
+    private_data_dir,
+    private_sqlite_file,
     secret_key,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("PHROM_DATA_DIR", str(Path.cwd() / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The folder and every file Phrom makes in it are readable by their owner only.
+DATA_DIR = private_data_dir("PHROM_DATA_DIR", str(Path.cwd() / "var"))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "phrom.core",
     "phrom.agencies",
     "phrom.frameworks",
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last: turns a sign-in refused by the throttle into the page that says until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -86,6 +91,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'phrom.sqlite3'}")}
+private_sqlite_file(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The throttle first (it counts each attempt, or refuses it while signing in is paused),
@@ -169,13 +175,50 @@ AXES_LOCKOUT_CALLABLE = "phrom.accounts.views.paused"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
-# A reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto (and strips what
-# clients send in them): only then are they trusted.
-PHROM_BEHIND_PROXY = env_bool("PHROM_BEHIND_PROXY", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Uploaded evidence, like the rest of the data folder, is its owner's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# HTTPS. PHROM_HTTPS=true: cookies only over HTTPS, plain HTTP redirected (except /healthz,
+# which load balancers ask over HTTP), browsers told to keep to HTTPS for
+# PHROM_HSTS_SECONDS. `phrom manage check --deploy` is clean with it on.
+PHROM_HTTPS = env_bool("PHROM_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = PHROM_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("PHROM_HSTS_SECONDS", 31_536_000, minimum=0) if PHROM_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PHROM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PHROM_HSTS_PRELOAD", False)
+# Preloading is a commitment the owner of the whole domain makes, not a default: the
+# deployment check's reminder of it is silenced unless PHROM_HSTS_PRELOAD asks for it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# A reverse proxy in front sets X-Forwarded-Proto and X-Forwarded-For (replacing what
+# clients send in them): only then are they trusted, for HTTPS and for the sign-in throttle.
+PHROM_BEHIND_PROXY = env_bool("PHROM_BEHIND_PROXY", False)
+if PHROM_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every page (django-csp): scripts and styles only from Phrom's
+# static files, or inline with the page's nonce; no plugins, no framing, forms posted only
+# back to Phrom. Style attributes stay allowed: progress bars are drawn with a width.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -46,7 +46,7 @@ def test_serve_answers_health_pages_and_static_files(tmp_path: Path) -> None:
             except (ConnectionError, urllib.error.URLError, OSError):
                 time.sleep(0.3)
         assert status == 200, "phrom serve did not answer /healthz within 60 s"
-        assert b'"database": "ok"' in body
+        assert body.strip() == b"ok"
         status, body, headers = get(f"{base}/static/phrom/phrom.css")
         assert status == 200 and b"text-lg" in body
         status, _, _ = get(f"{base}/static/vendor/htmx/htmx.min.js")
