@@ -387,3 +387,28 @@ def test_executive_watching_the_page_cannot_close_the_cycle(world, client):
     client.force_login(world.user("executive"))
     assert client.post("/cycles/th-2564/status/", {"status": "closed"}).status_code == 403
     assert status_of(world.cycle) == "open"
+
+
+# --- reloading the framework along the lifecycle ------------------------------------------
+
+
+def test_a_framework_reload_waits_for_a_closed_cycle_to_be_opened_again(world, tmp_path):
+    from phrom.frameworks.errors import FrameworkRejected
+    from phrom.frameworks.services import load_framework
+    from tests.conftest import FRAMEWORKS, write
+
+    administrator = world.user("administrator")
+    revised = write(tmp_path / "th-2564.yaml",
+                    (FRAMEWORKS / "th-2564.yaml").read_text(encoding="utf-8") + "\n# revised\n")
+    cycle_set_status(cycle=world.cycle, status=CycleStatus.CLOSED, by=administrator)
+
+    with pytest.raises(FrameworkRejected, match="cycle th-2564 is closed"):
+        load_framework(path=revised)
+    cycle_set_status(cycle=world.cycle, status=CycleStatus.OPEN, by=administrator)
+    load_framework(path=revised)
+
+    assert Cycle.objects.get(pk=world.cycle.pk).framework.source.endswith("# revised\n")
+    cycle_set_status(cycle=world.cycle, status=CycleStatus.CLOSED, by=administrator)
+    cycle_set_status(cycle=world.cycle, status=CycleStatus.IN_REVIEW, by=administrator)
+    with pytest.raises(FrameworkRejected, match="cycle th-2564 is in review"):
+        load_framework(path=FRAMEWORKS / "th-2564.yaml")
