@@ -215,3 +215,24 @@ def test_a_burst_of_simultaneous_guesses_gets_no_more_than_five(world):
         thread.join()
     assert sorted(statuses) == [200] * 5 + [429] * 7
     assert failures(username=EMAIL) <= 12
+
+
+def test_behind_a_proxy_failures_are_counted_under_the_address_the_proxy_saw(client, world,
+                                                                             settings):
+    settings.PHROM_BEHIND_PROXY = True
+    for n in range(5):
+        client.post(
+            "/accounts/login/", {"username": EMAIL, "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5",
+        )
+    assert failures(ip_address="203.0.113.5") == 5
+    assert failures(ip_address="10.0.0.2") == 0
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(client, world):
+    attempt_with_header = client.post(
+        "/accounts/login/", {"username": EMAIL, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert attempt_with_header.status_code == 200
+    assert failures(ip_address="10.0.0.2") == 1
