@@ -168,8 +168,8 @@ def cmd_score_file(args: argparse.Namespace) -> int:
     from phrom.frameworks.shipped import resolve_framework_path
     from phrom.results.output import print_results_table, write_awards_json, write_results_csv
     from phrom.results.spreadsheet import read_answers_file, read_previous_file
-    from scoring.engine import score_cycle
     from scoring.loader import load_framework
+    from scoring.result import score_cycle
 
     spec = load_framework(_framework_path(args.framework, resolve_framework_path))
     if args.precision is not None:

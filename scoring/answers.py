@@ -1,12 +1,12 @@
-"""Answers: parsing and checking one answer, and encoding a whole cycle as arrays.
+"""Answers: parsing and checking one answer.
 
 One answer is an :data:`AnswerValue`: ``True``/``False`` for yes/no, an option code for a
 single choice, a tuple of option codes (in the framework's option order) for a multiple
 choice, a float for maturity levels, numbers and percentages, a string for text, URL and
 file questions, or :data:`NOT_APPLICABLE`. ``None`` means unanswered.
 
-:func:`encode_answers` turns the answers of every agency into an :class:`AnswerMatrix`, the
-numeric form the engine scores in one go.
+:func:`scoring.matrix.encode_answers` turns the answers of every agency into an
+``AnswerMatrix``, the numeric form the engine scores in one go.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import enum
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 
-from scoring.model import SCORED_TYPES, Framework, Question, QuestionType
+from scoring.model import SCORED_TYPES, Question, QuestionType
 
 
 class NotApplicable(enum.Enum):
@@ -373,152 +373,6 @@ class AgencyAnswers:
     name: str | None = None
 
 
-def matrix_questions(framework: Framework) -> tuple[Question, ...]:
-    """The questions that are columns of an :class:`AnswerMatrix`, in framework order.
-
-    These are the questions of a scored type; a gate question of weight 0 stays a column
-    so that the conditions that depend on it can be evaluated.
-    """
-    return _IdentityCache.get(framework)
-
-
-class _IdentityCache:
-    """Per-framework derived data, keyed on identity.
-
-    ``Framework`` holds a dict (``meta``) and is not hashable; the entry keeps the
-    framework itself so that its ``id`` cannot be reused while it is cached.
-    """
-
-    _entries: dict[int, tuple[Framework, tuple[Question, ...]]] = {}
-
-    @classmethod
-    def get(cls, framework: Framework) -> tuple[Question, ...]:
-        entry = cls._entries.get(id(framework))
-        if entry is not None and entry[0] is framework:
-            return entry[1]
-        questions = tuple(q for q in framework.questions if q.type in SCORED_TYPES)
-        if len(cls._entries) > 64:
-            cls._entries.clear()
-        cls._entries[id(framework)] = (framework, questions)
-        return questions
-
-
-def _group_ids(groups: Sequence[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
-    names = tuple(sorted({g for g in groups if g is not None}))
-    codes: dict[str | None, int] = {g: i for i, g in enumerate(names)}
-    codes[None] = -1
-    ids = np.fromiter(map(codes.__getitem__, groups), dtype=np.int32, count=len(groups))
-    return ids, names
-
-
-@dataclass(eq=False)
-class AnswerMatrix:
-    """A whole cycle's answers in numeric form.
-
-    ``values`` (agencies x matrix questions, float64): yes/no 1 or 0, single choice the
-    option's index, multiple choice a bitmask of option indexes (bit ``k`` = option ``k``),
-    maturity the level, number and percentage the value; NaN = unanswered. Cells answered
-    not-applicable are flagged in ``not_applicable`` and hold 0 in ``values``.
-    ``encode_answers`` and ``synthetic_answers`` lay ``values`` out column by column
-    (Fortran order): the engine works question by question, so this is faster; any layout
-    is accepted.
-
-    ``group_ids``/``group_names`` are derived from ``groups`` when not given.
-
-    ``scores`` (optional, same shape, column-major) is a second encoding of the same
-    answers made for the engine: each cell's question score on 0..1 as answered
-    (points / max points of ``scores_framework``), 0 where unanswered or not applicable,
-    before any condition is applied (conditions, not-applicable and all weighting are left
-    to the engine). ``encode_answers`` and ``synthetic_answers`` fill it while they check
-    the answers, and then make ``values``, ``not_applicable`` and ``scores`` read-only so
-    that the two encodings cannot drift apart. The engine uses ``scores`` only when it
-    scores with that very framework object; otherwise it computes them from ``values``.
-    """
-
-    agencies: tuple[str, ...]
-    groups: tuple[str | None, ...]
-    questions: tuple[str, ...]
-    values: np.ndarray
-    not_applicable: np.ndarray
-    group_ids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    group_names: tuple[str, ...] = ()
-    scores: np.ndarray | None = field(default=None, repr=False)
-    scores_framework: Framework | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        n, q = len(self.agencies), len(self.questions)
-        if self.values.shape != (n, q):
-            raise ValueError(f"values has shape {self.values.shape}, expected {(n, q)}")
-        if self.not_applicable.shape != (n, q):
-            raise ValueError(
-                f"not_applicable has shape {self.not_applicable.shape}, expected {(n, q)}"
-            )
-        if len(self.groups) != n:
-            raise ValueError(f"{len(self.groups)} groups for {n} agencies")
-        if self.values.dtype != np.float64:
-            self.values = self.values.astype(np.float64)
-        if self.not_applicable.dtype != np.bool_:
-            self.not_applicable = self.not_applicable.astype(np.bool_)
-        if len(self.group_ids) != n:
-            self.group_ids, self.group_names = _group_ids(self.groups)
-        if self.scores is not None and (
-            self.scores.shape != (n, q) or self.scores.dtype != np.float64
-        ):
-            raise ValueError(f"scores must be float64 of shape {(n, q)}")
-
-    def attach_scores(self, framework: Framework) -> None:
-        """Compute ``scores`` for ``framework`` and freeze the arrays (see the class)."""
-        from scoring.engine import answer_scores, compile_framework
-
-        self.scores = answer_scores(compile_framework(framework), self.values, self.not_applicable)
-        self.scores_framework = framework
-        for array in (self.values, self.not_applicable, self.scores):
-            array.flags.writeable = False
-
-    @property
-    def n_agencies(self) -> int:
-        return len(self.agencies)
-
-    def index(self, agency: str) -> int:
-        try:
-            return self.agencies.index(agency)
-        except ValueError:
-            raise KeyError(agency) from None
-
-    def answers_of(self, framework: Framework, agency: str) -> AgencyAnswers:
-        """Decode one agency's row back into answers (for explanations and exports)."""
-        row = self.index(agency)
-        by_code = {q.code: q for q in matrix_questions(framework)}
-        answers: dict[str, AnswerValue] = {}
-        for j, code in enumerate(self.questions):
-            question = by_code.get(code)
-            if question is None:
-                continue
-            if self.not_applicable[row, j]:
-                answers[code] = NOT_APPLICABLE
-                continue
-            decoded = decode_value(question, float(self.values[row, j]))
-            if decoded is not None:
-                answers[code] = decoded
-        return AgencyAnswers(agency, answers, self.groups[row])
-
-
-def decode_value(question: Question, value: float) -> AnswerValue | None:
-    """The answer a matrix cell stands for (``None`` for NaN)."""
-    if math.isnan(value):
-        return None
-    t = question.type
-    if t is QuestionType.YES_NO:
-        return value >= 0.5
-    if t is QuestionType.SINGLE_CHOICE:
-        k = int(value)
-        return question.options[k].code if 0 <= k < len(question.options) else None
-    if t is QuestionType.MULTIPLE_CHOICE:
-        mask = int(value)
-        return tuple(o.code for k, o in enumerate(question.options) if mask >> k & 1)
-    return float(value)
-
-
 def _encode_one(question: Question, value: AnswerValue) -> float:
     """The matrix cell of a checked answer (not None, not NOT_APPLICABLE)."""
     t = question.type
@@ -538,164 +392,3 @@ def _encode_one(question: Question, value: AnswerValue) -> float:
         return float(mask)
     assert isinstance(value, float)
     return value
-
-
-def _fast_encoder(question: Question) -> Callable[[object], float | None]:
-    """The matrix cell of the commonest well-formed answers, or None: then the answer goes
-    through :func:`check_answer` (which also produces the error message)."""
-    t = question.type
-    if t is QuestionType.YES_NO:
-        table: dict[object, float] = {True: 1.0, False: 0.0}
-
-        def yes_no(raw: object) -> float | None:
-            return table.get(raw) if type(raw) is bool else None
-
-        return yes_no
-    if t is QuestionType.SINGLE_CHOICE:
-        index = {o.code: float(k) for k, o in enumerate(question.options)}
-
-        def single(raw: object) -> float | None:
-            return index.get(raw) if type(raw) is str else None
-
-        return single
-    if t is QuestionType.MULTIPLE_CHOICE:
-        bits = {o.code: 1 << k for k, o in enumerate(question.options)}
-
-        def multiple(raw: object) -> float | None:
-            if type(raw) is not tuple:
-                return None
-            mask = 0
-            for code in raw:
-                bit = bits.get(code)
-                if bit is None:
-                    return None
-                mask |= bit
-            return float(mask)
-
-        return multiple
-    low, high = -math.inf, math.inf
-    if t is QuestionType.MATURITY:
-        low, high = 0.0, 5.0
-    elif t is QuestionType.PERCENTAGE:
-        low, high = 0.0, 100.0
-    if question.minimum is not None:
-        low = max(low, question.minimum)
-    if question.maximum is not None:
-        high = min(high, question.maximum)
-    whole = t is QuestionType.MATURITY
-
-    def numeric(raw: object) -> float | None:
-        if type(raw) is not float or not low <= raw <= high:  # NaN fails too
-            return None
-        if whole and raw != int(raw):
-            return None
-        return raw
-
-    return numeric
-
-
-def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> AnswerMatrix:
-    """Check every answer and build the cycle's :class:`AnswerMatrix`.
-
-    Answers to questions that are not matrix columns (text, URL, file) and to codes the
-    framework does not know are ignored. Raises :class:`InvalidAnswer` (with the agency) on
-    the first invalid answer, ``ValueError`` on a repeated agency.
-    """
-    questions = matrix_questions(framework)
-    for q in questions:
-        if q.type is QuestionType.MULTIPLE_CHOICE and len(q.options) > MAX_MULTIPLE_OPTIONS:
-            raise ValueError(
-                f"{q.code}: {len(q.options)} options; at most {MAX_MULTIPLE_OPTIONS} fit "
-                "in a bitmask"
-            )
-    n, m = len(rows), len(questions)
-    column = {q.code: j for j, q in enumerate(questions)}
-    fast = [_fast_encoder(q) for q in questions]
-    # filled row by row in a C-ordered array (cheap element writes), laid out by column
-    # at the end
-    values = np.full((n, m), np.nan, dtype=np.float64)
-    na = np.zeros((n, m), dtype=np.bool_)
-    seen: set[str] = set()
-    for i, row in enumerate(rows):
-        if row.agency in seen:
-            raise ValueError(f"agency {row.agency!r} appears twice")
-        seen.add(row.agency)
-        out = values[i]
-        for code, raw in row.answers.items():
-            j = column.get(code)
-            if j is None or raw is None:
-                continue
-            encoded = fast[j](raw)
-            if encoded is not None:
-                out[j] = encoded
-                continue
-            question = questions[j]
-            try:
-                value = check_answer(question, raw)
-            except InvalidAnswer as error:
-                raise InvalidAnswer(error.question, error.message, row.agency) from None
-            if value is None:
-                continue
-            if value is NOT_APPLICABLE:
-                na[i, j] = True
-                out[j] = 0.0
-            else:
-                out[j] = _encode_one(question, value)
-    matrix = AnswerMatrix(
-        agencies=tuple(r.agency for r in rows),
-        groups=tuple(r.group for r in rows),
-        questions=tuple(q.code for q in questions),
-        values=np.asfortranarray(values),
-        not_applicable=np.asfortranarray(na),
-    )
-    try:
-        matrix.attach_scores(framework)
-    except ValueError:
-        pass  # a framework the engine refuses: score_cycle reports it
-    return matrix
-
-
-def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:
-    """Check a matrix built elsewhere (not by :func:`encode_answers`) column by column.
-
-    Raises :class:`InvalidAnswer` naming the first agency and question with a value the
-    framework does not allow, or ``ValueError`` when the columns do not match.
-    """
-    questions = matrix_questions(framework)
-    if matrix.questions != tuple(q.code for q in questions):
-        raise ValueError(
-            f"matrix columns do not match framework {framework.code}: expected "
-            f"{[q.code for q in questions]}"
-        )
-    for j, q in enumerate(questions):
-        col = matrix.values[:, j]
-        answered = ~np.isnan(col) & ~matrix.not_applicable[:, j]
-        v = col[answered]
-        bad: np.ndarray
-        t = q.type
-        if t is QuestionType.YES_NO:
-            bad = (v != 0) & (v != 1)
-        elif t is QuestionType.SINGLE_CHOICE:
-            bad = (v != np.floor(v)) | (v < 0) | (v >= len(q.options))
-        elif t is QuestionType.MULTIPLE_CHOICE:
-            bad = (v != np.floor(v)) | (v < 0) | (v >= 2.0 ** len(q.options))
-        elif t is QuestionType.MATURITY:
-            bad = (v != np.floor(v)) | (v < 0) | (v > 5)
-        else:
-            bad = ~np.isfinite(v)
-            if t is QuestionType.PERCENTAGE:
-                bad |= (v < 0) | (v > 100)
-            if q.minimum is not None:
-                bad |= v < q.minimum
-            if q.maximum is not None:
-                bad |= v > q.maximum
-        if bad.any():
-            row = int(np.flatnonzero(answered)[int(np.argmax(bad))])
-            raise InvalidAnswer(
-                q.code, f"value {float(matrix.values[row, j])!r} is not valid", matrix.agencies[row]
-            )
-        if not q.allow_na and matrix.not_applicable[:, j].any():
-            row = int(np.argmax(matrix.not_applicable[:, j]))
-            raise InvalidAnswer(
-                q.code, "not applicable is not allowed for this question", matrix.agencies[row]
-            )

@@ -3,33 +3,24 @@
 The tree is total -> dimensions -> indicators -> questions. Each level carries its
 weight, its effective weight (its share once not-applicable and excluded parts have
 left), its score and a formula with the numbers filled in, so that a person can
-recompute each published figure by hand.
-
-The numbers here are computed again, one agency at a time in plain Python
-(:func:`question_points` and the weighted means below), from the same answers: an
-explanation is also an independent check of the vectorised engine. Only the
-normalisation parameters (min and max across the cycle) come from the cycle.
+recompute each published figure by hand. Every number is the engine's (a
+:class:`scoring.result.CycleResult`); only the words around them are made here.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
 
-from scoring.answers import (
-    NOT_APPLICABLE,
-    AgencyAnswers,
-    AnswerValue,
-    check_answer,
-    decode_value,
-    matrix_questions,
-)
+from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue, check_answer
+from scoring.engine import Normalisation
+from scoring.engine import question_scores as engine_question_scores
+from scoring.matrix import matrix_questions
 from scoring.model import Bilingual, Condition, Question, QuestionType
-from scoring.ranking import round_half_up_scalar
-
-if TYPE_CHECKING:
-    from scoring.engine import CycleResult
+from scoring.plan import matrix_scores, plan_for
+from scoring.result import CycleResult
 
 QuestionStatus = Literal["scored", "not_applicable", "hidden", "unanswered"]
 
@@ -101,27 +92,6 @@ def question_points(question: Question, value: AnswerValue | None) -> tuple[floa
     lo, hi = question.minimum, question.maximum
     points = min(max((value - lo) / (hi - lo), 0.0), 1.0)
     return points, 1.0, f"({_n(value)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)})"
-
-
-def question_score(question: Question, value: AnswerValue | None) -> float:
-    points, top, _ = question_points(question, value)
-    if top <= 0:
-        return 0.0
-    return min(max(points, 0.0) / top, 1.0)
-
-
-def condition_met(condition: Condition, gate: Question, value: AnswerValue | None) -> bool:
-    """Whether a gate answer shows the question (unanswered or not applicable: no)."""
-    if value is None or value is NOT_APPLICABLE:
-        return False
-    if condition.at_least is not None:
-        return isinstance(value, float) and value >= condition.at_least
-    if gate.type is QuestionType.YES_NO:
-        return value is condition.equals
-    codes = condition.any_of or ((condition.equals,) if isinstance(condition.equals, str) else ())
-    if gate.type is QuestionType.MULTIPLE_CHOICE:
-        return isinstance(value, tuple) and any(c in value for c in codes)
-    return value in codes
 
 
 def _describe_condition(condition: Condition) -> str:
@@ -289,22 +259,20 @@ def _mean_formula(parts: list[tuple[float, float]], times: str = "") -> str:
     return f"({num}) / ({den}){times}"
 
 
-def _weighted(parts: list[tuple[float, float]]) -> float | None:
-    den = sum(w for w, _ in parts)
-    if den <= 0:
-        return None
-    return sum(w * s for w, s in parts) / den
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else x
 
 
 def explain_agency(
     result: CycleResult, agency: str, answers: AgencyAnswers | None = None
 ) -> Explanation:
-    """Build the explanation of one agency from its answers in ``result``.
+    """The explanation of one agency of ``result``.
 
     ``answers`` (optional) are shown instead of the values decoded from the matrix; they
     must be the answers that were scored (``ValueError`` otherwise).
     """
     fw = result.framework
+    plan = plan_for(fw)
     row = result.index(agency)
     scored_answers = result.matrix.answers_of(fw, agency).answers
     shown_answers: dict[str, AnswerValue] = dict(scored_answers)
@@ -318,171 +286,71 @@ def explain_agency(
                 )
         shown_answers.update(answers.answers)
     scale = fw.scale
-    by_code = {q.code: q for q in matrix_questions(fw)}
-    shown: dict[str, bool] = {}
+    column = {code: j for j, code in enumerate(plan.codes)}
+    visible = {c.column: bool(result.shown[row, k]) for k, c in enumerate(plan.conditions)}
+    question_scores = engine_question_scores(
+        plan,
+        matrix_scores(plan, result.matrix)[row : row + 1],
+        result.matrix.not_applicable[row : row + 1],
+        result.shown[row : row + 1],
+    )[0].tolist()
+    not_applicable = result.matrix.not_applicable[row].tolist()
+    indicator_scores = result.indicators[row].tolist()
     norm = result.normalisation
 
     dimensions: list[DimensionExplanation] = []
     dim_parts: list[tuple[float, float]] = []
+    i = -1
     for k, dimension in enumerate(fw.dimensions):
         indicators: list[IndicatorExplanation] = []
         ind_parts: list[tuple[float, float]] = []
         for indicator in dimension.indicators:
-            rows: list[tuple[Question, AnswerValue | None, QuestionStatus, float | None, str]] = []
-            for q in indicator.questions:
-                if q.code not in by_code:
-                    continue  # text, url, file: not scored
-                value = scored_answers.get(q.code)
-                visible = True
-                if q.condition is not None:
-                    gate = by_code[q.condition.question]
-                    visible = shown.get(gate.code, True) and condition_met(
-                        q.condition, gate, scored_answers.get(gate.code)
-                    )
-                shown[q.code] = visible
-                points, top, how = question_points(q, value)
-                if not visible:
-                    why = (
-                        f"hidden ({_describe_condition(q.condition)} not met)"
-                        if q.condition
-                        else "hidden"
-                    )
-                    if q.when_hidden == "exclude":
-                        rows.append((q, value, "hidden", None, f"{why}: excluded"))
-                    else:
-                        rows.append((q, value, "hidden", 0.0, f"{why}: scores 0, keeps its weight"))
-                elif value is NOT_APPLICABLE:
-                    rows.append((q, value, "not_applicable", None, "not applicable: excluded"))
-                elif value is None:
-                    rows.append(
-                        (q, value, "unanswered", 0.0, "unanswered: scores 0, keeps its weight")
-                    )
-                else:
-                    score = question_score(q, value)
-                    rows.append((q, value, "scored", score, f"{how} = {_n(score)}"))
-            parts = [
-                (max(q.weight, 0.0), s)
-                for q, _v, _st, s, _f in rows
-                if s is not None and q.weight > 0
-            ]
-            mean = _weighted(parts)
-            included = sum(w for w, _ in parts)
-            questions = tuple(
-                QuestionExplanation(
-                    code=q.code,
-                    type=q.type.value,
-                    text=q.text,
-                    answer=_display(shown_answers.get(q.code)),
-                    points=question_points(q, v)[0] if st in ("scored", "unanswered") else None,
-                    max_points=q.max_points,
-                    score=s,
-                    weight=q.weight,
-                    effective_weight=(q.weight / included)
-                    if s is not None and included > 0 and q.weight > 0
-                    else 0.0,
-                    status=st,
-                    formula=f,
-                )
-                for q, v, st, s, f in rows
+            i += 1
+            questions, parts = _questions(
+                indicator.questions, column, visible, question_scores, not_applicable,
+                scored_answers, shown_answers,
             )
-            if mean is None:
+            score = _number(indicator_scores[i])
+            if score is None:
                 indicators.append(
                     IndicatorExplanation(
-                        indicator.code,
-                        indicator.name,
-                        None,
-                        indicator.weight,
-                        0.0,
-                        "excluded",
-                        "no question included: the indicator leaves its dimension",
-                        questions,
+                        indicator.code, indicator.name, None, indicator.weight, 0.0, "excluded",
+                        "no question included: the indicator leaves its dimension", questions,
                     )
                 )
                 continue
-            score = mean * scale
             formula = f"{_mean_formula(parts, f' × {_n(scale)}')} = {_n(score)}"
             indicators.append(
                 IndicatorExplanation(
-                    indicator.code,
-                    indicator.name,
-                    score,
-                    indicator.weight,
-                    0.0,
-                    "scored",
-                    formula,
-                    questions,
+                    indicator.code, indicator.name, score, indicator.weight, 0.0, "scored",
+                    formula, questions,
                 )
             )
             ind_parts.append((max(indicator.weight, 0.0), score))
         ind_weight = sum(w for w, _ in ind_parts)
         indicators = [
-            i
-            if i.status == "excluded" or ind_weight <= 0
-            else IndicatorExplanation(
-                i.code,
-                i.name,
-                i.score,
-                i.weight,
-                i.weight / ind_weight,
-                i.status,
-                i.formula,
-                i.questions,
-            )
-            for i in indicators
+            ind
+            if ind.status == "excluded" or ind_weight <= 0
+            else replace(ind, effective_weight=ind.weight / ind_weight)
+            for ind in indicators
         ]
-        raw = _weighted(ind_parts)
+        raw = _number(float(result.raw_dimensions[row, k]))
         if raw is None:
             dimensions.append(
                 DimensionExplanation(
-                    dimension.code,
-                    dimension.name,
-                    None,
-                    None,
-                    None,
-                    dimension.weight,
-                    0.0,
-                    "excluded",
-                    "no indicator included: the dimension leaves the total",
-                    None,
+                    dimension.code, dimension.name, None, None, None, dimension.weight, 0.0,
+                    "excluded", "no indicator included: the dimension leaves the total", None,
                     tuple(indicators),
                 )
             )
             continue
-        formula = f"{_mean_formula(ind_parts)} = {_n(raw)}"
-        score = raw
-        normalisation: str | None = None
-        if norm.mode != "none":
-            x = raw / scale
-            lo, hi = float(norm.low[k]), float(norm.high[k])
-            if not hi > lo:
-                score = 0.5 * scale
-                normalisation = f"every agency has the same score: half the scale, {_n(score)}"
-            else:
-                step = ""
-                if norm.mode == "zscore_minmax":
-                    mean_k, std_k = float(norm.mean[k]), float(norm.std[k])
-                    z = (x - mean_k) / std_k
-                    step = f"z = ({_n(x)} - {_n(mean_k)}) / {_n(std_k)} = {_n(z)}; "
-                    x = z
-                score = (x - lo) / (hi - lo) * scale
-                normalisation = (
-                    f"{step}({_n(x)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)}) × {_n(scale)} "
-                    f"= {_n(score)}"
-                )
-        published_dim = round_half_up_scalar(score, fw.precision)
+        score = float(result.dimensions[row, k])
         dimensions.append(
             DimensionExplanation(
-                dimension.code,
-                dimension.name,
-                raw,
-                score,
-                published_dim,
-                dimension.weight,
-                0.0,
-                "scored",
-                formula,
-                normalisation,
-                tuple(indicators),
+                dimension.code, dimension.name, raw, score,
+                float(result.published_dimensions[row, k]), dimension.weight, 0.0, "scored",
+                f"{_mean_formula(ind_parts)} = {_n(raw)}",
+                _normalisation(norm, k, raw / scale, score, scale), tuple(indicators),
             )
         )
         dim_parts.append((max(dimension.weight, 0.0), score))
@@ -490,35 +358,21 @@ def explain_agency(
     dimensions = [
         d
         if d.status == "excluded" or dim_weight <= 0
-        else DimensionExplanation(
-            d.code,
-            d.name,
-            d.raw_score,
-            d.score,
-            d.published_score,
-            d.weight,
-            d.weight / dim_weight,
-            d.status,
-            d.formula,
-            d.normalisation,
-            d.indicators,
-        )
+        else replace(d, effective_weight=d.weight / dim_weight)
         for d in dimensions
     ]
-    total = _weighted(dim_parts)
+    total = _number(float(result.total[row]))
     p = fw.precision
+    published: float | None = None
     if total is None:
         formula = "no dimension included: no total"
-        published: float | None = None
         rounding = "-"
     else:
         formula = f"{_mean_formula(dim_parts)} = {_n(total)}"
-        published = round_half_up_scalar(total, p)
+        published = float(result.published_total[row])
         rounding = f"{_n(total)} rounded half up to {p} decimals = {published:.{p}f}"
     rank = int(result.rank[row])
     group_rank = int(result.group_rank[row])
-    previous = float(result.previous_total[row])
-    gain = float(result.gain[row])
     return Explanation(
         agency=agency,
         group=result.groups[row],
@@ -530,12 +384,83 @@ def explain_agency(
         band=result.bands[row],
         rank=rank or None,
         group_rank=group_rank or None,
-        previous_total=None if math.isnan(previous) else previous,
-        gain=None if math.isnan(gain) else gain,
+        previous_total=_number(float(result.previous_total[row])),
+        gain=_number(float(result.gain[row])),
         formula=formula,
         rounding=rounding,
         dimensions=tuple(dimensions),
     )
+
+
+def _questions(
+    questions: tuple[Question, ...],
+    column: dict[str, int],
+    visible: dict[int, bool],
+    scores: list[float],
+    not_applicable: list[bool],
+    scored_answers: Mapping[str, AnswerValue],
+    shown_answers: Mapping[str, AnswerValue],
+) -> tuple[tuple[QuestionExplanation, ...], list[tuple[float, float]]]:
+    """The questions of one indicator explained, and the (weight, score) of those
+    included."""
+    rows: list[tuple[Question, AnswerValue | None, QuestionStatus, float | None, str]] = []
+    for q in questions:
+        j = column.get(q.code)
+        if j is None:
+            continue  # text, url, file: not scored
+        value = scored_answers.get(q.code)
+        score = _number(scores[j])
+        if not visible.get(j, True):
+            assert q.condition is not None
+            why = f"hidden ({_describe_condition(q.condition)} not met)"
+            if score is None:
+                rows.append((q, value, "hidden", None, f"{why}: excluded"))
+            else:
+                rows.append((q, value, "hidden", score, f"{why}: scores 0, keeps its weight"))
+        elif not_applicable[j]:
+            rows.append((q, value, "not_applicable", None, "not applicable: excluded"))
+        elif value is None:
+            rows.append((q, value, "unanswered", score, "unanswered: scores 0, keeps its weight"))
+        else:
+            how = question_points(q, value)[2]
+            rows.append((q, value, "scored", score, f"{how} = {_n(score)}"))
+    parts = [(q.weight, s) for q, _v, _st, s, _f in rows if s is not None and q.weight > 0]
+    included = sum(w for w, _ in parts)
+    explained = tuple(
+        QuestionExplanation(
+            code=q.code,
+            type=q.type.value,
+            text=q.text,
+            answer=_display(shown_answers.get(q.code)),
+            points=question_points(q, v)[0] if st in ("scored", "unanswered") else None,
+            max_points=q.max_points,
+            score=s,
+            weight=q.weight,
+            effective_weight=(q.weight / included)
+            if s is not None and included > 0 and q.weight > 0
+            else 0.0,
+            status=st,
+            formula=f,
+        )
+        for q, v, st, s, f in rows
+    )
+    return explained, parts
+
+
+def _normalisation(norm: Normalisation, k: int, x: float, score: float, scale: float) -> str | None:
+    """The normalisation step of dimension ``k`` (``x``: its raw score on 0..1)."""
+    if norm.mode == "none":
+        return None
+    lo, hi = float(norm.low[k]), float(norm.high[k])
+    if not hi > lo:
+        return f"every agency has the same score: half the scale, {_n(score)}"
+    step = ""
+    if norm.mode == "zscore_minmax":
+        mean_k, std_k = float(norm.mean[k]), float(norm.std[k])
+        z = (x - mean_k) / std_k
+        step = f"z = ({_n(x)} - {_n(mean_k)}) / {_n(std_k)} = {_n(z)}; "
+        x = z
+    return f"{step}({_n(x)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)}) × {_n(scale)} = {_n(score)}"
 
 
 __all__ = [
@@ -543,9 +468,6 @@ __all__ = [
     "Explanation",
     "IndicatorExplanation",
     "QuestionExplanation",
-    "condition_met",
-    "decode_value",
     "explain_agency",
     "question_points",
-    "question_score",
 ]

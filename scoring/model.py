@@ -110,6 +110,8 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     unit: Bilingual | None = None
+    # number: answers are whole counts; decimals are refused
+    whole: bool = False
 
     @property
     def scored(self) -> bool:
@@ -221,6 +223,11 @@ class Framework:
     awards: tuple[AwardRule, ...] = ()
     # free-form metadata kept for display (source, licence, ...)
     meta: Mapping[str, str] = field(default_factory=dict)
+    # what is derived from the framework once (scoring.plan keeps its plan here); not an
+    # argument, so that ``dataclasses.replace`` gives a copy an empty one of its own
+    derived: dict[str, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

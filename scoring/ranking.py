@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,156 +23,140 @@ def round_half_up(values: np.ndarray | float, precision: int) -> np.ndarray:
     the half). NaN stays NaN. The result is ``integer / 10**precision``, the double
     nearest to the decimal, so it compares equal to a band minimum written as a decimal.
     """
-    given = np.asarray(values, dtype=np.float64)
-    x = given.reshape(-1)  # in-place steps below need an array, not a numpy scalar
+    x = np.asarray(values, dtype=np.float64)
     factor = 10.0**precision
-    # scores are never negative: then the sign steps below change nothing and are skipped
-    signed = x.size == 0 or bool(np.fmin.reduce(x) < 0)  # (fmin skips NaN)
-    scaled = np.abs(x) if signed else x * factor
-    if signed:
-        scaled *= factor
-    result = scaled * _RELATIVE_EPSILON  # the guard against noise below a half
-    np.maximum(result, _ABSOLUTE_EPSILON, out=result)
+    scaled = np.abs(x) * factor
+    result = np.maximum(scaled * _RELATIVE_EPSILON, _ABSOLUTE_EPSILON)  # guard below a half
     result += 0.5
     result += scaled
-    np.floor(result, out=result)
-    result /= factor
-    if signed:
-        np.copysign(result, x, out=result)
-        result += 0.0  # turns the -0.0 of a tiny negative value into 0.0
-    return result.reshape(given.shape)
+    result = np.floor(result) / factor
+    # +0.0 turns the -0.0 of a tiny negative value into 0.0
+    out: np.ndarray = np.copysign(result, x) + 0.0
+    return out
 
 
 def round_half_up_scalar(value: float, precision: int) -> float:
-    return float(round_half_up(np.float64(value), precision))
+    return float(round_half_up(value, precision))
 
 
-def _keys(values: np.ndarray, precision: int | None) -> tuple[np.ndarray, int] | None:
-    """Published values as small integers (value x 10**precision, shifted to start at 0)
-    and their span, when that span is small enough to count rather than sort."""
-    if precision is None or values.size == 0:
-        return None
-    scaled = np.rint(values * 10.0**precision)
-    lo, hi = float(scaled.min()), float(scaled.max())
-    span = hi - lo + 1
-    if span > max(4 * values.size, 1 << 16):
-        return None
-    return (scaled - lo).astype(np.int64), int(span)
-
-
-def competition_rank(values: np.ndarray, precision: int | None = None) -> np.ndarray:
-    """Rank 1 for the highest value; equal values share a rank and the next rank skips
-    (1, 2, 2, 4). NaN gets rank 0 (not ranked). int64 array.
-
-    With ``precision`` (the values are published values, multiples of 10**-precision)
-    the ranks come from counting how many agencies have each value instead of a sort.
-    """
+def competition_ranks(values: np.ndarray, group_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank 1 for the highest value, over everybody and within each group (``group_ids``
+    >= 0): equal values share a rank and the next rank skips (1, 2, 2, 4). Rank 0 where
+    the value is NaN (not ranked) or, within groups, where the agency has no group (-1).
+    Two int64 arrays."""
     v = np.asarray(values, dtype=np.float64)
     ranks = np.zeros(v.shape[0], dtype=np.int64)
-    ok = ~np.isnan(v)
-    present = v[ok]
-    keyed = _keys(present, precision)
-    if keyed is not None:
-        keys, span = keyed
-        at_or_below = np.cumsum(np.bincount(keys, minlength=span))
-        ranks[ok] = present.shape[0] - at_or_below[keys] + 1
-        return ranks
-    ascending = np.sort(present)
-    greater = present.shape[0] - np.searchsorted(ascending, present, side="right")
-    ranks[ok] = greater + 1
-    return ranks
-
-
-def group_competition_rank(
-    values: np.ndarray, group_ids: np.ndarray, precision: int | None = None
-) -> np.ndarray:
-    """Competition rank within each group (``group_ids`` >= 0); 0 where the value is NaN
-    or the agency has no group (id -1). ``precision`` as for :func:`competition_rank`."""
-    v = np.asarray(values, dtype=np.float64)
-    ranks = np.zeros(v.shape[0], dtype=np.int64)
-    idx = np.flatnonzero(~np.isnan(v) & (group_ids >= 0))
-    if idx.size == 0:
-        return ranks
-    vv = v[idx]
-    gg = group_ids[idx]
-    keyed = _keys(vv, precision)
-    n_groups = int(gg.max()) + 1
-    if keyed is not None and keyed[1] * n_groups <= max(8 * vv.size, 1 << 20):
-        keys, span = keyed
-        counts = np.bincount(gg.astype(np.int64) * span + keys, minlength=n_groups * span)
-        at_or_below = np.cumsum(counts.reshape(n_groups, span), axis=1)
-        ranks[idx] = at_or_below[gg, -1] - at_or_below[gg, keys] + 1
-        return ranks
-    if n_groups <= 32768:
-        gg = gg.astype(np.int16)  # stable sort of int16 is a radix sort
-    by_value = np.argsort(-vv, kind="stable")
-    order = by_value[np.argsort(gg[by_value], kind="stable")]
-    sv = vv[order]
-    sg = gg[order]
-    pos = np.arange(order.shape[0])
-    new_group = np.empty(order.shape[0], dtype=np.bool_)
-    new_group[0] = True
-    np.not_equal(sg[1:], sg[:-1], out=new_group[1:])
-    new_run = new_group.copy()
-    new_run[1:] |= sv[1:] != sv[:-1]
-    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
-    run_start = np.maximum.accumulate(np.where(new_run, pos, 0))
-    ranks[idx[order]] = run_start - group_start + 1
-    return ranks
-
-
-def competition_ranks(
-    values: np.ndarray, group_ids: np.ndarray, precision: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """``competition_rank(values, precision)`` and ``group_competition_rank(values,
-    group_ids, precision)`` at once: the published values are turned into integer keys
-    once and counted for both."""
-    v = np.asarray(values, dtype=np.float64)
-    ok = ~np.isnan(v)
-    present = v[ok]
-    keyed = _keys(present, precision)
-    if keyed is None:
-        return competition_rank(v, precision), group_competition_rank(v, group_ids, precision)
-    keys, span = keyed
-    m = present.shape[0]
-    ranks = np.zeros(v.shape[0], dtype=np.int64)
-    at_or_below = np.cumsum(np.bincount(keys, minlength=span))
-    ranks[ok] = m - at_or_below[keys] + 1
-    groups = group_ids[ok]
-    grouped = groups >= 0
-    n_groups = int(groups.max()) + 1 if m else 0
-    if n_groups <= 0 or span * n_groups > max(8 * m, 1 << 20):
-        return ranks, group_competition_rank(v, group_ids, precision)
     group_ranks = np.zeros(v.shape[0], dtype=np.int64)
-    gg = groups[grouped].astype(np.int64)
-    flat = gg * span
-    flat += keys[grouped]
-    counts = np.bincount(flat, minlength=n_groups * span)
-    at_or_below_in_group = np.cumsum(counts.reshape(n_groups, span), axis=1).reshape(-1)
-    in_group = np.bincount(gg, minlength=n_groups)
-    group_ranks[np.flatnonzero(ok)[grouped]] = in_group[gg] - at_or_below_in_group[flat] + 1
+    ok = np.flatnonzero(~np.isnan(v))
+    if ok.size == 0:
+        return ranks, group_ranks
+    # a rank is 1 + the position of the first of its run of equal values, in value order
+    # for everybody, and within each group counted from the group's first
+    by_value = ok[np.argsort(-v[ok], kind="stable")]
+    ranks[by_value] = _run_starts(v[by_value], np.zeros(ok.size, np.int64)) + 1
+    groups = np.asarray(group_ids)[by_value]
+    if groups.size and groups.max() < 32768:
+        groups = groups.astype(np.int16)  # a stable sort of int16 is a radix sort
+    by_group = np.argsort(groups, kind="stable")  # value order kept within each group
+    order, sorted_groups = by_value[by_group], groups[by_group]
+    in_group = _run_starts(v[order], sorted_groups) + 1
+    group_ranks[order] = np.where(sorted_groups >= 0, in_group, 0)
     return ranks, group_ranks
+
+
+def _run_starts(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For values sorted within groups (sorted), the position of the first of each
+    value's run of equal values, counted from the start of its group."""
+    position = np.arange(values.size)
+    new_group = np.r_[True, groups[1:] != groups[:-1]]
+    new_run = new_group | np.r_[True, values[1:] != values[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+    run_start: np.ndarray = np.maximum.accumulate(np.where(new_run, position, 0))
+    return run_start - group_start
+
+
+def competition_rank(values: np.ndarray) -> np.ndarray:
+    """Competition ranks over everybody (see :func:`competition_ranks`)."""
+    v = np.asarray(values, dtype=np.float64)
+    return competition_ranks(v, np.full(v.shape[0], -1))[0]
+
+
+def group_competition_rank(values: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
+    """Competition ranks within each group (see :func:`competition_ranks`)."""
+    return competition_ranks(values, group_ids)[1]
 
 
 def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Index into ``bands`` of the band of each total (the highest minimum it reaches),
     -1 where the total is NaN or below every band. Same rule as ``Framework.band_for``."""
     t = np.asarray(totals, dtype=np.float64)
-    if not bands:
-        return np.full(t.shape[0], -1, dtype=np.int64)
     # among equal minimums band_for (a stable descending sort) takes the first listed:
     # put it last among its equals so that searchsorted(side="right") - 1 lands on it
     order = sorted(range(len(bands)), key=lambda k: (bands[k].minimum, -k))
     minima = np.array([bands[k].minimum for k in order], dtype=np.float64)
-    if len(bands) <= 16:
-        # a few bands: count the minimums each total reaches (NaN reaches none), as
-        # searchsorted(side="right") would, without a binary search per total
-        reached = np.zeros(t.shape[0], dtype=np.int8)
-        for minimum in minima.tolist():
-            reached += t >= minimum
-        position = reached.astype(np.int64) - 1
+    position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1
+    resolved = np.array(order + [-1], dtype=np.int64)
+    return resolved[np.where(position >= 0, position, -1)]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A cycle's published figures, rounded at their precisions (rows are agencies): what
+    bands, ranks and awards read. NaN where there is no figure."""
+
+    agencies: tuple[str, ...]
+    groups: tuple[str | None, ...]
+    group_ids: np.ndarray  # index into group_names, -1 for none
+    group_names: tuple[str, ...]
+    dimension_codes: tuple[str, ...]
+    total: np.ndarray
+    dimensions: np.ndarray  # (n, d)
+    previous_total: np.ndarray
+    gain: np.ndarray
+    precision: int
+    previous_precision: int
+    gain_precision: int
+    previous_label: str
+
+
+def publish(
+    *,
+    total: np.ndarray,
+    dimensions: np.ndarray,
+    previous_total: np.ndarray | None,
+    precision: int,
+    previous_precision: int,
+    agencies: tuple[str, ...],
+    groups: tuple[str | None, ...],
+    group_ids: np.ndarray,
+    group_names: tuple[str, ...],
+    dimension_codes: tuple[str, ...],
+    previous_label: str,
+) -> Published:
+    """Round a cycle's totals and dimension scores for publication, and its gains over the
+    previous totals (``previous_total`` aligned with the agencies, NaN where an agency
+    had none; ``None`` without a previous cycle). The gains are published at the finer
+    of the two precisions."""
+    published_total = round_half_up(total, precision)
+    gain_precision = max(precision, previous_precision)
+    if previous_total is None:
+        previous = np.full(total.shape[0], np.nan)
+        gain = np.full(total.shape[0], np.nan)
     else:
-        position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1
-    resolved = np.array(order, dtype=np.int64)
-    result = np.where(position >= 0, resolved[np.maximum(position, 0)], -1)
-    return np.asarray(result, dtype=np.int64)
+        previous = round_half_up(previous_total, previous_precision)
+        gain = round_half_up(published_total - previous, gain_precision)
+    return Published(
+        agencies=agencies,
+        groups=groups,
+        group_ids=group_ids,
+        group_names=group_names,
+        dimension_codes=dimension_codes,
+        total=published_total,
+        dimensions=round_half_up(dimensions, precision),
+        previous_total=previous,
+        gain=gain,
+        precision=precision,
+        previous_precision=previous_precision,
+        gain_precision=gain_precision,
+        previous_label=previous_label,
+    )

@@ -13,8 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from scoring.answers import AnswerMatrix, matrix_questions
-from scoring.engine import CycleResult, PreviousCycle
+from scoring.matrix import AnswerMatrix, matrix_questions
 from scoring.model import (
     AwardRule,
     Band,
@@ -30,6 +29,7 @@ from scoring.model import (
     Threshold,
     WhenHidden,
 )
+from scoring.result import CycleResult, PreviousCycle
 
 _TYPES = (
     (QuestionType.YES_NO, 0.28),
@@ -274,15 +274,13 @@ def synthetic_answers(
         values[hidden, j] = np.nan
         na[hidden, j] = False
     values[na] = 0.0
-    matrix = AnswerMatrix(
+    return AnswerMatrix(
         agencies=tuple(f"A{i + 1:05d}" for i in range(n)),
         groups=tuple(group_codes[g] for g in group_of),
         questions=tuple(qq.code for qq in questions),
         values=values,
         not_applicable=na,
     )
-    matrix.attach_scores(framework)  # the engine's encoding, as encode_answers keeps it
-    return matrix
 
 
 def synthetic_previous(result: CycleResult, seed: int = 0) -> PreviousCycle:

@@ -13,8 +13,8 @@ from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, ResponseStatus
 from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue, InvalidAnswer, check_answer
-from scoring.engine import CycleResult, PreviousCycle, score_cycle
 from scoring.model import Framework as FrameworkSpec
+from scoring.result import CycleResult, PreviousCycle, score_cycle
 
 
 @dataclass(frozen=True)

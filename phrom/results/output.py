@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
+import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from scoring.engine import CycleResult
+from phrom.core.tables import safe_cell
+from scoring.result import CycleResult
 
 
 def _fmt(value: object, precision: int) -> str:
@@ -29,13 +33,14 @@ def result_columns(result: CycleResult) -> list[str]:
 
 
 def write_results_csv(result: CycleResult, path: Path) -> None:
+    """RESULTS.csv: figures as numbers, text cells safe from spreadsheets (``safe_cell``)."""
     precision = result.framework.precision
     columns = result_columns(result)
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with _replacing(path) as fh:
         writer = csv.writer(fh)
-        writer.writerow(columns)
+        writer.writerow([safe_cell(c) for c in columns])
         for row in result.to_rows():
-            writer.writerow([_fmt(row.get(c), precision) for c in columns])
+            writer.writerow([_fmt(safe_cell(row.get(c)), precision) for c in columns])
 
 
 def write_awards_json(result: CycleResult, path: Path) -> None:
@@ -43,7 +48,20 @@ def write_awards_json(result: CycleResult, path: Path) -> None:
         "framework": result.framework.code,
         "awards": [award.to_dict() for award in result.awards],
     }
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with _replacing(path) as fh:
+        fh.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """A text file written beside ``path`` that replaces it only once it is complete."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", newline="", encoding="utf-8") as fh:
+            yield fh
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def print_results_table(

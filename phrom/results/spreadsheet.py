@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from phrom.core.tables import FORMULA_STARTS, TableError, iter_table
-from scoring.answers import AnswerMatrix, ColumnParser, ParsedColumn, matrix_questions
+from scoring.answers import ColumnParser, ParsedColumn
+from scoring.matrix import AnswerMatrix, matrix_questions
 from scoring.model import Framework, QuestionType
 
 if TYPE_CHECKING:
-    from scoring.engine import PreviousCycle
+    from scoring.result import PreviousCycle
 
 MAX_REPORTED = 20
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -228,7 +229,7 @@ def read_previous_file(
     group_column: str = "group",
 ) -> PreviousCycle:
     """An earlier RESULTS.csv (it has a ``total`` column) or the previous cycle's answers."""
-    from scoring.engine import PreviousCycle, score_cycle
+    from scoring.result import PreviousCycle, score_cycle
 
     header, rows = _open(path)
     if "total" not in header:

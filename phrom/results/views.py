@@ -10,6 +10,7 @@ from phrom.accounts.gates import STAFF_ROLES, profile_of
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.results.selectors import scored_cycle
+from scoring.explain import explain_agency
 
 
 def _scored(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
@@ -61,7 +62,7 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
     scored = _scored(request, cycle)
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
-    explanation = scored.result.explain(agency, scored.answers[agency])
+    explanation = explain_agency(scored.result, agency, scored.answers[agency])
     language = get_language() or "th"
     row = next(r for r in scored.result.to_rows() if r["agency"] == agency)
     bands = {b.code: b.name.get(language) for b in scored.spec.bands}

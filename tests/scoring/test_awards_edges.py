@@ -1,31 +1,27 @@
-"""The compiled placing of awards (scoring.kernel_awards) gives what the Python way gives.
-
-A cycle scored by the compiled kernels has its awards placed by one compiled call; the
-Python way (scoring.awards, the reference) places the awards of the other cycles. Each
-test scores the same answers both ways (``use_kernel``: the published figures are the
-same, see test_engine_kernel) and holds the award results to each other, field by field,
-winners and near misses with their places, figures and reasons.
+"""Award placing on the cases that once told two implementations apart: ties shared or
+settled by agency code (not by position in the cycle), tie-breaks with NaN last, agencies
+without a total, peer groups restricted, absent or unknown to the framework, floors met
+or missed (also under float error), many agencies tied, empty cycles and random cycles
+full of ties. Every result is also held to a brute-force sort of every eligible agency
+(tests/scoring/reference.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import fields, replace
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from scoring import kernel, kernel_awards
-from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerMatrix, AnswerValue
-from scoring.awards import AwardResult, _placed_entries, evaluate_awards
-from scoring.engine import PreviousCycle, score_cycle
+from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue
+from scoring.awards import AwardResult, evaluate_awards
+from scoring.matrix import AnswerMatrix
 from scoring.model import AwardRule, Bilingual, Framework
+from scoring.result import PreviousCycle, score_cycle
 from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
+from tests.scoring.reference import assert_awards_match
 from tests.scoring.test_engine_support import dimension, framework, indicator, percentage
-
-pytestmark = pytest.mark.skipif(not kernel.available(), reason="numba is not installed")
 
 NAME = Bilingual(th="รางวัล", en="Award")
 Figures = tuple[float | None, ...]  # an agency's answer per dimension, None: not applicable
@@ -85,23 +81,14 @@ def both_ways(
     fw: Framework,
     cycle: AnswerMatrix | Sequence[AgencyAnswers],
     previous: PreviousCycle | None = None,
-    compiled: bool = True,
 ) -> tuple[AwardResult, ...]:
-    """The awards of the cycle placed by the compiled call and by the Python way, held
-    equal; the former returned. ``compiled``: whether the compiled placing takes the
-    rules (else it leaves them to the Python way)."""
-    by_kernel = score_cycle(fw, cycle, previous, use_kernel=True)
-    assert by_kernel.compiled_kernels
-    by_python = score_cycle(fw, cycle, previous, use_kernel=False)
-    assert not by_python.compiled_kernels
-    got, want = by_kernel.awards, by_python.awards
-    assert [a.to_dict() for a in got] == [a.to_dict() for a in want]
-    assert [(a.eligible, type(a.eligible)) for a in got] == [
-        (a.eligible, type(a.eligible)) for a in want
-    ]
-    assert got == want  # the dataclass's own equality (entries aside)
-    assert all((getattr(a.entries, "func", None) is _placed_entries) == compiled for a in got)
-    return got
+    """The awards of the cycle, held to the brute-force placing and to a second placing
+    of the same published figures."""
+    result = score_cycle(fw, cycle, previous)
+    assert_awards_match(result)
+    again = evaluate_awards(result.published, fw.awards, [g.code for g in fw.peer_groups])
+    assert again == result.awards
+    return result.awards
 
 
 def places(result: AwardResult) -> list[tuple[str, int]]:
@@ -350,8 +337,8 @@ def test_gains_with_and_without_a_floor_and_its_misses() -> None:
 
 
 def test_many_agencies_tied_are_ordered_by_code() -> None:
-    """More than a handful of candidates (the compiled sort merges them): 100 agencies
-    at 80, half of them (50) with a previous total of 60, the others 50 or none."""
+    """More than a handful of candidates: 100 agencies at 80, half of them (50) with a
+    previous total of 60, the others 50 or none."""
     rng = np.random.default_rng(7)
     n = 150
     codes = [f"K{int(k)}" for k in rng.permutation(n)]
@@ -431,13 +418,10 @@ def random_rules(
 
 @pytest.mark.parametrize("seed", range(30))
 def test_random_cycles_of_many_blocks(seed: int) -> None:
-    """Cycles of a few hundred agencies (the compiled pass goes by blocks of 64): one to
-    ten peer groups (up to 8, one pass finds the candidates of every group; more, the
-    kernel's), agencies of none, figures from a few values (ties at the bar, across
-    blocks), and either no NaN at all (every agency has a total, and every figure) or
-    NaN figures, totals among them; rules of every kind, in random order (the dimension
-    awards ask whether every agency has a total of the total awards' pass, or of their
-    own)."""
+    """Cycles of a few hundred agencies: one to ten peer groups, agencies of none,
+    figures from a few values (ties at the bar), and either no NaN at all (every agency
+    has a total, and every figure) or NaN figures, totals among them; rules of every
+    kind, in random order."""
     rng = np.random.default_rng(1000 + seed)
     n = int(rng.integers(65, 700))
     n_dimensions = int(rng.integers(1, 4))
@@ -582,15 +566,15 @@ def with_more_rules(fw: Framework, precision: int) -> Framework:
     ("agencies", "seed", "precision"),
     [(20, 0, 2), (600, 1, 1), (3000, 2, 0), (5000, 3, 2), (12000, 4, 2)],
 )
-def test_synthetic_cycles_award_the_same(agencies: int, seed: int, precision: int) -> None:
+def test_synthetic_cycles_award_as_defined(agencies: int, seed: int, precision: int) -> None:
     fw = with_more_rules(synthetic_framework(n_questions=40, n_dimensions=4, seed=seed), precision)
     matrix = synthetic_answers(fw, agencies, seed=seed + 10, groups=6)
-    previous = synthetic_previous(score_cycle(fw, matrix, use_kernel=False), seed=seed + 20)
+    previous = synthetic_previous(score_cycle(fw, matrix), seed=seed + 20)
     results = both_ways(fw, matrix, previous)
     assert sum(len(r.winners) for r in results) >= len(results)
 
 
-def test_the_benchmark_cycle_awards_the_same() -> None:
+def test_the_benchmark_cycle_awards_as_defined() -> None:
     fw = synthetic_framework(n_questions=200, n_dimensions=6, seed=0)
     matrix = synthetic_answers(fw, 10000, seed=1)
     previous = synthetic_previous(score_cycle(fw, matrix), seed=2)
@@ -598,82 +582,34 @@ def test_the_benchmark_cycle_awards_the_same() -> None:
     assert len(results) == 12  # five groups, one gain award, six dimensions
 
 
-def test_rules_the_reference_rejects_raise_the_same_way() -> None:
+def test_a_rule_with_an_unknown_tie_break_is_refused() -> None:
     fw = cycle_framework([rule("bad", "top_total", 1, tie_break=("dimension:D9",))])
     cycle = answers([(80.0, 70.0)] * 3)
-    for use_kernel in (True, False):
-        with pytest.raises(ValueError, match="unknown tie_break figure 'dimension:D9'"):
-            score_cycle(fw, cycle, use_kernel=use_kernel)
+    with pytest.raises(ValueError, match="unknown tie_break figure 'dimension:D9'"):
+        score_cycle(fw, cycle)
 
 
-def test_rules_the_placing_does_not_take_are_placed_the_python_way() -> None:
+def test_an_award_of_no_places_has_only_near_misses() -> None:
     fw = cycle_framework([rule("none", "top_total", 0), rule("one", "top_total", 1)])
-    results = both_ways(fw, answers([(80.0, 70.0), (90.0, 60.0)]), compiled=False)
+    results = both_ways(fw, answers([(80.0, 70.0), (90.0, 60.0)]))
     assert [r.code for r in results] == ["none", "one"]
 
 
-def test_award_results_made_fast_are_made_as_by_the_dataclass() -> None:
-    """The compiled placing's results are made without the dataclass's ``__init__``
-    (their ``__dict__`` set at once, from fields kept per plan): as ``__init__`` makes
-    them all the same, and each its own ``__dict__``."""
-    fw = with_more_rules(synthetic_framework(n_questions=40, n_dimensions=4, seed=8), 2)
-    matrix = synthetic_answers(fw, 300, seed=9)
-    previous = synthetic_previous(score_cycle(fw, matrix), seed=3)
-    result = score_cycle(fw, matrix, previous, use_kernel=True)
-    assert result.compiled_kernels
-    fast = evaluate_awards(result)
-    assert fast and all(a.entries.func is _placed_entries for a in fast)  # type: ignore[attr-defined]
-    for award in fast:
-        plain = AwardResult(**{f.name: getattr(award, f.name) for f in fields(AwardResult)})
-        assert set(vars(award)) == {f.name for f in fields(AwardResult)}
-        assert list(vars(award)) == list(vars(plain))
-        assert vars(award) == vars(plain)
-        assert award == plain and repr(award) == repr(plain) and hash(award) == hash(plain)
-        assert award.to_dict() == plain.to_dict()
-        with pytest.raises(AttributeError):
-            award.code = "other"  # type: ignore[misc]
-    again = evaluate_awards(result)
-    assert all(a.__dict__ is not b.__dict__ for a, b in zip(fast, again, strict=True))
-    assert [a.to_dict() for a in again] == [a.to_dict() for a in fast]
-
-
-def test_the_compiled_placing_is_compiled_again_when_kernel_py_changes() -> None:
-    """``kernel._top`` is compiled into the placing, whose disk cache numba checks
-    against kernel_awards.py only: the placing closes over a hash of kernel.py, which
-    numba's cache keys on."""
-    compiled = kernel_awards._compile()
-    closure = compiled.py_func.__closure__  # type: ignore[attr-defined]
-    digest = hashlib.sha256(Path(kernel.__file__).read_bytes()).hexdigest()
-    assert [cell.cell_contents for cell in closure] == [digest]
-
-
-def test_evaluate_awards_again_gives_the_same_results() -> None:
-    fw = with_more_rules(synthetic_framework(n_questions=40, n_dimensions=4, seed=5), 2)
-    matrix = synthetic_answers(fw, 6000, seed=6)
-    result = score_cycle(fw, matrix, synthetic_previous(score_cycle(fw, matrix), seed=7))
-    assert result.compiled_kernels
-    again = evaluate_awards(result)
-    assert [a.to_dict() for a in again] == [a.to_dict() for a in result.awards]
-
-
-@pytest.mark.parametrize("use_kernel", [True, False])
-def test_a_scored_cycle_is_freed_when_no_longer_used_and_its_awards_still_read(
-    use_kernel: bool,
-) -> None:
-    """No reference cycle between a cycle and its award results: without the garbage
-    collector, a cycle (megabytes of arrays at 10,000 agencies) is freed as soon as it is
-    dropped, and the awards kept from it still make their entries and reasons."""
+def test_a_scored_cycle_is_freed_when_no_longer_used_and_its_awards_still_read() -> None:
+    """Award results hold figures, not the cycle: without the garbage collector, a cycle
+    (megabytes of arrays at 10,000 agencies) is freed as soon as it is dropped, and the
+    awards kept from it still read."""
     import gc
     import weakref
 
     fw = synthetic_framework(n_questions=40, n_dimensions=3, seed=61)
     matrix = synthetic_answers(fw, 600, seed=62)
     previous = synthetic_previous(score_cycle(fw, matrix), seed=63)
-    expected = [a.to_dict() for a in score_cycle(fw, matrix, previous, use_kernel=use_kernel).awards]
+    expected = [a.to_dict() for a in score_cycle(fw, matrix, previous).awards]
     gc.collect()
     gc.disable()
     try:
-        result = score_cycle(fw, matrix, previous, use_kernel=use_kernel)
+        result = score_cycle(fw, matrix, previous)
         awards = result.awards
         alive = weakref.ref(result)
         del result
@@ -682,3 +618,30 @@ def test_a_scored_cycle_is_freed_when_no_longer_used_and_its_awards_still_read(
         assert any(a.winners for a in awards)
     finally:
         gc.enable()
+
+
+def test_a_floor_is_met_by_the_published_total_under_float_error() -> None:
+    """Totals a hair under the floor that publish at the floor reach it; a total that
+    publishes under it does not (the floor is a published decimal)."""
+    # the mean of 79.99 and 80.02 is 80.005 in decimals, 80.00499999999999 in floats:
+    # it publishes at 80.01
+    fw = cycle_framework([rule("gain", "top_gain", 3, floor=80.01)])
+    figures: list[Figures] = [(79.99, 80.02), (80.0, 80.01), (79.999, 80.0), (90.0, 90.0)]
+    codes = ["A1", "A2", "A3", "A4"]
+    result = score_cycle(fw, answers(figures, codes), previous_of(codes, [50.0, 50.0, 49.0, 50.0]))
+    assert result.published_total.tolist() == [80.01, 80.01, 80.0, 90.0]
+    (gain,) = result.awards
+    assert [(e.agency, e.place) for e in gain.winners] == [("A4", 1), ("A1", 2), ("A2", 2)]
+    assert [e.agency for e in gain.near_misses] == ["A3"]
+    assert gain.near_misses[0].why == "gain +31.00 would place 2nd but total 80.00 < floor 80.01"
+    assert_awards_match(result)
+
+
+def test_totals_equal_once_published_share_a_place() -> None:
+    """Ties are decided at the publication precision, not on the unrounded totals."""
+    fw = cycle_framework([rule("top", "top_total", 1, near_misses=3)], n_dimensions=1)
+    result = score_cycle(fw, answers([(80.004,), (80.001,), (79.996,), (79.994,)]))
+    (top,) = result.awards
+    assert [(e.agency, e.place) for e in top.winners] == [("A1", 1), ("A2", 1), ("A3", 1)]
+    assert [(e.agency, e.place) for e in top.near_misses] == [("A4", 4)]
+    assert_awards_match(result)

@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 
 from scoring.answers import AgencyAnswers
-from scoring.engine import PreviousCycle, score_cycle
 from scoring.model import (
     AwardRule,
     Band,
@@ -34,6 +33,7 @@ from scoring.model import (
     QuestionType,
 )
 from scoring.ranking import competition_rank, round_half_up
+from scoring.result import PreviousCycle, score_cycle
 
 EGDI = Path(__file__).resolve().parents[2] / "data" / "egdi"
 PUBLISHED_PRECISION = {2014: 5, 2016: 5, 2018: 4}

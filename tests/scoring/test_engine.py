@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from scoring.answers import NOT_APPLICABLE, AnswerMatrix, encode_answers
-from scoring.engine import PreviousCycle, compile_framework, score_cycle
-from scoring.explain import question_score
+from scoring.answers import NOT_APPLICABLE
+from scoring.explain import explain_agency
+from scoring.matrix import AnswerMatrix, encode_answers
+from scoring.plan import plan_for
+from scoring.result import PreviousCycle, score_cycle
 from scoring.synthetic import synthetic_answers, synthetic_framework
 from tests.scoring.test_engine_support import (
     agencies,
@@ -58,10 +61,7 @@ def test_single_choice_with_points_out_of_option_order() -> None:
 
 
 def test_single_choice_with_evenly_spaced_points_scores_like_a_table() -> None:
-    # points 0, 0.5, 1, 1.5 are compiled to "index x step"; same scores as the table
     fw = one_question(single("q", {"a": 0, "b": 0.5, "c": 1.0, "d": 1.5}))
-    cf = compile_framework(fw)
-    assert cf.direct.tolist() == [0]
     totals = total_of(fw, {"q": "a"}, {"q": "b"}, {"q": "c"}, {"q": "d"})
     assert totals == pytest.approx([0.0, 100 / 3, 200 / 3, 100.0])
 
@@ -90,9 +90,9 @@ def test_multiple_choice_negative_option_lowers_points_but_not_below_zero() -> N
 def test_multiple_choice_with_more_than_eight_options() -> None:
     points = {f"o{k}": float(k % 3 + 1) for k in range(12)}
     fw = one_question(multiple("q", points, cap=15))
-    assert compile_framework(fw).wide.tolist() == [0]
+    assert [j for j, *_ in plan_for(fw).points.bits] == [0]  # summed bit by bit
     chosen = [("o0", "o11"), tuple(points), ("o9", "o10", "o3"), ()]
-    expected = [100 * question_score(fw.questions[0], c) for c in chosen]
+    expected = [100 * min(sum(points[c] for c in codes), 15) / 15 for codes in chosen]
     assert total_of(fw, *({"q": c} for c in chosen)) == pytest.approx(expected)
     assert expected[1] == 100.0 and expected[0] == pytest.approx(100 * 4 / 15)  # 1 + 3 of 15
 
@@ -335,7 +335,7 @@ def test_condition_on_unknown_or_later_question_is_refused() -> None:
         )
     )
     with pytest.raises(ValueError, match="later question"):
-        compile_framework(fw)
+        plan_for(fw)
 
 
 # ----------------------------------------------------------------- normalisation
@@ -494,23 +494,16 @@ def synthetic():  # type: ignore[no-untyped-def]
 
 
 def test_vectorised_question_scores_match_the_scalar_definition(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from tests.scoring.reference import assert_scores_match
+
     fw, matrix, result = synthetic
-    for agency in matrix.agencies[:60]:
-        explanation = result.explain(agency)
-        row = result.index(agency)
-        for j, code in enumerate(result.question_codes):
-            q = explanation.question(code)
-            got = result.question_scores[row, j]
-            if q.score is None:
-                assert math.isnan(got), (agency, code)
-            else:
-                assert got == pytest.approx(q.score, abs=1e-12), (agency, code)
+    assert_scores_match(result, matrix.agencies[:60])
 
 
 def test_explanations_recompute_every_total(synthetic) -> None:  # type: ignore[no-untyped-def]
     fw, matrix, result = synthetic
     for agency in matrix.agencies:
-        e = result.explain(agency)
+        e = explain_agency(result, agency)
         row = result.index(agency)
         assert e.total == pytest.approx(result.total[row], abs=1e-9)
         assert e.published_total == result.published_total[row]
@@ -544,9 +537,11 @@ def test_scoring_answers_or_their_matrix_gives_the_same_result(synthetic) -> Non
     np.testing.assert_allclose(from_rows.total, result.total[:50], atol=1e-12)
 
 
-def test_framework_is_compiled_once() -> None:
+def test_framework_is_planned_once_and_a_copy_has_its_own_plan() -> None:
     fw = synthetic_framework(n_questions=20, n_dimensions=2)
-    assert compile_framework(fw) is compile_framework(fw)
+    assert plan_for(fw) is plan_for(fw)
+    other = replace(fw, precision=3)
+    assert plan_for(other) is not plan_for(fw) and plan_for(other).framework is other
 
 
 def test_matrix_for_another_framework_is_refused(synthetic) -> None:  # type: ignore[no-untyped-def]

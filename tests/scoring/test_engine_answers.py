@@ -5,16 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.answers import (
-    NOT_APPLICABLE,
-    AgencyAnswers,
-    AnswerMatrix,
-    InvalidAnswer,
-    check_answer,
-    check_matrix,
-    encode_answers,
-    parse_answer,
-)
+from scoring.answers import NOT_APPLICABLE, AgencyAnswers, InvalidAnswer, check_answer, parse_answer
+from scoring.matrix import AnswerMatrix, check_matrix, encode_answers
 from tests.scoring.test_engine_support import (
     dimension,
     framework,
@@ -206,14 +198,15 @@ def test_encode_answers_refuses_a_repeated_agency() -> None:
 def test_check_matrix_finds_values_outside_the_framework() -> None:
     matrix = encode_answers(FW, [AgencyAnswers("A1", {"c": "mid"})])
     check_matrix(FW, matrix)
+    values = matrix.values.copy()
+    values[0, 1] = 7.0
     bad = AnswerMatrix(
         matrix.agencies,
         matrix.groups,
         matrix.questions,
-        matrix.values.copy(),
+        values,
         matrix.not_applicable,
     )
-    bad.values[0, 1] = 7.0
     with pytest.raises(InvalidAnswer, match="A1: c: value 7.0 is not valid"):
         check_matrix(FW, bad)
 

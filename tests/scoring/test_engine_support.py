@@ -188,7 +188,7 @@ def every_kind_of_condition(n: int) -> tuple[Framework, np.ndarray, np.ndarray]:
     choice, at_least), conditions on conditional gates, hidden questions kept and
     excluded, not-applicable allowed or not; and ``n`` agencies' random answers to it
     (values, not applicable), a fifth unanswered."""
-    from scoring.engine import compile_framework
+    from scoring.plan import plan_for
 
     fw = framework(
         dimension(
@@ -245,7 +245,7 @@ def every_kind_of_condition(n: int) -> tuple[Framework, np.ndarray, np.ndarray]:
             ),
         ),
     )
-    cf = compile_framework(fw)
+    cf = plan_for(fw)
     rng = np.random.default_rng(11)
     values = np.empty((n, cf.n_columns))
     for j, q in enumerate(cf.questions):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring.answers import check_matrix, matrix_questions
-from scoring.engine import score_cycle
+from scoring.matrix import check_matrix, matrix_questions
 from scoring.model import SCORED_TYPES
+from scoring.result import score_cycle
 from scoring.synthetic import synthetic_answers, synthetic_framework
 
 

@@ -1,0 +1,298 @@
+"""A scored cycle as plain data, and :func:`score_cycle`, which makes it.
+
+``score_cycle(framework, answers, previous)`` scores every agency (:mod:`scoring.engine`),
+publishes the figures (:mod:`scoring.ranking`: rounding half up at the framework's
+precision, bands, competition ranks, gains) and places the awards
+(:mod:`scoring.awards`). Bands, ranks, gains and awards read published values, so equal
+published totals share a rank (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from types import MappingProxyType
+
+import numpy as np
+
+from scoring.answers import AgencyAnswers
+from scoring.awards import AwardResult, evaluate_awards
+from scoring.engine import Normalisation, question_scores, score
+from scoring.matrix import AnswerMatrix, encode_answers
+from scoring.model import Framework
+from scoring.plan import matrix_scores, plan_for
+from scoring.ranking import Published, band_indexes, competition_ranks, publish, round_half_up
+
+
+@dataclass(frozen=True)
+class PreviousCycle:
+    """Published results of the cycle that gains compare with.
+
+    ``totals``: agency -> published total; ``indicators``/``dimensions``: agency -> code
+    -> score on the scale. ``precision``: decimals they were published with (default:
+    the current framework's); previous values are taken at that precision. ``label``
+    names the cycle in award reasons ("2563"); default the framework code.
+    """
+
+    totals: Mapping[str, float]
+    indicators: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    dimensions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    framework_code: str | None = None
+    precision: int | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "totals", MappingProxyType(dict(self.totals)))
+
+    def aligned_totals(self, agencies: Sequence[str]) -> np.ndarray:
+        """The previous total of each of ``agencies`` (NaN where it had none)."""
+        return np.fromiter(
+            map(self.totals.get, agencies, repeat(math.nan)), dtype=np.float64, count=len(agencies)
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class CycleResult:
+    """Every number of a scored cycle, as arrays aligned with ``agencies``.
+
+    Scores are on the framework's scale (question scores on 0..1); NaN marks an excluded
+    question, indicator or dimension (or no total at all). ``rank``/``group_rank`` are 0
+    where an agency has no total (or, for ``group_rank``, no peer group); ``band_index``
+    is -1 where it has no band. The published figures are in ``published``.
+    """
+
+    framework: Framework
+    matrix: AnswerMatrix
+    previous: PreviousCycle | None
+    shown: np.ndarray  # (n, c) whether each question with a condition is shown
+    indicators: np.ndarray  # (n, i)
+    raw_dimensions: np.ndarray  # (n, d)
+    dimensions: np.ndarray  # (n, d)
+    total: np.ndarray
+    normalisation: Normalisation
+    published: Published
+    band_index: np.ndarray
+    rank: np.ndarray
+    group_rank: np.ndarray
+    awards: tuple[AwardResult, ...]
+
+    # ------------------------------------------------------------ names and published
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return self.matrix.agencies
+
+    @property
+    def groups(self) -> tuple[str | None, ...]:
+        return self.matrix.groups
+
+    @property
+    def group_ids(self) -> np.ndarray:
+        return self.matrix.group_ids
+
+    @property
+    def question_codes(self) -> tuple[str, ...]:
+        return self.matrix.questions
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.framework.indicators)
+
+    @property
+    def dimension_codes(self) -> tuple[str, ...]:
+        return self.published.dimension_codes
+
+    @property
+    def precision(self) -> int:
+        return self.published.precision
+
+    @property
+    def previous_precision(self) -> int:
+        return self.published.previous_precision
+
+    @property
+    def gain_precision(self) -> int:
+        return self.published.gain_precision
+
+    @property
+    def previous_label(self) -> str:
+        return self.published.previous_label
+
+    @property
+    def published_total(self) -> np.ndarray:
+        return self.published.total
+
+    @property
+    def published_dimensions(self) -> np.ndarray:
+        return self.published.dimensions
+
+    @property
+    def previous_total(self) -> np.ndarray:
+        return self.published.previous_total
+
+    @property
+    def gain(self) -> np.ndarray:
+        return self.published.gain
+
+    @property
+    def question_scores(self) -> np.ndarray:
+        """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
+        plan = plan_for(self.framework)
+        scores = matrix_scores(plan, self.matrix)
+        return question_scores(plan, scores, self.matrix.not_applicable, self.shown)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous is not None
+
+    @property
+    def bands(self) -> tuple[str | None, ...]:
+        codes = [b.code for b in self.framework.bands]
+        return tuple(codes[k] if k >= 0 else None for k in self.band_index.tolist())
+
+    @property
+    def published_indicators(self) -> np.ndarray:
+        return round_half_up(self.indicators, self.precision)
+
+    @property
+    def indicator_gains(self) -> np.ndarray:
+        """Gain of each indicator over the previous cycle (published values), NaN where
+        either is missing. An indicator's previous score is the score under its own code,
+        else the mean of the scores under the codes it ``replaces``."""
+        indicators = self.framework.indicators
+        previous = np.full(self.indicators.shape, np.nan)
+        scores_of = self.previous.indicators if self.previous is not None else {}
+        for row, agency in enumerate(self.agencies):
+            scores = scores_of.get(agency)
+            if not scores:
+                continue
+            for i, ind in enumerate(indicators):
+                if ind.code in scores:
+                    previous[row, i] = scores[ind.code]
+                else:
+                    old = [scores[c] for c in ind.replaces if c in scores]
+                    if old:
+                        previous[row, i] = sum(old) / len(old)
+        previous = round_half_up(previous, self.previous_precision)
+        return round_half_up(self.published_indicators - previous, self.gain_precision)
+
+    @property
+    def dimension_gains(self) -> np.ndarray:
+        previous = np.full(self.dimensions.shape, np.nan)
+        scores_of = self.previous.dimensions if self.previous is not None else {}
+        for row, agency in enumerate(self.agencies):
+            scores = scores_of.get(agency)
+            for k, code in enumerate(self.dimension_codes):
+                if scores and code in scores:
+                    previous[row, k] = scores[code]
+        previous = round_half_up(previous, self.previous_precision)
+        return round_half_up(self.published_dimensions - previous, self.gain_precision)
+
+    # ------------------------------------------------------------ per agency
+
+    def index(self, agency: str) -> int:
+        try:
+            return self.matrix.index(agency)
+        except KeyError:
+            raise KeyError(f"agency {agency!r} is not in this cycle") from None
+
+    def band(self, agency: str) -> str | None:
+        return self.bands[self.index(agency)]
+
+    def as_previous(self, label: str | None = None) -> PreviousCycle:
+        """This cycle's published results, for the next cycle's gains ("2563" as label
+        by default: the Buddhist Era year)."""
+
+        def present(codes: Sequence[str], row: np.ndarray) -> dict[str, float]:
+            return {c: v for c, v in zip(codes, row.tolist(), strict=True) if not math.isnan(v)}
+
+        totals = present(self.agencies, self.published_total)
+        indicators, dimensions = self.published_indicators, self.published_dimensions
+        return PreviousCycle(
+            totals=totals,
+            indicators={a: present(self.indicator_codes, indicators[i]) for i, a in enumerate(self.agencies)},
+            dimensions={a: present(self.dimension_codes, dimensions[i]) for i, a in enumerate(self.agencies)},
+            framework_code=self.framework.code,
+            precision=self.precision,
+            label=label or str(self.framework.year_be),
+        )
+
+    def to_rows(self) -> list[dict[str, object]]:
+        """One dict per agency with the published figures; ``None`` for missing values."""
+
+        def num(x: float, decimals: int) -> float | None:
+            return None if math.isnan(x) else round(x, decimals)
+
+        p, has_previous = self.precision, self.previous is not None
+        dims = self.published_dimensions.tolist()
+        rows: list[dict[str, object]] = []
+        for i, agency in enumerate(self.agencies):
+            row: dict[str, object] = {
+                "agency": agency,
+                "group": self.groups[i],
+                "total": num(float(self.published_total[i]), p),
+            }
+            for k, code in enumerate(self.dimension_codes):
+                row[code] = num(dims[i][k], p)
+            row["band"] = self.bands[i]
+            row["rank"] = int(self.rank[i]) or None
+            row["group_rank"] = int(self.group_rank[i]) or None
+            if has_previous:
+                row["previous_total"] = num(float(self.previous_total[i]), self.previous_precision)
+                row["gain"] = num(float(self.gain[i]), self.gain_precision)
+            rows.append(row)
+        return rows
+
+
+def score_cycle(
+    framework: Framework,
+    answers: AnswerMatrix | Sequence[AgencyAnswers],
+    previous: PreviousCycle | None = None,
+) -> CycleResult:
+    """Score, publish, rank and award every agency of a cycle at once; see
+    :mod:`scoring.engine` for the rules. Raises ``ValueError`` when the answers do not fit
+    the framework, :class:`scoring.answers.InvalidAnswer` on an invalid answer."""
+    plan = plan_for(framework)
+    matrix = answers if isinstance(answers, AnswerMatrix) else encode_answers(framework, answers)
+    if matrix.questions != plan.codes:
+        raise ValueError(
+            f"the answer matrix columns do not match framework {framework.code}; "
+            "encode the answers with this framework"
+        )
+    scores = score(plan, matrix.values, matrix.not_applicable, matrix_scores(plan, matrix))
+    p = framework.precision
+    label = framework.previous or "the previous cycle"
+    if previous is not None:
+        label = previous.label or previous.framework_code or label
+    published = publish(
+        total=scores.total,
+        dimensions=scores.dimensions,
+        previous_total=None if previous is None else previous.aligned_totals(matrix.agencies),
+        precision=p,
+        previous_precision=p if previous is None or previous.precision is None else previous.precision,
+        agencies=matrix.agencies,
+        groups=matrix.groups,
+        group_ids=matrix.group_ids,
+        group_names=matrix.group_names,
+        dimension_codes=plan.dimension_codes,
+        previous_label=label,
+    )
+    rank, group_rank = competition_ranks(published.total, matrix.group_ids)
+    return CycleResult(
+        framework=framework,
+        matrix=matrix,
+        previous=previous,
+        shown=scores.shown,
+        indicators=scores.indicators,
+        raw_dimensions=scores.raw_dimensions,
+        dimensions=scores.dimensions,
+        total=scores.total,
+        normalisation=scores.normalisation,
+        published=published,
+        band_index=band_indexes(published.total, framework.bands),
+        rank=rank,
+        group_rank=group_rank,
+        awards=evaluate_awards(published, framework.awards, [g.code for g in framework.peer_groups]),
+    )
