@@ -89,8 +89,8 @@ def _check_file(path: Path) -> None:
         )
     if info.st_size > MAX_TABLE_BYTES:
         raise TableError(
-            path.name, 0, f"the file is {info.st_size / 1e6:,.0f} MB; tables of at most "
-            f"{MAX_TABLE_BYTES / 1e6:,.0f} MB are read"
+            path.name, 0, f"the file has {info.st_size:,} bytes, more than the "
+            f"{MAX_TABLE_BYTES // 2**20} MB a table may have; check that it is the right file"
         )
 
 
@@ -155,11 +155,6 @@ def _csv_problem(row: int, exc: csv.Error) -> str:
         return (
             f"row {row}: a cell is longer than {csv.field_size_limit():,} characters; "
             "check the quotes around it (a quote left open runs on to the end of the file)"
-        )
-    if "new-line character seen in unquoted field" in text:
-        return (
-            f"row {row}: lines end with a carriage return alone (old Mac line ends); "
-            "save the file as CSV UTF-8"
         )
     return f"row {row}: cannot read the CSV ({text})"
 

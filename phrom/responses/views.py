@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from phrom.accounts.gates import may_answer, profile_of, response_for_viewer
 from phrom.accounts.models import Profile, Role
+from phrom.core.tables import safe_cell
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses import selectors
 from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
@@ -464,14 +465,6 @@ def history_view(request: HttpRequest, response_id: int) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -494,7 +487,7 @@ def history_csv(request: HttpRequest, response_id: int) -> StreamingHttpResponse
         for row in selectors.history_all(response=response, language=_language()):
             change = row.change
             yield writer.writerow(
-                [_cell(v) for v in (
+                [safe_cell(v) for v in (
                     change.at.isoformat(), be_date_text(change.at), row.who, change.kind,
                     row.question, row.old, row.new, row.old_explanation, row.new_explanation,
                     change.version, change.reason,
