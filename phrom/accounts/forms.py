@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from phrom.accounts.gates import invitable_roles
+from phrom.accounts.gates import invitable_roles, manages_every_agency
 from phrom.accounts.models import Profile, Role
 from phrom.accounts.selectors import stored_username
 from phrom.agencies.models import Agency
@@ -78,7 +78,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in invitable_roles(inviter)]
-        if inviter.role == Role.ADMINISTRATOR:
+        if manages_every_agency(inviter):
             self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("code")
             self.fields["role"].initial = Role.COORDINATOR
         else:

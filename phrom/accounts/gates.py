@@ -1,5 +1,7 @@
-"""The only ways a view reaches a response, an answer's evidence, its history or an
-invitation, and the rules of who may invite whom.
+"""Who may do what, in one place: the only ways a view reaches a response, an answer's
+evidence, its history or an invitation, and the named rules (``may_answer``,
+``may_submit``, ``may_reopen``, ``may_invite``, ``reads_every_agency``...) that views,
+services and templates ask instead of comparing roles themselves.
 
 Every gate answers 404, not 403, for another agency's objects, so their existence does
 not leak. Views never fetch these objects by id themselves.
@@ -18,6 +20,9 @@ from phrom.responses.models import Evidence, Response, ResponseStatus
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.LEAD_REVIEWER, Role.REVIEWER, Role.EXECUTIVE})
 EDIT_ROLES = frozenset({Role.COORDINATOR, Role.RESPONDENT})
+# The cycles' pages: administrators act on them, executives watch them.
+CYCLE_MANAGERS = (Role.ADMINISTRATOR,)
+CYCLE_WATCHERS = (Role.ADMINISTRATOR, Role.EXECUTIVE)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -59,9 +64,7 @@ def response_for_viewer(user: User, response_id: int, *, lock: bool = False) -> 
         response = queryset.get(pk=response_id)
     except Response.DoesNotExist:
         raise Http404 from None
-    if profile.role in STAFF_ROLES:
-        return response
-    if profile.agency_id is not None and profile.agency_id == response.agency_id:
+    if reads_every_agency(profile) or _member_of(profile, response.agency_id):
         return response
     raise Http404
 
@@ -71,11 +74,30 @@ def response_for_editor(user: User, response_id: int) -> Response:
     response = response_for_viewer(user, response_id)
     profile = profile_of(user)
     assert profile is not None
-    if profile.role not in EDIT_ROLES:
+    if not edits_for(profile, response.agency_id):
         raise PermissionDenied
     if response.status == ResponseStatus.SUBMITTED or response.cycle.status != CycleStatus.OPEN:
         raise PermissionDenied
     return response
+
+
+# --- rules by role ---------------------------------------------------------------------
+
+
+def _member_of(profile: Profile | None, agency_id: int | None) -> bool:
+    return profile is not None and profile.agency_id is not None and profile.agency_id == agency_id
+
+
+def reads_every_agency(profile: Profile | None) -> bool:
+    """Staff (administrators, reviewers, executives) read every agency's responses and the
+    results of cycles not yet published; agency members read their own agency's."""
+    return profile is not None and profile.role in STAFF_ROLES
+
+
+def edits_for(profile: Profile | None, agency_id: int | None) -> bool:
+    """The agency's coordinators and respondents change its responses (while they are open:
+    ``response_for_editor``)."""
+    return profile is not None and profile.role in EDIT_ROLES and _member_of(profile, agency_id)
 
 
 def may_answer(profile: Profile, dimension_code: str) -> bool:
@@ -85,6 +107,45 @@ def may_answer(profile: Profile, dimension_code: str) -> bool:
     if profile.role == Role.RESPONDENT:
         return not profile.dimensions or dimension_code in profile.dimensions
     return False
+
+
+def may_answer_for(profile: Profile | None, agency_id: int, dimension_code: str) -> bool:
+    """``may_answer``, for a member of the agency whose response it is."""
+    return (
+        profile is not None
+        and edits_for(profile, agency_id)
+        and may_answer(profile, dimension_code)
+    )
+
+
+def may_submit(profile: Profile | None, response: Response) -> bool:
+    """Only the agency's coordinator submits its response (when it is complete and the
+    cycle open: the service checks those)."""
+    return (
+        profile is not None
+        and profile.role == Role.COORDINATOR
+        and _member_of(profile, response.agency_id)
+    )
+
+
+def may_manage_cycles(profile: Profile | None) -> bool:
+    """Administrators open, close and publish cycles and set their deadlines."""
+    return profile is not None and profile.role in CYCLE_MANAGERS
+
+
+def may_watch_cycles(profile: Profile | None) -> bool:
+    """Administrators and executives see the cycles and their progress."""
+    return profile is not None and profile.role in CYCLE_WATCHERS
+
+
+def may_reopen(profile: Profile | None) -> bool:
+    """Administrators send a submitted response back to its agency."""
+    return may_manage_cycles(profile)
+
+
+def manages_every_agency(profile: Profile | None) -> bool:
+    """Administrators invite and see the people of any agency; coordinators only theirs."""
+    return profile is not None and profile.role == Role.ADMINISTRATOR
 
 
 def evidence_for_viewer(user: User, evidence_id: int) -> Evidence:
@@ -126,15 +187,9 @@ def may_invite(profile: Profile | None, role: str, agency: Agency | None) -> boo
 
 
 def _administrator_or_coordinator_of(profile: Profile | None, agency_id: int | None) -> bool:
-    if profile is None:
-        return False
-    if profile.role == Role.ADMINISTRATOR:
+    if manages_every_agency(profile):
         return True
-    return (
-        profile.role == Role.COORDINATOR
-        and agency_id is not None
-        and profile.agency_id == agency_id
-    )
+    return profile is not None and profile.role == Role.COORDINATOR and _member_of(profile, agency_id)
 
 
 def may_see_people_of(profile: Profile | None, agency: Agency | None) -> bool:

@@ -30,6 +30,7 @@ from phrom.accounts.forms import (
 )
 from phrom.accounts.gates import (
     invitation_for_manager,
+    manages_every_agency,
     may_manage_invitation,
     may_see_people_of,
     require_role,
@@ -105,7 +106,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     created = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        agency = data.get("agency") if profile.role == Role.ADMINISTRATOR else profile.agency
+        agency = data.get("agency") if manages_every_agency(profile) else profile.agency
         try:
             invitation, url = invitation_create(
                 by=request.user,  # type: ignore[arg-type]
@@ -120,7 +121,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         else:
             created = {"invitation": invitation, "url": url}
             form = InvitationForm(inviter=profile, dimension_choices=dimension_choices)
-    own_agency = profile.agency if profile.role == Role.COORDINATOR else None
+    own_agency = None if manages_every_agency(profile) else profile.agency
     pending = list(pending_invitations(agency=own_agency)[:100])
     return render(
         request,
@@ -220,7 +221,7 @@ def colleagues(request: HttpRequest) -> HttpResponse:
     """
     profile = require_role(request.user, Role.ADMINISTRATOR, Role.COORDINATOR)
     agencies = None
-    if profile.role == Role.COORDINATOR:
+    if not manages_every_agency(profile):
         agency = profile.agency
     else:
         code = request.GET.get("agency", "")

@@ -55,12 +55,10 @@ def set_text_size(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from phrom.accounts.gates import STAFF_ROLES, profile_of
+    from phrom.accounts.gates import profile_of, reads_every_agency
 
     cycles = Cycle.objects.select_related("framework").order_by("-year_be", "code")
-    profile = profile_of(request.user)
-    staff = profile is not None and profile.role in STAFF_ROLES
-    return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})
+    staff = reads_every_agency(profile_of(request.user))
     return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})
 
 

@@ -7,13 +7,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
-from phrom.accounts.gates import User, require_role
-from phrom.accounts.models import Role
+from phrom.accounts.gates import CYCLE_MANAGERS, User, may_reopen, profile_of, require_role
 from phrom.frameworks.errors import FrameworkRejected
 from phrom.frameworks.models import Cycle, CycleStatus, Framework, spec_of_text
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
@@ -139,7 +139,7 @@ def cycle_next_statuses(*, cycle: Cycle) -> tuple[str, ...]:
 
 
 def _require_administrator(user: User) -> None:
-    require_role(user, Role.ADMINISTRATOR)
+    require_role(user, *CYCLE_MANAGERS)
 
 
 def _status_label(status: str) -> str:
@@ -218,7 +218,8 @@ def response_reopen(*, response: Response, reason: str, by: User) -> Response:
     Only an administrator may, only with a reason, and only while the cycle is open. The
     reason is kept in the response's history as a change of kind "reopened".
     """
-    _require_administrator(by)
+    if not may_reopen(profile_of(by)):
+        raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise LifecycleRefused(gettext("Give a reason for reopening the response."))

@@ -14,15 +14,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from phrom.accounts.gates import require_role
-from phrom.accounts.models import Role
+from phrom.accounts.gates import (
+    CYCLE_MANAGERS,
+    CYCLE_WATCHERS,
+    may_manage_cycles,
+    profile_of,
+    require_role,
+)
 from phrom.core.thai import BEDateField, format_datetime, today
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.selectors import (
@@ -42,8 +46,8 @@ from phrom.frameworks.services import (
 )
 from phrom.responses.models import Response
 
-WATCH_ROLES = (Role.ADMINISTRATOR, Role.EXECUTIVE)
-ACT_ROLES = (Role.ADMINISTRATOR,)
+WATCH_ROLES = CYCLE_WATCHERS
+ACT_ROLES = CYCLE_MANAGERS
 
 # The words on each lifecycle button: the same target status reads differently by origin.
 ACTION_LABELS = {
@@ -141,11 +145,7 @@ def _cycle(code: str) -> Cycle:
 
 
 def _is_administrator(request: HttpRequest) -> bool:
-    try:
-        require_role(request.user, *ACT_ROLES)
-    except PermissionDenied:
-        return False
-    return True
+    return may_manage_cycles(profile_of(request.user))
 
 
 @require_GET

@@ -17,8 +17,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from phrom.accounts.gates import may_answer
-from phrom.accounts.models import Profile, Role
+from phrom.accounts.gates import edits_for, may_answer
+from phrom.accounts.models import Profile
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import Answer, AnswerChange, Evidence, Response, ResponseStatus
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
@@ -415,11 +415,7 @@ def questionnaire(
         locked_reason = _("This response has been submitted; its answers can no longer change.")
     elif response.cycle.status != CycleStatus.OPEN:
         locked_reason = _("The assessment cycle is not open; answers cannot be changed now.")
-    member = (
-        profile is not None
-        and profile.role in (Role.COORDINATOR, Role.RESPONDENT)
-        and profile.agency_id == response.agency_id
-    )
+    member = edits_for(profile, response.agency_id)
     editable_response = member and not locked_reason
 
     dimensions: list[DimensionView] = []

@@ -20,8 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phrom.accounts.gates import User, profile_of
-from phrom.accounts.models import Role
+from phrom.accounts.gates import User, may_submit, profile_of
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import (
@@ -478,11 +477,7 @@ def response_submit(*, response: Response, by: User) -> Response:
     from phrom.responses.selectors import missing_items
 
     profile = profile_of(by)
-    if (
-        profile is None
-        or profile.role != Role.COORDINATOR
-        or profile.agency_id != response.agency_id
-    ):
+    if not may_submit(profile, response):
         raise SubmitRefused(_("Only the agency's coordinator can submit the response."))
     current = _locked_response(response)
     missing = missing_items(response=current)

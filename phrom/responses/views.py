@@ -29,8 +29,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phrom.accounts.gates import may_answer, profile_of, response_for_viewer
-from phrom.accounts.models import Profile, Role
+from phrom.accounts.gates import may_answer_for, may_submit, profile_of, response_for_viewer
+from phrom.accounts.models import Profile
 from phrom.core.tables import safe_cell
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses import selectors
@@ -153,9 +153,7 @@ def _js_texts() -> dict[str, str]:
 
 def _may_submit(profile: Profile | None, response: Response) -> bool:
     return (
-        profile is not None
-        and profile.role == Role.COORDINATOR
-        and profile.agency_id == response.agency_id
+        may_submit(profile, response)
         and response.status != ResponseStatus.SUBMITTED
         and response.cycle.status == CycleStatus.OPEN
     )
@@ -221,12 +219,7 @@ def _question_for(
     if found is None:
         raise Http404
     question, dimension = found
-    profile = profile_of(request.user)
-    allowed = (
-        profile is not None
-        and profile.agency_id == agency_id
-        and may_answer(profile, dimension.code)
-    )
+    allowed = may_answer_for(profile_of(request.user), agency_id, dimension.code)
     return question, dimension, allowed
 
 
@@ -404,11 +397,7 @@ def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
     profile = profile_of(request.user)
     error = ""
     if request.method == "POST":
-        if (
-            profile is None
-            or profile.role != Role.COORDINATOR
-            or profile.agency_id != response.agency_id
-        ):
+        if not may_submit(profile, response):
             raise PermissionDenied
         try:
             response_submit(response=response, by=request.user)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from phrom.accounts.gates import STAFF_ROLES, profile_of
+from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.results.selectors import scored_cycle
@@ -20,8 +20,7 @@ def _scored(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
     except CycleNotFound as exc:
         raise Http404(str(exc)) from None
     if cycle.status != CycleStatus.PUBLISHED:
-        profile = profile_of(request.user)
-        if profile is None or profile.role not in STAFF_ROLES:
+        if not reads_every_agency(profile_of(request.user)):
             raise Http404("results of this cycle are not published")
     return scored_cycle(cycle=cycle)
 
