@@ -32,7 +32,7 @@ from axes.helpers import (
 )
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -144,25 +144,35 @@ class LoginThrottle(AxesDatabaseHandler):
         """Count this attempt as a failure, committed at once so that every app server
         sees it before it is checked."""
         self.clean_expired_user_attempts(request, credentials)
+        key = {
+            "username": get_client_username(request, credentials),
+            "ip_address": request.axes_ip_address,
+            "user_agent": request.axes_user_agent,
+        }
         with transaction.atomic(using=router.db_for_write(AccessAttempt)):
-            attempt, created = AccessAttempt.objects.select_for_update().get_or_create(
-                username=get_client_username(request, credentials),
-                ip_address=request.axes_ip_address,
-                user_agent=request.axes_user_agent,
-                defaults={
-                    "get_data": "",
-                    "post_data": "",
-                    "http_accept": request.axes_http_accept,
-                    "path_info": request.axes_path_info,
-                    "failures_since_start": 1,
-                },
-            )
-            if not created:
-                AccessAttempt.objects.filter(pk=attempt.pk).update(
-                    failures_since_start=F("failures_since_start") + 1,
-                    attempt_time=request.axes_attempt_time,
-                    path_info=request.axes_path_info,
-                )
+            if self._add_failure(request, key):
+                return
+            try:
+                with transaction.atomic(using=router.db_for_write(AccessAttempt)):
+                    AccessAttempt.objects.create(
+                        **key,
+                        get_data="",
+                        post_data="",
+                        http_accept=request.axes_http_accept,
+                        path_info=request.axes_path_info,
+                        failures_since_start=1,
+                    )
+            except IntegrityError:  # made by an attempt at the same moment
+                self._add_failure(request, key)
+
+    @staticmethod
+    def _add_failure(request: Any, key: dict[str, Any]) -> int:
+        # One UPDATE, not a read and a write: simultaneous attempts each add theirs.
+        return AccessAttempt.objects.filter(**key).update(
+            failures_since_start=F("failures_since_start") + 1,
+            attempt_time=request.axes_attempt_time,
+            path_info=request.axes_path_info,
+        )
 
     def user_login_failed(
         self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any

@@ -236,3 +236,11 @@ def test_without_a_proxy_a_forwarded_address_is_not_believed(client, world):
     )
     assert attempt_with_header.status_code == 200
     assert failures(ip_address="10.0.0.2") == 1
+
+
+def test_attempts_from_an_unknown_address_are_counted_too(client, world):
+    # (gunicorn on a unix socket without PHROM_BEHIND_PROXY gives no address)
+    for _ in range(5):
+        assert attempt(client, ip="").status_code == 200
+    assert failures(username=EMAIL, ip_address=None) == 5
+    assert attempt(client, ip="", password=PASSWORD).status_code == 429
