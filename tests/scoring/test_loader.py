@@ -555,6 +555,93 @@ def test_it_reads_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
     assert load_framework(path).code == "test-2564"
 
 
+@pytest.mark.parametrize(
+    "nested",
+    [
+        " " + "[" * 10_000 + "]" * 10_000,
+        " " + "{a: " * 10_000 + "1" + "}" * 10_000,
+        "\n" + "".join("  " * depth + " -\n" for depth in range(2_000)),
+    ],
+    ids=["flow lists", "flow mappings", "block lists"],
+)
+def test_it_refuses_yaml_nested_deeper_than_any_framework(nested: str) -> None:
+    problem = only_problem(HEADER + "note:" + nested + "\n")
+
+    assert problem.source == SOURCE and problem.path == ""
+    assert problem.line is not None and problem.line >= 5
+    assert problem.message.startswith(
+        "the document nests lists and mappings more than 32 levels deep here; a framework "
+        "needs about 10"
+    )
+
+
+def test_it_refuses_aliases_that_repeat_more_values_than_any_framework() -> None:
+    laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + level)}: &{chr(98 + level)} [" + ", ".join([f"*{chr(97 + level)}"] * 10) + "]\n"
+        for level in range(8)
+    )
+
+    problem = only_problem(HEADER + laughs)
+
+    assert problem.line == 9  # "e: [*d, ...]": more than 10 x 11,111 values
+    assert problem.message.startswith(
+        'the aliases of this file repeat more than 100,000 values (here "*d"); a framework '
+        "needs far fewer"
+    )
+
+
+def test_it_refuses_an_alias_inside_the_value_it_names() -> None:
+    problem = only_problem(HEADER + "note: &loop [a, *loop]\n")
+
+    assert problem.line == 5
+    assert problem.message.startswith('the alias "*loop" is inside the value of "&loop" itself')
+
+
+def test_it_reports_an_alias_without_an_anchor_and_an_anchor_defined_twice() -> None:
+    missing = only_problem(HEADER + "note: *nowhere\n")
+    twice = only_problem(HEADER + "meta: {a: &x one, b: &x two}\n")
+
+    assert missing.line == 5
+    assert missing.message == (
+        'the alias "*nowhere" refers to no anchor; define "&nowhere" before it or correct the name'
+    )
+    assert twice.line == 5
+    assert twice.message.startswith('the anchor "&x" is defined twice (first at line 5)')
+
+
+def test_it_reports_a_nul_byte_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(HEADER.encode() + b"note: a\x00b\n")
+
+    problems = validate_framework_file(path)
+
+    assert [(p.source, p.line, p.message) for p in problems] == [
+        (
+            str(path),
+            5,
+            "the file holds the control character U+0000, which YAML does not allow; remove it "
+            "(a framework file is plain UTF-8 text)",
+        )
+    ]
+
+
+def test_it_refuses_a_file_larger_than_any_framework_without_reading_all_of_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"#" * 10_000_001)
+    devices = [Path("/dev/zero")] if Path("/dev/zero").exists() else []
+
+    for huge in [path, *devices]:
+        problems = validate_framework_file(huge)
+
+        assert [(p.line, p.message.split(";")[0]) for p in problems] == [
+            (None, "the file is larger than 10 MB, far beyond any framework")
+        ]
+    with pytest.raises(FrameworkError, match="larger than 10 MB"):
+        load_framework_text("#" * 10_000_001, SOURCE)
+
+
 # --- keys and types ----------------------------------------------------------------------
 
 
@@ -1179,6 +1266,81 @@ def test_it_reports_a_threshold_above_the_maximum() -> None:
 
     assert problem.path == f"{Q}[0].thresholds[0].at_least"
     assert "can never be reached" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("1e309", "1e309"),
+        (".inf", ".inf"),
+        ("-.inf", "-.inf"),
+        (".nan", ".nan"),
+        ("1e16", "1e16"),
+        ("100000000000000000000", "100000000000000000000"),
+        ("1" + "0" * 400, "1" + "0" * 400),
+    ],
+)
+def test_it_refuses_points_that_are_not_finite_or_would_overflow_totals(
+    value: str, written: str
+) -> None:
+    text = document(
+        "- {code: Q1, type: single_choice, text: Q, options: "
+        f"[{{code: a, label: A, points: 0}}, {{code: b, label: B, points: {value}}}]}}\n"
+    )
+
+    problem = only_problem(text)
+
+    assert problem.path == f"{Q}[0].options[1].points"
+    assert problem.message == (
+        f"points must be a number, got {written}; numbers in a framework must be finite and "
+        "between -1e15 and 1e15, so that no total can overflow"
+    )
+
+
+def test_it_refuses_weights_too_large_for_a_total() -> None:
+    text = document().replace("  - code: policy\n", "  - code: policy\n    weight: 1e300\n")
+
+    problem = only_problem(text)
+
+    assert problem.path == "dimensions[0].weight"
+    assert problem.message.startswith("weight must be a positive number, got 1e300; numbers in")
+
+
+def test_it_accepts_numbers_up_to_the_limit() -> None:
+    text = document(
+        "- {code: Q1, type: number, text: Q, minimum: -1e15, maximum: 1000000000000000}\n"
+    )
+
+    question = load_framework_text(text, SOURCE).questions[0]
+
+    assert (question.minimum, question.maximum) == (-1e15, 1e15)
+
+
+def test_it_reads_whole_counts_on_number_questions() -> None:
+    text = document(
+        "- {code: Q1, type: number, text: Q, minimum: 0, maximum: 50, whole: true}\n"
+        "- {code: Q2, type: number, text: Q, minimum: 0, maximum: 1}\n"
+    )
+
+    counted, measured = load_framework_text(text, SOURCE).questions
+
+    assert counted.whole and not measured.whole
+
+
+def test_it_reports_whole_counts_on_a_question_that_is_not_a_number() -> None:
+    problem = only_problem(document("- {code: Q1, type: percentage, text: Q, whole: true}\n"))
+
+    assert problem.path == f"{Q}[0].whole"
+    assert problem.message == (
+        '"whole" is not used by percentage questions (only by number); remove it or change '
+        "the type"
+    )
+
+
+def test_it_reports_whole_that_is_not_true_or_false() -> None:
+    text = document("- {code: Q1, type: number, text: Q, minimum: 0, maximum: 9, whole: 1}\n")
+
+    assert only_problem(text).message == "whole must be true or false, got 1"
 
 
 def test_it_reports_a_threshold_without_points() -> None:
