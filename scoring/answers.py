@@ -118,6 +118,12 @@ def _check_number(question: Question, value: float, raw: object) -> float:
         raise InvalidAnswer(
             question.code, f"{_fmt(value)} is not a percentage; write a value from 0 to 100"
         )
+    if question.whole and value != int(value):
+        raise InvalidAnswer(
+            question.code,
+            f"{_fmt(value)} is not a whole number; this question counts whole units, so write "
+            "a whole number without decimals",
+        )
     if question.minimum is not None and value < question.minimum:
         raise InvalidAnswer(
             question.code,
@@ -278,7 +284,7 @@ class ColumnParser:
             # any text is an answer, and text is not a matrix column
             return ParsedColumn(np.full(n, math.nan), np.zeros(n, dtype=np.bool_), ())
         key = (question.type, question.allow_na, tuple(o.code for o in question.options),
-               question.minimum, question.maximum)
+               question.minimum, question.maximum, question.whole)
         kind = self._kinds.get(key)
         if kind is None:
             kind = self._kinds[key] = _Kind(question, len(self._texts))
@@ -340,7 +346,7 @@ def _plain_number(question: Question) -> Callable[[str], float | None] | None:
         low = max(low, question.minimum)
     if question.maximum is not None:
         high = min(high, question.maximum)
-    whole = t is QuestionType.MATURITY
+    whole = t is QuestionType.MATURITY or question.whole
     percent = "%" if t is QuestionType.PERCENTAGE else None
     match = _PLAIN.match
     grouped = _GROUPED.match

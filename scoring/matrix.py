@@ -173,7 +173,7 @@ def _fast_encoder(question: Question) -> Callable[[object], float | None]:
         low = max(low, question.minimum)
     if question.maximum is not None:
         high = min(high, question.maximum)
-    whole = t is QuestionType.MATURITY
+    whole = t is QuestionType.MATURITY or question.whole
 
     def numeric(raw: object) -> float | None:
         if type(raw) is not float or not low <= raw <= high:  # NaN fails too
@@ -275,6 +275,8 @@ def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:
                 bad |= v < q.minimum
             if q.maximum is not None:
                 bad |= v > q.maximum
+            if q.whole:
+                bad |= v != np.floor(v)
         if bad.any():
             row = int(np.flatnonzero(answered)[int(np.argmax(bad))])
             raise InvalidAnswer(
