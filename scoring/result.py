@@ -227,6 +227,7 @@ class CycleResult:
 
         p, has_previous = self.precision, self.previous is not None
         dims = self.published_dimensions.tolist()
+        bands = self.bands  # a property that makes every agency's band
         rows: list[dict[str, object]] = []
         for i, agency in enumerate(self.agencies):
             row: dict[str, object] = {
@@ -236,7 +237,7 @@ class CycleResult:
             }
             for k, code in enumerate(self.dimension_codes):
                 row[code] = num(dims[i][k], p)
-            row["band"] = self.bands[i]
+            row["band"] = bands[i]
             row["rank"] = int(self.rank[i]) or None
             row["group_rank"] = int(self.group_rank[i]) or None
             if has_previous:
