@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from phrom.core.env import (
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "phrom.responses",
     "phrom.results",
     "phrom.accounts",
+    "phrom.notifications",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
     "django.contrib.admin",
 ]
@@ -203,13 +204,12 @@ if PHROM_BEHIND_PROXY:
 
 # Content-Security-Policy on every page (django-csp): scripts and styles only from Phrom's
 # static files, or inline with the page's nonce; no plugins, no framing, forms posted only
-# back to Phrom. Style attributes stay allowed: progress bars are drawn with a width.
+# back to Phrom. (Bars take their width from a class of phrom/widths.css, not a style.)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

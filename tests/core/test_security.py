@@ -160,8 +160,17 @@ def test_every_html_page_has_a_content_security_policy_without_inline_scripts(cl
                     continue
                 assert nonce and f'nonce="{nonce.group(1)}"' in tag, (path, tag)
             assert not re.search(r"<[^>]+\son[a-z]+\s*=", page), path
+            assert not re.search(r"<[^>]+\sstyle\s*=", page), path
+            assert "'unsafe-inline'" not in response["Content-Security-Policy"], path
             seen += 1
     assert seen == sum(len(paths) for paths in pages(world).values())
+
+
+@pytest.mark.django_db
+def test_progress_bars_take_their_width_from_a_class(client, world):
+    client.force_login(world.user("coordinator_a"))
+    page = client.get(f"/responses/{world.response_a.pk}/").content.decode()
+    assert re.search(r'class="qn-bar"[^>]*><span class="w-\d{1,3}"></span>', page)
 
 
 @pytest.mark.django_db
