@@ -296,7 +296,11 @@ class Reader:
         else:
             return value
         # A number as written: YAML 1.1 reads 1e16 as a text, but it is not one.
-        got = entry.value.raw if isinstance(entry.value, Scalar) and value else describe(entry.value)
+        got = (
+            entry.value.raw
+            if isinstance(entry.value, Scalar) and value is not None
+            else describe(entry.value)
+        )
         self.report(entry.key_line, join(path, key), f"{key} must be {rule}, got {got}{hint}")
         return None
 

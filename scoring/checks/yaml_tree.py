@@ -232,7 +232,9 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, None, None, event.style)
         try:
             return self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError):
+        except Exception:
+            # What SafeConstructor raises on text its tag cannot read varies: ValueError,
+            # AttributeError ("!!timestamp x"), IndexError ("!!float ''"), ...
             path = self._stack[-1].child_path() if self._stack else ""
             self.found.append(
                 (

@@ -477,6 +477,21 @@ def test_it_reports_a_tag_it_will_not_construct() -> None:
     assert problem.message.startswith("cannot read 'ls' as tag:yaml.org,2002:python/object")
 
 
+@pytest.mark.parametrize(
+    ("tagged", "message"),
+    [
+        ("!!timestamp x", "cannot read 'x' as tag:yaml.org,2002:timestamp"),
+        ("!!float ''", "cannot read '' as tag:yaml.org,2002:float"),
+        ("!!int 12x", "cannot read '12x' as tag:yaml.org,2002:int"),
+    ],
+)
+def test_it_reports_a_value_its_tag_cannot_read(tagged: str, message: str) -> None:
+    problem = only_problem(document(header=HEADER + f"meta: {{source: {tagged}}}\n"))
+
+    assert (problem.line, problem.path) == (5, "meta.source")
+    assert problem.message == f"{message}; remove the tag or fix the value"
+
+
 def test_it_reads_a_lone_equals_sign_as_text() -> None:
     framework = load_framework_text(document("- {code: Q1, type: yes_no, text: =}\n"), SOURCE)
 
