@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scoring.loader import (
     FrameworkError,
@@ -1644,3 +1646,36 @@ def test_it_accepts_every_award_setting_that_is_right() -> None:
     assert award.tie_break == ("gain", "total", "previous_total", "dimension:policy")
     assert (award.ties, award.near_misses) == ("code", 0)
     assert award.description == Bilingual("รางวัล", "An award")
+
+
+# --- any input: a framework or a clear refusal -------------------------------------------
+
+_YAML_PIECES = st.sampled_from(
+    [":", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "<<: *a", "? ", "---\n", "|\n",
+     "!!int ", "!!float ", "!!timestamp ", "!!binary ", "!!set ", "!!python/name:os.system ",
+     "#", "'", '"', "\t", "\n", "\n  ", ".inf", ".nan", "1e309", "~", "=", "\x00", "ก", "code",
+     "type: number", "whole: true", "weight: -1", "points: 1e16", "when: {question: Q1}"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=200), st.lists(_YAML_PIECES, max_size=40).map("".join)))
+def test_any_text_is_a_framework_or_a_refusal_naming_the_source(text: str) -> None:
+    try:
+        load_framework_text(text, SOURCE)
+    except FrameworkError as error:
+        assert error.problems and all(p.source == SOURCE and p.message for p in error.problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_edit_of_a_framework_loads_or_is_refused(data: st.DataObject) -> None:
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 5))
+        text = text[:at] + data.draw(_YAML_PIECES) + text[at + cut :]
+    try:
+        load_framework_text(text, SOURCE)
+    except FrameworkError as error:
+        assert error.problems and all(p.source == SOURCE and p.message for p in error.problems)
