@@ -31,11 +31,14 @@ def safe_cell(value: object) -> object:
     ``@``, a tab or a carriage return gets a leading single quote. Numbers stay numbers,
     so a negative gain written as a number is written as it is; ``None`` is an empty cell.
     """
+    kind = type(value)
+    if kind is float or kind is int:  # the common cases first: files have many
+        return value
     if value is None:
         return ""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+    if kind is not str and isinstance(value, numbers.Number) and kind is not bool:
         return value
-    text = str(value)
+    text = value if kind is str else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
