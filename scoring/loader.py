@@ -29,6 +29,7 @@ __all__ = [
     "FrameworkProblem",
     "load_framework",
     "load_framework_text",
+    "read_framework_text",
     "validate_framework_file",
 ]
 
@@ -70,7 +71,6 @@ def _read(path: str | Path) -> tuple[str | None, FrameworkProblem | None]:
     source = str(path)
     try:
         with Path(path).open("rb") as file:
-            # Bounded, so that a device such as /dev/zero is refused rather than read forever.
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
@@ -99,23 +99,32 @@ def load_framework_text(text: str, source: str = "<string>") -> Framework:
     return framework
 
 
+def read_framework_text(path: str | Path) -> str:
+    """The text of the framework file at ``path``, read as UTF-8 and at most
+    ``MAX_FILE_BYTES`` long (so that a device such as /dev/zero is refused, not read).
+
+    Raises ``FrameworkError`` when the file cannot be read, is too large or is not UTF-8.
+    """
+    text, problem = _read(path)
+    if problem is not None:
+        raise FrameworkError([problem], str(path))
+    assert text is not None
+    return text
+
+
 def load_framework(path: str | Path) -> Framework:
     """The framework in the YAML file at ``path``.
 
     Raises ``FrameworkError`` listing every problem (file, line, path, message) when
     anything is wrong; nothing is loaded then.
     """
-    text, problem = _read(path)
-    if text is None:
-        assert problem is not None
-        raise FrameworkError([problem], str(path))
-    return load_framework_text(text, str(path))
+    return load_framework_text(read_framework_text(path), str(path))
 
 
 def validate_framework_file(path: str | Path) -> list[FrameworkProblem]:
     """Every problem with the framework file at ``path``, in file order; empty when it is fine."""
     text, problem = _read(path)
-    if text is None:
-        assert problem is not None
+    if problem is not None:
         return [problem]
+    assert text is not None
     return _check(text, str(path))[1]

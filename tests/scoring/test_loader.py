@@ -15,6 +15,7 @@ from scoring.loader import (
     FrameworkProblem,
     load_framework,
     load_framework_text,
+    read_framework_text,
     validate_framework_file,
 )
 from scoring.model import Bilingual, Condition, Framework, QuestionType, Threshold
@@ -657,6 +658,18 @@ def test_it_refuses_a_file_larger_than_any_framework_without_reading_all_of_it(
         ]
     with pytest.raises(FrameworkError, match="larger than 10 MB"):
         load_framework_text("#" * 10_000_001, SOURCE)
+    with pytest.raises(FrameworkError, match="larger than 10 MB"):
+        read_framework_text(path)
+
+
+def test_it_reads_the_text_of_a_framework_file_for_storing(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + document().encode("utf-8"))
+
+    assert read_framework_text(path) == document()
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(FrameworkError, match="t.yaml:1: the file is not UTF-8 text"):
+        read_framework_text(path)
 
 
 # --- keys and types ----------------------------------------------------------------------
