@@ -192,12 +192,13 @@ def cmd_score_file(args: argparse.Namespace) -> int:
         )
     result = score_cycle(spec, answers.matrix, previous)
     names = answers.names
+    # plain print: a file name is not rich markup, and rich is not imported for nothing
     if args.out:
         write_results_csv(result, Path(args.out))
-        _console().print(f"wrote {len(result.agencies)} rows to {args.out}")
+        print(f"wrote {len(result.agencies)} rows to {args.out}")
     if args.awards_out:
         write_awards_json(result, Path(args.awards_out))
-        _console().print(f"wrote {len(result.awards)} award(s) to {args.awards_out}")
+        print(f"wrote {len(result.awards)} award(s) to {args.awards_out}")
     if not args.out and not args.awards_out:
         print_results_table(_console(), result, names=names, limit=args.limit)
     return 0
