@@ -1,7 +1,8 @@
 """Reading CSV and XLSX tables row by row, with spreadsheet row numbers. No Django.
 
 Only regular files are read (a FIFO or a device such as ``/dev/zero`` is refused before it
-is opened) and only up to :data:`MAX_TABLE_BYTES`. A CSV must be UTF-8 text without NUL
+is opened) and only up to :data:`MAX_TABLE_BYTES` (a workbook's parts up to
+:data:`MAX_UNPACKED_BYTES` once unpacked). A CSV must be UTF-8 text without NUL
 bytes, each field within the csv module's field size limit. Every such problem is a
 :class:`TableError` naming the file and, where there is one, the row.
 """
@@ -19,6 +20,8 @@ from typing import Any
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 """The largest table read: a cycle of tens of thousands of agencies fits many times over."""
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+"""The most a workbook's parts may unpack to (an .xlsx file is a zip archive)."""
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,8 +101,22 @@ def _check_file(path: Path) -> None:
 
 
 def _xlsx(path: Path) -> tuple[list[str], Rows]:
+    import zipfile
+
     import openpyxl
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(
+            path.name, 1, f"cannot read the workbook: it is not an .xlsx file ({exc})"
+        ) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableError(
+            path.name, 1, f"the workbook unpacks to {unpacked:,} bytes, more than the "
+            f"{MAX_UNPACKED_BYTES // 2**20} MB a table may have; save it again as CSV UTF-8"
+        )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -115,7 +132,7 @@ def _xlsx(path: Path) -> tuple[list[str], Rows]:
                 yield number, [_cell(c) for c in cells]
         except Exception as exc:  # a damaged sheet is found while it is read
             raise TableError(
-                path.name, number, f"row {number}: cannot read the workbook: {exc}"
+                path.name, number + 1, f"row {number + 1}: cannot read the workbook: {exc}"
             ) from None
 
     return header, numbered()

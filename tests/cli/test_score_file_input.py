@@ -4,9 +4,12 @@ traceback, nothing written."""
 from __future__ import annotations
 
 import csv
+import io
 import os
+import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,35 @@ def test_previous_totals_in_plain_and_thai_digits_give_gains(tmp_path):
     assert rows["A"]["gain"] == "0.2500"
     assert rows["B"]["gain"] == "0.0000"
     assert rows["C"]["previous_total"] == ""
+
+
+# --- workbooks ------------------------------------------------------------------------------
+
+
+def test_a_workbook_that_unpacks_to_more_than_any_table_is_refused(tmp_path, capsys):
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    data = bytearray(packed.getvalue())
+    # the size the archive's directory declares for the sheet once unpacked: about 4 GB
+    struct.pack_into("<I", data, data.rfind(b"PK\x01\x02") + 24, 0xFFFF_FFF0)
+    answers = written(tmp_path / "a.xlsx", bytes(data))
+    err = refused(tmp_path, capsys, answers)
+    assert "a.xlsx: the workbook unpacks to 4,294,967,280 bytes, more than the 1024 MB" in err
+
+
+def test_a_workbook_gives_the_results_its_csv_gives(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in csv.reader(io.StringIO(ANSWERS)):
+        sheet.append([float(c) if c[:1].isdigit() else c for c in row])
+    book.save(tmp_path / "answers.xlsx")
+    (tmp_path / "answers.csv").write_text(ANSWERS, encoding="utf-8")
+    for name in ("answers.xlsx", "answers.csv"):
+        assert main(["score-file", "--framework", "un-egdi", "--answers", str(tmp_path / name),
+                     "--out", str(tmp_path / f"{name}.results.csv")]) == 0
+    assert (tmp_path / "answers.xlsx.results.csv").read_text(encoding="utf-8") == (
+        tmp_path / "answers.csv.results.csv"
+    ).read_text(encoding="utf-8")
