@@ -27,13 +27,18 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
     """On SQLite, the test database is a file, as in production, not Django's in-memory one.
 
     Django hands one shared connection to every thread of the live server when the test
     database is in memory; the browser's overlapping autosaves then interleave their
     savepoints on it ("no such savepoint") and an answer is lost. With a file each request
     has its own connection and SQLite's own locking, as under gunicorn.
+
+    Each pytest-xdist worker has its own file (test-phrom_gw0.sqlite3, ...): pytest-django
+    suffixes the test databases of PostgreSQL itself, but not a SQLite one without a name.
     """
     from django.conf import settings
 
@@ -43,7 +48,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         folder.mkdir(parents=True, exist_ok=True)
         test = config.setdefault("TEST", {})
         if not test.get("NAME"):  # (Django has put NAME: None there already)
-            test["NAME"] = str(folder / "test-phrom.sqlite3")
+            worker = getattr(request.config, "workerinput", {}).get("workerid")
+            suffix = f"_{worker}" if worker else ""
+            test["NAME"] = str(folder / f"test-phrom{suffix}.sqlite3")
 
 
 @pytest.fixture
