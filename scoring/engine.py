@@ -62,18 +62,17 @@ class Scores:
 
 def score(plan: Plan, values: np.ndarray, not_applicable: np.ndarray, scores: np.ndarray) -> Scores:
     """Score every agency of a cycle: ``values``/``not_applicable`` as
-    :class:`scoring.answers.AnswerMatrix` holds them, ``scores`` their
+    :class:`scoring.matrix.AnswerMatrix` holds them, ``scores`` their
     :func:`scoring.plan.answer_scores`."""
     visible = shown(plan, values, not_applicable)
     st = scores.T  # question-major: each indicator's columns are contiguous rows
     indicators, present = _indicators(plan, st, visible, excluded(plan, not_applicable, visible).T)
-    scale = plan.framework.scale
-    raw = _weighted_mean(indicators, present, plan.ind_dimension, plan.ind_weight, plan.dim_weight.size)
+    raw = _dimensions(plan, indicators, present)
     dims01, normalisation = normalise(raw, plan.framework.normalisation)
     has = ~np.isnan(dims01)
-    total01 = _weighted_mean(
-        np.where(has, dims01, 0.0), has, np.zeros(has.shape[0], np.int64), plan.dim_weight, 1
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total01 = np.dot(plan.dim_weight, np.where(has, dims01, 0.0)) / np.dot(plan.dim_weight, has)
+    scale = plan.framework.scale
     indicators *= scale
     indicators[~present] = np.nan
     return Scores(
@@ -81,7 +80,7 @@ def score(plan: Plan, values: np.ndarray, not_applicable: np.ndarray, scores: np
         indicators=indicators.T,
         raw_dimensions=(raw * scale).T,
         dimensions=(dims01 * scale).T,
-        total=total01[0] * scale,
+        total=total01 * scale,  # nothing present: 0 / 0 = NaN
         normalisation=normalisation,
     )
 
@@ -121,14 +120,15 @@ def _indicators(
     plan: Plan, st: np.ndarray, visible: np.ndarray, dropped: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Indicator scores on 0..1 (indicators x agencies, 0 where excluded) and whether each
-    is included: the weighted sum of its questions over the weight of those included.
+    is included: the weighted mean of its included questions.
 
     ``st``: the answers' scores question-major; ``dropped``: :func:`excluded`,
-    question-major. One matrix-vector product per indicator; a hidden question that was
+    question-major. One matrix-vector product per indicator (its weights already divided
+    by its summed weight where no question can drop out); a hidden question that was
     answered anyway (rare: forms do not ask hidden questions) has its score taken back
-    out of its indicator's sum."""
+    out; the indicators whose questions can drop out are divided by the weight left."""
     n, n_ind = st.shape[1], plan.ind_start.size
-    w = plan.weight
+    w = plan.sum_weight
     num = np.zeros((n_ind, n))
     for i, (a, b) in enumerate(zip(plan.ind_start.tolist(), plan.ind_stop.tolist(), strict=True)):
         if b > a:
@@ -139,34 +139,46 @@ def _indicators(
             # scores are never negative: a sum of 0 means nothing hidden was answered
             if w[j] > 0 and np.dot(st[j], hidden[k]) > 0:
                 num[plan.indicator_of[j]] -= w[j] * st[j] * hidden[k]
-    den = np.repeat(plan.ind_weight_sum[:, None], n, axis=1)
-    if plan.excludable.size:
+    present = np.repeat((plan.ind_weight_sum > 0)[:, None], n, axis=1)
+    if plan.can_drop.any():
+        # the weight left of each indicator that can drop out: its summed weight less
+        # that of its questions dropped for each agency
+        dropping = np.flatnonzero(plan.can_drop)
+        den = np.repeat(plan.ind_weight_sum[dropping, None], n, axis=1)
         dropped_f = dropped.astype(np.float64)
-        dropped_w = w[plan.excludable]
+        row = {int(i): r for r, i in enumerate(dropping.tolist())}
         owner = plan.indicator_of[plan.excludable].tolist()
         start = 0
         for stop in range(1, len(owner) + 1):  # the excludable columns of each indicator
-            if stop == len(owner) or owner[stop] != owner[start]:
-                den[owner[start]] -= np.dot(dropped_w[start:stop], dropped_f[start:stop])
-                start = stop
-    present = den > (WEIGHT_EPSILON * plan.ind_weight_sum)[:, None]
-    present &= (plan.ind_weight_sum > 0)[:, None]
-    # where nothing is included every score was zeroed: num is 0 and stays 0
-    return np.divide(num, den, out=np.zeros_like(num), where=present), present
+            if stop < len(owner) and owner[stop] == owner[start]:
+                continue
+            r = row.get(owner[start])
+            if r is not None:
+                den[r] -= np.dot(w[plan.excludable[start:stop]], dropped_f[start:stop])
+            start = stop
+        present[dropping] = den > (WEIGHT_EPSILON * plan.ind_weight_sum[dropping])[:, None]
+        # where nothing is included every score was zeroed: num is 0 and stays 0
+        num[dropping] /= np.maximum(den, 1e-300)
+    return num, present
 
 
-def _weighted_mean(
-    scores: np.ndarray, present: np.ndarray, part_of: np.ndarray, weight: np.ndarray, parts: int
-) -> np.ndarray:
-    """Weighted means of the rows of ``scores`` (0 where not present) by the part each
-    belongs to (``part_of``): parts x agencies, NaN where nothing of a part is present."""
-    share = np.zeros((parts, part_of.size))
-    share[part_of, np.arange(part_of.size)] = weight
-    num = share @ scores
-    den = share @ present.astype(np.float64)
+def _dimensions(plan: Plan, indicators: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Raw dimension scores on 0..1 (dimensions x agencies): the weighted mean of the
+    included indicators, NaN where none is."""
+    out = np.full((plan.dim_start.size, indicators.shape[1]), np.nan)
+    w = plan.ind_weight
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: np.ndarray = num / den  # nothing present: 0 / 0 = NaN
-    out[den <= 0] = np.nan
+        for d, (a, b) in enumerate(zip(plan.dim_start.tolist(), plan.dim_stop.tolist(), strict=True)):
+            if b <= a:
+                continue
+            np.dot(w[a:b], indicators[a:b], out=out[d])
+            if plan.can_drop[a:b].any():
+                # nothing present: 0 / 0 = NaN
+                out[d] /= np.dot(w[a:b], present[a:b].astype(np.float64))
+            elif w[a:b].sum() > 0:
+                out[d] /= w[a:b].sum()
+            else:
+                out[d] = np.nan
     return out
 
 

@@ -75,8 +75,15 @@ class Plan:
     ind_stop: np.ndarray  # (i,) one past its last column
     ind_weight_sum: np.ndarray  # (i,) summed weight of its columns
     ind_weight: np.ndarray  # (i,) indicator weight; 0 when it has no weighted question
+    can_drop: np.ndarray  # (i,) whether a question of the indicator can drop out
+    # (q,) the question weight over its indicator's summed weight where no question of
+    # the indicator can drop out (the weighted sum is then the indicator's score); the
+    # question weight where one can
+    sum_weight: np.ndarray
     ind_dimension: np.ndarray  # (i,) dimension of each indicator
     dim_weight: np.ndarray  # (d,)
+    dim_start: np.ndarray  # (d,) first indicator of each dimension
+    dim_stop: np.ndarray  # (d,) one past its last indicator
     indicator_codes: tuple[str, ...]
     dimension_codes: tuple[str, ...]
     points: Points
@@ -129,25 +136,39 @@ def _make(framework: Framework) -> Plan:
     conditions = _conditions(questions, column)
     allow_na = [j for j, q in enumerate(questions) if q.allow_na]
     hidden_out = [c.column for c in conditions if c.exclude]
+    excludable = np.array(sorted(set(allow_na) | set(hidden_out)), dtype=np.int64)
+    owner = np.array(indicator_of, dtype=np.int64)
+    can_drop = np.zeros(len(indicators), dtype=np.bool_)
+    can_drop[owner[excludable]] = True
+    can_drop &= ind_weight_sum > 0
+    fixed = ~can_drop[owner] & (ind_weight_sum[owner] > 0)
+    sum_weight = weight.copy()
+    sum_weight[fixed] /= ind_weight_sum[owner[fixed]]
+    dims = np.array(ind_dimension, dtype=np.int64)
+    n_dim = len(framework.dimensions)
     return Plan(
         framework=framework,
         questions=questions,
         codes=tuple(q.code for q in questions),
         weight=weight,
-        indicator_of=np.array(indicator_of, dtype=np.int64),
+        indicator_of=owner,
         ind_start=np.array(ind_start, dtype=np.int64),
         ind_stop=np.array(ind_stop, dtype=np.int64),
         ind_weight_sum=ind_weight_sum,
         ind_weight=ind_weight,
-        ind_dimension=np.array(ind_dimension, dtype=np.int64),
+        can_drop=can_drop,
+        sum_weight=sum_weight,
+        ind_dimension=dims,
         dim_weight=np.array([max(d.weight, 0.0) for d in framework.dimensions]),
+        dim_start=np.searchsorted(dims, np.arange(n_dim), side="left"),
+        dim_stop=np.searchsorted(dims, np.arange(n_dim), side="right"),
         indicator_codes=tuple(i.code for i in indicators),
         dimension_codes=tuple(d.code for d in framework.dimensions),
         points=_points(questions),
         conditions=conditions,
         condition_columns=np.array([c.column for c in conditions], dtype=np.int64),
         allow_na=np.array(allow_na, dtype=np.int64),
-        excludable=np.array(sorted(set(allow_na) | set(hidden_out)), dtype=np.int64),
+        excludable=excludable,
     )
 
 

@@ -42,15 +42,27 @@ class PreviousCycle:
     framework_code: str | None = None
     precision: int | None = None
     label: str | None = None
+    # the totals aligned with the last agencies asked for (see aligned_totals)
+    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # a read-only copy of its own: the totals kept aligned cannot go stale
         object.__setattr__(self, "totals", MappingProxyType(dict(self.totals)))
 
-    def aligned_totals(self, agencies: Sequence[str]) -> np.ndarray:
-        """The previous total of each of ``agencies`` (NaN where it had none)."""
-        return np.fromiter(
+    def aligned_totals(self, agencies: tuple[str, ...]) -> np.ndarray:
+        """The previous total of each of ``agencies`` (NaN where it had none), read-only;
+        kept for the last agencies asked for, so that a cycle scored again (a results
+        page, the benchmark) looks its agencies up once."""
+        kept = self.derived.get("aligned")
+        if isinstance(kept, tuple) and kept[0] is agencies:
+            aligned: np.ndarray = kept[1]
+            return aligned
+        aligned = np.fromiter(
             map(self.totals.get, agencies, repeat(math.nan)), dtype=np.float64, count=len(agencies)
         )
+        aligned.flags.writeable = False
+        self.derived["aligned"] = (agencies, aligned)
+        return aligned
 
 
 @dataclass(frozen=True, eq=False)
