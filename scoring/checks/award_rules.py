@@ -119,10 +119,7 @@ def _tie_breaks(reader: Reader, award: Map, path: str, dimensions_declared: Seen
             ):
                 result.append(text)
         else:
-            choices = [
-                *_TIE_BREAKS,
-                *(_DIMENSION_TIE_BREAK + code for code in dimensions_declared),
-            ]
+            choices = [*_TIE_BREAKS, *(_DIMENSION_TIE_BREAK + code for code in dimensions_declared)]
             hint = nearest_or(text, choices, f"use {allowed}")
             reader.report(item.line, item_path, f'unknown tie-break "{text}"; {hint}')
     return result

@@ -314,11 +314,7 @@ class Reader:
     ) -> int | None:
         """The whole number under ``key``, as :meth:`number` reads and reports it."""
         value = self.number(
-            mapping,
-            key,
-            path,
-            rule,
-            lambda v: v.is_integer() and (check is None or check(int(v))),
+            mapping, key, path, rule, lambda v: v.is_integer() and (check is None or check(int(v)))
         )
         return None if value is None else int(value)
 
@@ -415,9 +411,7 @@ class Reader:
         text = as_string(node)
         if text is None or not text.strip():
             self.report(
-                line,
-                path,
-                f"{what} must be a text or {{th: ..., en: ...}}, got {describe(node)}",
+                line, path, f"{what} must be a text or {{th: ..., en: ...}}, got {describe(node)}"
             )
             return None
         return Bilingual(text, text)
