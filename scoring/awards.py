@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -31,27 +31,16 @@ ReasonKind = Literal["winner", "near_miss", "below_floor"]
 
 
 @dataclass(frozen=True)
-class Reason:
-    """Why an agency won or missed an award, as figures.
+class AwardFacts:
+    """What the reasons of one award result share: the rule's kind, places and floor,
+    the eligible agencies, the peer group and dimension, and how figures are written."""
 
-    ``kind``: ``winner``; ``near_miss`` (placed beyond the award's places); or
-    ``below_floor`` (its gain would have placed it, its total is under the floor).
-    ``figure`` names what the award ranks on (``total``, ``gain`` or ``score``).
-    ``after``: the winner equal on every figure that the agency code put first."""
-
-    kind: ReasonKind
-    award: Literal["top_total", "top_gain", "best_dimension"]
-    place: int
-    shared: bool
+    kind: Literal["top_total", "top_gain", "best_dimension"]
+    top: int
+    floor: float | None  # top_gain only
     eligible: int
     group: str | None
     dimension: str | None
-    value: float
-    total: float
-    previous_total: float | None
-    floor: float | None
-    top: int
-    after: str | None
     previous_label: str
     precision: int
     gain_precision: int
@@ -59,11 +48,50 @@ class Reason:
 
     @property
     def figure(self) -> str:
-        return {"top_total": "total", "top_gain": "gain", "best_dimension": "score"}[self.award]
+        """What the award ranks on: ``total``, ``gain`` or ``score``."""
+        return {"top_total": "total", "top_gain": "gain", "best_dimension": "score"}[self.kind]
 
 
-@dataclass(frozen=True)
-class AwardEntry:
+class Reason(NamedTuple):
+    """Why an agency won or missed an award, as figures.
+
+    ``kind``: ``winner``; ``near_miss`` (placed beyond the award's places); or
+    ``below_floor`` (its gain would have placed it, its total is under the floor).
+    ``value`` is the figure ranked on; ``after`` the winner equal on every figure that
+    the agency code put first. The ``shown_*`` properties write the figures at their
+    publication precision (gains signed), as every language shows them."""
+
+    kind: ReasonKind
+    place: int
+    shared: bool
+    value: float
+    total: float
+    previous_total: float | None
+    after: str | None
+    award: AwardFacts
+
+    @property
+    def shown_value(self) -> str:
+        a = self.award
+        if a.kind == "top_gain":
+            return _signed(self.value, a.gain_precision)
+        return _fmt(self.value, a.precision)
+
+    @property
+    def shown_total(self) -> str:
+        return _fmt(self.total, self.award.precision)
+
+    @property
+    def shown_previous(self) -> str:
+        previous = math.nan if self.previous_total is None else self.previous_total
+        return _fmt(previous, self.award.previous_precision)
+
+    @property
+    def shown_floor(self) -> str:
+        return "" if self.award.floor is None else _fmt(self.award.floor, self.award.precision)
+
+
+class AwardEntry(NamedTuple):
     """One winner or near miss. ``value`` is the figure ranked on."""
 
     agency: str
@@ -176,38 +204,31 @@ def rule_text(rule: AwardRule, dimension: str | None, previous_label: str, preci
 
 def reason_text(r: Reason) -> str:
     """A reason as a plain English sentence."""
-    p, gp = r.precision, r.gain_precision
-    of = f"of {r.eligible} eligible" + (f" in group {r.group}" if r.group else "")
+    a = r.award
+    of = f"of {a.eligible} eligible" + (f" in group {a.group}" if a.group else "")
     if r.kind == "below_floor":
-        assert r.floor is not None
         return (
-            f"gain {_signed(r.value, gp)} would place {ordinal(r.place)} but total "
-            f"{_fmt(r.total, p)} < floor {_fmt(r.floor, p)}"
+            f"gain {r.shown_value} would place {ordinal(r.place)} but total "
+            f"{r.shown_total} < floor {r.shown_floor}"
         )
     if r.kind == "near_miss":
-        shown = _signed(r.value, gp) if r.award == "top_gain" else _fmt(r.value, p)
-        within = f" in group {r.group}" if r.group else ""
         why = (
-            f"{r.figure} {shown}, {ordinal(r.place)} by {r.figure} of {r.eligible} eligible"
-            f"{within}; the award has {r.top} place{'s' if r.top != 1 else ''}"
+            f"{a.figure} {r.shown_value}, {ordinal(r.place)} by {a.figure} {of}; "
+            f"the award has {a.top} place{'s' if a.top != 1 else ''}"
         )
         if r.after is not None:
             why += f"; equal to {r.after} on every figure, placed after it by agency code"
         return why
     where = f"{ordinal(r.place)}{' (shared)' if r.shared else ''}"
-    if r.award == "top_gain":
-        parts = []
-        if r.floor is not None:
-            parts.append(f"total {_fmt(r.total, p)} >= floor {_fmt(r.floor, p)}")
-        previous = math.nan if r.previous_total is None else r.previous_total
-        parts.append(
-            f"gain {_signed(r.value, gp)} over {r.previous_label} "
-            f"({_fmt(previous, r.previous_precision)}), {where} largest {of}"
+    if a.kind == "top_gain":
+        gain = (
+            f"gain {r.shown_value} over {a.previous_label} ({r.shown_previous}), "
+            f"{where} largest {of}"
         )
-        return "; ".join(parts)
-    if r.award == "best_dimension":
-        return f"{r.dimension} {_fmt(r.value, p)}, {where} highest {of}"
-    return f"total {_fmt(r.total, p)}, {where} highest {of}"
+        return gain if a.floor is None else f"total {r.shown_total} >= floor {r.shown_floor}; {gain}"
+    if a.kind == "best_dimension":
+        return f"{a.dimension} {r.shown_value}, {where} highest {of}"
+    return f"total {r.shown_total}, {where} highest {of}"
 
 
 # --------------------------------------------------------------------------- placing
@@ -353,23 +374,23 @@ def _place(
     for item in ranked:
         per_place[item.place] = per_place.get(item.place, 0) + 1
 
+    facts = AwardFacts(
+        kind=rule.kind, top=rule.top, floor=rule.floor if rule.kind == "top_gain" else None,
+        eligible=n_eligible, group=group, dimension=dimension,
+        previous_label=published.previous_label, precision=published.precision,
+        gain_precision=published.gain_precision, previous_precision=published.previous_precision,
+    )
+    agencies, groups = published.agencies, published.groups
+    totals, gains, previous = published.total, published.gain, published.previous_total
+
     def entry(at: int, place: int, kind: ReasonKind, after: str | None = None) -> AwardEntry:
-        gain = float(published.gain[at])
-        previous = float(published.previous_total[at])
+        gain, before, value, total = float(gains[at]), float(previous[at]), float(figure[at]), float(totals[at])
         reason = Reason(
-            kind=kind, award=rule.kind, place=place, shared=per_place.get(place, 0) > 1,
-            eligible=n_eligible, group=group, dimension=dimension, value=float(figure[at]),
-            total=float(published.total[at]),
-            previous_total=None if math.isnan(previous) else previous,
-            floor=rule.floor if rule.kind == "top_gain" else None, top=rule.top, after=after,
-            previous_label=published.previous_label, precision=published.precision,
-            gain_precision=published.gain_precision,
-            previous_precision=published.previous_precision,
+            kind, place, per_place.get(place, 0) > 1, value, total,
+            None if math.isnan(before) else before, after, facts,
         )
         return AwardEntry(
-            agency=published.agencies[at], group=published.groups[at], place=place,
-            total=reason.total, gain=None if math.isnan(gain) else gain,
-            value=reason.value, reason=reason,
+            agencies[at], groups[at], place, total, None if math.isnan(gain) else gain, value, reason
         )
 
     winners: list[AwardEntry] = []
