@@ -143,6 +143,16 @@ def may_reopen(profile: Profile | None) -> bool:
     return may_manage_cycles(profile)
 
 
+def may_extend_deadline(profile: Profile | None) -> bool:
+    """Administrators move a cycle's deadline and extend one agency's."""
+    return may_manage_cycles(profile)
+
+
+def may_remind(profile: Profile | None) -> bool:
+    """Administrators remind the agencies that have not submitted."""
+    return may_manage_cycles(profile)
+
+
 def manages_every_agency(profile: Profile | None) -> bool:
     """Administrators invite and see the people of any agency; coordinators only theirs."""
     return profile is not None and profile.role == Role.ADMINISTRATOR

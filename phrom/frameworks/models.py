@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +104,38 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DeadlineChange(models.Model):
+    """Append-only record of deadlines: a cycle's deadline set or moved (``agency`` empty),
+    or one agency given until ``new_deadline`` (an extension, with its reason).
+
+    An agency's deadline is the later of its cycle's and its latest extension's; rows are
+    only ever inserted, so the record says who moved which deadline, when and why.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="deadline_changes")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    old_deadline = models.DateTimeField(_("previous deadline"), null=True, blank=True)
+    new_deadline = models.DateTimeField(_("new deadline"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["cycle", "agency", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.agency_id or '*'} {self.new_deadline}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("deadline changes are append-only; add a new one instead")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

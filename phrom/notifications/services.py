@@ -1,0 +1,181 @@
+"""Writes that send notices: each hands its e-mail to the task worker once the caller's
+transaction has committed (nothing is sent about a change that was rolled back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from phrom.accounts.gates import User, may_remind, profile_of
+from phrom.frameworks.deadlines import local_day
+from phrom.frameworks.models import Cycle, CycleStatus, DeadlineChange
+from phrom.frameworks.selectors import target_agencies
+from phrom.notifications.models import Reminder, ReminderKind
+from phrom.notifications.tasks import (
+    send_deadline_reminder,
+    send_reopened_notice,
+    send_submission_receipt,
+)
+from phrom.responses.models import Response, ResponseStatus
+
+# Days before an agency's deadline on which it is reminded, if it has not submitted.
+REMINDER_DAYS = (14, 7, 3, 1)
+
+
+class RemindRefused(ValueError):
+    """Reminders cannot be sent now; the message says why, in the reader's language."""
+
+
+def notify_submitted(*, response: Response, site_url: str = "") -> None:
+    """A receipt to the agency's coordinators, after the submission commits."""
+    response_id = response.pk
+    transaction.on_commit(
+        lambda: send_submission_receipt.enqueue(response_id=response_id, site_url=site_url)
+    )
+
+
+def notify_reopened(*, response: Response, reason: str, site_url: str = "") -> None:
+    """A notice with REASON to the agency's people, after the reopening commits."""
+    response_id = response.pk
+    transaction.on_commit(
+        lambda: send_reopened_notice.enqueue(
+            response_id=response_id, reason=reason, site_url=site_url
+        )
+    )
+
+
+def _remind(cycle: Cycle, agency_id: int, site_url: str) -> None:
+    cycle_id = cycle.pk
+    transaction.on_commit(
+        lambda: send_deadline_reminder.enqueue(
+            cycle_id=cycle_id, agency_id=agency_id, site_url=site_url
+        )
+    )
+
+
+def _record(reminder: Reminder) -> bool:
+    """Insert REMINDER unless the same one exists (another run got there first)."""
+    try:
+        with transaction.atomic():
+            reminder.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _waiting(cycle: Cycle, statuses: Iterable[str]) -> list[int]:
+    """The target agencies of CYCLE whose response has one of STATUSES (no response
+    counts as not started)."""
+    statuses = list(statuses)
+    answered = dict(
+        Response.objects.filter(cycle=cycle).values_list("agency_id", "status")
+    )
+    return [
+        agency_id
+        for agency_id in target_agencies().order_by("pk").values_list("pk", flat=True)
+        if answered.get(agency_id, ResponseStatus.NOT_STARTED) in statuses
+    ]
+
+
+def _agency_deadlines(cycle: Cycle) -> dict[int, dt.datetime]:
+    """Each extended agency's latest extension in CYCLE, in one query."""
+    latest: dict[int, dt.datetime] = {}
+    for agency_id, deadline in (
+        DeadlineChange.objects.filter(cycle=cycle, agency__isnull=False)
+        .order_by("at", "id")
+        .values_list("agency_id", "new_deadline")
+    ):
+        latest[agency_id] = deadline
+    return latest
+
+
+def due_step(days_left: int, steps: Iterable[int]) -> int | None:
+    """The reminder step due DAYS_LEFT days before a deadline: the nearest step at or
+    above it (a run missed on day 7 still reminds on day 5), None once the day passed."""
+    if days_left < 0:
+        return None
+    due = [s for s in steps if s >= days_left]
+    return min(due) if due else None
+
+
+def reminders_send_due(
+    *, today: dt.date | None = None, steps: Iterable[int] = REMINDER_DAYS, site_url: str = ""
+) -> int:
+    """Remind every agency that has not submitted in an open cycle whose deadline (its
+    own, extensions included) is one of STEPS days away or less; returns how many.
+
+    Each step is sent once per agency and deadline day, recorded in ``Reminder``: running
+    this twice (even at once, from two machines) sends nothing twice.
+    """
+    today = today or local_day(timezone.now())
+    steps = tuple(steps)
+    sent = 0
+    for cycle in Cycle.objects.filter(status=CycleStatus.OPEN, deadline__isnull=False):
+        assert cycle.deadline is not None
+        extended = _agency_deadlines(cycle)
+        done = set(
+            Reminder.objects.filter(cycle=cycle, kind=ReminderKind.SCHEDULED).values_list(
+                "agency_id", "deadline_day", "days_before"
+            )
+        )
+        for agency_id in _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS)):
+            deadline = max(cycle.deadline, extended.get(agency_id, cycle.deadline))
+            day = local_day(deadline)
+            step = due_step((day - today).days, steps)
+            if step is None or (agency_id, day, step) in done:
+                continue
+            reminder = Reminder(
+                cycle=cycle, agency_id=agency_id, kind=ReminderKind.SCHEDULED,
+                days_before=step, deadline_day=day, sent_on=today,
+            )
+            if _record(reminder):
+                _remind(cycle, agency_id, site_url)
+                sent += 1
+    return sent
+
+
+@dataclass(frozen=True)
+class RemindResult:
+    reminded: int  # agencies reminded now
+    already: int  # agencies already reminded today by an administrator
+
+
+def reminders_send_now(*, cycle: Cycle, by: User, site_url: str = "") -> RemindResult:
+    """An administrator's reminder to every agency of CYCLE not started or in progress.
+
+    At most one such reminder a day reaches an agency (a second click sends nothing
+    again). Only administrators (``PermissionDenied``), only while the cycle is open
+    (``RemindRefused``).
+    """
+    if not may_remind(profile_of(by)):
+        raise PermissionDenied
+    cycle = Cycle.objects.get(pk=cycle.pk)
+    if cycle.status != CycleStatus.OPEN:
+        raise RemindRefused(
+            gettext("Cycle %(code)s is not open: there is nothing to remind agencies of.")
+            % {"code": cycle.code}
+        )
+    today = local_day(timezone.now())
+    extended = _agency_deadlines(cycle)
+    reminded = already = 0
+    for agency_id in _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS)):
+        deadline = cycle.deadline
+        if deadline is not None and agency_id in extended:
+            deadline = max(deadline, extended[agency_id])
+        reminder = Reminder(
+            cycle=cycle, agency_id=agency_id, kind=ReminderKind.MANUAL,
+            deadline_day=local_day(deadline) if deadline is not None else None,
+            sent_on=today, by=by,
+        )
+        if _record(reminder):
+            _remind(cycle, agency_id, site_url)
+            reminded += 1
+        else:
+            already += 1
+    return RemindResult(reminded=reminded, already=already)
