@@ -22,6 +22,10 @@ three ways, each timed as the best of several repeats (time.perf_counter):
             indicator, dimension, total -> rank(method="min") -> awards by sorting. Its
             totals are checked against the engine's, so both do the same work.
 
+Both (a) and (b) run on one thread (OPENBLAS_NUM_THREADS=1 unless set): the engine's
+products are a few rows each, too small for BLAS's threads, which on a busy machine wait
+for a core far longer than the product takes.
+
 Targets: (b) within 15x of (a), and at least 100x faster than (c). With --check the script
 exits with status 1 when a target is missed.
 """
@@ -29,12 +33,15 @@ exits with status 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads OpenBLAS
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

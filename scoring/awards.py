@@ -292,7 +292,8 @@ def _rank(
 def _group_order(published: Published, base: np.ndarray, framework_groups: Sequence[str]) -> list[str]:
     """The peer groups with an agency in ``base``: framework order, then the others by
     code."""
-    present = {published.group_names[g] for g in np.unique(published.group_ids[base]).tolist() if g >= 0}
+    counts = np.bincount(published.group_ids[base] + 1, minlength=len(published.group_names) + 1)
+    present = {published.group_names[g] for g in np.flatnonzero(counts[1:]).tolist()}
     return [g for g in framework_groups if g in present] + sorted(present - set(framework_groups))
 
 

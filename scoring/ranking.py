@@ -52,7 +52,7 @@ def competition_ranks(values: np.ndarray, group_ids: np.ndarray) -> tuple[np.nda
         return ranks, group_ranks
     # a rank is 1 + the position of the first of its run of equal values, in value order
     # for everybody, and within each group counted from the group's first
-    by_value = ok[np.argsort(-v[ok], kind="stable")]
+    by_value = ok[np.argsort(-v[ok])]  # (equal values share a rank: any order of them)
     ranks[by_value] = _run_starts(v[by_value], np.zeros(ok.size, np.int64)) + 1
     groups = np.asarray(group_ids)[by_value]
     if groups.size and groups.max() < 32768:
