@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from phrom.accounts.gates import profile_of
 from phrom.accounts.services import profile_set_text_size
 from phrom.core.context_processors import TEXT_SIZES
+from phrom.frameworks.deadlines import agency_deadline_summary
 from phrom.frameworks.models import Cycle
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
     from phrom.accounts.gates import profile_of, reads_every_agency
 
     cycles = Cycle.objects.select_related("framework").order_by("-year_be", "code")
-    staff = reads_every_agency(profile_of(request.user))
-    return render(request, "core/home.html", {"cycles": cycles, "sees_all_results": staff})
+    profile = profile_of(request.user)
+    staff = reads_every_agency(profile)
+    context = {"cycles": cycles, "sees_all_results": staff}
+    if profile is not None and profile.agency_id is not None and not staff:
+        context["agency_deadline"] = agency_deadline_summary(agency_id=profile.agency_id)
+    return render(request, "core/home.html", context)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

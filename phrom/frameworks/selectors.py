@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.core.thai import thai_sort_key
-from phrom.frameworks.models import Cycle
+from phrom.frameworks.models import Cycle, DeadlineChange
 from phrom.responses.models import Response, ResponseStatus
 
 
@@ -111,6 +111,7 @@ class CycleProgress:
     by_group: list[ProgressRow]
     by_ministry: list[ProgressRow]
     not_started: list[AgencyLine]
+    in_progress: list[AgencyLine]
     days_to_deadline: int | None  # None without a deadline; negative once it has passed
 
     @property
@@ -169,31 +170,44 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
         if ministry:
             ministry_names[ministry] = (row["ministry__name_th"], row["ministry__name_en"])
 
-    not_started = [
-        AgencyLine(
-            code=a["code"],
-            name_th=a["name_th"],
-            name_en=a["name_en"],
-            group=a["group"],
-            ministry_th=a["ministry__name_th"] or "",
-            ministry_en=a["ministry__name_en"] or "",
-        )
-        for a in _with_response(target_agencies(), cycle)
+    # Both lists in one query: every agency that has not submitted, by its status.
+    waiting: dict[str, list[AgencyLine]] = {
+        ResponseStatus.NOT_STARTED: [],
+        ResponseStatus.IN_PROGRESS: [],
+    }
+    for a in (
+        _with_response(target_agencies(), cycle)
         .filter(
             Q(cycle_response__isnull=True)
-            | Q(cycle_response__status=ResponseStatus.NOT_STARTED)
+            | ~Q(cycle_response__status=ResponseStatus.SUBMITTED)
         )
-        .values("code", "name_th", "name_en", "group", "ministry__name_th", "ministry__name_en")
+        .values(
+            "code", "name_th", "name_en", "group", "ministry__name_th", "ministry__name_en",
+            status=F("cycle_response__status"),
+        )
         .order_by()
-    ]
-    not_started.sort(key=lambda a: (thai_sort_key(a.name_th), a.code))
+    ):
+        status = a["status"] if a["status"] in waiting else ResponseStatus.NOT_STARTED
+        waiting[status].append(
+            AgencyLine(
+                code=a["code"],
+                name_th=a["name_th"],
+                name_en=a["name_en"],
+                group=a["group"],
+                ministry_th=a["ministry__name_th"] or "",
+                ministry_en=a["ministry__name_en"] or "",
+            )
+        )
+    for lines in waiting.values():
+        lines.sort(key=lambda a: (thai_sort_key(a.name_th), a.code))
 
     return CycleProgress(
         cycle=cycle,
         overall=overall,
         by_group=_group_rows(cycle, groups),
         by_ministry=_ministry_rows(ministries, ministry_names),
-        not_started=not_started,
+        not_started=waiting[ResponseStatus.NOT_STARTED],
+        in_progress=waiting[ResponseStatus.IN_PROGRESS],
         days_to_deadline=days_to_deadline(cycle=cycle, today=today),
     )
 
@@ -266,3 +280,24 @@ def submitted_responses(*, cycle: Cycle) -> list[Response]:
     )
     responses.sort(key=lambda r: (thai_sort_key(r.agency.name_th), r.agency.code))
     return responses
+
+
+def unsubmitted_agencies(*, cycle: Cycle) -> list[Agency]:
+    """The target agencies whose response to CYCLE is not submitted, in Thai order."""
+    agencies = list(
+        _with_response(target_agencies(), cycle).filter(
+            Q(cycle_response__isnull=True)
+            | ~Q(cycle_response__status=ResponseStatus.SUBMITTED)
+        )
+    )
+    agencies.sort(key=lambda a: (thai_sort_key(a.name_th), a.code))
+    return agencies
+
+
+def extensions_of(*, cycle: Cycle) -> list[DeadlineChange]:
+    """The extensions granted to agencies in CYCLE, newest first, with agency and author."""
+    return list(
+        DeadlineChange.objects.filter(cycle=cycle, agency__isnull=False)
+        .select_related("agency", "by")
+        .order_by("-at", "-id")
+    )

@@ -14,8 +14,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from phrom.accounts.gates import CYCLE_MANAGERS, User, may_reopen, profile_of, require_role
+from phrom.agencies.models import Agency
+from phrom.core.thai import format_date
+from phrom.frameworks.deadlines import agency_deadline, local_day
 from phrom.frameworks.errors import FrameworkRejected
-from phrom.frameworks.models import Cycle, CycleStatus, Framework, spec_of_text
+from phrom.frameworks.models import Cycle, CycleStatus, DeadlineChange, Framework, spec_of_text
+from phrom.notifications.services import notify_reopened
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
 from scoring.model import Framework as FrameworkSpec
 
@@ -189,34 +193,116 @@ def cycle_set_status(*, cycle: Cycle, status: str, by: User) -> Cycle:
     return current
 
 
-@transaction.atomic
-def cycle_set_deadline(*, cycle: Cycle, deadline: dt.datetime | None, by: User) -> Cycle:
-    """Set (or clear, with None) the deadline of a cycle that is not yet in review.
+def _refuse_fixed_deadline(cycle: Cycle) -> None:
+    if cycle.status not in DEADLINE_STATUSES:
+        raise LifecycleRefused(
+            gettext("Cycle %(code)s is “%(status)s”: its deadline can no longer change.")
+            % {"code": cycle.code, "status": _status_label(cycle.status)}
+        )
 
-    A naive datetime is read in the current time zone (Asia/Bangkok by default).
+
+def _day_text(deadline: dt.datetime | None) -> str | None:
+    # The history keeps the day (ISO), the unit of a deadline.
+    return local_day(deadline).isoformat() if deadline is not None else None
+
+
+@transaction.atomic
+def cycle_set_deadline(
+    *, cycle: Cycle, deadline: dt.datetime | None, by: User, reason: str = ""
+) -> Cycle:
+    """Set, move (extend) or clear (None) the deadline of a cycle not yet in review.
+
+    A naive datetime is read in the current time zone (Asia/Bangkok by default). The
+    change is recorded as a ``DeadlineChange`` and in the history of every response the
+    cycle has, with REASON.
     """
     _require_administrator(by)
     current = _locked_cycle(cycle)
-    if current.status not in DEADLINE_STATUSES:
-        raise LifecycleRefused(
-            gettext("Cycle %(code)s is “%(status)s”: its deadline can no longer change.")
-            % {"code": current.code, "status": _status_label(current.status)}
-        )
+    _refuse_fixed_deadline(current)
     if deadline is not None and timezone.is_naive(deadline):
         deadline = timezone.make_aware(deadline)
+    old = current.deadline
     current.deadline = deadline
     current.full_clean()
     current.save(update_fields=["deadline"])
     cycle.deadline = current.deadline
+    if old != deadline:
+        reason = (reason or "").strip()
+        DeadlineChange.objects.create(
+            cycle=current, old_deadline=old, new_deadline=deadline, reason=reason, by=by
+        )
+        AnswerChange.objects.bulk_create(
+            AnswerChange(
+                response_id=response_id,
+                kind=ChangeKind.DEADLINE_CHANGED,
+                old_value=_day_text(old),
+                new_value=_day_text(deadline),
+                reason=reason,
+                by=by,
+            )
+            for response_id in Response.objects.filter(cycle=current).values_list("pk", flat=True)
+        )
     return current
 
 
 @transaction.atomic
-def response_reopen(*, response: Response, reason: str, by: User) -> Response:
+def deadline_extend_for_agency(
+    *, cycle: Cycle, agency: Agency, deadline: dt.datetime, reason: str, by: User
+) -> DeadlineChange:
+    """Give one agency until DEADLINE (later than the cycle's), for REASON.
+
+    Recorded as a ``DeadlineChange`` of the agency and in its response's history (the
+    response is created, not started, if the agency has none yet). Only administrators;
+    refused (``LifecycleRefused``) without a reason, without a cycle deadline, for a day
+    not after the cycle's deadline, or once the review has started.
+    """
+    _require_administrator(by)
+    current = _locked_cycle(cycle)
+    _refuse_fixed_deadline(current)
+    reason = (reason or "").strip()
+    if not reason:
+        raise LifecycleRefused(gettext("Give a reason for the extension."))
+    if current.deadline is None:
+        raise LifecycleRefused(
+            gettext("Cycle %(code)s has no deadline, so there is nothing to extend.")
+            % {"code": current.code}
+        )
+    if timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if local_day(deadline) <= local_day(current.deadline):
+        raise LifecycleRefused(
+            gettext(
+                "An extension must end after the cycle's deadline (%(deadline)s): choose a "
+                "later day."
+            )
+            % {"deadline": format_date(current.deadline)}
+        )
+    old = agency_deadline(cycle=current, agency_id=agency.pk)
+    change = DeadlineChange(
+        cycle=current, agency=agency, old_deadline=old, new_deadline=deadline,
+        reason=reason, by=by,
+    )
+    change.full_clean()
+    change.save()
+    response, _created = Response.objects.get_or_create(cycle=current, agency=agency)
+    AnswerChange.objects.create(
+        response=response,
+        kind=ChangeKind.DEADLINE_CHANGED,
+        old_value=_day_text(old),
+        new_value=_day_text(deadline),
+        reason=reason,
+        by=by,
+    )
+    return change
+
+
+@transaction.atomic
+def response_reopen(*, response: Response, reason: str, by: User, site_url: str = "") -> Response:
     """Send a submitted response back to "in progress" so its agency can correct it.
 
     Only an administrator may, only with a reason, and only while the cycle is open. The
-    reason is kept in the response's history as a change of kind "reopened".
+    reason is kept in the response's history as a change of kind "reopened" and, once
+    committed, e-mailed to the agency's people by the task worker.
     """
     if not may_reopen(profile_of(by)):
         raise PermissionDenied
@@ -261,6 +347,7 @@ def response_reopen(*, response: Response, reason: str, by: User) -> Response:
     )
     change.full_clean()
     change.save()
+    notify_reopened(response=current, reason=reason, site_url=site_url)
     response.status = current.status
     response.submitted_at = None
     response.submitted_by = None

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<str:code>/status/", views.set_status, name="set_status"),
     path("<str:code>/deadline/", views.set_deadline, name="set_deadline"),
     path("<str:code>/reopen/", views.reopen, name="reopen"),
+    path("<str:code>/extend/", views.extend, name="extend"),
+    path("<str:code>/remind/", views.remind, name="remind"),
 ]

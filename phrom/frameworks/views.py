@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from phrom.accounts.gates import (
@@ -27,7 +27,9 @@ from phrom.accounts.gates import (
     profile_of,
     require_role,
 )
-from phrom.core.thai import BEDateField, format_datetime, today
+from phrom.agencies.models import Agency
+from phrom.core.thai import BEDateField, format_date, format_datetime, today
+from phrom.frameworks.deadlines import end_of_day
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.selectors import (
     CycleNotFound,
@@ -35,16 +37,21 @@ from phrom.frameworks.selectors import (
     cycle_list,
     cycle_progress,
     days_to_deadline,
+    extensions_of,
     submitted_responses,
+    unsubmitted_agencies,
 )
 from phrom.frameworks.services import (
     LifecycleRefused,
     cycle_next_statuses,
     cycle_set_deadline,
     cycle_set_status,
+    deadline_extend_for_agency,
     response_reopen,
 )
+from phrom.notifications.services import RemindRefused, reminders_send_now
 from phrom.responses.models import Response
+from phrom.responses.selectors import user_name
 
 WATCH_ROLES = CYCLE_WATCHERS
 ACT_ROLES = CYCLE_MANAGERS
@@ -57,8 +64,31 @@ ACTION_LABELS = {
     (CycleStatus.CLOSED, CycleStatus.IN_REVIEW): gettext_lazy("Start the review"),
     (CycleStatus.IN_REVIEW, CycleStatus.PUBLISHED): gettext_lazy("Publish the results"),
 }
-# Deadlines are whole days: an agency may answer until the end of the day, local time.
-DEADLINE_TIME = dt.time(23, 59, 59)
+# What each move does, said on the confirmation page before it is done.
+CONSEQUENCES = {
+    (CycleStatus.DRAFT, CycleStatus.OPEN): gettext_lazy(
+        "Agencies will see the questionnaire and can start answering. The framework's "
+        "questions should be final before this."
+    ),
+    (CycleStatus.OPEN, CycleStatus.CLOSED): gettext_lazy(
+        "No agency will be able to change its answers or evidence, or submit, even before "
+        "the deadline. Responses not yet submitted stay unsubmitted. The cycle can be opened "
+        "again later."
+    ),
+    (CycleStatus.CLOSED, CycleStatus.OPEN): gettext_lazy(
+        "Agencies that have not submitted will be able to answer and submit again, until "
+        "their deadline."
+    ),
+    (CycleStatus.CLOSED, CycleStatus.IN_REVIEW): gettext_lazy(
+        "The review starts: the cycle can no longer be opened again, and its deadline no "
+        "longer changes."
+    ),
+    (CycleStatus.IN_REVIEW, CycleStatus.PUBLISHED): gettext_lazy(
+        "The results, ranks and awards become public to everyone, agencies and visitors "
+        "alike, and the cycle never changes status again. This cannot be undone."
+    ),
+}
+CONFIRMED = "yes"
 
 View = Callable[..., HttpResponse]
 
@@ -95,6 +125,16 @@ class StatusForm(forms.Form):
         ]
 
 
+class StatusConfirmForm(forms.Form):
+    """The status move with its confirmation: without ``confirm=yes`` nothing is done."""
+
+    status = forms.CharField()
+    confirm = forms.CharField(required=False)
+
+    def confirmed(self) -> bool:
+        return self.cleaned_data.get("confirm") == CONFIRMED
+
+
 class DeadlineForm(forms.Form):
     deadline = BEDateField(
         label=gettext_lazy("Last day for answers"),
@@ -112,11 +152,58 @@ class DeadlineForm(forms.Form):
         },
     )
 
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Kept in the history of every response of the cycle, with your name and the time."
+        ),
+    )
+
     def deadline_at(self) -> dt.datetime | None:
         day = self.cleaned_data["deadline"]
         if day is None:
             return None
-        return timezone.make_aware(dt.datetime.combine(day, DEADLINE_TIME))
+        return end_of_day(day)
+
+
+class ExtensionForm(forms.Form):
+    """One agency given more time than the cycle's deadline, with a reason."""
+
+    agency = forms.TypedChoiceField(label=gettext_lazy("Agency"), coerce=int)
+    deadline = BEDateField(
+        label=gettext_lazy("Its last day for answers"),
+        not_before=today,
+        help_text=gettext_lazy(
+            "Day/month/year in the Buddhist Era, after the cycle's deadline. The agency may "
+            "answer until the end of this day, Bangkok time."
+        ),
+        error_messages={
+            "required": gettext_lazy("Give the agency's new last day."),
+            "too_early": gettext_lazy(
+                "A new deadline cannot be in the past: %(date)s is before today "
+                "(%(earliest)s). Choose today or a later day."
+            ),
+        },
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Kept in the agency's history, with your name and the time."),
+        error_messages={"required": gettext_lazy("Give a reason for the extension.")},
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", gettext("Choose an agency"))] + [
+            (a.pk, f"{a.name(language)} ({a.code})") for a in agencies
+        ]
+
+    def deadline_at(self) -> dt.datetime:
+        return end_of_day(self.cleaned_data["deadline"])
 
 
 class ReopenForm(forms.Form):
@@ -178,7 +265,9 @@ def _render_progress(
     *,
     status_form: StatusForm | None = None,
     deadline_form: DeadlineForm | None = None,
+    extension_form: ExtensionForm | None = None,
     reopen_form: ReopenForm | None = None,
+    remind_error: str = "",
     http_status: int = 200,
 ) -> HttpResponse:
     language = get_language() or "th"
@@ -196,6 +285,21 @@ def _render_progress(
         context["deadline_editable"] = cycle.status in (
             CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED
         )
+        context["extension_form"] = extension_form or ExtensionForm(
+            agencies=unsubmitted_agencies(cycle=cycle), language=language
+        )
+        context["extensions"] = [
+            {
+                "agency": change.agency.name(language) if change.agency else "",
+                "deadline": format_date(change.new_deadline, language=language),
+                "reason": change.reason,
+                "by": user_name(change.by),
+                "at": format_datetime(change.at, language=language),
+            }
+            for change in extensions_of(cycle=cycle)
+        ]
+        context["remind_open"] = cycle.status == CycleStatus.OPEN
+        context["remind_error"] = remind_error
         context["reopen_open"] = cycle.status == CycleStatus.OPEN
         if context["reopen_open"] or reopen_form is not None:
             context["reopen_form"] = reopen_form or ReopenForm(
@@ -207,10 +311,26 @@ def _render_progress(
 @require_POST
 @role_required(*ACT_ROLES)
 def set_status(request: HttpRequest, code: str) -> HttpResponse:
+    """Move the cycle once the administrator has confirmed, on a page that says what the
+    move does; a post without ``confirm=yes`` only shows that page."""
     cycle = _cycle(code)
     form = StatusForm(request.POST, cycle=cycle)
     if not form.is_valid():
         return _render_progress(request, cycle, status_form=form, http_status=400)
+    wanted = form.cleaned_data["status"]
+    if request.POST.get("confirm") != CONFIRMED:
+        return render(
+            request,
+            "frameworks/confirm_status.html",
+            {
+                "cycle": cycle,
+                "status": wanted,
+                "action": ACTION_LABELS.get((cycle.status, wanted), wanted),
+                "consequence": CONSEQUENCES.get((cycle.status, wanted), ""),
+                "unconfirmed": "confirm" in request.POST,
+            },
+            status=400 if "confirm" in request.POST else 200,
+        )
     try:
         cycle_set_status(cycle=cycle, status=form.cleaned_data["status"], by=request.user)
     except LifecycleRefused as exc:
@@ -232,7 +352,12 @@ def set_deadline(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render_progress(request, cycle, deadline_form=form, http_status=400)
     try:
-        cycle_set_deadline(cycle=cycle, deadline=form.deadline_at(), by=request.user)
+        cycle_set_deadline(
+            cycle=cycle,
+            deadline=form.deadline_at(),
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     except LifecycleRefused as exc:
         form.add_error(None, str(exc))
         return _render_progress(request, cycle, deadline_form=form, http_status=400)
@@ -261,7 +386,12 @@ def reopen(request: HttpRequest, code: str) -> HttpResponse:
         pk=form.cleaned_data["response"], cycle=cycle
     )
     try:
-        response_reopen(response=response, reason=form.cleaned_data["reason"], by=request.user)
+        response_reopen(
+            response=response,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            site_url=_site_url(request),
+        )
     except LifecycleRefused as exc:
         form.add_error(None, str(exc))
         return _render_progress(request, cycle, reopen_form=form, http_status=400)
@@ -270,4 +400,77 @@ def reopen(request: HttpRequest, code: str) -> HttpResponse:
         gettext("The response of %(agency)s is open again for changes.")
         % {"agency": response.agency.name(language)},
     )
+    return redirect("cycles:progress", cycle.code)
+
+
+def _site_url(request: HttpRequest) -> str:
+    # Links in e-mails point to the address the administrator is using.
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_POST
+@role_required(*ACT_ROLES)
+def extend(request: HttpRequest, code: str) -> HttpResponse:
+    """Give one agency a later deadline than the cycle's, with a reason."""
+    cycle = _cycle(code)
+    language = get_language() or "th"
+    form = ExtensionForm(
+        request.POST, agencies=unsubmitted_agencies(cycle=cycle), language=language
+    )
+    if not form.is_valid():
+        return _render_progress(request, cycle, extension_form=form, http_status=400)
+    agency = Agency.objects.get(pk=form.cleaned_data["agency"])
+    try:
+        deadline_extend_for_agency(
+            cycle=cycle,
+            agency=agency,
+            deadline=form.deadline_at(),
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except LifecycleRefused as exc:
+        form.add_error(None, str(exc))
+        return _render_progress(request, cycle, extension_form=form, http_status=400)
+    messages.success(
+        request,
+        gettext("%(agency)s may now answer until the end of %(deadline)s.")
+        % {
+            "agency": agency.name(language),
+            "deadline": format_date(form.deadline_at(), language=language),
+        },
+    )
+    return redirect("cycles:progress", cycle.code)
+
+
+@require_POST
+@role_required(*ACT_ROLES)
+def remind(request: HttpRequest, code: str) -> HttpResponse:
+    """E-mail a reminder now to every agency not started or in progress."""
+    cycle = _cycle(code)
+    try:
+        result = reminders_send_now(cycle=cycle, by=request.user, site_url=_site_url(request))
+    except RemindRefused as exc:
+        return _render_progress(request, cycle, remind_error=str(exc), http_status=400)
+    if result.reminded:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is on its way to %(count)d agency.",
+                "Reminders are on their way to %(count)d agencies.",
+                result.reminded,
+            )
+            % {"count": result.reminded},
+        )
+    if result.already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d agency was already reminded today and gets nothing more.",
+                "%(count)d agencies were already reminded today and get nothing more.",
+                result.already,
+            )
+            % {"count": result.already},
+        )
+    if not result.reminded and not result.already:
+        messages.info(request, gettext("Every agency has submitted: nobody to remind."))
     return redirect("cycles:progress", cycle.code)

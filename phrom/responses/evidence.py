@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from phrom.frameworks.models import CycleStatus
+from phrom.frameworks.deadlines import Block, change_block
 from phrom.responses.evidence_content import (
     ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS,  # the widget's ``accept`` list
 )
@@ -296,16 +296,21 @@ def _current(response: Response, code: str) -> Any:
 
 
 def _check_open(response: Response) -> None:
-    """Refuse evidence changes to a submitted response or in a cycle that is not open."""
-    if response.status == ResponseStatus.SUBMITTED:
+    """Refuse evidence changes to a submitted response, in a cycle that is not open, or
+    after the agency's deadline (``change_block``, the one rule for every write)."""
+    blocked = change_block(response)
+    if blocked is None:
+        return
+    if blocked.block is Block.SUBMITTED:
         raise EvidenceRejected(
             _("This response has been submitted, so its evidence can no longer change. If a "
               "file is missing or wrong, ask an administrator to reopen the response.")
         )
-    if response.cycle.status != CycleStatus.OPEN:
+    if blocked.block is Block.CYCLE_NOT_OPEN:
         raise EvidenceRejected(
             _("The assessment cycle is not open, so evidence cannot be added or removed now.")
         )
+    raise EvidenceRejected(blocked.message())
 
 
 def _locked_open(response: Response) -> Response:

@@ -72,6 +72,7 @@ class ChangeKind(models.TextChoices):
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
     SUBMITTED = "submitted", _("Submitted")
     REOPENED = "reopened", _("Reopened")
+    DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
 
 
 class AnswerChange(models.Model):

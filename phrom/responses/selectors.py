@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import edits_for, may_answer
 from phrom.accounts.models import Profile
+from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import Answer, AnswerChange, Evidence, Response, ResponseStatus
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
@@ -415,6 +416,10 @@ def questionnaire(
         locked_reason = _("This response has been submitted; its answers can no longer change.")
     elif response.cycle.status != CycleStatus.OPEN:
         locked_reason = _("The assessment cycle is not open; answers cannot be changed now.")
+    else:
+        blocked = change_block(response)  # the agency's deadline, extensions included
+        if blocked is not None:
+            locked_reason = blocked.message()
     member = edits_for(profile, response.agency_id)
     editable_response = member and not locked_reason
 

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import User, may_submit, profile_of
 from phrom.agencies.models import Agency
-from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.frameworks.deadlines import change_block
+from phrom.frameworks.models import Cycle
+from phrom.notifications.services import notify_submitted
 from phrom.responses.models import (
     Answer,
     AnswerChange,
@@ -209,14 +211,11 @@ def _locked_response(response: Response) -> Response:
 
 
 def _check_open(current: Response) -> None:
-    if current.status == ResponseStatus.SUBMITTED:
-        raise ResponseLocked(
-            _("This response has been submitted, so its answers can no longer change.")
-        )
-    if current.cycle.status != CycleStatus.OPEN:
-        raise ResponseLocked(
-            _("The assessment cycle is not open, so answers cannot be changed now.")
-        )
+    """Refuse a change to a submitted response, in a cycle that is not open, or after the
+    agency's deadline (``change_block``, the one rule for every write)."""
+    blocked = change_block(current)
+    if blocked is not None:
+        raise ResponseLocked(blocked.message())
 
 
 def _mark_started(current: Response, response: Response) -> None:
@@ -467,12 +466,17 @@ def response_open_for_agency(*, cycle: Cycle, agency: Agency) -> Response:
 
 
 @transaction.atomic
-def response_submit(*, response: Response, by: User) -> Response:
+def response_submit(
+    *, response: Response, by: User, confirmed: bool = True, site_url: str = ""
+) -> Response:
     """Lock a complete response: status submitted, with who and when, in its history.
 
     Only the agency's coordinator may submit. Raises ``SubmitRefused`` listing what is
-    missing when the response is not complete, ``ResponseLocked`` when it is already
-    submitted or the cycle is not open.
+    missing when the response is not complete, or when it is complete but the person has
+    not CONFIRMED that the answers will be locked (the page's view passes what was
+    ticked); ``ResponseLocked`` when it is already submitted, the cycle is not open or
+    the agency's deadline has passed. Once committed, the task worker e-mails a receipt
+    to the agency's coordinators (links from SITE_URL).
     """
     from phrom.responses.selectors import missing_items
 
@@ -486,6 +490,11 @@ def response_submit(*, response: Response, by: User) -> Response:
             _("The response is not complete yet: %(count)d items are missing.")
             % {"count": len(missing)},
             missing,
+        )
+    if not confirmed:
+        raise SubmitRefused(
+            _("Nothing was submitted: tick the box to confirm that the answers will be locked, "
+              "then submit again.")
         )
     old_status = current.status
     current.status = ResponseStatus.SUBMITTED
@@ -501,6 +510,7 @@ def response_submit(*, response: Response, by: User) -> Response:
         new_value=ResponseStatus.SUBMITTED.value,
         by=by,
     )
+    notify_submitted(response=current, site_url=site_url)
     response.status = current.status
     response.submitted_at = current.submitted_at
     response.submitted_by = current.submitted_by

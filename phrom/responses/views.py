@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phrom.accounts.gates import may_answer_for, may_submit, profile_of, response_for_viewer
 from phrom.accounts.models import Profile
 from phrom.core.tables import safe_cell
+from phrom.frameworks.deadlines import agency_deadline
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses import selectors
 from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
@@ -123,7 +124,10 @@ def _page_context(request: HttpRequest, response: Response, dimension: str | Non
         "profile": profile,
         "agency_name": response.agency.name(_language()),
         "framework_name": page.spec.name.get(_language()),
-        "deadline": be_datetime_text(response.cycle.deadline),
+        # The agency's own deadline: the cycle's, or a later extension granted to it.
+        "deadline": be_datetime_text(
+            agency_deadline(cycle=response.cycle, agency_id=response.agency_id)
+        ),
         "submitted_at": be_datetime_text(response.submitted_at),
         "may_submit": _may_submit(profile, response),
         "js_texts": _js_texts(),
@@ -400,7 +404,12 @@ def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
         if not may_submit(profile, response):
             raise PermissionDenied
         try:
-            response_submit(response=response, by=request.user)
+            response_submit(
+                response=response,
+                by=request.user,
+                confirmed=request.POST.get("confirm") == "yes",
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
         except (SubmitRefused, ResponseLocked) as refused:
             error = refused.message
         else:

@@ -194,6 +194,7 @@ def test_submitting_with_missing_items_then_completing(browser, live_server, wor
                                 url="https://example.go.th/plan.pdf", uploaded_by=coordinator)
         page.goto(url)
         expect(page.locator(".qn-missing a")).to_have_count(0)
+        page.get_by_role("checkbox").check()  # the confirmation that answers lock
         page.get_by_role("button", name="ส่งแบบสำรวจ").click()
         expect(page.locator(".qn-done")).to_contain_text("ส่งแล้ว")
         page.goto(f"{live_server.url}/responses/{world.response_a.pk}/policy/")

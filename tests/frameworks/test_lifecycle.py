@@ -256,7 +256,9 @@ def test_only_an_administrator_reopens_a_response(world, persona):
 
 def test_administrator_closes_the_cycle_from_the_progress_page(world, client):
     client.force_login(world.user("administrator"))
-    page = client.post("/cycles/th-2564/status/", {"status": "closed"}, follow=True)
+    page = client.post(
+        "/cycles/th-2564/status/", {"status": "closed", "confirm": "yes"}, follow=True
+    )
     assert page.redirect_chain == [("/cycles/th-2564/", 302)]
     assert status_of(world.cycle) == "closed"
     assert "th-2564" in page.content.decode()
@@ -385,7 +387,8 @@ def test_a_response_that_is_not_submitted_is_not_offered_for_reopening(world, cl
 
 def test_executive_watching_the_page_cannot_close_the_cycle(world, client):
     client.force_login(world.user("executive"))
-    assert client.post("/cycles/th-2564/status/", {"status": "closed"}).status_code == 403
+    reply = client.post("/cycles/th-2564/status/", {"status": "closed", "confirm": "yes"})
+    assert reply.status_code == 403
     assert status_of(world.cycle) == "open"
 
 

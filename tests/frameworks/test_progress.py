@@ -259,7 +259,7 @@ def _endpoints(world):
     return {
         "list": ("get", "/cycles/", None),
         "progress": ("get", "/cycles/th-2564/", None),
-        "status": ("post", "/cycles/th-2564/status/", {"status": "closed"}),
+        "status": ("post", "/cycles/th-2564/status/", {"status": "closed", "confirm": "yes"}),
         "deadline": ("post", "/cycles/th-2564/deadline/", {"deadline": "31/12/2600"}),
         "reopen": ("post", "/cycles/th-2564/reopen/", reopen),
     }

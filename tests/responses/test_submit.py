@@ -69,7 +69,7 @@ def test_coordinator_submits_a_complete_response_and_it_locks(world, client):
     client.force_login(coordinator)
     page = client.get(f"/responses/{world.response_a.pk}/submit/").content.decode()
     assert "#q-" not in page  # nothing missing
-    reply = client.post(f"/responses/{world.response_a.pk}/submit/")
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/", {"confirm": "yes"})
     assert reply.status_code == 302
     world.response_a.refresh_from_db()
     assert world.response_a.status == ResponseStatus.SUBMITTED
@@ -84,7 +84,7 @@ def test_coordinator_submits_a_complete_response_and_it_locks(world, client):
     page = client.get(f"/responses/{world.response_a.pk}/").content.decode()
     assert "/carry-over/" not in page
     assert "data-editable" not in page
-    reply = client.post(f"/responses/{world.response_a.pk}/submit/")
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/", {"confirm": "yes"})
     assert reply.status_code == 400
     assert AnswerChange.objects.filter(kind=ChangeKind.SUBMITTED).count() == 1
 
@@ -93,7 +93,8 @@ def test_coordinator_submits_a_complete_response_and_it_locks(world, client):
 def test_only_the_coordinator_can_submit(world, client, persona):
     complete_response(world.response_a, world.user("coordinator_a"))
     client.force_login(world.user(persona))
-    assert client.post(f"/responses/{world.response_a.pk}/submit/").status_code == 403
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/", {"confirm": "yes"})
+    assert reply.status_code == 403
     world.response_a.refresh_from_db()
     assert world.response_a.status == ResponseStatus.IN_PROGRESS
     with pytest.raises(SubmitRefused):
@@ -103,4 +104,36 @@ def test_only_the_coordinator_can_submit(world, client, persona):
 def test_another_agencys_coordinator_cannot_submit(world, client):
     complete_response(world.response_a, world.user("coordinator_a"))
     client.force_login(world.user("coordinator_b"))
-    assert client.post(f"/responses/{world.response_a.pk}/submit/").status_code == 404
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/", {"confirm": "yes"})
+    assert reply.status_code == 404
+
+
+def test_the_submit_page_asks_to_confirm_that_the_answers_will_lock(world, client):
+    complete_response(world.response_a, world.user("coordinator_a"))
+    client.force_login(world.user("coordinator_a"))
+    page = client.get(f"/responses/{world.response_a.pk}/submit/").content.decode()
+    # a real checkbox with its label: keyboard-operable, no script needed
+    assert 'type="checkbox" name="confirm" value="yes" id="qn-submit-confirm"' in page
+    assert '<label for="qn-submit-confirm">' in page
+
+
+def test_a_submission_without_the_confirmation_is_refused_and_changes_nothing(world, client):
+    complete_response(world.response_a, world.user("coordinator_a"))
+    client.force_login(world.user("coordinator_a"))
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/")
+    assert reply.status_code == 400
+    page = reply.content.decode()
+    assert 'role="alert"' in page and "ยืนยัน" in page  # Thai: "confirm"
+    world.response_a.refresh_from_db()
+    assert world.response_a.status != ResponseStatus.SUBMITTED
+    assert not AnswerChange.objects.filter(kind=ChangeKind.SUBMITTED).exists()
+    with pytest.raises(SubmitRefused):
+        response_submit(response=world.response_a, by=world.user("coordinator_a"),
+                        confirmed=False)
+
+
+def test_an_incomplete_response_lists_what_is_missing_before_asking_to_confirm(world, client):
+    client.force_login(world.user("coordinator_a"))
+    reply = client.post(f"/responses/{world.response_a.pk}/submit/")
+    assert reply.status_code == 400
+    assert "ยังไม่ครบ" in reply.content.decode()  # Thai: "not complete yet"
