@@ -26,7 +26,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/phrom demo
-	$(BIN)/phrom serve --host $(HOST) --port $(PORT)
+	@# The task worker (e-mails) runs beside the server and stops with it.
+	$(BIN)/phrom worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/phrom serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	@scripts/system-packages test

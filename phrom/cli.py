@@ -222,6 +222,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, workers=args.workers)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the task worker (django-tasks-db's ``db_worker``): it sends the e-mails."""
+    _django()
+    from django.core.management import call_command
+
+    options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
+    if args.batch:
+        options["batch"] = True
+    call_command("db_worker", **options)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
     from django.core.management import execute_from_command_line
@@ -295,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=0, help="default: 2 x cores")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run the task worker that sends e-mails")
+    p.add_argument("--batch", action="store_true", help="send what is waiting, then stop")
+    p.add_argument("--interval", type=float, default=1.0,
+                   help="seconds between looks at the queue when it is empty (default 1)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)
