@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pickle
 import textwrap
 from pathlib import Path
@@ -1692,3 +1693,16 @@ def test_any_edit_of_a_framework_loads_or_is_refused(data: st.DataObject) -> Non
         load_framework_text(text, SOURCE)
     except FrameworkError as error:
         assert error.problems and all(p.source == SOURCE and p.message for p in error.problems)
+
+
+def test_the_loader_and_its_checks_import_only_the_model_and_one_another() -> None:
+    scoring = Path(__file__).resolve().parents[2] / "scoring"
+    for path in [scoring / "loader.py", *sorted((scoring / "checks").glob("*.py"))]:
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scoring")
+        }
+        outside = {m for m in imported if not m.startswith("scoring.checks.")}
+
+        assert outside <= {"scoring.model", "scoring.errors"}, path.name
