@@ -229,7 +229,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
     if args.batch:
-        options["batch"] = True
+        # Sent now and done: the start-up delay that spreads many workers is not needed.
+        options.update(batch=True, startup_delay=False)
     call_command("db_worker", **options)
     return 0
 
