@@ -7,7 +7,9 @@ the framework has (a test pins the count).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,12 +21,14 @@ from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import edits_for, may_answer
 from phrom.accounts.models import Profile
+from phrom.core.thai import format_date
 from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import Answer, AnswerChange, Evidence, Response, ResponseStatus
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
 
 HISTORY_PAGE_SIZE = 50
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # --- pure helpers: conditions, answered, display -------------------------------------------
 
@@ -140,6 +144,8 @@ def snapshot_display(question: Question | None, snap: Any, language: str) -> str
     if snap is None:
         return ""
     if isinstance(snap, str):
+        if ISO_DAY.fullmatch(snap):  # a deadline's day (history of kind deadline_changed)
+            return format_date(dt.date.fromisoformat(snap), language=language)
         labels = dict(ResponseStatus.choices)
         return str(labels.get(snap, snap))
     return json.dumps(snap, ensure_ascii=False)

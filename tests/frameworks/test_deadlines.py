@@ -323,3 +323,14 @@ def test_the_extension_form_offers_only_agencies_that_have_not_submitted(world, 
     )
     assert reply.status_code == 400
     assert not DeadlineChange.objects.exists()
+
+
+def test_the_agency_reads_its_extension_in_its_history_in_the_buddhist_era(world, client):
+    set_deadline(world.cycle, _local_today())
+    day = _local_today() + dt.timedelta(days=10)
+    deadline_extend_for_agency(cycle=world.cycle, agency=world.agency_a, deadline=end_of_day(day),
+                               reason="ระบบไฟฟ้าขัดข้อง", by=world.user("administrator"))
+    client.force_login(world.user("coordinator_a"))
+    page = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
+    assert "เปลี่ยนกำหนดส่ง" in page and "ระบบไฟฟ้าขัดข้อง" in page
+    assert str(day.year + 543) in page and day.isoformat() not in page
