@@ -145,7 +145,10 @@ def snapshot_display(question: Question | None, snap: Any, language: str) -> str
         return ""
     if isinstance(snap, str):
         if ISO_DAY.fullmatch(snap):  # a deadline's day (history of kind deadline_changed)
-            return format_date(dt.date.fromisoformat(snap), language=language)
+            try:
+                return format_date(dt.date.fromisoformat(snap), language=language)
+            except ValueError:
+                return snap
         labels = dict(ResponseStatus.choices)
         return str(labels.get(snap, snap))
     return json.dumps(snap, ensure_ascii=False)
