@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.agencies.services import import_agencies
+from phrom.frameworks.deadlines import has_passed
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import load_framework
 from phrom.frameworks.shipped import shipped_framework_path
@@ -262,7 +263,9 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
     )
     first, second = (loaded[c] for c in DEMO_CYCLES)
     Cycle.objects.filter(pk=first.pk).update(status=CycleStatus.PUBLISHED)
-    if second.deadline is None or second.status == CycleStatus.DRAFT:
+    # A demo loaded again after its deadline passed is opened for another 30 days:
+    # answers are refused after the deadline.
+    if second.deadline is None or second.status == CycleStatus.DRAFT or has_passed(second.deadline):
         Cycle.objects.filter(pk=second.pk).update(
             status=CycleStatus.OPEN, deadline=timezone.now() + dt.timedelta(days=30)
         )
