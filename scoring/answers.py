@@ -12,6 +12,7 @@ file questions, or :data:`NOT_APPLICABLE`. ``None`` means unanswered.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -267,73 +268,111 @@ class ColumnParser:
     """Reads whole columns of spreadsheet cells, each cell given as the index of its text in
     ``texts`` (the distinct texts of a file).
 
-    A text is read once for all the questions that read text alike (same type, options,
-    bounds and not-applicable rule), by :func:`parse_answer`, so the answers and messages are
-    those of reading cell by cell; plain numbers within the bounds skip the parser. A
-    column then takes its values by indexing arrays.
+    The questions that read text alike (same type, options, bounds and rules) are read
+    together: each distinct text among their cells is read once, by :func:`parse_answer`,
+    so the answers and messages are those of reading cell by cell (plain numbers within the
+    bounds skip the parser); each column then takes its values by indexing arrays.
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._texts = texts
-        self._kinds: dict[tuple[object, ...], _Kind] = {}
 
     def parse(self, question: Question, ids: np.ndarray) -> ParsedColumn:
         """The cells of one question, ``ids`` indexing ``texts``."""
-        n = len(ids)
-        if question.type is QuestionType.TEXT:
-            # any text is an answer, and text is not a matrix column
-            return ParsedColumn(np.full(n, math.nan), np.zeros(n, dtype=np.bool_), ())
-        key = (question.type, question.allow_na, tuple(o.code for o in question.options),
-               question.minimum, question.maximum, question.whole)
-        kind = self._kinds.get(key)
-        if kind is None:
-            kind = self._kinds[key] = _Kind(question, len(self._texts))
-        present = np.zeros(len(self._texts), dtype=np.bool_)
-        present[ids] = True
-        for i in np.flatnonzero(present & ~kind.known).tolist():
-            kind.read(i, self._texts[i])
-        refused = kind.problem[ids]
-        problems = tuple(
-            (int(k), kind.messages[refused[k]]) for k in np.flatnonzero(refused >= 0).tolist()
-        )
-        return ParsedColumn(kind.value[ids], kind.na[ids], problems)
+        return self.parse_columns([question], ids.reshape(1, -1))[0]
+
+    def parse_columns(self, questions: Sequence[Question], ids: np.ndarray) -> list[ParsedColumn]:
+        """The cells of each question, row ``k`` of ``ids`` (questions x cells) holding
+        the cells of ``questions[k]``."""
+        n = ids.shape[1]
+        parsed: list[ParsedColumn | None] = [None] * len(questions)
+        alike: dict[tuple[object, ...], list[int]] = {}
+        for k, question in enumerate(questions):
+            if question.type is QuestionType.TEXT:
+                # any text is an answer, and text is not a matrix column
+                parsed[k] = ParsedColumn(np.full(n, math.nan), np.zeros(n, dtype=np.bool_), ())
+                continue
+            key = (question.type, question.allow_na, tuple(o.code for o in question.options),
+                   question.minimum, question.maximum, question.whole)
+            alike.setdefault(key, []).append(k)
+        for ks in alike.values():
+            kind = ids[ks]
+            present = np.zeros(len(self._texts), dtype=np.bool_)
+            present[kind] = True
+            distinct = np.flatnonzero(present)
+            del present
+            value, na, problem, messages = _read_texts(
+                questions[ks[0]], [self._texts[i] for i in distinct.tolist()]
+            )
+            for k, cells in zip(ks, kind, strict=True):
+                at = np.searchsorted(distinct, cells)
+                refused = problem[at]
+                problems = tuple(
+                    (int(c), messages[refused[c]]) for c in np.flatnonzero(refused >= 0).tolist()
+                )
+                parsed[k] = ParsedColumn(value[at], na[at], problems)
+        return [p for p in parsed if p is not None]
 
 
-class _Kind:
-    """What each text means for the questions that read text alike."""
-
-    def __init__(self, question: Question, size: int) -> None:
-        self.question = question
-        self.known = np.zeros(size, dtype=np.bool_)
-        self.value = np.full(size, math.nan)
-        self.na = np.zeros(size, dtype=np.bool_)
-        self.problem = np.full(size, -1, dtype=np.int32)
-        self.messages: list[str] = []
-        self._plain = _plain_number(question)
-        self._matrix = question.type in SCORED_TYPES
-
-    def read(self, i: int, raw: str) -> None:
-        self.known[i] = True
-        plain = self._plain(raw) if self._plain is not None else None
-        if plain is not None:
-            self.value[i] = plain
-            return
+def _read_texts(
+    question: Question, texts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Each text's matrix value and not-applicable flag for ``question``, and the index in
+    the returned messages of the problem of each text that is refused (-1: none)."""
+    value = np.full(len(texts), math.nan)
+    na = np.zeros(len(texts), dtype=np.bool_)
+    problem = np.full(len(texts), -1, dtype=np.int32)
+    messages: list[str] = []
+    plain = _plain_number(question)
+    matrix = question.type in SCORED_TYPES
+    rest: Iterable[int] = range(len(texts))
+    if plain is not None:
+        done = _plain_numbers(question, texts, value)
+        rest = np.flatnonzero(~done).tolist()
+    for i in rest:
+        raw = texts[i]
+        number = plain(raw) if plain is not None else None
+        if number is not None:
+            value[i] = number
+            continue
         try:
-            answer = parse_answer(self.question, raw)
+            answer = parse_answer(question, raw)
         except InvalidAnswer as exc:
-            self.problem[i] = len(self.messages)
-            self.messages.append(exc.message)
-            return
+            problem[i] = len(messages)
+            messages.append(exc.message)
+            continue
         if answer is NOT_APPLICABLE:
-            self.value[i] = 0.0
-            self.na[i] = True
-        elif answer is not None and self._matrix:
-            self.value[i] = _encode_one(self.question, answer)
+            value[i] = 0.0
+            na[i] = True
+        elif answer is not None and matrix:
+            value[i] = _encode_one(question, answer)
+    return value, na, problem, messages
 
 
-def _plain_number(question: Question) -> Callable[[str], float | None] | None:
-    """For number-like questions: the value of a cell written as a plain number within the
-    question's bounds, else None (the cell then goes through :func:`parse_answer`)."""
+def _plain_numbers(question: Question, texts: Sequence[str], value: np.ndarray) -> np.ndarray:
+    """The texts written as plain numbers (no grouping, spaces or Thai digits) within the
+    question's bounds, their values put in ``value``; the others are left to the parser."""
+    bounds = _number_bounds(question)
+    assert bounds is not None
+    low, high, whole = bounds
+    cleaned: Sequence[str] = texts
+    if question.type is QuestionType.PERCENTAGE:
+        cleaned = [t[:-1] if t.endswith("%") else t for t in texts]
+    plain = np.fromiter(map(bool, map(_PLAIN.match, cleaned)), dtype=np.bool_, count=len(texts))
+    at = np.flatnonzero(plain)
+    numbers = np.fromiter(map(float, itertools.compress(cleaned, plain)), dtype=np.float64,
+                          count=len(at))
+    with np.errstate(invalid="ignore"):
+        fits = np.isfinite(numbers) & (numbers >= low) & (numbers <= high)
+        if whole:
+            fits &= numbers == np.trunc(numbers)
+    value[at[fits]] = numbers[fits]
+    plain[at[~fits]] = False
+    return plain
+
+
+def _number_bounds(question: Question) -> tuple[float, float, bool] | None:
+    """Lowest and highest value and whether it must be whole, for number-like questions."""
     t = question.type
     if t not in (QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE):
         return None
@@ -346,7 +385,17 @@ def _plain_number(question: Question) -> Callable[[str], float | None] | None:
         low = max(low, question.minimum)
     if question.maximum is not None:
         high = min(high, question.maximum)
-    whole = t is QuestionType.MATURITY or question.whole
+    return low, high, t is QuestionType.MATURITY or question.whole
+
+
+def _plain_number(question: Question) -> Callable[[str], float | None] | None:
+    """For number-like questions: the value of a cell written as a plain number within the
+    question's bounds, else None (the cell then goes through :func:`parse_answer`)."""
+    bounds = _number_bounds(question)
+    if bounds is None:
+        return None
+    low, high, whole = bounds
+    t = question.type
     percent = "%" if t is QuestionType.PERCENTAGE else None
     match = _PLAIN.match
     grouped = _GROUPED.match

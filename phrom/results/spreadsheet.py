@@ -184,15 +184,15 @@ def _read_answers(
         groups.append(group or None)
         numbers.append(number)
         if pick is not None:
-            keep(map(as_id, pick(cells)) if len(read) > 1 else (as_id(pick(cells)),))
+            keep(map(as_id, pick(cells) if len(read) > 1 else (pick(cells),)))
 
     ids = np.frombuffer(cells_read, dtype=np.int32).reshape(len(agencies), len(read)).T.copy()
     del cells_read
-    parser = ColumnParser(list(text_ids))
-    del text_ids
+    columns_read = ColumnParser(list(text_ids)).parse_columns(read, ids)
+    del text_ids, ids
     parsed: dict[str, ParsedColumn] = {}
-    for k, question in enumerate(read):
-        column = parsed[question.code] = parser.parse(question, ids[k])
+    for k, (question, column) in enumerate(zip(read, columns_read, strict=True)):
+        parsed[question.code] = column
         for position, message in column.problems:
             number = numbers[position]
             problems.append((number, k, f"row {number}, column {question.code}: {message}"))

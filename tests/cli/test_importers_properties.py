@@ -9,6 +9,7 @@ import functools
 import io
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,8 @@ from phrom.frameworks.shipped import resolve_framework_path
 from phrom.results.spreadsheet import SpreadsheetError, read_answers_file, read_previous_file
 from scoring.answers import NOT_APPLICABLE, ColumnParser, InvalidAnswer, parse_answer
 from scoring.loader import load_framework
-from scoring.matrix import decode_value, matrix_questions
-from scoring.model import Framework, QuestionType
+from scoring.matrix import decode_value
+from scoring.model import SCORED_TYPES, Framework, Question, QuestionType
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -205,15 +206,40 @@ def test_answers_are_refused_exactly_where_reading_cell_by_cell_refuses_them(row
         assert problems == expected
 
 
+NUMBER_LIKE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.floats(-200, 200).map(lambda x: f"{x:.3f}"),
+    st.integers(-(10**9), 10**9).map(str),
+    st.integers(-(10**9), 10**9).map(lambda x: f"{x:,}"),
+    st.decimals(-1000, 1000, places=2).map(lambda x: f"{x}%"),
+    st.sampled_from(["5\n", " 5", "5.", ".5", "1e2", "1E-2", "+0", "-0", "๕", "٣", "1_0", "0x10"]),
+)
+NUMBER_TYPES = (QuestionType.NUMBER, QuestionType.PERCENTAGE, QuestionType.MATURITY)
+
+
 @QUICK
 @given(data=st.data(), texts=st.lists(CELLS, min_size=1, max_size=30, unique=True))
 def test_a_column_reads_each_cell_as_parse_answer_reads_it(data, texts):
     framework = th_2564()
     question = data.draw(st.sampled_from(framework.questions))
+    check_column(question, texts, data)
+
+
+@QUICK
+@given(data=st.data(), texts=st.lists(NUMBER_LIKE, min_size=1, max_size=30, unique=True))
+def test_a_number_column_reads_each_number_as_parse_answer_reads_it(data, texts):
+    questions = [q for q in th_2564().questions if q.type in NUMBER_TYPES]
+    question = data.draw(st.sampled_from(questions))
+    if data.draw(st.booleans()):
+        question = replace(question, whole=True, type=QuestionType.NUMBER)
+    check_column(question, texts, data)
+
+
+def check_column(question: Question, texts: list[str], data: st.DataObject) -> None:
     ids = np.array(data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=40)), dtype=np.intp)
     column = ColumnParser(texts).parse(question, ids)
     problems = dict(column.problems)
-    in_matrix = question in matrix_questions(framework)
+    in_matrix = question.type in SCORED_TYPES
     for k, i in enumerate(ids.tolist()):
         try:
             expected = parse_answer(question, texts[i])
