@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext
 from phrom.accounts.gates import CYCLE_MANAGERS, User, may_reopen, profile_of, require_role
 from phrom.agencies.models import Agency
 from phrom.core.thai import format_date
-from phrom.frameworks.deadlines import agency_deadline, local_day
+from phrom.frameworks.deadlines import agency_deadline, has_passed, local_day
 from phrom.frameworks.errors import FrameworkRejected
 from phrom.frameworks.models import Cycle, CycleStatus, DeadlineChange, Framework, spec_of_text
 from phrom.notifications.services import notify_reopened
@@ -331,6 +331,21 @@ def response_reopen(*, response: Response, reason: str, by: User, site_url: str 
         raise LifecycleRefused(
             gettext("The response of %(agency)s is not submitted, so there is nothing to reopen.")
             % {"agency": current.agency.name(get_language() or "th")}
+        )
+    deadline = agency_deadline(cycle=cycle, agency_id=current.agency_id)
+    if has_passed(deadline):
+        # Reopened past its deadline, the response could be neither corrected nor
+        # submitted again: it would only lose its submission.
+        raise LifecycleRefused(
+            gettext(
+                "The deadline of %(agency)s (%(deadline)s) has passed, so a reopened response "
+                "could not be corrected or submitted again: extend the agency's deadline "
+                "first, then reopen it."
+            )
+            % {
+                "agency": current.agency.name(get_language() or "th"),
+                "deadline": format_date(deadline),
+            }
         )
     current.status = ResponseStatus.IN_PROGRESS
     current.submitted_at = None

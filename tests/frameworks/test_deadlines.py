@@ -334,3 +334,20 @@ def test_the_agency_reads_its_extension_in_its_history_in_the_buddhist_era(world
     page = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
     assert "เปลี่ยนกำหนดส่ง" in page and "ระบบไฟฟ้าขัดข้อง" in page
     assert str(day.year + 543) in page and day.isoformat() not in page
+
+
+def test_reopening_after_the_agencys_deadline_asks_for_an_extension_first(world):
+    from phrom.frameworks.services import response_reopen
+
+    Response.objects.filter(pk=world.response_a.pk).update(status=ResponseStatus.SUBMITTED)
+    passed(world)
+    administrator = world.user("administrator")
+    with pytest.raises(LifecycleRefused, match="extend|ขยาย"):
+        response_reopen(response=world.response_a, reason="แก้หลักฐาน", by=administrator)
+    assert fresh(world.response_a).status == ResponseStatus.SUBMITTED
+    deadline_extend_for_agency(
+        cycle=world.cycle, agency=world.agency_a, deadline=end_of_day(_local_today()),
+        reason="ให้แก้หลักฐาน", by=administrator,
+    )
+    response_reopen(response=world.response_a, reason="แก้หลักฐาน", by=administrator)
+    assert fresh(world.response_a).status == ResponseStatus.IN_PROGRESS
