@@ -333,7 +333,8 @@ def evaluate_awards(
             for code in dimensions:
                 if code not in published.dimension_codes:
                     raise ValueError(f"award {rule.code}: unknown dimension {code!r}")
-            figures = [_figure(published, f"dimension:{code}") for code in dimensions]
+            by_dimension = np.ascontiguousarray(published.dimensions.T)  # rows read whole
+            figures = [by_dimension[published.dimension_codes.index(c)] for c in dimensions]
         groups: list[str | None] = [None]
         if rule.per_group:
             groups = list(_group_order(published, base, peer_groups))

@@ -65,8 +65,15 @@ def score(plan: Plan, values: np.ndarray, not_applicable: np.ndarray, scores: np
     :class:`scoring.matrix.AnswerMatrix` holds them, ``scores`` their
     :func:`scoring.plan.answer_scores`."""
     visible = shown(plan, values, not_applicable)
+    # hidden questions answered anyway (forms do not ask them; imported answers may):
+    # their scores are taken back out of their indicators
+    answered = ~np.isnan(values[:, plan.condition_columns])
+    answered &= ~visible
+    taken_out = np.flatnonzero(answered.any(axis=0)).tolist()
     st = scores.T  # question-major: each indicator's columns are contiguous rows
-    indicators, present = _indicators(plan, st, visible, excluded(plan, not_applicable, visible).T)
+    indicators, present = _indicators(
+        plan, st, visible, taken_out, excluded(plan, not_applicable, visible).T
+    )
     raw = _dimensions(plan, indicators, present)
     dims01, normalisation = normalise(raw, plan.framework.normalisation)
     has = ~np.isnan(dims01)
@@ -117,28 +124,26 @@ def excluded(plan: Plan, not_applicable: np.ndarray, visible: np.ndarray) -> np.
 
 
 def _indicators(
-    plan: Plan, st: np.ndarray, visible: np.ndarray, dropped: np.ndarray
+    plan: Plan, st: np.ndarray, visible: np.ndarray, taken_out: list[int], dropped: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Indicator scores on 0..1 (indicators x agencies, 0 where excluded) and whether each
     is included: the weighted mean of its included questions.
 
-    ``st``: the answers' scores question-major; ``dropped``: :func:`excluded`,
+    ``st``: the answers' scores question-major; ``taken_out``: the conditions whose
+    question some agency answered though it was hidden; ``dropped``: :func:`excluded`,
     question-major. One matrix-vector product per indicator (its weights already divided
-    by its summed weight where no question can drop out); a hidden question that was
-    answered anyway (rare: forms do not ask hidden questions) has its score taken back
-    out; the indicators whose questions can drop out are divided by the weight left."""
+    by its summed weight where no question can drop out); the scores of hidden questions
+    are then taken back out, and the indicators whose questions can drop out divided by
+    the weight left."""
     n, n_ind = st.shape[1], plan.ind_start.size
     w = plan.sum_weight
     num = np.zeros((n_ind, n))
     for i, (a, b) in enumerate(zip(plan.ind_start.tolist(), plan.ind_stop.tolist(), strict=True)):
         if b > a:
             np.dot(w[a:b], st[a:b], out=num[i])
-    if plan.conditions:
-        hidden = (~visible).T.astype(np.float64)
-        for k, j in enumerate(plan.condition_columns.tolist()):
-            # scores are never negative: a sum of 0 means nothing hidden was answered
-            if w[j] > 0 and np.dot(st[j], hidden[k]) > 0:
-                num[plan.indicator_of[j]] -= w[j] * st[j] * hidden[k]
+    for k in taken_out:
+        j = int(plan.condition_columns[k])
+        num[plan.indicator_of[j]] -= w[j] * st[j] * ~visible[:, k]
     present = np.repeat((plan.ind_weight_sum > 0)[:, None], n, axis=1)
     if plan.can_drop.any():
         # the weight left of each indicator that can drop out: its summed weight less
@@ -158,7 +163,9 @@ def _indicators(
             start = stop
         present[dropping] = den > (WEIGHT_EPSILON * plan.ind_weight_sum[dropping])[:, None]
         # where nothing is included every score was zeroed: num is 0 and stays 0
-        num[dropping] /= np.maximum(den, 1e-300)
+        np.maximum(den, 1e-300, out=den)
+        for r, i in enumerate(dropping.tolist()):
+            num[i] /= den[r]
     return num, present
 
 

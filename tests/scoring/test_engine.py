@@ -569,3 +569,18 @@ def test_a_cycle_becomes_the_previous_cycle_of_the_next() -> None:
     later = score_cycle(later_fw, agencies({"a": 45.0, "b": 70.0}), previous)
     assert later.gain.tolist() == [7.5]
     assert later.indicator_gains.tolist() == [[5.0, 10.0]]
+
+
+def test_a_matrix_keeps_its_scores_and_its_answers_cannot_change_under_them(synthetic) -> None:  # type: ignore[no-untyped-def]
+    from scoring.plan import matrix_scores
+
+    fw, matrix, result = synthetic
+    scores = matrix_scores(plan_for(fw), matrix)
+    assert matrix_scores(plan_for(fw), matrix) is scores
+    for array in (matrix.values, matrix.not_applicable, scores):
+        with pytest.raises(ValueError):
+            array[0, 0] = 1
+    # another framework object with the same questions: scores of its own, same figures
+    other = replace(fw)
+    assert matrix_scores(plan_for(other), matrix) is not scores
+    np.testing.assert_array_equal(score_cycle(other, matrix).published_total, result.published_total)
