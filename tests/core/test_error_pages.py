@@ -36,6 +36,14 @@ def test_the_404_page_is_english_through_the_language_switch(client):
     assert "Page not found" in html
 
 
+@pytest.mark.parametrize("persona", ["outsider", "administrator", "respondent_a"])
+def test_the_404_page_serves_every_signed_in_person(world, client, persona):
+    client.force_login(world.user(persona))
+    page = client.get("/nope/")
+    assert page.status_code == 404
+    _has_the_frame(page.content.decode())
+
+
 def test_the_404_page_offers_a_visitor_to_log_in(client):
     html = client.get("/nope/").content.decode()
     _has_the_frame(html)
