@@ -181,9 +181,12 @@ def cmd_score_file(args: argparse.Namespace) -> int:
         group_column=args.group_column,
     )
     if answers.ignored:
-        _err_console().print(
-            f"[yellow]note[/yellow]: ignored column(s): {', '.join(answers.ignored)}"
-        )
+        shown = ", ".join(answers.ignored[:10])
+        if len(answers.ignored) > 10:
+            shown += f" and {len(answers.ignored) - 10} more"
+        from rich.markup import escape
+
+        _err_console().print(f"[yellow]note[/yellow]: ignored column(s): {escape(shown)}")
     previous = None
     if args.previous:
         previous = read_previous_file(

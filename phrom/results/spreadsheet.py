@@ -9,6 +9,7 @@ that no Python object is made or kept per answer.
 from __future__ import annotations
 
 import array
+import collections
 import difflib
 import math
 import operator
@@ -89,20 +90,21 @@ def read_answers_file(
 
 def _header_problems(header: list[str], framework: Framework, agency_column: str) -> list[str]:
     problems: list[str] = []
-    if agency_column not in header:
-        hint = difflib.get_close_matches(agency_column, header, n=1)
+    columns = set(header)
+    if agency_column not in columns:
+        hint = difflib.get_close_matches(agency_column, header[:1000], n=1)
         problems.append(
             f"missing column {agency_column!r} (the agency codes)"
             + (f"; did you mean {hint[0]!r}? pass --agency-column {hint[0]}" if hint else "")
         )
-    missing = [q.code for q in framework.questions if q.scored and q.code not in header]
+    missing = [q.code for q in framework.questions if q.scored and q.code not in columns]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
         problems.append(
             f"missing column(s) for question(s) {shown}; add one column per question code "
             "of the framework (leave a cell empty when unanswered)"
         )
-    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    duplicated = sorted(h for h, n in collections.Counter(header).items() if h and n > 1)
     if duplicated:
         problems.append(f"column(s) {', '.join(duplicated)} appear more than once")
     return problems

@@ -222,3 +222,13 @@ def test_a_workbook_gives_the_results_its_csv_gives(tmp_path):
     assert (tmp_path / "answers.xlsx.results.csv").read_text(encoding="utf-8") == (
         tmp_path / "answers.csv.results.csv"
     ).read_text(encoding="utf-8")
+
+
+def test_many_ignored_columns_are_summed_up_in_one_short_note(tmp_path, capsys):
+    extra = [f"c{i}" for i in range(5000)]
+    answers = written(tmp_path / "a.csv", (
+        ",".join(["agency", "osi", "hci", "tii", *extra]) + "\nA,0.5,0.5,0.5\n"
+    ).encode())
+    assert score_file(tmp_path, answers) == 0
+    err = capsys.readouterr().err
+    assert "ignored column(s): c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 4990 more" in err
