@@ -7,11 +7,15 @@ Views fetch responses only through the gates in ``phrom.accounts.gates``, read t
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import (
@@ -25,6 +29,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -67,6 +72,56 @@ def _wants_json(request: HttpRequest) -> bool:
 def _question_url(response: Response, dimension: str, code: str) -> str:
     url = reverse("responses:dimension", args=[response.pk, dimension])
     return f"{url}#q-{code}"
+
+
+def _page_of_script(request: HttpRequest) -> str:
+    """The page a script's request came from (same site only), to return to after signing in."""
+    for header in ("HX-Current-URL", "Referer"):
+        url = request.headers.get(header, "")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(url)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("home")
+
+
+def signed_out_reply(request: HttpRequest) -> HttpResponse:
+    """401 for a script whose session has ended: JSON for the questionnaire's autosave, an
+    HTML fragment for htmx. Never the redirect to the sign-in page, which a script's request
+    follows and then takes the sign-in form for an answer."""
+    login_url = redirect_to_login(_page_of_script(request), settings.LOGIN_URL)["Location"]
+    message = _(
+        "You are signed out, so your changes are not saved yet. They are kept in this "
+        "browser: sign in again and they will be sent."
+    )
+    if _wants_json(request):
+        return JsonResponse(
+            {"status": "signed_out", "message": message, "login_url": login_url}, status=401
+        )
+    html = render_to_string(
+        "responses/_signed_out.html", {"message": message, "login_url": login_url}, request=request
+    )
+    return HttpResponse(html, status=401)
+
+
+def signed_in_for_script(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for views that scripts call: a signed-out script request (JSON,
+    htmx or fetch) gets ``signed_out_reply``; a plain page request still the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if (
+            _wants_json(request)
+            or request.headers.get("HX-Request")
+            or request.headers.get("X-Requested-With")
+        ):
+            return signed_out_reply(request)
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+    return wrapper
 
 
 # --- entry -------------------------------------------------------------------------------
@@ -152,6 +207,15 @@ def _js_texts() -> dict[str, str]:
         "shown": _("Question %(code)s is now asked."),
         "hidden": _("Question %(code)s is no longer asked."),
         "failed": _("Not saved: the server answered with an error. Trying again in %(seconds)s seconds."),
+        "signed_out": _(
+            "You are signed out, so your changes are not saved yet. They are kept in this "
+            "browser: sign in again and they will be sent."
+        ),
+        "signed_out_short": _("Not saved yet: you are signed out. Kept in this browser."),
+        "sign_in": _("Sign in again"),
+        "signed_in_again": _("Signed in again: sending the changes kept in this browser."),
+        "restored": _("Restored from this browser; sending…"),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
     }
 
 
@@ -172,7 +236,7 @@ def questionnaire_page(
     return render(request, "responses/questionnaire.html", _page_context(request, response, dimension))
 
 
-@login_required
+@signed_in_for_script
 @require_GET
 def question_fragment(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """One question's block as it is stored now (used after a conflict or a carry-over)."""
@@ -236,7 +300,7 @@ def _saved_payload(request: HttpRequest, answer: Answer) -> dict[str, Any]:
     }
 
 
-@login_required
+@signed_in_for_script
 @require_POST
 def answer_save_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """Autosave of one answer: JSON for the page's script, a redirect for a plain form.
@@ -330,7 +394,7 @@ def _conflict_response(
     return render(request, "responses/conflict.html", context, status=409)
 
 
-@login_required
+@signed_in_for_script
 @require_POST
 def carry_over_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """Copy last cycle's answer (and its evidence) as a new version of this answer."""

@@ -290,3 +290,110 @@ def test_carry_over_in_the_browser(browser, live_server, world, login, previous_
     stored = answer(world.response_a, "POL-06-1")
     assert (stored.value, stored.version) == (2, 1)
     assert AnswerChange.objects.get(question="POL-06-1").kind == ChangeKind.CARRIED_OVER
+
+
+def sign_out_behind_the_page(context):
+    """The session ends (expired, or signed out elsewhere): its cookie is gone."""
+    context.clear_cookies(name="sessionid")
+
+
+def signed_out_shown(page, code):
+    expect(page.locator(f"#q-{code}-status")).to_have_attribute("data-state", "signed-out")
+    expect(page.locator("#qn-session")).to_contain_text("ออกจากระบบแล้ว")
+    expect(page.locator("#qn-session")).to_have_attribute("role", "alert")
+
+
+def drafts(page):
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('phrom-draft:'))"
+    )
+
+
+def test_an_answer_typed_after_the_session_ended_is_sent_after_signing_in_elsewhere(
+    browser, live_server, world, login
+):
+    coordinator = world.user("coordinator_a")
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, coordinator, url)
+    try:
+        page.fill("#q-POL-04-2-v", "12")
+        saved(page, "POL-04-2")
+        sign_out_behind_the_page(context)
+        page.fill("#q-POL-04-2-v", "15")
+        page.fill("#q-POL-04-2-x", "นับจากทะเบียน")
+        signed_out_shown(page, "POL-04-2")
+        expect(page.locator("#q-POL-04-2-v")).to_have_value("15")  # kept in the page
+        assert drafts(page) == [
+            f"phrom-draft:{coordinator.pk}:{world.response_a.pk}:POL-04-2"
+        ]  # and in the browser
+        assert answer(world.response_a, "POL-04-2").value == 12
+        # signing in again in another tab; this page notices when it is shown again
+        other = context.new_page()
+        login(other, coordinator)
+        other.wait_for_url(lambda u: "/accounts/login/" not in u)
+        page.bring_to_front()
+        expect(page.locator("#q-POL-04-2-status")).to_have_attribute(
+            "data-state", "saved", timeout=25_000
+        )
+        expect(page.locator("#qn-session")).not_to_contain_text("ออกจากระบบแล้ว")
+        assert drafts(page) == []
+    finally:
+        context.close()
+    stored = answer(world.response_a, "POL-04-2")
+    assert (stored.value, stored.explanation, stored.version) == (15, "นับจากทะเบียน", 2)
+
+
+def test_signing_in_again_from_the_page_returns_to_it_and_sends_the_kept_answer(
+    browser, live_server, world, login
+):
+    coordinator = world.user("coordinator_a")
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, coordinator, url)
+    try:
+        sign_out_behind_the_page(context)
+        page.locator("#q-POL-06-1 label", has_text="ระดับ 2").click()
+        signed_out_shown(page, "POL-06-1")
+        page.locator("#qn-session a").click()  # no "leave the page?" question: it is kept
+        page.wait_for_url("**/accounts/login/**")
+        page.fill("input[name=username]", coordinator.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/policy/#q-POL-06-1")
+        # put back from the browser
+        expect(page.locator("#q-POL-06-1 input[name=value]:checked")).to_have_value("2")
+        saved(page, "POL-06-1")
+        assert drafts(page) == []
+    finally:
+        context.close()
+    assert answer(world.response_a, "POL-06-1").value == 2
+
+
+def test_a_kept_answer_that_a_colleague_changed_meanwhile_shows_both(
+    browser, live_server, world, login, second_coordinator_a
+):
+    from phrom.responses.services import answer_save
+    from phrom.responses.views import selectors
+
+    coordinator = world.user("coordinator_a")
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, coordinator, url)
+    try:
+        sign_out_behind_the_page(context)
+        page.locator("#q-POL-02-2 label", has_text="4 ครั้งขึ้นไป").click()
+        signed_out_shown(page, "POL-02-2")
+        question, _dimension = selectors.question_and_dimension(
+            world.response_a.cycle.framework.spec(), "POL-02-2"
+        )
+        answer_save(response=world.response_a, question=question, value="once",
+                    not_applicable=False, explanation="", base_version=0, by=second_coordinator_a)
+        login(page, coordinator)
+        page.wait_for_url(lambda u: "/accounts/login/" not in u)
+        page.goto(url)
+        conflict = page.locator("#q-POL-02-2-conflict")
+        expect(conflict).to_contain_text("Somchai Jaidee")  # theirs
+        expect(conflict).to_contain_text("4 ครั้งขึ้นไป")  # the kept one
+        conflict.locator('button[data-conflict="mine"]').click()
+        saved(page, "POL-02-2")
+    finally:
+        context.close()
+    assert answer(world.response_a, "POL-02-2").value == "four_plus"

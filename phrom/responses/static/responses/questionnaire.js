@@ -6,6 +6,14 @@
  * - A refused version (HTTP 409) shows both answers; the person keeps one.
  * - Network failures retry with backoff (1 s, 2 s, 4 s ... 30 s) and at once when the
  *   browser is back online; leaving the page while anything is unsaved asks first.
+ * - Every unsaved change is also kept in the browser (localStorage, one draft per person,
+ *   response and question, with the version it was based on) until the server has it; a
+ *   page that opens with drafts puts them back in the form and sends them (an outdated
+ *   version then goes through the conflict above, showing both answers).
+ * - A signed-out save (HTTP 401, or a redirect to the sign-in page) says so with a link to
+ *   sign in again that returns here; the page then tries again when it is shown or focused
+ *   and every 15 s, so a sign-in in another tab sends the kept changes too. The CSRF token
+ *   is read from its cookie at each send, since signing in again replaces it.
  * - Conditions: a question whose condition is not met is hidden as soon as the gating
  *   answer changes, and shown again when it matches.
  * No build step and no dependency.
@@ -18,15 +26,39 @@
   var texts = JSON.parse(document.getElementById("qn-texts").textContent);
   var TEXT_DELAY = 800;
   var MAX_BACKOFF = 30000;
+  var SESSION_CHECK = 15000;
+  var DRAFT_MAX_AGE = 30 * 24 * 3600 * 1000;
+  var draftPrefix = root.getAttribute("data-drafts") || "";
+  var loginUrl = root.getAttribute("data-login-url") || "";
   var states = {};
+  var signedOut = false;
+  var sessionTimer = null;
+  var leavingToSignIn = false;
 
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
   }
 
+  function cookieToken() {
+    var name = (texts.csrf_cookie || "csrftoken") + "=";
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i += 1) {
+      if (parts[i].indexOf(name) === 0) { return decodeURIComponent(parts[i].slice(name.length)); }
+    }
+    return "";
+  }
+
   function csrfToken(form) {
+    var fresh = cookieToken();   // the page's own token is stale after signing in again
+    if (fresh) { return fresh; }
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  }
+
+  function formBody(form) {
+    var body = new FormData(form);
+    body.set("csrfmiddlewaretoken", csrfToken(form));
+    return body;
   }
 
   function block(code) { return document.getElementById("q-" + code); }
@@ -89,12 +121,146 @@
     if (box) { box.innerHTML = ""; }
   }
 
+  /* --- drafts kept in the browser --------------------------------------------------- */
+
+  function storage() {
+    try { return draftPrefix ? window.localStorage : null; } catch (e) { return null; }
+  }
+
+  function draftKey(code) { return draftPrefix + ":" + code; }
+
+  function fieldsOf(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && name !== "base_version" && typeof value === "string") {
+        fields.push([name, value]);
+      }
+    });
+    return fields;
+  }
+
+  function keepDraft(code) {
+    var form = formOf(code);
+    var store = storage();
+    if (!form || !store) { return; }
+    var version = form.querySelector("input[name=base_version]");
+    try {
+      store.setItem(draftKey(code), JSON.stringify({
+        version: version ? version.value : "0", fields: fieldsOf(form), at: Date.now()
+      }));
+    } catch (e) { /* storage full or refused: the page still holds the answer */ }
+  }
+
+  function dropDraft(code) {
+    var store = storage();
+    if (store) { try { store.removeItem(draftKey(code)); } catch (e) { /* nothing kept */ } }
+  }
+
+  function applyFields(form, fields) {
+    Array.prototype.forEach.call(form.elements, function (input) {
+      var name = input.name;
+      if (!name || input.type === "hidden") { return; }
+      var values = fields.filter(function (f) { return f[0] === name; })
+        .map(function (f) { return f[1]; });
+      if (input.type === "checkbox" || input.type === "radio") {
+        input.checked = values.indexOf(input.value) >= 0;
+      } else if (values.length || !input.disabled) {
+        input.value = values.length ? values[0] : "";
+      }
+    });
+  }
+
+  function restoreDrafts() {
+    var store = storage();
+    if (!store) { return; }
+    var prefix = draftPrefix + ":";
+    var keys = [];
+    for (var i = 0; i < store.length; i += 1) {
+      var key = store.key(i);
+      if (key && key.indexOf(prefix) === 0) { keys.push(key); }
+    }
+    var restored = [];
+    keys.forEach(function (key) {
+      var code = key.slice(prefix.length);
+      var draft = null;
+      try { draft = JSON.parse(store.getItem(key)); } catch (e) { draft = null; }
+      if (!draft || !Array.isArray(draft.fields) || Date.now() - (draft.at || 0) > DRAFT_MAX_AGE) {
+        store.removeItem(key);
+        return;
+      }
+      var b = block(code);
+      if (!b) { return; }   // a question of another part: kept for its page
+      var form = formOf(code);
+      var version = form ? form.querySelector("input[name=base_version]") : null;
+      if (!form || !b.hasAttribute("data-editable")) { store.removeItem(key); return; }
+      if (version && version.value === String(draft.version) &&
+          JSON.stringify(fieldsOf(form)) === JSON.stringify(draft.fields)) {
+        store.removeItem(key);   // the server has it already
+        return;
+      }
+      applyFields(form, draft.fields);
+      syncNotApplicable(form);
+      setVersion(code, draft.version);
+      state(code).dirty = true;
+      setStatus(code, "pending", texts.restored);
+      restored.push(code);
+    });
+    if (restored.length) {
+      applyConditions();
+      restored.forEach(function (code) { send(code); });
+    }
+  }
+
+  /* --- signed out ----------------------------------------------------------------------- */
+
+  function showSignedOut(code) {
+    var region = document.getElementById("qn-session");
+    if (!signedOut && region) {
+      region.textContent = "";
+      var p = document.createElement("p");
+      p.appendChild(document.createTextNode(texts.signed_out + " "));
+      var link = document.createElement("a");
+      link.href = loginUrl + "?next=" +
+        encodeURIComponent(location.pathname + location.search + "#q-" + code);
+      link.textContent = texts.sign_in;
+      link.addEventListener("click", function () { leavingToSignIn = true; });
+      p.appendChild(link);
+      region.appendChild(p);
+      region.classList.add("qn-session-on");
+    }
+    signedOut = true;
+    if (sessionTimer === null) { sessionTimer = setInterval(checkSession, SESSION_CHECK); }
+  }
+
+  function signedInAgain() {
+    if (!signedOut) { return; }
+    signedOut = false;
+    if (sessionTimer !== null) { clearInterval(sessionTimer); sessionTimer = null; }
+    var region = document.getElementById("qn-session");
+    if (region) {
+      region.textContent = texts.signed_in_again;
+      region.classList.remove("qn-session-on");
+    }
+    flushAll();
+  }
+
+  /* One kept change is sent again: its answer tells whether the person is back. */
+  function checkSession() {
+    if (!signedOut) { return; }
+    var codes = Object.keys(states).filter(function (code) {
+      var s = states[code];
+      return s.dirty && !s.inflight && !s.conflict && !s.locked;
+    });
+    if (codes.length) { send(codes[0]); }
+  }
+
   /* --- sending ------------------------------------------------------------------------ */
 
   function schedule(code, delay) {
     var s = state(code);
     s.dirty = true;
     s.invalid = false;
+    keepDraft(code);
     if (s.timer !== null) { clearTimeout(s.timer); }
     if (s.retry !== null) { clearTimeout(s.retry); s.retry = null; }
     if (s.conflict) { updateGlobal(); return; }   // the person chooses first
@@ -117,16 +283,20 @@
     s.dirty = false;
     s.inflight = true;
     setStatus(code, "saving", texts.saving);
-    var body = new FormData(form);
+    var body = formBody(form);
     fetch(form.action, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
     }).then(function (response) {
+      var status = response.status;
+      if (response.redirected && loginUrl && response.url.indexOf(loginUrl) >= 0) {
+        status = 401;   // sent to the sign-in page: the session has ended
+      }
       return response.json().then(
-        function (data) { return { code: response.status, data: data }; },
-        function () { return { code: response.status, data: null }; }
+        function (data) { return { code: status, data: data }; },
+        function () { return { code: status, data: null }; }
       );
     }).then(function (result) {
       s.inflight = false;
@@ -144,8 +314,18 @@
       s.attempt = 0;
       setVersion(code, data.version);
       setError(code, "");
-      if (s.dirty) { send(code); return; }
+      signedInAgain();
+      if (s.dirty) { keepDraft(code); send(code); return; }
+      dropDraft(code);
       setStatus(code, "saved", data.message || texts.saved);
+      return;
+    }
+    if (status === 401 || (data && data.status === "signed_out") || (status === 403 && !data)) {
+      // Signed out (or a CSRF refusal, which signing in again mends): keep, say so, wait.
+      s.dirty = true;
+      keepDraft(code);
+      setStatus(code, "signed-out", texts.signed_out_short);
+      showSignedOut(code);
       return;
     }
     if (status === 409 && data && data.status === "conflict") {
@@ -165,6 +345,7 @@
     if ((status === 403 || status === 423) && data) {
       s.locked = true;
       s.dirty = false;
+      dropDraft(code);   // it can never be saved here
       setError(code, data.message);
       setStatus(code, "locked", data.message);
       return;
@@ -199,6 +380,11 @@
   }
 
   window.addEventListener("online", flushAll);
+  window.addEventListener("focus", checkSession);
+  window.addEventListener("pageshow", checkSession);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { checkSession(); }
+  });
   window.addEventListener("offline", function () {
     Object.keys(states).forEach(function (code) {
       var s = states[code];
@@ -210,7 +396,7 @@
     });
   });
   window.addEventListener("beforeunload", function (event) {
-    if (unsavedCount() > 0) {
+    if (unsavedCount() > 0 && !leavingToSignIn) {   // to sign in: the drafts are kept
       event.preventDefault();
       event.returnValue = texts.leave;
       return texts.leave;
@@ -353,7 +539,10 @@
 
   function reloadQuestion(code, message) {
     var url = root.getAttribute("data-fragment-url").replace("CODE", encodeURIComponent(code));
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    return fetch(url, {
+      credentials: "same-origin",
+      headers: { "Accept": "text/html", "X-Requested-With": "fetch" }
+    })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
       .then(function (html) {
         var fresh = replaceQuestion(code, html);
@@ -372,11 +561,13 @@
       setVersion(code, button.getAttribute("data-version"));
       clearConflict(code);
       s.dirty = true;
+      keepDraft(code);
       focusFirst(block(code));
       send(code);
     } else {
       s.dirty = false;
       s.invalid = false;
+      dropDraft(code);
       reloadQuestion(code, texts.kept_theirs).catch(function () {
         s.conflict = true;
         setStatus(code, "conflict", texts.failed.replace("%(seconds)s", "-"));
@@ -400,7 +591,7 @@
       setStatus(code, "saving", texts.saving);
       fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        body: formBody(form),
         credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
       }).then(function (r) {
@@ -424,5 +615,6 @@
     }
   });
 
+  restoreDrafts();
   updateGlobal();
 }());
