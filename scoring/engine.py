@@ -145,27 +145,15 @@ def _indicators(
         j = int(plan.condition_columns[k])
         num[plan.indicator_of[j]] -= w[j] * st[j] * ~visible[:, k]
     present = np.repeat((plan.ind_weight_sum > 0)[:, None], n, axis=1)
-    if plan.can_drop.any():
-        # the weight left of each indicator that can drop out: its summed weight less
-        # that of its questions dropped for each agency
-        dropping = np.flatnonzero(plan.can_drop)
-        den = np.repeat(plan.ind_weight_sum[dropping, None], n, axis=1)
+    if plan.drop_ranges:
         dropped_f = dropped.astype(np.float64)
-        row = {int(i): r for r, i in enumerate(dropping.tolist())}
-        owner = plan.indicator_of[plan.excludable].tolist()
-        start = 0
-        for stop in range(1, len(owner) + 1):  # the excludable columns of each indicator
-            if stop < len(owner) and owner[stop] == owner[start]:
-                continue
-            r = row.get(owner[start])
-            if r is not None:
-                den[r] -= np.dot(w[plan.excludable[start:stop]], dropped_f[start:stop])
-            start = stop
-        present[dropping] = den > (WEIGHT_EPSILON * plan.ind_weight_sum[dropping])[:, None]
-        # where nothing is included every score was zeroed: num is 0 and stays 0
-        np.maximum(den, 1e-300, out=den)
-        for r, i in enumerate(dropping.tolist()):
-            num[i] /= den[r]
+        columns, total = plan.excludable, plan.ind_weight_sum
+        for i, a, b in plan.drop_ranges:
+            # the weight left: the summed weight less that of the questions dropped
+            left = total[i] - np.dot(w[columns[a:b]], dropped_f[a:b])
+            np.greater(left, WEIGHT_EPSILON * total[i], out=present[i])
+            # where nothing is included every score was zeroed: num is 0 and stays 0
+            num[i] /= np.maximum(left, 1e-300, out=left)
     return num, present
 
 

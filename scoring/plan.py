@@ -76,6 +76,8 @@ class Plan:
     ind_weight_sum: np.ndarray  # (i,) summed weight of its columns
     ind_weight: np.ndarray  # (i,) indicator weight; 0 when it has no weighted question
     can_drop: np.ndarray  # (i,) whether a question of the indicator can drop out
+    # each indicator that can lose questions, with its columns among ``excludable``
+    drop_ranges: tuple[tuple[int, int, int], ...]
     # (q,) the question weight over its indicator's summed weight where no question of
     # the indicator can drop out (the weighted sum is then the indicator's score); the
     # question weight where one can
@@ -141,6 +143,11 @@ def _make(framework: Framework) -> Plan:
     can_drop = np.zeros(len(indicators), dtype=np.bool_)
     can_drop[owner[excludable]] = True
     can_drop &= ind_weight_sum > 0
+    excluded_of = owner[excludable]
+    drop_ranges = tuple(
+        (i, int(np.searchsorted(excluded_of, i)), int(np.searchsorted(excluded_of, i, "right")))
+        for i in np.flatnonzero(can_drop).tolist()
+    )
     fixed = ~can_drop[owner] & (ind_weight_sum[owner] > 0)
     sum_weight = weight.copy()
     sum_weight[fixed] /= ind_weight_sum[owner[fixed]]
@@ -157,6 +164,7 @@ def _make(framework: Framework) -> Plan:
         ind_weight_sum=ind_weight_sum,
         ind_weight=ind_weight,
         can_drop=can_drop,
+        drop_ranges=drop_ranges,
         sum_weight=sum_weight,
         ind_dimension=dims,
         dim_weight=np.array([max(d.weight, 0.0) for d in framework.dimensions]),
