@@ -20,6 +20,8 @@ from typing import Any
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 """The largest table read: a cycle of tens of thousands of agencies fits many times over."""
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""The longest line of a CSV read (a row of thousands of columns is far shorter)."""
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 """The most a workbook's parts may unpack to (an .xlsx file is a zip archive)."""
 
@@ -191,13 +193,15 @@ def _not_utf8(path: Path) -> str:
 
 
 class _NoNulBytes(io.RawIOBase):
-    """A file's bytes, refusing a NUL byte (which no CSV text holds) with a
+    """A file's bytes, refusing a NUL byte (which no CSV text holds) and a line longer than
+    :data:`MAX_LINE_BYTES` (the csv module would hold a whole row of it in memory) with a
     :class:`TableError` naming the line."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fh = path.open("rb", buffering=0)
         self.lines = 0
+        self.run = 0  # bytes of the current line read so far
 
     def readable(self) -> bool:
         return True
@@ -211,9 +215,23 @@ class _NoNulBytes(io.RawIOBase):
                 self.path.name, line,
                 f"line {line} holds a NUL byte: this is not a CSV text file; save it as CSV UTF-8",
             )
-        self.lines += data.count(b"\n")
+        parts = data.split(b"\n")
+        self.run += len(parts[0])
+        for k, part in enumerate(parts[1:], start=1):
+            self._check_line(self.lines + k)
+            self.run = len(part)
+        self._check_line(self.lines + len(parts))
+        self.lines += len(parts) - 1
         buffer[: len(data)] = data
         return len(data)
+
+    def _check_line(self, line: int) -> None:
+        if self.run > MAX_LINE_BYTES:
+            raise TableError(
+                self.path.name, line,
+                f"line {line} is longer than {MAX_LINE_BYTES // 2**20} MB: this is not a "
+                "table of answers; check that it is the right file",
+            )
 
     def close(self) -> None:
         self.fh.close()

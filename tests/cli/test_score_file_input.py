@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from phrom.cli import main
-from phrom.core.tables import MAX_TABLE_BYTES
+from phrom.core.tables import MAX_LINE_BYTES, MAX_TABLE_BYTES
 
 ANSWERS = "agency,osi,hci,tii\nA,0.5,0.5,0.5\nB,0.75,0.25,0.5\nC,0.9,0.8,0.7\n"
 
@@ -55,6 +55,12 @@ def test_a_quote_left_open_is_refused_rather_than_read_to_the_end(tmp_path, caps
     err = refused(tmp_path, capsys, answers)
     assert "row 2: a cell is longer than" in err
     assert "quote left open" in err
+
+
+def test_a_line_of_millions_of_cells_is_refused_before_it_is_held_in_memory(tmp_path, capsys):
+    answers = written(tmp_path / "a.csv", ANSWERS.encode() + b"ab," * (MAX_LINE_BYTES // 3 + 1))
+    err = refused(tmp_path, capsys, answers)
+    assert "a.csv: line 5 is longer than 16 MB" in err
 
 
 def test_dev_zero_given_as_answers_is_refused_without_reading_it(tmp_path, capsys):
