@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 export PHROM_DATA_DIR ?= $(CURDIR)/var
 # pytest-xdist workers of `make test`: one per core ("auto"); PYTEST_WORKERS=0 runs in one process.
 # Whole files go to a worker (--dist loadfile): a module-scoped setup, such as the demo that
-# tests/demo loads once, is then paid once.
+# tests/demo loads once, is then paid once. tests/conftest.py orders the files (costly first).
 PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install lint typecheck pytest bench clean vendor
@@ -34,7 +34,7 @@ test: $(STAMP)
 	@scripts/system-packages test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	PHROM_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	PHROM_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@scripts/system-packages bench

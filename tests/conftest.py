@@ -53,6 +53,30 @@ def django_db_modify_db_settings(
             test["NAME"] = str(folder / f"test-phrom{suffix}.sqlite3")
 
 
+# Files whose tests share a costly module-scoped setup (tests/demo loads the demo once).
+FIRST_UNDER_XDIST = ("tests/demo/",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, files in the order they are best handed out to the workers.
+
+    `make test` gives whole files to the workers in collection order (--dist loadfile
+    --no-loadscope-reorder): the costly ones first, so that no worker is left running one
+    alone at the end, then the others by their number of tests, most first.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    sizes: dict[str, int] = {}
+    for item in items:
+        sizes[item.location[0]] = sizes.get(item.location[0], 0) + 1
+
+    def rank(item: pytest.Item) -> tuple[bool, int, str]:
+        path = item.location[0]
+        return (not path.startswith(FIRST_UNDER_XDIST), -sizes[path], path)
+
+    items.sort(key=rank)  # stable: the tests of a file keep their order
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
