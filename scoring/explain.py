@@ -3,8 +3,10 @@
 The tree is total -> dimensions -> indicators -> questions. Each level carries its
 weight, its effective weight (its share once not-applicable and excluded parts have
 left), its score and a formula with the numbers filled in, so that a person can
-recompute each published figure by hand. Every number is the engine's (a
-:class:`scoring.result.CycleResult`); only the words around them are made here.
+recompute each published figure by hand. Every score, weight share and status is the
+engine's (a :class:`scoring.result.CycleResult`); :func:`question_points` only describes
+each answer (its option, level or threshold, and the points they stand for) for the
+formulas.
 """
 
 from __future__ import annotations

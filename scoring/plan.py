@@ -5,8 +5,8 @@ the conditions and the shape of indicators and dimensions.
 (``Framework.derived``). Two functions read a cycle's answers through it:
 :func:`answer_scores` (each cell's score on 0..1 as answered; :func:`matrix_scores`
 keeps them on the matrix) and :func:`shown` (whether each question with a condition is
-shown to each agency). They are the only
-implementation of these rules; the engine, the explanations and the tests use them.
+shown to each agency). They are the one implementation of these rules: the engine and the
+explanations read them (the tests hold them to a brute-force definition).
 """
 
 from __future__ import annotations
