@@ -340,8 +340,8 @@ def evaluate_awards(
             groups = list(_group_order(published, base, peer_groups))
         for figure, dimension in zip(figures, dimensions, strict=True):
             # the eligible agencies with the figure, split by peer group when the rule is
-            candidates = np.flatnonzero(eligible & ~np.isnan(figure))
-            of_group = published.group_ids[candidates]
+            candidates = np.flatnonzero(eligible & (figure == figure))  # (NaN != NaN)
+            of_group = published.group_ids[candidates] if rule.per_group else candidates
             missed = None if floor_missed is None else np.flatnonzero(floor_missed)
             for group in groups:
                 mine, misses = candidates, missed

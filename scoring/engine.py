@@ -111,12 +111,8 @@ def excluded(plan: Plan, not_applicable: np.ndarray, visible: np.ndarray) -> np.
     """Whether each ``plan.excludable`` column drops out of its indicator for each agency:
     not applicable and shown, or hidden with ``when_hidden: exclude``."""
     out = not_applicable[:, plan.excludable]
-    position = {int(j): p for p, j in enumerate(plan.excludable.tolist())}
-    for k, c in enumerate(plan.conditions):
-        p = position.get(c.column)
-        if p is None:
-            continue
-        if c.exclude:
+    for k, p in plan.condition_excludable:
+        if plan.conditions[k].exclude:
             out[:, p] |= ~visible[:, k]
         else:  # not applicable only counts when the question is shown
             out[:, p] &= visible[:, k]

@@ -93,6 +93,9 @@ class Plan:
     condition_columns: np.ndarray  # (c,) the column of each condition
     allow_na: np.ndarray  # columns that accept not applicable
     excludable: np.ndarray  # columns that can drop out of their indicator, ascending
+    # (condition, its column's position in ``excludable``) of the excludable conditional
+    # columns
+    condition_excludable: tuple[tuple[int, int], ...]
 
     @property
     def n_columns(self) -> int:
@@ -177,6 +180,11 @@ def _make(framework: Framework) -> Plan:
         condition_columns=np.array([c.column for c in conditions], dtype=np.int64),
         allow_na=np.array(allow_na, dtype=np.int64),
         excludable=excludable,
+        condition_excludable=tuple(
+            (k, int(np.searchsorted(excludable, c.column)))
+            for k, c in enumerate(conditions)
+            if c.column in set(excludable.tolist())
+        ),
     )
 
 
