@@ -51,3 +51,86 @@ def test_the_size_buttons_are_plain_form_buttons(client, world):
     page = client.get("/").content.decode()
     assert '<form method="post" action="/text-size"' in page
     assert page.count('type="submit" name="size"') == 5
+
+
+def test_the_admin_pages_carry_the_chosen_size_and_the_control(client, world):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser(
+        "root@example.go.th", "root@example.go.th", "x-Very-long-pass-2570"
+    )
+    client.force_login(admin)
+    client.cookies["phrom_text_size"] = "lg"
+    page = client.get(f"/admin/auth/user/{admin.pk}/change/").content.decode()
+    assert "text-lg" in page.split("<body", 1)[1].split(">", 1)[0]  # on <body>
+    assert "phrom/sizes.css" in page
+    assert page.count('type="submit" name="size"') == 5
+
+
+# --- in a browser: every control follows the size ------------------------------------------
+
+
+def _font_px(page, selector, pseudo=None):
+    return page.evaluate(
+        "([s, p]) => parseFloat(getComputedStyle(document.querySelector(s), p).fontSize)",
+        [selector, pseudo],
+    )
+
+
+def _choose_size(page, size):
+    page.locator(f'form.text-size button[value="{size}"]').first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_at_the_largest_size_every_control_is_larger(browser, live_server, world, login):
+    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, world.user("coordinator_a"))
+        page.wait_for_url(lambda u: "/accounts/login/" not in u)
+        page.goto(f"{live_server.url}/responses/{world.response_a.pk}/policy/")
+        controls = {
+            "file button": ("input[type=file]", "::file-selector-button"),
+            "number input": ("#q-POL-04-2-v", None),
+            "textarea": ("#q-POL-04-2-x", None),
+            "button": (".q-evidence button", None),
+            "body": ("body", None),
+        }
+        _choose_size(page, "md")
+        md = {name: _font_px(page, s, p) for name, (s, p) in controls.items()}
+        assert md["number input"] == md["body"]  # not the browser's own 13.33px
+        _choose_size(page, "lg")
+        lg = {name: _font_px(page, s, p) for name, (s, p) in controls.items()}
+        for name in controls:
+            assert lg[name] >= 1.5 * md[name], (name, md[name], lg[name])
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admins_date_field_follows_the_size(browser, live_server, world):
+    from django.contrib.auth import get_user_model
+
+    password = "x-Very-long-pass-2570"
+    admin = get_user_model().objects.create_superuser(
+        "root@example.go.th", "root@example.go.th", password
+    )
+    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", admin.username)
+        page.fill("input[name=password]", password)
+        page.click("input[type=submit], button[type=submit]")
+        page.goto(f"{live_server.url}/admin/auth/user/{admin.pk}/change/")
+        _choose_size(page, "md")
+        md = _font_px(page, "input.vDateField")
+        _choose_size(page, "lg")
+        page.wait_for_url(f"**/admin/auth/user/{admin.pk}/change/")
+        lg = _font_px(page, "input.vDateField")
+        assert lg >= 1.5 * md, (md, lg)
+    finally:
+        context.close()
