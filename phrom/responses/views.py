@@ -37,11 +37,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from phrom.accounts.gates import may_answer_for, may_submit, profile_of, response_for_viewer
 from phrom.accounts.models import Profile
 from phrom.core.tables import safe_cell
-from phrom.frameworks.deadlines import agency_deadline
-from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.frameworks.deadlines import Block, agency_deadline, change_block
+from phrom.frameworks.models import Cycle
 from phrom.responses import selectors
 from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
-from phrom.responses.models import Answer, Response, ResponseStatus
+from phrom.responses.models import Answer, Response
 from phrom.responses.services import (
     AnswerRefused,
     Conflict,
@@ -219,12 +219,18 @@ def _js_texts() -> dict[str, str]:
     }
 
 
+def _locked_reason(response: Response) -> str:
+    """Why the response can no longer change (not said for a submitted one: the page
+    says when and by whom instead)."""
+    blocked = change_block(response)
+    if blocked is None or blocked.block is Block.SUBMITTED:
+        return ""
+    return blocked.message()
+
+
 def _may_submit(profile: Profile | None, response: Response) -> bool:
-    return (
-        may_submit(profile, response)
-        and response.status != ResponseStatus.SUBMITTED
-        and response.cycle.status == CycleStatus.OPEN
-    )
+    # Submitted, cycle not open, deadline passed: the one rule of every write.
+    return may_submit(profile, response) and change_block(response) is None
 
 
 @login_required
@@ -497,6 +503,7 @@ def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
                 response, [m for m in missing if m.kind == "evidence"]
             ),
             "may_submit": _may_submit(profile, response),
+            "locked_reason": _locked_reason(response),
             "submitted_at": be_datetime_text(response.submitted_at),
             "submitted_by": selectors.user_name(response.submitted_by),
             "error": error,

@@ -351,3 +351,12 @@ def test_reopening_after_the_agencys_deadline_asks_for_an_extension_first(world)
     )
     response_reopen(response=world.response_a, reason="แก้หลักฐาน", by=administrator)
     assert fresh(world.response_a).status == ResponseStatus.IN_PROGRESS
+
+
+def test_the_submit_page_says_the_deadline_passed_instead_of_offering_to_submit(world, client):
+    complete_response(world.response_a, world.user("coordinator_a"))
+    passed(world)
+    client.force_login(world.user("coordinator_a"))
+    page = client.get(f"/responses/{world.response_a.pk}/submit/").content.decode()
+    assert 'class="qn-locked"' in page and "ผู้ดูแลการสำรวจ" in page
+    assert 'name="confirm"' not in page
