@@ -9,26 +9,47 @@ from pathlib import Path
 SCORING = Path(__file__).resolve().parents[2] / "scoring"
 
 
+def module_name(path: Path) -> str:
+    """``engine`` for scoring/engine.py, ``checks.values`` for scoring/checks/values.py."""
+    parts = path.relative_to(SCORING).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def imports_of(path: Path) -> set[str]:
-    """The scoring modules that the module at ``path`` imports, wherever it does."""
+    """The scoring modules (names below ``scoring.``) that the module at ``path``
+    imports, wherever it does."""
     found: set[str] = set()
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "scoring":
-                found.update(alias.name for alias in node.names)
-            elif node.module.startswith("scoring."):
-                found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's package
+                up = package.split(".") if package else []
+                up = up[: len(up) - (node.level - 1)] if node.level > 1 else up
+                base = ".".join([*up, base] if base else up)
+            elif base == "scoring" or base.startswith("scoring."):
+                base = base.removeprefix("scoring").lstrip(".")
+            else:
+                continue
+            for alias in node.names:  # ``from scoring import engine`` names a module
+                found.add(f"{base}.{alias.name}" if base else alias.name)
+                if base:
+                    found.add(base)
         elif isinstance(node, ast.Import):
             found.update(
-                alias.name.split(".")[1]
+                alias.name.removeprefix("scoring.")
                 for alias in node.names
                 if alias.name.startswith("scoring.")
             )
-    return found - {path.stem}
+    return found
 
 
 def graph() -> dict[str, set[str]]:
-    return {path.stem: imports_of(path) for path in sorted(SCORING.glob("*.py"))}
+    modules = {module_name(path): path for path in sorted(SCORING.rglob("*.py"))}
+    return {
+        name: {m for m in imports_of(path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
 
 
 def cycle_in(edges: dict[str, set[str]]) -> list[str] | None:
@@ -85,7 +106,7 @@ def test_no_module_is_over_600_lines() -> None:
     # the loader is being split by what it checks
     long = {
         path.name: n
-        for path in SCORING.glob("*.py")
+        for path in SCORING.rglob("*.py")
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
         and path.name != "loader.py"
     }
