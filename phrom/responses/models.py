@@ -133,6 +133,12 @@ class Evidence(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set only when the person carried last cycle's evidence over (answer_carry_over): the
+    # item it was copied from, so the page can say "from B.E. 2563".
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("carried over from"),
+    )
 
     class Meta:
         verbose_name = _("evidence")
@@ -142,4 +148,14 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.url
+
+    @property
+    def reused_from_year_be(self) -> int | None:
+        """The year (B.E.) of the cycle this item was carried over from, or None.
+
+        Read with ``select_related("carried_from__response__cycle")`` to spare a query each.
+        """
+        if self.carried_from_id is None or self.carried_from is None:
+            return None
+        return int(self.carried_from.response.cycle.year_be)
 

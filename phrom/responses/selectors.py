@@ -24,7 +24,14 @@ from phrom.accounts.models import Profile
 from phrom.core.thai import format_date
 from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.responses.models import Answer, AnswerChange, Evidence, Response, ResponseStatus
+from phrom.responses.models import (
+    Answer,
+    AnswerChange,
+    ChangeKind,
+    Evidence,
+    Response,
+    ResponseStatus,
+)
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
 
 HISTORY_PAGE_SIZE = 50
@@ -415,7 +422,9 @@ def questionnaire(
         for a in Answer.objects.filter(response=response).select_related("updated_by")
     }
     evidence: dict[str, list[Evidence]] = defaultdict(list)
-    for item in Evidence.objects.filter(response=response, removed_at__isnull=True):
+    for item in Evidence.objects.filter(
+        response=response, removed_at__isnull=True
+    ).select_related("carried_from__response__cycle"):
         evidence[item.question].append(item)
     previous_answers, previous_evidence, previous_year = _previous_data(response)
 
@@ -686,10 +695,26 @@ class HistoryRow:
     new: str
     old_explanation: str
     new_explanation: str
+    reused_from_year_be: int | None = None  # carried over from that cycle (B.E.)
+
+
+def _reused_from(change: AnswerChange, previous_year_be: int | None) -> int | None:
+    new = change.new_value
+    if isinstance(new, dict) and isinstance(new.get("from_year_be"), int):
+        return int(new["from_year_be"])
+    if change.kind == ChangeKind.CARRIED_OVER:
+        return previous_year_be
+    return None
+
+
+def _previous_year_be(response: Response) -> int | None:
+    previous = response.cycle.previous
+    return previous.year_be if previous is not None else None
 
 
 def _history_rows(
-    changes: Iterable[AnswerChange], spec: Framework, language: str
+    changes: Iterable[AnswerChange], spec: Framework, language: str,
+    previous_year_be: int | None = None,
 ) -> list[HistoryRow]:
     questions = {q.code: q for q in spec.questions}
     rows = []
@@ -707,6 +732,7 @@ def _history_rows(
                 new=snapshot_display(question, new, language),
                 old_explanation=old.get("explanation", "") if isinstance(old, dict) else "",
                 new_explanation=new.get("explanation", "") if isinstance(new, dict) else "",
+                reused_from_year_be=_reused_from(change, previous_year_be),
             )
         )
     return rows
@@ -721,12 +747,15 @@ def history_page(*, response: Response, page: Any, language: str) -> tuple[Page,
     paginator = Paginator(history_changes(response=response), HISTORY_PAGE_SIZE)
     current = paginator.get_page(page)
     spec = response.cycle.framework.spec()
-    return current, _history_rows(current.object_list, spec, language)
+    return current, _history_rows(
+        current.object_list, spec, language, _previous_year_be(response)
+    )
 
 
 def history_all(*, response: Response, language: str) -> Iterable[HistoryRow]:
     """Every change, oldest first, read in chunks (for the CSV export)."""
     spec = response.cycle.framework.spec()
+    previous_year_be = _previous_year_be(response)
     changes = (
         AnswerChange.objects.filter(response=response).select_related("by").order_by("at", "id")
     )
@@ -734,6 +763,6 @@ def history_all(*, response: Response, language: str) -> Iterable[HistoryRow]:
     for change in changes.iterator(chunk_size=2000):
         batch.append(change)
         if len(batch) >= 2000:
-            yield from _history_rows(batch, spec, language)
+            yield from _history_rows(batch, spec, language, previous_year_be)
             batch = []
-    yield from _history_rows(batch, spec, language)
+    yield from _history_rows(batch, spec, language, previous_year_be)

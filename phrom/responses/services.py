@@ -396,7 +396,7 @@ def answer_carry_over(
         list(
             Evidence.objects.filter(
                 response=previous, question=question.code, removed_at__isnull=True
-            )
+            ).select_related("response__cycle")
         )
         if previous is not None
         else []
@@ -439,6 +439,7 @@ def answer_carry_over(
             size=item.size,
             sha256=item.sha256,
             uploaded_by=by,
+            carried_from=item,
         )
         AnswerChange.objects.create(
             response=response,
@@ -451,6 +452,7 @@ def answer_carry_over(
                 "url": copy.url,
                 "evidence_id": copy.pk,
                 "carried_over_from": item.pk,
+                "from_year_be": item.response.cycle.year_be,
             },
             version=answer.version,
             reason="carried over from last cycle",

@@ -117,3 +117,61 @@ def test_no_previous_cycle_means_no_last_answer(world, client):
     client.force_login(world.user("coordinator_a"))
     html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
     assert "/carry-over/" not in html
+
+
+# --- reuse only when asked, and shown as reused -------------------------------------------
+
+REUSED = "จาก พ.ศ. 2563"
+
+
+def _block(html, code, next_code):
+    start = html.index(f'id="q-{code}"')
+    return html[start:html.index(f'id="q-{next_code}"', start)]
+
+
+def test_last_cycles_evidence_is_not_reused_by_opening_the_new_cycle(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    client.get(f"/responses/{world.response_a.pk}/")
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert not Evidence.objects.filter(response=world.response_a).exists()
+    assert not Answer.objects.filter(response=world.response_a).exists()
+    evidence_part = _block(html, "POL-01-1", "POL-01-2").split('class="q-evidence"', 1)[1]
+    assert "plan.pdf" not in evidence_part  # offered beside the question, not attached
+    assert REUSED not in html
+
+
+def test_carried_over_evidence_is_marked_with_its_year_on_the_questionnaire(
+    world, client, previous_a
+):
+    client.force_login(world.user("coordinator_a"))
+    assert _carry(client, world.response_a, "POL-01-1").status_code == 200
+    copies = Evidence.objects.filter(response=world.response_a).select_related("carried_from")
+    assert {c.carried_from.response_id for c in copies} == {previous_a.pk}
+    assert {c.reused_from_year_be for c in copies} == {2563}
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    evidence_part = _block(html, "POL-01-1", "POL-01-2").split('class="q-evidence"', 1)[1]
+    assert evidence_part.count(REUSED) == 2  # the file and the web address
+    # and on the evidence's own page
+    page = client.get(
+        f"/responses/{world.response_a.pk}/questions/POL-01-1/evidence/"
+    ).content.decode()
+    assert page.count(REUSED) == 2
+
+
+def test_evidence_attached_this_cycle_carries_no_badge(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    Evidence.objects.create(response=world.response_a, question="POL-01-1",
+                            url="https://example.go.th/plan-2564.pdf",
+                            uploaded_by=world.user("coordinator_a"))
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert "plan-2564.pdf" in html
+    assert REUSED not in html
+
+
+def test_the_history_shows_what_was_carried_over_and_from_which_year(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    _carry(client, world.response_a, "POL-01-1")
+    added = AnswerChange.objects.filter(response=world.response_a, kind=ChangeKind.EVIDENCE_ADDED)
+    assert {c.new_value["from_year_be"] for c in added} == {2563}
+    html = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
+    assert html.count(REUSED) == 3  # the answer and its two pieces of evidence

@@ -81,8 +81,10 @@ def _evidence_by_question(request: Any, response: Response) -> dict[str, list[Ev
     if cache is not None and response.pk in cache:
         return cache[response.pk]
     grouped: dict[str, list[Evidence]] = defaultdict(list)
-    rows = Evidence.objects.filter(response=response, removed_at__isnull=True).order_by(
-        "uploaded_at", "id"
+    rows = (
+        Evidence.objects.filter(response=response, removed_at__isnull=True)
+        .select_related("carried_from__response__cycle")
+        .order_by("uploaded_at", "id")
     )
     for row in rows:
         grouped[row.question].append(row)
