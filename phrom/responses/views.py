@@ -86,15 +86,26 @@ def _page_of_script(request: HttpRequest) -> str:
     return reverse("home")
 
 
-def signed_out_reply(request: HttpRequest) -> HttpResponse:
+def signed_out_reply(request: HttpRequest, *, someone_else: bool = False) -> HttpResponse:
     """401 for a script whose session has ended: JSON for the questionnaire's autosave, an
     HTML fragment for htmx. Never the redirect to the sign-in page, which a script's request
-    follows and then takes the sign-in form for an answer."""
+    follows and then takes the sign-in form for an answer.
+
+    ``someone_else``: the browser is now signed in as another person than the page's.
+    """
     login_url = redirect_to_login(_page_of_script(request), settings.LOGIN_URL)["Location"]
-    message = _(
-        "You are signed out, so your changes are not saved yet. They are kept in this "
-        "browser: sign in again and they will be sent."
-    )
+    if someone_else:
+        message = _(
+            "This browser is now signed in as someone else, so your changes are not saved "
+            "yet. They are kept in this browser: sign in again as yourself and they will be sent."
+        )
+    else:
+        message = _(
+            "You are signed out, so your changes are not saved yet. They are kept in this "
+            "browser: sign in again and they will be sent."
+        )
+    if someone_else:
+        login_url = ""  # the sign-in page would send the other person straight back
     if _wants_json(request):
         return JsonResponse(
             {"status": "signed_out", "message": message, "login_url": login_url}, status=401
@@ -107,11 +118,18 @@ def signed_out_reply(request: HttpRequest) -> HttpResponse:
 
 def signed_in_for_script(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """``login_required`` for views that scripts call: a signed-out script request (JSON,
-    htmx or fetch) gets ``signed_out_reply``; a plain page request still the sign-in page."""
+    htmx or fetch) gets ``signed_out_reply``; a plain page request still the sign-in page.
+
+    A script names the person its page was made for (``X-Phrom-User``): kept answers are
+    never sent in the name of someone else who signed in on the same browser meanwhile.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
+            page_user = request.headers.get("X-Phrom-User", "")
+            if page_user and page_user != str(request.user.pk):
+                return signed_out_reply(request, someone_else=True)
             return view(request, *args, **kwargs)
         if (
             _wants_json(request)

@@ -397,3 +397,26 @@ def test_a_kept_answer_that_a_colleague_changed_meanwhile_shows_both(
     finally:
         context.close()
     assert answer(world.response_a, "POL-02-2").value == "four_plus"
+
+
+def test_a_kept_answer_waits_while_someone_else_is_signed_in_on_the_browser(
+    browser, live_server, world, login, second_coordinator_a
+):
+    coordinator = world.user("coordinator_a")
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, coordinator, url)
+    try:
+        sign_out_behind_the_page(context)
+        page.fill("#q-POL-04-2-v", "21")
+        signed_out_shown(page, "POL-04-2")
+        other = context.new_page()
+        login(other, second_coordinator_a)
+        other.wait_for_url(lambda u: "/accounts/login/" not in u)
+        page.bring_to_front()
+        page.evaluate("window.dispatchEvent(new Event('focus'))")
+        expect(page.locator("#qn-session")).to_contain_text("บุคคลอื่น")
+        expect(page.locator("#q-POL-04-2-v")).to_have_value("21")
+        assert len(drafts(page)) == 1
+    finally:
+        context.close()
+    assert answer(world.response_a, "POL-04-2") is None

@@ -83,3 +83,27 @@ def test_after_signing_in_again_the_kept_answer_saves(world, client):
     reply = post_answer(client, world.response_a, "POL-04-2", {"value": "12"})
     assert reply.status_code == 200
     assert Answer.objects.get(response=world.response_a, question="POL-04-2").value == 12
+
+
+def test_a_kept_answer_is_not_saved_in_the_name_of_someone_else_signed_in_meanwhile(
+    world, client, second_coordinator_a
+):
+    client.force_login(second_coordinator_a)
+    reply = client.post(
+        f"/responses/{world.response_a.pk}/answer/POL-04-2/",
+        {"base_version": "0", "value": "12"},
+        HTTP_ACCEPT="application/json",
+        HTTP_X_PHROM_USER=str(world.user("coordinator_a").pk),
+    )
+    assert reply.status_code == 401
+    assert reply.json()["status"] == "signed_out"
+    assert "บุคคลอื่น" in reply.json()["message"]
+    assert reply.json()["login_url"] == ""  # the sign-in page would send them straight back
+    assert not Answer.objects.exists()
+    same = client.post(
+        f"/responses/{world.response_a.pk}/answer/POL-04-2/",
+        {"base_version": "0", "value": "12"},
+        HTTP_ACCEPT="application/json",
+        HTTP_X_PHROM_USER=str(second_coordinator_a.pk),
+    )
+    assert same.status_code == 200

@@ -30,6 +30,7 @@
   var DRAFT_MAX_AGE = 30 * 24 * 3600 * 1000;
   var draftPrefix = root.getAttribute("data-drafts") || "";
   var loginUrl = root.getAttribute("data-login-url") || "";
+  var pageUser = root.getAttribute("data-user") || "";
   var states = {};
   var signedOut = false;
   var sessionTimer = null;
@@ -53,6 +54,11 @@
     if (fresh) { return fresh; }
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  }
+
+  function headers(form, accept) {
+    // X-Phrom-User: the server refuses a save made in someone else's name (another sign-in).
+    return { "Accept": accept, "X-CSRFToken": csrfToken(form), "X-Phrom-User": pageUser };
   }
 
   function formBody(form) {
@@ -213,20 +219,27 @@
 
   /* --- signed out ----------------------------------------------------------------------- */
 
-  function showSignedOut(code) {
+  /* data: the server's answer; an empty login_url means someone else is signed in now,
+     * and the sign-in page would only send them back. */
+  function showSignedOut(code, data) {
     var region = document.getElementById("qn-session");
-    if (!signedOut && region) {
+    var text = (data && data.message) || texts.signed_out;
+    var withLink = !(data && data.login_url === "");
+    if (region && (!signedOut || region.getAttribute("data-text") !== text)) {
       region.textContent = "";
+      region.setAttribute("data-text", text);
       var p = document.createElement("p");
-      p.appendChild(document.createTextNode(texts.signed_out + " "));
+      p.appendChild(document.createTextNode(text + " "));
+      region.appendChild(p);
+      region.classList.add("qn-session-on");
+    }
+    if (region && withLink && !region.querySelector("a")) {
       var link = document.createElement("a");
       link.href = loginUrl + "?next=" +
         encodeURIComponent(location.pathname + location.search + "#q-" + code);
       link.textContent = texts.sign_in;
       link.addEventListener("click", function () { leavingToSignIn = true; });
-      p.appendChild(link);
-      region.appendChild(p);
-      region.classList.add("qn-session-on");
+      region.querySelector("p").appendChild(link);
     }
     signedOut = true;
     if (sessionTimer === null) { sessionTimer = setInterval(checkSession, SESSION_CHECK); }
@@ -288,7 +301,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+      headers: headers(form, "application/json")
     }).then(function (response) {
       var status = response.status;
       if (response.redirected && loginUrl && response.url.indexOf(loginUrl) >= 0) {
@@ -325,7 +338,7 @@
       s.dirty = true;
       keepDraft(code);
       setStatus(code, "signed-out", texts.signed_out_short);
-      showSignedOut(code);
+      showSignedOut(code, data);
       return;
     }
     if (status === 409 && data && data.status === "conflict") {
@@ -541,7 +554,7 @@
     var url = root.getAttribute("data-fragment-url").replace("CODE", encodeURIComponent(code));
     return fetch(url, {
       credentials: "same-origin",
-      headers: { "Accept": "text/html", "X-Requested-With": "fetch" }
+      headers: { "Accept": "text/html", "X-Requested-With": "fetch", "X-Phrom-User": pageUser }
     })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
       .then(function (html) {
@@ -593,7 +606,7 @@
         method: "POST",
         body: formBody(form),
         credentials: "same-origin",
-        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+        headers: headers(form, "application/json")
       }).then(function (r) {
         return r.json().then(function (data) { return { code: r.status, data: data }; });
       }).then(function (result) {
