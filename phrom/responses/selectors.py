@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import edits_for, may_answer
@@ -231,6 +231,7 @@ class QuestionView:
     updated_by: str = ""
     updated_at: Any = None
     previous: PreviousAnswer | None = None
+    reused_from_year_be: int | None = None  # the answer is last cycle's, carried over
 
     @property
     def anchor(self) -> str:
@@ -417,10 +418,18 @@ def questionnaire(
     spec = response.cycle.framework.spec()
     if dimension is not None and not any(d.code == dimension for d in spec.dimensions):
         raise LookupError(dimension)
-    answers = {
-        a.question: a
-        for a in Answer.objects.filter(response=response).select_related("updated_by")
-    }
+    answer_rows = Answer.objects.filter(response=response).select_related("updated_by")
+    if response.cycle.previous_id is not None:
+        # Is the current version last cycle's answer, carried over? (for its badge)
+        answer_rows = answer_rows.annotate(
+            carried_over=Exists(
+                AnswerChange.objects.filter(
+                    response_id=OuterRef("response_id"), question=OuterRef("question"),
+                    version=OuterRef("version"), kind=ChangeKind.CARRIED_OVER,
+                )
+            )
+        )
+    answers = {a.question: a for a in answer_rows}
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     for item in Evidence.objects.filter(
         response=response, removed_at__isnull=True
@@ -561,6 +570,8 @@ def _question_view(
     if answer is not None and answer.version:
         item.updated_by = user_name(answer.updated_by)
         item.updated_at = answer.updated_at
+        if getattr(answer, "carried_over", False):
+            item.reused_from_year_be = previous_year
     if previous is not None or previous_evidence:
         has_value = previous is not None and (previous.value is not None or previous.not_applicable)
         item.previous = PreviousAnswer(

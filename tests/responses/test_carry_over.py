@@ -175,3 +175,14 @@ def test_the_history_shows_what_was_carried_over_and_from_which_year(world, clie
     assert {c.new_value["from_year_be"] for c in added} == {2563}
     html = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
     assert html.count(REUSED) == 3  # the answer and its two pieces of evidence
+
+
+def test_a_carried_over_answer_is_marked_until_it_is_changed(world, client, previous_a):
+    client.force_login(world.user("coordinator_a"))
+    reply = _carry(client, world.response_a, "POL-02-2")
+    assert REUSED in reply.json()["html"].split('class="q-meta"', 1)[1].split("</p>", 1)[0]
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert REUSED in _block(html, "POL-02-2", "POL-03-1")
+    post_answer(client, world.response_a, "POL-02-2", {"value": "once"}, version=1)
+    html = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+    assert REUSED not in _block(html, "POL-02-2", "POL-03-1")

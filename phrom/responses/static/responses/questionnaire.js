@@ -328,6 +328,8 @@
       setVersion(code, data.version);
       setError(code, "");
       signedInAgain();
+      var reused = block(code) ? block(code).querySelector(".q-meta .badge-reused") : null;
+      if (reused) { reused.remove(); }   // no longer last cycle's answer
       if (s.dirty) { keepDraft(code); send(code); return; }
       dropDraft(code);
       setStatus(code, "saved", data.message || texts.saved);
