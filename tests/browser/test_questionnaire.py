@@ -282,14 +282,22 @@ def test_carry_over_in_the_browser(browser, live_server, world, login, previous_
     try:
         block = page.locator("#q-POL-06-1")
         expect(block.locator(".q-previous")).to_contain_text("2563")
+        assert block.locator(".badge-reused").count() == 0  # nothing reused until asked
         block.locator(".q-carry button").click()
         expect(page.locator("#q-POL-06-1-2")).to_be_checked()
         expect(page.locator("#q-POL-06-1-status")).to_have_attribute("data-state", "saved")
+        badge = page.locator("#q-POL-06-1 .q-meta .badge-reused")
+        expect(badge).to_have_text("จาก พ.ศ. 2563")  # shown as reused
+        assert run_axe(page) == []
+        page.locator("#q-POL-06-1 label", has_text="ระดับ 3").click()  # changed: no longer reused
+        saved(page, "POL-06-1")
+        expect(badge).to_have_count(0)
     finally:
         context.close()
     stored = answer(world.response_a, "POL-06-1")
-    assert (stored.value, stored.version) == (2, 1)
-    assert AnswerChange.objects.get(question="POL-06-1").kind == ChangeKind.CARRIED_OVER
+    assert (stored.value, stored.version) == (3, 2)
+    kinds = AnswerChange.objects.filter(question="POL-06-1").order_by("id")
+    assert [c.kind for c in kinds] == [ChangeKind.CARRIED_OVER, ChangeKind.ANSWER]
 
 
 def sign_out_behind_the_page(context):
