@@ -7,6 +7,10 @@ recompute each published figure by hand. Every score, weight share and status is
 engine's (a :class:`scoring.result.CycleResult`); :func:`question_points` only describes
 each answer (its option, level or threshold, and the points they stand for) for the
 formulas.
+
+Each formula is data (a :class:`scoring.formulas.Formula`: what kind of step, and its
+figures, with the names of options); its ``formula`` text is the English of the command
+line and JSON, and the results pages write the same data in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,108 +20,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue, check_answer
+from scoring.answers import AgencyAnswers, AnswerValue, check_answer
 from scoring.engine import Normalisation
 from scoring.engine import question_scores as engine_question_scores
+from scoring.formulas import (
+    Chosen,
+    Formula,
+    answer_points,
+    answer_shown,
+    bilingual_dict,
+    condition_formula,
+    display,
+    formula_text,
+    number_text,
+    question_points,
+)
 from scoring.matrix import matrix_questions
-from scoring.model import Bilingual, Condition, Question, QuestionType
+from scoring.model import Bilingual, Framework, Question
 from scoring.plan import matrix_scores, plan_for
 from scoring.result import CycleResult
 
 QuestionStatus = Literal["scored", "not_applicable", "hidden", "unanswered"]
-
-
-def _n(x: float | None) -> str:
-    """A number as a person would write it: up to 6 decimals, no trailing zeros."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    text = f"{x:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _bilingual(b: Bilingual) -> dict[str, str]:
-    return {"th": b.th, "en": b.en}
-
-
-# --------------------------------------------------------------------------- points
-
-
-def question_points(question: Question, value: AnswerValue | None) -> tuple[float, float, str]:
-    """(points, max_points, how) of one answer; unanswered earns 0 points.
-
-    The score is ``max(points, 0) / max_points`` clipped to 0..1 (0 when max_points is 0).
-    """
-    t = question.type
-    top = question.max_points
-    if value is None or value is NOT_APPLICABLE:
-        return 0.0, top, "unanswered: 0 points"
-    if t is QuestionType.YES_NO:
-        points = 1.0 if value is True else 0.0
-        return points, top, f"{'yes' if value is True else 'no'} -> {_n(points)} of 1"
-    if t is QuestionType.SINGLE_CHOICE:
-        option = question.option(str(value))
-        points = option.points if option is not None else 0.0
-        return points, top, f"option {value} -> {_n(points)} of {_n(top)} points"
-    if t is QuestionType.MULTIPLE_CHOICE:
-        assert isinstance(value, tuple)
-        chosen = [o for o in question.options if o.code in value]
-        raw = sum(o.points for o in chosen)
-        points = raw
-        how = " + ".join(f"{o.code} {_n(o.points)}" for o in chosen) or "nothing chosen"
-        how = f"{how} = {_n(raw)}"
-        if question.cap is not None and raw > question.cap:
-            points = question.cap
-            how += f", capped at {_n(question.cap)}"
-        if points < 0:
-            points = 0.0
-            how += ", counted as 0"
-        return points, top, f"{how} of {_n(top)} points"
-    assert isinstance(value, float)
-    if t is QuestionType.MATURITY:
-        return value, top, f"level {_n(value)} of 5"
-    if question.thresholds:
-        reached = [th for th in sorted(question.thresholds, key=lambda th: th.at_least)]
-        best = None
-        for th in reached:
-            if value >= th.at_least:
-                best = th
-        if best is None:
-            return 0.0, top, f"{_n(value)} below every threshold -> 0 of {_n(top)} points"
-        return (
-            best.points,
-            top,
-            f"{_n(value)} >= {_n(best.at_least)} -> {_n(best.points)} of {_n(top)} points",
-        )
-    if t is QuestionType.PERCENTAGE:
-        return value / 100.0, 1.0, f"{_n(value)} / 100"
-    assert question.minimum is not None and question.maximum is not None
-    lo, hi = question.minimum, question.maximum
-    points = min(max((value - lo) / (hi - lo), 0.0), 1.0)
-    return points, 1.0, f"({_n(value)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)})"
-
-
-def _describe_condition(condition: Condition) -> str:
-    if condition.at_least is not None:
-        return f"{condition.question} >= {_n(condition.at_least)}"
-    if isinstance(condition.equals, bool):
-        return f"{condition.question} = {'yes' if condition.equals else 'no'}"
-    if condition.any_of:
-        return f"{condition.question} is any of {', '.join(condition.any_of)}"
-    return f"{condition.question} = {condition.equals}"
-
-
-def _display(value: AnswerValue | None) -> str | None:
-    if value is None:
-        return None
-    if value is NOT_APPLICABLE:
-        return "not applicable"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return "; ".join(value) if value else "(none chosen)"
-    if isinstance(value, float):
-        return _n(value)
-    return str(value)
 
 
 # --------------------------------------------------------------------------- the tree
@@ -135,13 +58,18 @@ class QuestionExplanation:
     weight: float
     effective_weight: float  # share of the indicator; 0 when excluded
     status: QuestionStatus
-    formula: str
+    how: Formula
+    shown: Formula | None = None  # the answer with the names of its options
+
+    @property
+    def formula(self) -> str:
+        return self.how.text
 
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "type": self.type,
-            "text": _bilingual(self.text),
+            "text": bilingual_dict(self.text),
             "answer": self.answer,
             "points": self.points,
             "max_points": self.max_points,
@@ -150,6 +78,7 @@ class QuestionExplanation:
             "effective_weight": self.effective_weight,
             "status": self.status,
             "formula": self.formula,
+            "how": self.how.to_dict(),
         }
 
 
@@ -161,18 +90,23 @@ class IndicatorExplanation:
     weight: float
     effective_weight: float  # share of the dimension; 0 when excluded
     status: Literal["scored", "excluded"]
-    formula: str
+    how: Formula
     questions: tuple[QuestionExplanation, ...]
+
+    @property
+    def formula(self) -> str:
+        return self.how.text
 
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
-            "name": _bilingual(self.name),
+            "name": bilingual_dict(self.name),
             "score": self.score,
             "weight": self.weight,
             "effective_weight": self.effective_weight,
             "status": self.status,
             "formula": self.formula,
+            "how": self.how.to_dict(),
             "questions": [q.to_dict() for q in self.questions],
         }
 
@@ -187,14 +121,22 @@ class DimensionExplanation:
     weight: float
     effective_weight: float  # share of the total; 0 when excluded
     status: Literal["scored", "excluded"]
-    formula: str
-    normalisation: str | None
+    how: Formula
+    normalising: Formula | None
     indicators: tuple[IndicatorExplanation, ...]
+
+    @property
+    def formula(self) -> str:
+        return self.how.text
+
+    @property
+    def normalisation(self) -> str | None:
+        return None if self.normalising is None else self.normalising.text
 
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
-            "name": _bilingual(self.name),
+            "name": bilingual_dict(self.name),
             "raw_score": self.raw_score,
             "score": self.score,
             "published_score": self.published_score,
@@ -203,6 +145,8 @@ class DimensionExplanation:
             "status": self.status,
             "formula": self.formula,
             "normalisation": self.normalisation,
+            "how": self.how.to_dict(),
+            "normalising": None if self.normalising is None else self.normalising.to_dict(),
             "indicators": [i.to_dict() for i in self.indicators],
         }
 
@@ -221,9 +165,17 @@ class Explanation:
     group_rank: int | None
     previous_total: float | None
     gain: float | None
-    formula: str
-    rounding: str
+    how: Formula
+    rounded: Formula
     dimensions: tuple[DimensionExplanation, ...]
+
+    @property
+    def formula(self) -> str:
+        return self.how.text
+
+    @property
+    def rounding(self) -> str:
+        return self.rounded.text
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -241,6 +193,8 @@ class Explanation:
             "gain": self.gain,
             "formula": self.formula,
             "rounding": self.rounding,
+            "how": self.how.to_dict(),
+            "rounded": self.rounded.to_dict(),
             "dimensions": [d.to_dict() for d in self.dimensions],
         }
 
@@ -253,12 +207,15 @@ class Explanation:
         raise KeyError(code)
 
 
-def _mean_formula(parts: list[tuple[float, float]], times: str = "") -> str:
-    if not parts:
-        return "nothing included"
-    num = " + ".join(f"{_n(w)}×{_n(s)}" for w, s in parts)
-    den = " + ".join(_n(w) for w, _ in parts)
-    return f"({num}) / ({den}){times}"
+def _mean_formula(parts: list[tuple[float, float]], result: float, times: str = "") -> Formula:
+    """A weighted mean: its terms written out (empty when nothing is included), the
+    scale it is multiplied by, its result."""
+    mean = ""
+    if parts:
+        num = " + ".join(f"{number_text(w)}×{number_text(s)}" for w, s in parts)
+        den = " + ".join(number_text(w) for w, _ in parts)
+        mean = f"({num}) / ({den})"
+    return Formula("mean", {"mean": mean, "times": times, "result": number_text(result)})
 
 
 def _number(x: float) -> float | None:
@@ -283,8 +240,8 @@ def explain_agency(
             given = check_answer(q, answers.answers.get(q.code))
             if given != scored_answers.get(q.code):
                 raise ValueError(
-                    f"{agency}: answer to {q.code} ({_display(given)}) is not the one scored "
-                    f"({_display(scored_answers.get(q.code))})"
+                    f"{agency}: answer to {q.code} ({display(given)}) is not the one scored "
+                    f"({display(scored_answers.get(q.code))})"
                 )
         shown_answers.update(answers.answers)
     scale = fw.scale
@@ -310,18 +267,18 @@ def explain_agency(
             i += 1
             questions, parts = _questions(
                 indicator.questions, column, visible, question_scores, not_applicable,
-                scored_answers, shown_answers,
+                scored_answers, shown_answers, fw,
             )
             score = _number(indicator_scores[i])
             if score is None:
                 indicators.append(
                     IndicatorExplanation(
                         indicator.code, indicator.name, None, indicator.weight, 0.0, "excluded",
-                        "no question included: the indicator leaves its dimension", questions,
+                        Formula("indicator_excluded"), questions,
                     )
                 )
                 continue
-            formula = f"{_mean_formula(parts, f' × {_n(scale)}')} = {_n(score)}"
+            formula = _mean_formula(parts, score, number_text(scale))
             indicators.append(
                 IndicatorExplanation(
                     indicator.code, indicator.name, score, indicator.weight, 0.0, "scored",
@@ -341,7 +298,7 @@ def explain_agency(
             dimensions.append(
                 DimensionExplanation(
                     dimension.code, dimension.name, None, None, None, dimension.weight, 0.0,
-                    "excluded", "no indicator included: the dimension leaves the total", None,
+                    "excluded", Formula("dimension_excluded"), None,
                     tuple(indicators),
                 )
             )
@@ -351,7 +308,7 @@ def explain_agency(
             DimensionExplanation(
                 dimension.code, dimension.name, raw, score,
                 float(result.published_dimensions[row, k]), dimension.weight, 0.0, "scored",
-                f"{_mean_formula(ind_parts)} = {_n(raw)}",
+                _mean_formula(ind_parts, raw),
                 _normalisation(norm, k, raw / scale, score, scale), tuple(indicators),
             )
         )
@@ -367,12 +324,15 @@ def explain_agency(
     p = fw.precision
     published: float | None = None
     if total is None:
-        formula = "no dimension included: no total"
-        rounding = "-"
+        formula = Formula("no_total")
+        rounding = Formula("no_rounding")
     else:
-        formula = f"{_mean_formula(dim_parts)} = {_n(total)}"
+        formula = _mean_formula(dim_parts, total)
         published = float(result.published_total[row])
-        rounding = f"{_n(total)} rounded half up to {p} decimals = {published:.{p}f}"
+        rounding = Formula(
+            "rounding",
+            {"total": number_text(total), "precision": str(p), "published": f"{published:.{p}f}"},
+        )
     rank = int(result.rank[row])
     group_rank = int(result.group_rank[row])
     return Explanation(
@@ -388,8 +348,8 @@ def explain_agency(
         group_rank=group_rank or None,
         previous_total=_number(float(result.previous_total[row])),
         gain=_number(float(result.gain[row])),
-        formula=formula,
-        rounding=rounding,
+        how=formula,
+        rounded=rounding,
         dimensions=tuple(dimensions),
     )
 
@@ -402,10 +362,11 @@ def _questions(
     not_applicable: list[bool],
     scored_answers: Mapping[str, AnswerValue],
     shown_answers: Mapping[str, AnswerValue],
+    framework: Framework,
 ) -> tuple[tuple[QuestionExplanation, ...], list[tuple[float, float]]]:
     """The questions of one indicator explained, and the (weight, score) of those
     included."""
-    rows: list[tuple[Question, AnswerValue | None, QuestionStatus, float | None, str]] = []
+    rows: list[tuple[Question, AnswerValue | None, QuestionStatus, float | None, Formula]] = []
     for q in questions:
         j = column.get(q.code)
         if j is None:
@@ -414,18 +375,17 @@ def _questions(
         score = _number(scores[j])
         if not visible.get(j, True):
             assert q.condition is not None
-            why = f"hidden ({_describe_condition(q.condition)} not met)"
-            if score is None:
-                rows.append((q, value, "hidden", None, f"{why}: excluded"))
-            else:
-                rows.append((q, value, "hidden", score, f"{why}: scores 0, keeps its weight"))
+            condition = condition_formula(q.condition, framework.question(q.condition.question))
+            hidden = Formula("hidden", {"condition": condition, "excluded": score is None})
+            rows.append((q, value, "hidden", score, hidden))
         elif not_applicable[j]:
-            rows.append((q, value, "not_applicable", None, "not applicable: excluded"))
+            rows.append((q, value, "not_applicable", None, Formula("not_applicable")))
         elif value is None:
-            rows.append((q, value, "unanswered", score, "unanswered: scores 0, keeps its weight"))
+            rows.append((q, value, "unanswered", score, Formula("unanswered")))
         else:
-            how = question_points(q, value)[2]
-            rows.append((q, value, "scored", score, f"{how} = {_n(score)}"))
+            how = answer_points(q, value)[2]
+            formula = Formula("question_scored", {"how": how, "score": number_text(score)})
+            rows.append((q, value, "scored", score, formula))
     parts = [(q.weight, s) for q, _v, _st, s, _f in rows if s is not None and q.weight > 0]
     included = sum(w for w, _ in parts)
     explained = tuple(
@@ -433,7 +393,7 @@ def _questions(
             code=q.code,
             type=q.type.value,
             text=q.text,
-            answer=_display(shown_answers.get(q.code)),
+            answer=display(shown_answers.get(q.code)),
             points=question_points(q, v)[0] if st in ("scored", "unanswered") else None,
             max_points=q.max_points,
             score=s,
@@ -442,34 +402,42 @@ def _questions(
             if s is not None and included > 0 and q.weight > 0
             else 0.0,
             status=st,
-            formula=f,
+            how=f,
+            shown=answer_shown(q, shown_answers.get(q.code)),
         )
         for q, v, st, s, f in rows
     )
     return explained, parts
 
 
-def _normalisation(norm: Normalisation, k: int, x: float, score: float, scale: float) -> str | None:
+def _normalisation(
+    norm: Normalisation, k: int, x: float, score: float, scale: float
+) -> Formula | None:
     """The normalisation step of dimension ``k`` (``x``: its raw score on 0..1)."""
     if norm.mode == "none":
         return None
     lo, hi = float(norm.low[k]), float(norm.high[k])
     if not hi > lo:
-        return f"every agency has the same score: half the scale, {_n(score)}"
-    step = ""
+        return Formula("same_score", {"score": number_text(score)})
+    figures: dict[str, object] = {"z": None}
     if norm.mode == "zscore_minmax":
         mean_k, std_k = float(norm.mean[k]), float(norm.std[k])
         z = (x - mean_k) / std_k
-        step = f"z = ({_n(x)} - {_n(mean_k)}) / {_n(std_k)} = {_n(z)}; "
+        figures.update(raw=number_text(x), mean=number_text(mean_k), std=number_text(std_k), z=number_text(z))
         x = z
-    return f"{step}({_n(x)} - {_n(lo)}) / ({_n(hi)} - {_n(lo)}) × {_n(scale)} = {_n(score)}"
+    figures.update(x=number_text(x), low=number_text(lo), high=number_text(hi), scale=number_text(scale), score=number_text(score))
+    return Formula("minmax", figures)
 
 
 __all__ = [
+    "Chosen",
     "DimensionExplanation",
     "Explanation",
+    "Formula",
     "IndicatorExplanation",
     "QuestionExplanation",
+    "answer_points",
     "explain_agency",
+    "formula_text",
     "question_points",
 ]

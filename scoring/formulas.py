@@ -1,0 +1,334 @@
+"""Formulas as data: each step of an explanation, with its figures, and its English text.
+
+A :class:`Formula` is what kind of step it is and its figures, written as a person writes
+them (up to 6 decimals, no trailing zeros), with the names of answer options beside their
+codes. :func:`formula_text` writes it in English for the command line and JSON; the results
+pages write the same figures in the reader's language. :func:`answer_points` says how one
+answer earns its points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scoring.answers import NOT_APPLICABLE, AnswerValue
+from scoring.model import Bilingual, Condition, Question, QuestionType
+
+
+def number_text(x: float | None) -> str:
+    """A number as a person would write it: up to 6 decimals, no trailing zeros."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def bilingual_dict(b: Bilingual) -> dict[str, str]:
+    return {"th": b.th, "en": b.en}
+
+
+# --------------------------------------------------------------------------- formulas
+
+FormulaKind = Literal[
+    # how an answer earns points
+    "unanswered_points", "yes_no", "option", "choices", "level", "below_thresholds",
+    "threshold", "percentage", "range",
+    # a question's score, or why it has none
+    "question_scored", "hidden", "not_applicable", "unanswered",
+    # weighted means, exclusions, normalisation and rounding
+    "mean", "indicator_excluded", "dimension_excluded", "no_total", "same_score", "minmax",
+    "rounding", "no_rounding",
+    # the condition that shows a question
+    "condition_at_least", "condition_yes_no", "condition_any_of", "condition_equals",
+    # an answer as shown
+    "answer_yes_no", "answer_not_applicable", "answer_choices", "answer_value",
+]
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """An answer option named in a formula: its code, its name and its points."""
+
+    code: str
+    name: Bilingual
+    points: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "name": bilingual_dict(self.name), "points": self.points}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One step of an explanation as data: its ``kind`` and its ``figures``.
+
+    Figures are numbers written as a person writes them (:func:`_n`), yes/no as a bool,
+    names as :class:`Bilingual`, chosen options as :class:`Chosen`, and the steps a step
+    is made of as nested formulas. Every language writes the same figures."""
+
+    kind: FormulaKind
+    figures: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The step in plain English."""
+        return formula_text(self)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "figures": {k: _figure_dict(v) for k, v in self.figures.items()}}
+
+
+def _figure_dict(value: object) -> object:
+    if isinstance(value, Formula | Chosen):
+        return value.to_dict()
+    if isinstance(value, Bilingual):
+        return bilingual_dict(value)
+    if isinstance(value, tuple):
+        return [_figure_dict(v) for v in value]
+    return value
+
+
+def _s(f: Formula, name: str) -> str:
+    value = f.figures[name]
+    assert isinstance(value, str), (f.kind, name)
+    return value
+
+
+def _sub(f: Formula, name: str) -> Formula:
+    value = f.figures[name]
+    assert isinstance(value, Formula), (f.kind, name)
+    return value
+
+
+def _chosen(f: Formula) -> tuple[Chosen, ...]:
+    value = f.figures["chosen"]
+    assert isinstance(value, tuple)
+    return tuple(c for c in value if isinstance(c, Chosen))
+
+
+def formula_text(f: Formula) -> str:
+    """A formula in plain English, as the command line and ``to_dict`` write it."""
+    k, g = f.kind, f.figures
+    if k == "unanswered_points":
+        return "unanswered: 0 points"
+    if k == "yes_no":
+        return f"{'yes' if g['yes'] else 'no'} -> {_s(f, 'points')} of 1"
+    if k == "option":
+        return f"option {_s(f, 'option')} -> {_s(f, 'points')} of {_s(f, 'max')} points"
+    if k == "choices":
+        how = " + ".join(f"{c.code} {c.points}" for c in _chosen(f)) or "nothing chosen"
+        how = f"{how} = {_s(f, 'sum')}"
+        if g.get("cap") is not None:
+            how += f", capped at {_s(f, 'cap')}"
+        if g.get("zero"):
+            how += ", counted as 0"
+        return f"{how} of {_s(f, 'max')} points"
+    if k == "level":
+        return f"level {_s(f, 'level')} of 5"
+    if k == "below_thresholds":
+        return f"{_s(f, 'value')} below every threshold -> 0 of {_s(f, 'max')} points"
+    if k == "threshold":
+        return (
+            f"{_s(f, 'value')} >= {_s(f, 'at_least')} -> {_s(f, 'points')} of "
+            f"{_s(f, 'max')} points"
+        )
+    if k == "percentage":
+        return f"{_s(f, 'value')} / 100"
+    if k == "range":
+        lo, hi = _s(f, "low"), _s(f, "high")
+        return f"({_s(f, 'value')} - {lo}) / ({hi} - {lo})"
+    if k == "question_scored":
+        return f"{formula_text(_sub(f, 'how'))} = {_s(f, 'score')}"
+    if k == "hidden":
+        why = f"hidden ({formula_text(_sub(f, 'condition'))} not met)"
+        return f"{why}: excluded" if g["excluded"] else f"{why}: scores 0, keeps its weight"
+    if k == "not_applicable":
+        return "not applicable: excluded"
+    if k == "unanswered":
+        return "unanswered: scores 0, keeps its weight"
+    if k == "mean":
+        mean = _s(f, "mean")
+        if not mean:
+            return f"nothing included = {_s(f, 'result')}"
+        times = f" × {_s(f, 'times')}" if g.get("times") else ""
+        return f"{mean}{times} = {_s(f, 'result')}"
+    if k == "indicator_excluded":
+        return "no question included: the indicator leaves its dimension"
+    if k == "dimension_excluded":
+        return "no indicator included: the dimension leaves the total"
+    if k == "no_total":
+        return "no dimension included: no total"
+    if k == "same_score":
+        return f"every agency has the same score: half the scale, {_s(f, 'score')}"
+    if k == "minmax":
+        z = ""
+        if g.get("z") is not None:
+            z = (
+                f"z = ({_s(f, 'raw')} - {_s(f, 'mean')}) / {_s(f, 'std')} = {_s(f, 'z')}; "
+            )
+        lo = _s(f, "low")
+        return (
+            f"{z}({_s(f, 'x')} - {lo}) / ({_s(f, 'high')} - {lo}) × {_s(f, 'scale')} "
+            f"= {_s(f, 'score')}"
+        )
+    if k == "rounding":
+        return (
+            f"{_s(f, 'total')} rounded half up to {_s(f, 'precision')} decimals = "
+            f"{_s(f, 'published')}"
+        )
+    if k == "no_rounding":
+        return "-"
+    if k == "condition_at_least":
+        return f"{_s(f, 'question')} >= {_s(f, 'value')}"
+    if k == "condition_yes_no":
+        return f"{_s(f, 'question')} = {'yes' if g['yes'] else 'no'}"
+    if k == "condition_any_of":
+        return f"{_s(f, 'question')} is any of {', '.join(c.code for c in _chosen(f))}"
+    if k == "condition_equals":
+        return f"{_s(f, 'question')} = {_s(f, 'value')}"
+    if k == "answer_yes_no":
+        return "yes" if g["yes"] else "no"
+    if k == "answer_not_applicable":
+        return "not applicable"
+    if k == "answer_choices":
+        return "; ".join(c.code for c in _chosen(f)) if _chosen(f) else "(none chosen)"
+    if k == "answer_value":
+        return _s(f, "value")
+    raise ValueError(f"unknown formula kind {k!r}")
+
+
+# --------------------------------------------------------------------------- points
+
+
+def question_points(question: Question, value: AnswerValue | None) -> tuple[float, float, str]:
+    """(points, max_points, how) of one answer; unanswered earns 0 points.
+
+    The score is ``max(points, 0) / max_points`` clipped to 0..1 (0 when max_points is 0).
+    """
+    points, top, how = answer_points(question, value)
+    return points, top, how.text
+
+
+def _option(question: Question, code: str, points: float | None = None) -> Chosen:
+    option = question.option(code)
+    name = option.label if option is not None else Bilingual(th=code, en=code)
+    if points is None:
+        points = option.points if option is not None else 0.0
+    return Chosen(code, name, number_text(points))
+
+
+def answer_points(question: Question, value: AnswerValue | None) -> tuple[float, float, Formula]:
+    """(points, max_points, how) of one answer, ``how`` as a :class:`Formula`."""
+    t = question.type
+    top = question.max_points
+    if value is None or value is NOT_APPLICABLE:
+        return 0.0, top, Formula("unanswered_points")
+    if t is QuestionType.YES_NO:
+        points = 1.0 if value is True else 0.0
+        return points, top, Formula("yes_no", {"yes": value is True, "points": number_text(points)})
+    if t is QuestionType.SINGLE_CHOICE:
+        option = question.option(str(value))
+        points = option.points if option is not None else 0.0
+        return points, top, Formula(
+            "option",
+            {"option": str(value), "name": _option(question, str(value)).name,
+             "points": number_text(points), "max": number_text(top)},
+        )
+    if t is QuestionType.MULTIPLE_CHOICE:
+        assert isinstance(value, tuple)
+        chosen = [o for o in question.options if o.code in value]
+        raw = sum(o.points for o in chosen)
+        points = raw
+        figures: dict[str, object] = {
+            "chosen": tuple(Chosen(o.code, o.label, number_text(o.points)) for o in chosen),
+            "sum": number_text(raw), "cap": None, "zero": False, "max": number_text(top),
+        }
+        if question.cap is not None and raw > question.cap:
+            points = question.cap
+            figures["cap"] = number_text(question.cap)
+        if points < 0:
+            points = 0.0
+            figures["zero"] = True
+        return points, top, Formula("choices", figures)
+    assert isinstance(value, float)
+    if t is QuestionType.MATURITY:
+        return value, top, Formula("level", {"level": number_text(value)})
+    if question.thresholds:
+        best = None
+        for th in sorted(question.thresholds, key=lambda th: th.at_least):
+            if value >= th.at_least:
+                best = th
+        if best is None:
+            return 0.0, top, Formula("below_thresholds", {"value": number_text(value), "max": number_text(top)})
+        return best.points, top, Formula(
+            "threshold",
+            {"value": number_text(value), "at_least": number_text(best.at_least), "points": number_text(best.points),
+             "max": number_text(top)},
+        )
+    if t is QuestionType.PERCENTAGE:
+        return value / 100.0, 1.0, Formula("percentage", {"value": number_text(value)})
+    assert question.minimum is not None and question.maximum is not None
+    lo, hi = question.minimum, question.maximum
+    points = min(max((value - lo) / (hi - lo), 0.0), 1.0)
+    return points, 1.0, Formula("range", {"value": number_text(value), "low": number_text(lo), "high": number_text(hi)})
+
+
+def condition_formula(condition: Condition, owner: Question | None) -> Formula:
+    """The condition that shows a question; ``owner``: the question it reads."""
+    q = condition.question
+    if condition.at_least is not None:
+        return Formula("condition_at_least", {"question": q, "value": number_text(condition.at_least)})
+    if isinstance(condition.equals, bool):
+        return Formula("condition_yes_no", {"question": q, "yes": condition.equals})
+    if condition.any_of:
+        chosen = tuple(
+            _option(owner, c, 0.0) if owner is not None else Chosen(c, Bilingual(c, c), "0")
+            for c in condition.any_of
+        )
+        return Formula("condition_any_of", {"question": q, "chosen": chosen})
+    equals = str(condition.equals)
+    name = _option(owner, equals).name if owner is not None else Bilingual(equals, equals)
+    return Formula("condition_equals", {"question": q, "value": equals, "name": name})
+
+
+def display(value: AnswerValue | None) -> str | None:
+    shown = answer_shown(None, value)
+    return None if shown is None else shown.text
+
+
+def answer_shown(question: Question | None, value: AnswerValue | None) -> Formula | None:
+    """An answer as shown: yes/no, not applicable, the options chosen (by name), a value."""
+    if value is None:
+        return None
+    if value is NOT_APPLICABLE:
+        return Formula("answer_not_applicable")
+    if isinstance(value, bool):
+        return Formula("answer_yes_no", {"yes": value})
+    if isinstance(value, tuple):
+        chosen = tuple(
+            _option(question, c) if question is not None else Chosen(c, Bilingual(c, c), "")
+            for c in value
+        )
+        return Formula("answer_choices", {"chosen": chosen})
+    if isinstance(value, float):
+        return Formula("answer_value", {"value": number_text(value)})
+    if question is not None and question.type is QuestionType.SINGLE_CHOICE:
+        return Formula("answer_choices", {"chosen": (_option(question, str(value)),)})
+    return Formula("answer_value", {"value": str(value)})
+
+
+__all__ = [
+    "Chosen",
+    "Formula",
+    "FormulaKind",
+    "answer_points",
+    "answer_shown",
+    "bilingual_dict",
+    "condition_formula",
+    "display",
+    "formula_text",
+    "number_text",
+    "question_points",
+]
