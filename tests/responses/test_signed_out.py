@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from phrom.responses.models import Answer
+from tests.conftest import PASSWORD
 from tests.responses.helpers import post_answer
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,21 @@ def test_a_kept_answer_is_not_saved_in_the_name_of_someone_else_signed_in_meanwh
         HTTP_X_PHROM_USER=str(second_coordinator_a.pk),
     )
     assert same.status_code == 200
+
+
+def test_the_sign_in_link_says_it_returns_and_does(world, client):
+    reply = client.post(
+        f"/responses/{world.response_a.pk}/answer/POL-04-2/",
+        {"base_version": "0", "value": "12"},
+        HTTP_ACCEPT="application/json",
+        HTTP_REFERER=f"http://testserver/responses/{world.response_a.pk}/policy/",
+    )
+    login_url = reply.json()["login_url"]
+    page = client.get(login_url).content.decode()
+    assert "กลับไปยังหน้าที่ทำค้างไว้" in page
+    back = client.post(login_url, {
+        "username": world.user("coordinator_a").username, "password": PASSWORD,
+        "next": f"/responses/{world.response_a.pk}/policy/#q-POL-04-2",
+    })
+    assert back.status_code == 302
+    assert back["Location"] == f"/responses/{world.response_a.pk}/policy/#q-POL-04-2"
