@@ -1,11 +1,15 @@
 import os
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from phrom.core import bench_views
 from phrom.core import views as core_views
+from phrom.core.ids import IdConverter
+
+# <id:name>: ASCII digits within 64 bits, before the apps' patterns are read.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

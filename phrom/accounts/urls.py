@@ -8,7 +8,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("invite/", views.invite, name="invite"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
-    path("invitations/<int:invitation_id>/revoke/", views.revoke, name="revoke"),
+    path("invitations/<id:invitation_id>/revoke/", views.revoke, name="revoke"),
     path("colleagues/", views.colleagues, name="colleagues"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -6,27 +6,27 @@ from phrom.responses import evidence_views
 
 urlpatterns = [
     path(
-        "<int:response_id>/questions/<str:question>/evidence/",
+        "<id:response_id>/questions/<str:question>/evidence/",
         evidence_views.evidence_widget,
         name="evidence_widget",
     ),
     path(
-        "<int:response_id>/questions/<str:question>/evidence/upload",
+        "<id:response_id>/questions/<str:question>/evidence/upload",
         evidence_views.evidence_upload,
         name="evidence_upload",
     ),
     path(
-        "<int:response_id>/questions/<str:question>/evidence/url",
+        "<id:response_id>/questions/<str:question>/evidence/url",
         evidence_views.evidence_add_url,
         name="evidence_add_url",
     ),
     path(
-        "evidence/<int:evidence_id>/download",
+        "evidence/<id:evidence_id>/download",
         evidence_views.evidence_download,
         name="evidence_download",
     ),
     path(
-        "evidence/<int:evidence_id>/remove",
+        "evidence/<id:evidence_id>/remove",
         evidence_views.evidence_remove,
         name="evidence_remove",
     ),

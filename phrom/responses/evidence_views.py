@@ -33,6 +33,7 @@ from phrom.accounts.gates import (
     response_for_editor,
     response_for_viewer,
 )
+from phrom.core.ids import parse_whole
 from phrom.responses import evidence as services
 from phrom.responses.evidence import EvidenceRejected, find_question, takes_evidence
 from phrom.responses.models import Evidence, Response
@@ -158,8 +159,8 @@ def evidence_widget(request: HttpRequest, response_id: int, question: str) -> Ht
     """The widget alone (htmx, e.g. to cancel a removal) or on a page of its own."""
     response = response_for_viewer(request.user, response_id)
     spec_question, _dimension = _question(response, question)
-    focus = request.GET.get("focus", "")
-    state = {"focus": int(focus)} if focus.isdigit() else {}
+    focus = parse_whole(request.GET.get("focus", ""))
+    state = {"focus": focus} if focus is not None else {}
     return _widget(request, response, spec_question, state=state)
 
 

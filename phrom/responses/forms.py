@@ -14,6 +14,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from phrom.core.ids import INTEGER_MAX, parse_whole
 from phrom.responses.services import AnswerInvalid
 from scoring.model import Question, QuestionType
 
@@ -47,10 +48,10 @@ def parse_number(raw: str, *, percentage: bool = False) -> float | None:
 
 
 def base_version_from(data: QueryDict) -> int:
-    raw = (data.get("base_version") or "").strip()
-    if not raw.isdigit():
+    version = parse_whole((data.get("base_version") or "").strip(), maximum=INTEGER_MAX)
+    if version is None:
         raise AnswerInvalid(_("The page is out of date; reload it and answer again."))
-    return int(raw)
+    return version
 
 
 def answer_from_post(question: Question, data: QueryDict) -> AnswerInput:
@@ -93,8 +94,9 @@ def _value(question: Question, data: QueryDict) -> Any:
     if t is QuestionType.MATURITY:
         if not raw:
             return None
-        if raw.isdigit():
-            return int(raw)
+        level = parse_whole(raw, maximum=INTEGER_MAX)
+        if level is not None:
+            return level
         raise AnswerInvalid(_("Choose a level from 0 to 5."))
     if t in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
         return parse_number(raw, percentage=t is QuestionType.PERCENTAGE)
