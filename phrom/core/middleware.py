@@ -1,11 +1,14 @@
-"""Thai first: the language is the one the person chose, else Thai, never the browser's."""
+"""Request middleware: the language (Thai first, never the browser's), and NUL refused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,3 +23,28 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in codes else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulMiddleware:
+    """An address with NUL in its path is not found (404); NUL in the query string is a bad
+    request (400) that says so.
+
+    PostgreSQL cannot hold NUL in text, so a query with one fails there and not on SQLite;
+    refusing it before any view reads it makes both databases answer alike. (Form fields are
+    checked by the forms: Django's CharField refuses NUL with a message of its own.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404
+        if "%00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or "\x00" in value for key, value in request.GET.items()
+        ):
+            return HttpResponseBadRequest(
+                gettext("The address contains a NUL character; remove it and try again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
