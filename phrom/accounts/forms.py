@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,9 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
+        # Django sets max_length here without its validator: a name longer than the
+        # column would otherwise reach the database (and the throttle's records).
+        username.validators.append(MaxLengthValidator(username.max_length))
         username.label = _("E-mail")
         username.widget.attrs.update({"autocomplete": "username", "inputmode": "email"})
         self.fields["password"].label = _("Password")

@@ -136,8 +136,14 @@ def clean_url(url: str) -> str:
             _("The web address holds an invisible control character, often left by copying "
               "and pasting. Type it again, or copy it from the browser's address bar.")
         )
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname  # (an unclosed "[" of an IPv6 address is a ValueError)
+    except ValueError:
+        raise EvidenceRejected(
+            _("This is not a valid web address. Copy it again from the browser's address bar.")
+        ) from None
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         raise EvidenceRejected(
             _("Enter a full web address that starts with https:// or http:// and names a "
               "site, such as https://www.example.go.th/report.")
