@@ -69,6 +69,7 @@ def import_agencies(*, path: Path) -> ImportSummary:
                                        "quote values that contain commas"))
             continue
         record = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        problems.extend(_too_long_or_nul(source, number, record))
         code = record.get("code", "")
         if not code:
             problems.append(RowProblem(source, number, "code", "empty; every agency needs a code"))
@@ -106,6 +107,23 @@ def import_agencies(*, path: Path) -> ImportSummary:
     if problems:
         raise ImportRejected(source, problems)
     return _write(records)
+
+
+def _too_long_or_nul(source: str, number: int, record: dict[str, str]) -> list[RowProblem]:
+    """Values the database cannot hold, found before writing so that SQLite (which stores
+    them) and PostgreSQL (which refuses them) answer alike."""
+    found = []
+    for column, value in record.items():
+        if "\x00" in value:
+            found.append(RowProblem(source, number, column,
+                                    "holds a NUL character; remove it"))
+            continue
+        field = "code" if column == "ministry" else column
+        limit = Agency._meta.get_field(field).max_length if field in COLUMNS else None
+        if limit is not None and len(value) > limit:
+            found.append(RowProblem(source, number, column,
+                                    f"{len(value)} characters; at most {limit} fit"))
+    return found
 
 
 @transaction.atomic

@@ -86,3 +86,16 @@ def test_the_demo_registry_imports_311_departments(repo):
     import_agencies(path=repo / "phrom" / "demo" / "data" / "agencies.csv")
     assert Agency.objects.filter(kind="department").count() == 311
     assert Agency.objects.get(code="mot-drr").ministry.code == "mot"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null", "/"])
+def test_importing_a_device_or_a_folder_is_an_error_and_exit_2(capsys, special):
+    from phrom.cli import main
+
+    if not Path(special).exists():
+        pytest.skip(f"no {special} here")
+    assert main(["agencies", "import", special]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert "nothing was imported" in err
+    assert not Agency.objects.exists()
