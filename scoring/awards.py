@@ -52,14 +52,26 @@ class AwardFacts:
         return {"top_total": "total", "top_gain": "gain", "best_dimension": "score"}[self.kind]
 
 
+class TieBreak(NamedTuple):
+    """An agency equal to the one placed before it on the figure ranked on, placed after
+    it by the rule's tie-break: that one's ``place``, the tie-break ``figure`` that
+    differed, and its value for both (``value`` this agency's, ``other`` the other's)."""
+
+    place: int
+    figure: str
+    value: float
+    other: float
+
+
 class Reason(NamedTuple):
     """Why an agency won or missed an award, as figures.
 
     ``kind``: ``winner``; ``near_miss`` (placed beyond the award's places); or
     ``below_floor`` (its gain would have placed it, its total is under the floor).
     ``value`` is the figure ranked on; ``after`` the winner equal on every figure that
-    the agency code put first. The ``shown_*`` properties write the figures at their
-    publication precision (gains signed), as every language shows them."""
+    the agency code put first; ``tie`` the equal agency that a tie-break figure put
+    first. The ``shown_*`` properties write the figures at their publication precision
+    (gains signed), as every language shows them."""
 
     kind: ReasonKind
     place: int
@@ -69,6 +81,7 @@ class Reason(NamedTuple):
     previous_total: float | None
     after: str | None
     award: AwardFacts
+    tie: TieBreak | None = None
 
     @property
     def shown_value(self) -> str:
@@ -89,6 +102,17 @@ class Reason(NamedTuple):
     @property
     def shown_floor(self) -> str:
         return "" if self.award.floor is None else _fmt(self.award.floor, self.award.precision)
+
+    @property
+    def shown_tie(self) -> tuple[str, str]:
+        """The tie-break figure of this agency and of the one before it."""
+        if self.tie is None:
+            return "", ""
+        a, name = self.award, self.tie.figure
+        decimals = {"gain": a.gain_precision, "previous_total": a.previous_precision}.get(
+            name, a.precision
+        )
+        return _fmt(self.tie.value, decimals), _fmt(self.tie.other, decimals)
 
 
 class AwardEntry(NamedTuple):
@@ -218,17 +242,30 @@ def reason_text(r: Reason) -> str:
         )
         if r.after is not None:
             why += f"; equal to {r.after} on every figure, placed after it by agency code"
-        return why
+        return why + _tie_text(r)
     where = f"{ordinal(r.place)}{' (shared)' if r.shared else ''}"
     if a.kind == "top_gain":
-        gain = (
+        why = (
             f"gain {r.shown_value} over {a.previous_label} ({r.shown_previous}), "
             f"{where} largest {of}"
         )
-        return gain if a.floor is None else f"total {r.shown_total} >= floor {r.shown_floor}; {gain}"
-    if a.kind == "best_dimension":
-        return f"{a.dimension} {r.shown_value}, {where} highest {of}"
-    return f"total {r.shown_total}, {where} highest {of}"
+        if a.floor is not None:
+            why = f"total {r.shown_total} >= floor {r.shown_floor}; {why}"
+    elif a.kind == "best_dimension":
+        why = f"{a.dimension} {r.shown_value}, {where} highest {of}"
+    else:
+        why = f"total {r.shown_total}, {where} highest {of}"
+    return why + _tie_text(r)
+
+
+def _tie_text(r: Reason) -> str:
+    if r.tie is None:
+        return ""
+    value, other = r.shown_tie
+    return (
+        f"; equal {r.award.figure} to the {ordinal(r.tie.place)} place, placed after it by "
+        f"the rule's tie-break ({r.tie.figure} {value} against {other})"
+    )
 
 
 # --------------------------------------------------------------------------- placing
@@ -356,6 +393,19 @@ def evaluate_awards(
     return tuple(results)
 
 
+def _tie(rule: AwardRule, before: _Ranked, item: _Ranked) -> TieBreak | None:
+    """How ``item`` was put after ``before`` when both have the same figure and a
+    tie-break figure differs (None otherwise)."""
+    if before.key[0] != item.key[0] or before.key == item.key:
+        return None
+    j = next(j for j in range(1, len(item.key)) if item.key[j] != before.key[j])
+
+    def value(key: tuple[float, ...]) -> float:
+        return math.nan if key[j] == math.inf else -key[j]
+
+    return TieBreak(before.place, rule.tie_break[j - 1], value(item.key), value(before.key))
+
+
 def _place(
     published: Published,
     rule: AwardRule,
@@ -385,11 +435,14 @@ def _place(
     agencies, groups = published.agencies, published.groups
     totals, gains, previous = published.total, published.gain, published.previous_total
 
-    def entry(at: int, place: int, kind: ReasonKind, after: str | None = None) -> AwardEntry:
+    def entry(
+        at: int, place: int, kind: ReasonKind, after: str | None = None,
+        tie: TieBreak | None = None,
+    ) -> AwardEntry:
         gain, before, value, total = float(gains[at]), float(previous[at]), float(figure[at]), float(totals[at])
         reason = Reason(
             kind, place, per_place.get(place, 0) > 1, value, total,
-            None if math.isnan(before) else before, after, facts,
+            None if math.isnan(before) else before, after, facts, tie,
         )
         return AwardEntry(
             agencies[at], groups[at], place, total, None if math.isnan(gain) else gain, value, reason
@@ -398,15 +451,16 @@ def _place(
     winners: list[AwardEntry] = []
     runners: list[AwardEntry] = []
     last: _Ranked | None = None
-    for item in ranked:
+    for position, item in enumerate(ranked):
+        tie = _tie(rule, ranked[position - 1], item) if position else None
         if item.place <= rule.top:
-            winners.append(entry(item.at, item.place, "winner"))
+            winners.append(entry(item.at, item.place, "winner", tie=tie))
             last = item
         else:
             after = None
             if rule.ties == "code" and last is not None and last.key == item.key:
                 after = published.agencies[last.at]
-            runners.append(entry(item.at, item.place, "near_miss", after))
+            runners.append(entry(item.at, item.place, "near_miss", after, tie))
     below: list[AwardEntry] = []
     if floor_missed is not None and rule.near_misses > 0:
         placed = [-item.key[0] for item in ranked]  # the eligible gains near the top
