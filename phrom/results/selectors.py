@@ -59,3 +59,71 @@ def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
             del _cache[old]
         _cache[key] = scored
     return scored
+
+
+def names_of(*, scored: ScoredCycle, language: str) -> dict[str, dict[str, str]]:
+    """Names in ``language`` of what the results pages name: agencies, peer groups,
+    dimensions and bands, each keyed by its code (the code when it has no name)."""
+    spec = scored.spec
+    return {
+        "agency": {code: a.name(language) for code, a in scored.agencies.items()},
+        "group": {g.code: g.name.get(language) for g in spec.peer_groups},
+        "dimension": {d.code: d.name.get(language) for d in spec.dimensions},
+        "band": {b.code: b.name.get(language) for b in spec.bands},
+    }
+
+
+def result_rows(*, scored: ScoredCycle, language: str) -> list[dict[str, object]]:
+    """The published figures of every agency, best rank first, with the names of the
+    agency, its peer group and its band, and its dimension scores in framework order."""
+    names = names_of(scored=scored, language=language)
+    rows = scored.result.to_rows()
+    # agencies without a total (no rank) last
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, str(r["agency"])))
+    for row in rows:
+        agency, group, band = str(row["agency"]), row["group"], row["band"]
+        row["name"] = names["agency"].get(agency, agency)
+        row["group_name"] = names["group"].get(str(group), group) if group else ""
+        row["band_name"] = names["band"].get(str(band), band) if band else ""
+        row["dims"] = [row[d.code] for d in scored.spec.dimensions]
+    return rows
+
+
+def _figure_name(name: str, dimensions: dict[str, str]) -> str:
+    """A tie-break figure (``total``, ``gain``, ``previous_total``, ``dimension:<code>``)
+    as the reader calls it."""
+    from django.utils.translation import pgettext
+
+    if name.startswith("dimension:"):
+        code = name.split(":", 1)[1]
+        return dimensions.get(code, code)
+    return {
+        "total": pgettext("award figure", "total"),
+        "gain": pgettext("award figure", "gain"),
+        "previous_total": pgettext("award figure", "previous total"),
+    }.get(name, name)
+
+
+def award_tables(*, scored: ScoredCycle, language: str) -> list[dict[str, object]]:
+    """Each award result with what its page names in ``language``: the award, its peer
+    group and dimension, the groups and tie-break figures of its rule, and each winner's
+    and near miss's agency (``(entry, name)`` pairs)."""
+    names = names_of(scored=scored, language=language)
+    agencies, groups, dimensions = names["agency"], names["group"], names["dimension"]
+    tables: list[dict[str, object]] = []
+    for award in scored.result.awards:
+        rule = award.award_rule
+        tables.append({
+            "award": award,
+            "name": award.name.get(language),
+            "group_name": groups.get(award.group, award.group) if award.group else "",
+            "dimension_name": (
+                dimensions.get(award.dimension, award.dimension) if award.dimension else ""
+            ),
+            "rule_groups": [groups.get(g, g) for g in rule.groups],
+            "tie_break": [_figure_name(f, dimensions) for f in rule.tie_break],
+            "figure_names": {f: _figure_name(f, dimensions) for f in rule.tie_break},
+            "winners": [(e, agencies.get(e.agency, e.agency)) for e in award.winners],
+            "near_misses": [(e, agencies.get(e.agency, e.agency)) for e in award.near_misses],
+        })
+    return tables

@@ -9,11 +9,12 @@ from django.utils.translation import get_language
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
-from phrom.results.selectors import scored_cycle
+from phrom.results.adapter import ScoredCycle
+from phrom.results.selectors import award_tables, names_of, result_rows, scored_cycle
 from scoring.explain import explain_agency
 
 
-def _scored(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
+def _scored(request: HttpRequest, name: str) -> ScoredCycle:
     """A scored cycle: published ones for everybody, others for staff only."""
     try:
         cycle = cycle_by_name(name)
@@ -25,23 +26,25 @@ def _scored(request: HttpRequest, name: str):  # type: ignore[no-untyped-def]
     return scored_cycle(cycle=cycle)
 
 
+def _precisions(scored: ScoredCycle) -> dict[str, int]:
+    result = scored.result
+    return {
+        "precision": result.precision,
+        "previous_precision": result.previous_precision,
+        "gain_precision": result.gain_precision,
+    }
+
+
 def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
     scored = _scored(request, cycle)
     language = get_language() or "th"
-    rows = scored.result.to_rows()
-    rows.sort(key=lambda r: (r["rank"], r["agency"]))  # type: ignore[arg-type]
-    bands = {b.code: b.name.get(language) for b in scored.spec.bands}
-    for row in rows:
-        row["band_name"] = bands.get(str(row["band"]), row["band"] or "")
-        agency = scored.agencies.get(str(row["agency"]))
-        row["name"] = agency.name(language) if agency else row["agency"]
-        row["dims"] = [row[d.code] for d in scored.spec.dimensions]
     context = {
         "scored": scored,
         "spec": scored.spec,
         "dimensions": [(d.code, d.name.get(language)) for d in scored.spec.dimensions],
-        "rows": rows,
-        "has_previous": scored.previous is not None,
+        "rows": result_rows(scored=scored, language=language),
+        "has_previous": scored.result.has_previous,
+        **_precisions(scored),
     }
     return render(request, "results/cycle.html", context)
 
@@ -49,11 +52,14 @@ def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
 def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
     scored = _scored(request, cycle)
     language = get_language() or "th"
-    names = {code: a.name(language) for code, a in scored.agencies.items()}
     return render(
         request,
         "results/awards.html",
-        {"scored": scored, "awards": scored.result.awards, "names": names, "language": language},
+        {
+            "scored": scored,
+            "awards": award_tables(scored=scored, language=language),
+            **_precisions(scored),
+        },
     )
 
 
@@ -61,19 +67,19 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
     scored = _scored(request, cycle)
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
-    explanation = explain_agency(scored.result, agency, scored.answers[agency])
     language = get_language() or "th"
-    row = next(r for r in scored.result.to_rows() if r["agency"] == agency)
-    bands = {b.code: b.name.get(language) for b in scored.spec.bands}
-    row["band_name"] = bands.get(str(row["band"]), row["band"] or "")
+    row = next(r for r in result_rows(scored=scored, language=language) if r["agency"] == agency)
     return render(
         request,
         "results/agency.html",
         {
             "scored": scored,
             "agency": scored.agencies[agency],
-            "agency_name": scored.agencies[agency].name(language),
-            "explanation": explanation.to_dict(),
+            "agency_name": row["name"],
+            "explanation": explain_agency(scored.result, agency, scored.answers[agency]),
             "row": row,
+            "has_previous": scored.result.has_previous,
+            "names": names_of(scored=scored, language=language),
+            **_precisions(scored),
         },
     )

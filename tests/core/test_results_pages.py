@@ -50,8 +50,19 @@ def test_an_agency_page_explains_the_total_down_to_each_answer(client, scored):
     page = client.get("/results/th-2564/mot-drr/").content.decode()
     assert "POL-01-1" in page
     assert "ระดับ" in page
+    # the formulas in the reader's language (Thai), with the same figures as the CLI's
+    assert "ปัดเศษ (ครึ่งปัดขึ้น) เป็นทศนิยม 2 ตำแหน่ง" in page
+    assert "ใช่ → 1 จาก 1 = 1" in page
+    assert "rounded half up" not in page and "yes -&gt;" not in page
+
+
+def test_an_agency_page_in_english_gives_the_formulas_of_the_command_line(client, scored):
+    from tests.conftest import in_english
+
+    client.force_login(scored.user("reviewer"))
+    page = in_english(client).get("/results/th-2564/mot-drr/").content.decode()
     assert "rounded half up to 2 decimals" in page
-    assert "yes -&gt; 1 of 1 = 1" in page
+    assert "yes -> 1 of 1 = 1" in page
 
 
 def test_an_unknown_cycle_or_agency_is_not_found(client, scored):
