@@ -112,7 +112,7 @@ def print_awards(console: Any, result: CycleResult, *, names: dict[str, str], ex
             table.add_column("why")
         for entry in award.winners:
             cells = [str(entry.place), entry.agency, names.get(entry.agency, ""),
-                     _fmt(entry.total, precision), _fmt(entry.gain, precision)]
+                     _fmt(entry.total, precision), _fmt(entry.gain, result.gain_precision)]
             if explain:
                 cells.append(entry.why)
             table.add_row(*cells)

@@ -3,6 +3,8 @@ pages in the reader's language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -97,3 +99,60 @@ def test_the_awards_page_gives_each_winner_its_reason_in_thai(client, world) -> 
     assert "อันดับที่ 1 จากหน่วยงานที่มีสิทธิ์" in page
     assert "คะแนนรวมสูงสุด" in page
     assert "highest of" not in page
+
+
+def tie_broken_cycle():  # type: ignore[no-untyped-def]
+    """Four gain places; A4 and A5 gain +10.00 alike, A5's lower total puts it 5th."""
+    rules = [AwardRule("gain", NAME, "top_gain", 4, tie_break=("total",), near_misses=1)]
+    fw = totals_framework(awards=rules)
+    answers = with_totals([90.0, 80.0, 70.0, 60.0, 50.0])
+    previous = PreviousCycle({"A1": 70.0, "A2": 65.0, "A3": 58.0, "A4": 50.0, "A5": 40.0},
+                             label="2563")
+    return score_cycle(fw, answers, previous)
+
+
+def test_a_tie_broken_by_the_rules_tie_break_is_said_as_such_on_the_command_line() -> None:
+    (award,) = tie_broken_cycle().awards
+    assert [w.agency for w in award.winners] == ["A1", "A2", "A3", "A4"]
+    (miss,) = award.near_misses
+    assert miss.agency == "A5"
+    assert miss.why == (
+        "gain +10.00, 5th by gain of 5 eligible; the award has 4 places; equal gain to "
+        "the 4th place, placed after it by the rule's tie-break (total 50.00 against 60.00)"
+    )
+    assert "tie-break" not in award.winners[3].why  # A4's gain is not A3's
+
+
+def test_a_tie_broken_by_the_rules_tie_break_is_said_in_the_readers_language() -> None:
+    page = " ".join(render(tie_broken_cycle(), "th").split())
+    assert ("คะแนนที่เพิ่มขึ้นเท่ากับอันดับที่ 4 จัดไว้ถัดจากอันดับนั้นตามเกณฑ์ตัดสินเมื่อเสมอกัน"
+            "ของรางวัล (total 50.00 เทียบกับ 60.00)") in page
+    english = " ".join(render(tie_broken_cycle(), "en").split())
+    assert ("equal gain to place 4, placed after it by the rule's tie-break "
+            "(total 50.00 against 60.00)") in english
+
+
+@pytest.mark.django_db
+def test_the_awards_page_names_each_winner_and_links_to_its_scorecard(client, world) -> None:  # type: ignore[no-untyped-def]
+    from phrom.frameworks.models import Cycle
+    from phrom.responses.models import Answer, Response
+
+    spec = world.cycle.framework.spec()
+    for response in (world.response_a, world.response_b):
+        for question in spec.questions:
+            if question.type == "yes_no":
+                Answer.objects.create(response=response, question=question.code,
+                                      value=response == world.response_a, version=1)
+    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
+        status="submitted")
+    Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
+    page = client.get("/results/th-2564/awards/").content.decode()
+    assert '<a href="/results/th-2564/mot-drr/">กรมทางหลวงชนบท</a>' in page
+    assert ">mot-drr<" not in page
+    groups = {g.code: g.name.th for g in spec.peer_groups}
+    assert world.agency_a.group in groups and groups[world.agency_a.group] in page
+    table = client.get("/results/th-2564/").content.decode()
+    for dimension in spec.dimensions:
+        assert f'<th scope="col" class="num">{dimension.name.th}</th>' in table
+    assert re.search(r'<td class="num">\d+\.\d\d</td>', table)
+    assert not re.search(r'<td class="num">\d+\.\d</td>', table)
