@@ -38,6 +38,7 @@ from phrom.responses import evidence as services
 from phrom.responses.evidence import EvidenceRejected, find_question, takes_evidence
 from phrom.responses.models import Evidence, Response
 from phrom.responses.templatetags.evidence_tags import questionnaire_url
+from phrom.responses.views import signed_in_for_script
 from scoring.model import Question
 
 WIDGET_HTMX = "responses/evidence/_htmx.html"
@@ -154,6 +155,7 @@ class UploadSizeLimit(FileUploadHandler):
 # --- views --------------------------------------------------------------------------------
 
 
+@signed_in_for_script
 @require_GET
 def evidence_widget(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """The widget alone (htmx, e.g. to cancel a removal) or on a page of its own."""
@@ -165,6 +167,7 @@ def evidence_widget(request: HttpRequest, response_id: int, question: str) -> Ht
 
 
 @csrf_exempt
+@signed_in_for_script
 @require_POST
 def evidence_upload(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     # Upload handlers can only change before the body is read, which the CSRF check
@@ -199,6 +202,7 @@ def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> H
     )
 
 
+@signed_in_for_script
 @require_POST
 def evidence_add_url(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     response, spec_question = _editable_question(request, response_id, question)
@@ -219,6 +223,7 @@ def evidence_add_url(request: HttpRequest, response_id: int, question: str) -> H
     )
 
 
+@signed_in_for_script
 @require_http_methods(["GET", "POST"])
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """GET asks for confirmation (a page, or a step inside the widget); POST removes."""

@@ -88,12 +88,23 @@ def _page_of_script(request: HttpRequest) -> str:
 
 def signed_out_reply(request: HttpRequest, *, someone_else: bool = False) -> HttpResponse:
     """401 for a script whose session has ended: JSON for the questionnaire's autosave, an
-    HTML fragment for htmx. Never the redirect to the sign-in page, which a script's request
-    follows and then takes the sign-in form for an answer.
+    HTML fragment for htmx (evidence). Never the redirect to the sign-in page, which a
+    script's request follows and then takes the sign-in form for an answer.
 
     ``someone_else``: the browser is now signed in as another person than the page's.
     """
     login_url = redirect_to_login(_page_of_script(request), settings.LOGIN_URL)["Location"]
+    if someone_else:
+        login_url = ""  # the sign-in page would send the other person straight back
+    if not _wants_json(request):
+        # htmx (evidence): nothing is kept for it in the browser, so the words differ.
+        message = _("You are signed out, so this was not saved. Sign in again, then try once more.")
+        html = render_to_string(
+            "responses/_signed_out.html",
+            {"message": message, "login_url": login_url},
+            request=request,
+        )
+        return HttpResponse(html, status=401)
     if someone_else:
         message = _(
             "This browser is now signed in as someone else, so your changes are not saved "
@@ -104,16 +115,9 @@ def signed_out_reply(request: HttpRequest, *, someone_else: bool = False) -> Htt
             "You are signed out, so your changes are not saved yet. They are kept in this "
             "browser: sign in again and they will be sent."
         )
-    if someone_else:
-        login_url = ""  # the sign-in page would send the other person straight back
-    if _wants_json(request):
-        return JsonResponse(
-            {"status": "signed_out", "message": message, "login_url": login_url}, status=401
-        )
-    html = render_to_string(
-        "responses/_signed_out.html", {"message": message, "login_url": login_url}, request=request
+    return JsonResponse(
+        {"status": "signed_out", "message": message, "login_url": login_url}, status=401
     )
-    return HttpResponse(html, status=401)
 
 
 def signed_in_for_script(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

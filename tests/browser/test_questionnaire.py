@@ -428,3 +428,22 @@ def test_a_kept_answer_waits_while_someone_else_is_signed_in_on_the_browser(
     finally:
         context.close()
     assert answer(world.response_a, "POL-04-2") is None
+
+
+def test_evidence_added_after_the_session_ended_says_signed_out(browser, live_server, world,
+                                                                 login):
+    url = f"{live_server.url}/responses/{world.response_a.pk}/policy/"
+    context, page = open_page(browser, login, world.user("coordinator_a"), url)
+    try:
+        sign_out_behind_the_page(context)
+        page.fill("#evidence-POL-01-1-url", "https://www.drr.go.th/plan.pdf")
+        page.click("#evidence-POL-01-1-add-url")
+        notice = page.locator("#q-POL-01-1 .signed-out[role=alert]")
+        expect(notice).to_contain_text("ออกจากระบบแล้ว")  # not the sign-in page in the widget
+        expect(notice.locator("a")).to_have_attribute(
+            "href", f"/accounts/login/?next=/responses/{world.response_a.pk}/policy/"
+        )
+        assert page.locator("#q-POL-01-1 input[name=password]").count() == 0
+    finally:
+        context.close()
+    assert not Evidence.objects.filter(response=world.response_a).exists()

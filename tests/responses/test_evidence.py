@@ -494,7 +494,8 @@ def test_only_the_agency_may_add_evidence(client, world, media, persona, status)
 
 def test_anonymous_visitor_cannot_upload(client, world, media):
     reply = post_file(client, world.response_a, "plan.pdf", make_pdf())
-    assert reply.status_code == 404
+    assert reply.status_code == 302  # to the sign-in page, which returns here
+    assert reply["Location"].startswith("/accounts/login/?next=")
     assert_nothing_stored(media)
 
 

@@ -126,3 +126,16 @@ def test_the_sign_in_link_says_it_returns_and_does(world, client):
     })
     assert back.status_code == 302
     assert back["Location"] == f"/responses/{world.response_a.pk}/policy/#q-POL-04-2"
+
+
+def test_a_signed_out_evidence_request_from_htmx_gets_the_fragment(world, client):
+    page = f"http://testserver/responses/{world.response_a.pk}/policy/"
+    reply = client.post(
+        f"/responses/{world.response_a.pk}/questions/POL-01-1/evidence/url",
+        {"url": "https://example.go.th/plan.pdf"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=page,
+    )
+    assert reply.status_code == 401
+    assert "/accounts/login/?next=" in reply.content.decode()
+    assert not world.response_a.evidence.exists()
