@@ -64,6 +64,9 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         part.unlink(missing_ok=True)
 
 
+TABLE_ROWS = 200
+
+
 def print_results_table(
     console: Any, result: CycleResult, *, names: dict[str, str], limit: int = 0
 ) -> None:
@@ -71,8 +74,13 @@ def print_results_table(
 
     precision = result.framework.precision
     rows = sorted(result.to_rows(), key=lambda r: (r["rank"], str(r["agency"])))  # type: ignore[arg-type]
+    hidden = 0
     if limit:
         rows = rows[:limit]
+    elif len(rows) > TABLE_ROWS:
+        # A terminal table of 10,000 rows takes seconds to draw and nobody reads it.
+        hidden = len(rows) - TABLE_ROWS
+        rows = rows[:TABLE_ROWS]
     table = Table(title=f"{result.framework.code}: {len(result.agencies)} agencies")
     columns = result_columns(result)
     table.add_column("rank", justify="right")
@@ -89,6 +97,11 @@ def print_results_table(
         cells += [_fmt(row.get(c), precision) for c in columns if c not in ("rank", "agency")]
         table.add_row(*cells)
     console.print(table)
+    if hidden:
+        console.print(
+            f"... and {hidden} more agencies: --out RESULTS.csv writes every row, "
+            f"--limit N prints the first N"
+        )
 
 
 def print_awards(console: Any, result: CycleResult, *, names: dict[str, str], explain: bool) -> None:

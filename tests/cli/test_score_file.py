@@ -145,3 +145,17 @@ def test_bad_input_never_shows_a_traceback_from_the_real_command(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("error: ")
     assert "Traceback" not in done.stderr
+
+
+def test_a_large_cycle_prints_its_first_200_rows_and_says_how_to_get_the_rest(tmp_path, capsys):
+    header = "agency,osi,tii,hci\n"
+    rows = "".join(f"c{i:04d},0.{i % 90 + 10},0.5,0.5\n" for i in range(250))
+    answers = tmp_path / "answers.csv"
+    answers.write_text(header + rows, encoding="utf-8")
+    assert run("score-file", "--framework", "un-egdi", "--answers", str(answers)) == 0
+    out = capsys.readouterr().out
+    assert "... and 50 more agencies" in out
+    assert "--out RESULTS.csv" in out
+    assert run("score-file", "--framework", "un-egdi", "--answers", str(answers),
+               "--limit", "300") == 0
+    assert "more agencies" not in capsys.readouterr().out
