@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score a stored cycle")
     p.add_argument("cycle", help="cycle code or B.E. year, e.g. 2564")
     p.add_argument("--out", help="write RESULTS.csv here instead of printing a table")
-    p.add_argument("--limit", type=int, default=0, help="print only the first N rows")
+    p.add_argument("--limit", type=int, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
     p.add_argument("--all-responses", action="store_true",
                    help="score responses not yet submitted too")
     p.set_defaults(func=cmd_score)
@@ -299,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precision", type=int,
                    help="decimals for publication and ranking, instead of the framework's "
                         "(the UN published 2014 and 2016 with 5, 2018 with 4)")
-    p.add_argument("--limit", type=int, default=0, help="print only the first N rows")
+    p.add_argument("--limit", type=int, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
     p.set_defaults(func=cmd_score_file)
 
     p = sub.add_parser("demo", help="load the demo data into the configured database")
