@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "phrom.frameworks",
     "phrom.responses",
     "phrom.results",
+    "phrom.reviews",
     "phrom.accounts",
     "phrom.notifications",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").

@@ -73,6 +73,11 @@ class ChangeKind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REOPENED = "reopened", _("Reopened")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+    # Review events (phrom.reviews): assignment, verdicts, review status and sign-off.
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
+    VERDICT = "verdict", _("Verdict given")
+    REVIEW_STATUS = "review_status", _("Review status changed")
+    SIGNED_OFF = "signed_off", _("Review signed off")
 
 
 class AnswerChange(models.Model):
