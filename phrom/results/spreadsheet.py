@@ -50,11 +50,12 @@ class SpreadsheetError(ValueError):
 @dataclass(frozen=True, eq=False)
 class AnswersFile:
     """A file of answers: the checked answers, each agency's name and the columns that
-    were not read."""
+    were not read; ``rows`` is each agency's row number in the file, in matrix order."""
 
     matrix: AnswerMatrix
     names: dict[str, str]
     ignored: list[str]
+    rows: tuple[int, ...] = ()
 
 
 def _open(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -219,7 +220,7 @@ def _read_answers(
         values=values,
         not_applicable=not_applicable,
     )
-    return AnswersFile(matrix=matrix, names=names, ignored=ignored)
+    return AnswersFile(matrix=matrix, names=names, ignored=ignored, rows=tuple(numbers))
 
 
 def read_previous_file(
