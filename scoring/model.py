@@ -207,6 +207,21 @@ class AwardRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsistencyRule:
+    """Answers that contradict each other: when question ``question`` holds any of
+    ``options``, question ``excludes_question`` must hold none of ``excludes`` (option
+    codes; ``yes``/``no`` for a yes/no question). Screened by :mod:`scoring.integrity`;
+    the score is unaffected."""
+
+    code: str
+    question: str
+    options: tuple[str, ...]
+    excludes_question: str
+    excludes: tuple[str, ...]
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Framework:
     code: str
     name: Bilingual
@@ -223,6 +238,8 @@ class Framework:
     awards: tuple[AwardRule, ...] = ()
     # free-form metadata kept for display (source, licence, ...)
     meta: Mapping[str, str] = field(default_factory=dict)
+    # answers that must not go together (screened, not scored)
+    consistency: tuple[ConsistencyRule, ...] = ()
     # what is derived from the framework once (scoring.plan keeps its plan here); not an
     # argument, so that ``dataclasses.replace`` gives a copy an empty one of its own
     derived: dict[str, object] = field(

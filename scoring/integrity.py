@@ -1,0 +1,512 @@
+"""Integrity screens: signs that a self-assessment may be inflated, over a scored cycle.
+
+Each screen returns :class:`Flag` s, one per agency and cause, with the figures that
+triggered it and the questions to look at. The screens read arrays and plain data only
+(a :class:`scoring.result.CycleResult`, :class:`EvidenceItem` s, a :class:`Period`), so
+that they run without a database; the Django side gathers the evidence and its dates.
+
+Screens (``Flag.screen``):
+
+- ``gain``: the total's gain, or a dimension's, over the previous cycle is far above the
+  others': its robust z-score (distance from the median in scaled median absolute
+  deviations, 1.4826 x MAD) is above ``Settings.gain_z``.
+- ``all_maximum``: the share of an agency's answered, scored, shown questions at full
+  points is at least ``Settings.maximum_share`` (with at least ``Settings.maximum_min``
+  such answers).
+- ``shared_file`` / ``shared_url``: the same evidence file (SHA-256) or URL is used by
+  different agencies.
+- ``carried_over``: last cycle's evidence carried over unchanged to a question that asks
+  for this year's (the framework format has no per-question flag for that yet: every
+  evidence question counts as asking for this year's).
+- ``out_of_period``: a document's own dates (creation, modification) lie outside the
+  cycle's period.
+- ``missing_evidence``: a question whose evidence is required is answered without any.
+- ``not_whole``: a whole count (``Question.whole``) answered with decimals.
+- ``contradiction``: answers that break a :class:`ConsistencyRule`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from scoring.model import ConsistencyRule, Question, QuestionType
+from scoring.plan import plan_for
+from scoring.result import CycleResult
+
+SCREENS = (
+    "gain",
+    "all_maximum",
+    "shared_file",
+    "shared_url",
+    "carried_over",
+    "out_of_period",
+    "missing_evidence",
+    "not_whole",
+    "contradiction",
+)
+
+# 1 / Phi^-1(3/4): makes the MAD of normal data estimate its standard deviation
+MAD_SCALE = 1.4826
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Thresholds of the screens."""
+
+    gain_z: float = 3.5
+    maximum_share: float = 1.0
+    maximum_min: int = 10
+    # a flag names at most this many other agencies sharing one file or URL
+    name_others: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One piece of evidence of one agency's answer: a file (its SHA-256) or a URL.
+
+    ``carried``: carried over unchanged from the previous cycle; ``dates``: the
+    document's own dates (creation, modification) where it has any."""
+
+    agency: str
+    question: str
+    sha256: str = ""
+    url: str = ""
+    name: str = ""
+    carried: bool = False
+    dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The days a cycle's evidence should date from, both ends included."""
+
+    start: date
+    end: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One cause for a second look at one agency's answers."""
+
+    agency: str
+    screen: str
+    detail: str  # what triggered it, with the figures, in English
+    questions: tuple[str, ...] = ()
+    figures: Mapping[str, float | str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "agency": self.agency,
+            "screen": self.screen,
+            "detail": self.detail,
+            "questions": list(self.questions),
+            "figures": dict(self.figures),
+        }
+
+
+def robust_z(x: np.ndarray) -> np.ndarray:
+    """(x - median) / (1.4826 x MAD) over the non-NaN values, NaN where x is; where the MAD
+    is 0 the mean absolute deviation x 1.2533 stands in, and where that is 0 too every
+    z-score is 0 (nobody is far from identical others)."""
+    out = np.full(x.shape, np.nan)
+    present = ~np.isnan(x)
+    if not present.any():
+        return out
+    v = x[present]
+    median = float(np.median(v))
+    spread = MAD_SCALE * float(np.median(np.abs(v - median)))
+    if spread == 0:
+        spread = 1.2533 * float(np.mean(np.abs(v - median)))
+    out[present] = (v - median) / spread if spread > 0 else 0.0
+    return out
+
+
+def screen_gains(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
+    """Total and dimension gains far above the others' (robust z-score)."""
+    if result.previous is None:
+        return []
+    flags: list[Flag] = []
+    series: list[tuple[str, np.ndarray, tuple[str, ...]]] = [("total", result.gain, ())]
+    if result.previous.dimensions:
+        gains = result.dimension_gains
+        for k, dim in enumerate(result.framework.dimensions):
+            codes = tuple(q.code for i in dim.indicators for q in i.questions if q.scored)
+            series.append((dim.code, gains[:, k], codes))
+    for name, gain, codes in series:
+        z = robust_z(np.asarray(gain, dtype=np.float64))
+        median = float(np.nanmedian(gain)) if np.isfinite(gain).any() else 0.0
+        with np.errstate(invalid="ignore"):
+            far = np.flatnonzero(z > settings.gain_z)
+        for row in far.tolist():
+            g, zz = float(gain[row]), float(z[row])
+            what = "total" if name == "total" else f"dimension {name}"
+            flags.append(
+                Flag(
+                    agency=result.agencies[row],
+                    screen="gain",
+                    detail=(
+                        f"gain of the {what} {g:+.2f} over the previous cycle "
+                        f"(median {median:+.2f}, robust z {zz:.1f} > {settings.gain_z:g})"
+                    ),
+                    questions=codes,
+                    figures={"of": name, "gain": g, "median": median, "z": round(zz, 2)},
+                )
+            )
+    return flags
+
+
+def _visible_answered(result: CycleResult) -> np.ndarray:
+    """Whether each matrix cell is an answer that counts: answered, applicable, shown."""
+    plan = plan_for(result.framework)
+    values = result.matrix.values
+    out: np.ndarray = ~np.isnan(values) & ~result.matrix.not_applicable
+    if plan.conditions:
+        out[:, plan.condition_columns] &= result.shown
+    return out
+
+
+def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
+    """Agencies with (nearly) every scored answer at full points."""
+    scored = np.array([q.scored for q in _matrix_questions(result)], dtype=np.bool_)
+    counted = _visible_answered(result) & scored[None, :]
+    scores = result.question_scores
+    full = counted & (np.nan_to_num(scores, nan=0.0) >= 1.0 - 1e-9)
+    n = counted.sum(axis=1)
+    k = full.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, k / np.maximum(n, 1), 0.0)
+    hit = (n >= settings.maximum_min) & (share >= settings.maximum_share - 1e-12)
+    return [
+        Flag(
+            agency=result.agencies[row],
+            screen="all_maximum",
+            detail=(
+                f"{int(k[row])} of {int(n[row])} scored answers at full points "
+                f"({share[row]:.0%}, threshold {settings.maximum_share:.0%})"
+            ),
+            figures={"at_maximum": int(k[row]), "answered": int(n[row]), "share": float(share[row])},
+        )
+        for row in np.flatnonzero(hit).tolist()
+    ]
+
+
+def _matrix_questions(result: CycleResult) -> tuple[Question, ...]:
+    by_code = {q.code: q for q in result.framework.questions}
+    return tuple(by_code[c] for c in result.matrix.questions)
+
+
+def normalise_url(url: str) -> str:
+    """A URL as compared: scheme and host in lower case, no fragment, no trailing slash."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+
+
+def _shared(
+    items: Iterable[EvidenceItem], key: str, screen: str, settings: Settings
+) -> list[Flag]:
+    users: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    for item in items:
+        raw = item.sha256 if key == "sha256" else item.url
+        if not raw:
+            continue
+        value = raw.lower() if key == "sha256" else normalise_url(raw)
+        users[value][item.agency].append(item.question)
+        names.setdefault(value, item.name or raw)
+    flags: list[Flag] = []
+    for value, by_agency in users.items():
+        if len(by_agency) < 2:
+            continue
+        agencies = sorted(by_agency)
+        for agency in agencies:
+            others = [a for a in agencies if a != agency]
+            shown_others = ", ".join(others[: settings.name_others])
+            more = len(others) - settings.name_others
+            if more > 0:
+                shown_others += f" and {more} more"
+            what = "file" if key == "sha256" else "URL"
+            label = value[:12] if key == "sha256" else value
+            flags.append(
+                Flag(
+                    agency=agency,
+                    screen=screen,
+                    detail=(
+                        f"the same evidence {what} {names[value]!r} ({label}) is used by "
+                        f"{len(others)} other agencies: {shown_others}"
+                    ),
+                    questions=tuple(sorted(set(by_agency[agency]))),
+                    figures={key: value, "agencies": len(agencies)},
+                )
+            )
+    return flags
+
+
+def screen_shared_evidence(
+    items: Sequence[EvidenceItem], settings: Settings = Settings()
+) -> list[Flag]:
+    """The same file (SHA-256) or the same URL used by different agencies."""
+    return _shared(items, "sha256", "shared_file", settings) + _shared(
+        items, "url", "shared_url", settings
+    )
+
+
+def screen_carried_over(items: Sequence[EvidenceItem]) -> list[Flag]:
+    """Last cycle's evidence carried over unchanged (every evidence question asks for this
+    year's: the framework format has no flag saying otherwise)."""
+    carried: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for item in items:
+        if item.carried:
+            carried[item.agency].append(item)
+    return [
+        Flag(
+            agency=agency,
+            screen="carried_over",
+            detail=(
+                f"{len(found)} evidence item(s) carried over unchanged from the previous "
+                f"cycle: {', '.join(sorted({i.name or i.url or i.sha256[:12] for i in found})[:5])}"
+            ),
+            questions=tuple(sorted({i.question for i in found})),
+            figures={"items": len(found)},
+        )
+        for agency, found in sorted(carried.items())
+    ]
+
+
+def screen_out_of_period(items: Sequence[EvidenceItem], period: Period) -> list[Flag]:
+    """Evidence whose own dates lie outside ``period``."""
+    found: dict[str, list[tuple[EvidenceItem, date]]] = defaultdict(list)
+    for item in items:
+        outside = [d for d in item.dates if d not in period]
+        if outside:
+            found[item.agency].append((item, min(outside)))
+    flags = []
+    for agency, hits in sorted(found.items()):
+        shown_hits = "; ".join(
+            f"{i.name or i.sha256[:12]} dated {d.isoformat()}" for i, d in hits[:5]
+        )
+        flags.append(
+            Flag(
+                agency=agency,
+                screen="out_of_period",
+                detail=(
+                    f"{len(hits)} evidence file(s) dated outside the cycle's period "
+                    f"{period.start.isoformat()} to {period.end.isoformat()}: {shown_hits}"
+                ),
+                questions=tuple(sorted({i.question for i, _ in hits})),
+                figures={
+                    "files": len(hits),
+                    "earliest": min(d for _, d in hits).isoformat(),
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
+                },
+            )
+        )
+    return flags
+
+
+def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) -> list[Flag]:
+    """Answered, shown questions whose evidence is required but has none."""
+    codes = result.matrix.questions
+    required = np.array(
+        [q.evidence == "required" for q in _matrix_questions(result)], dtype=np.bool_
+    )
+    if not required.any():
+        return []
+    column = {c: j for j, c in enumerate(codes)}
+    row_of = {a: i for i, a in enumerate(result.agencies)}
+    has = np.zeros(result.matrix.values.shape, dtype=np.bool_)
+    for item in items:
+        i, j = row_of.get(item.agency), column.get(item.question)
+        if i is not None and j is not None:
+            has[i, j] = True
+    missing = _visible_answered(result) & required[None, :] & ~has
+    flags = []
+    for row in np.flatnonzero(missing.any(axis=1)).tolist():
+        cols = np.flatnonzero(missing[row]).tolist()
+        names = tuple(codes[j] for j in cols)
+        flags.append(
+            Flag(
+                agency=result.agencies[row],
+                screen="missing_evidence",
+                detail=(
+                    f"{len(names)} answer(s) without their required evidence: "
+                    f"{', '.join(names[:8])}{' ...' if len(names) > 8 else ''}"
+                ),
+                questions=names,
+                figures={"answers": len(names)},
+            )
+        )
+    return flags
+
+
+def screen_not_whole(result: CycleResult) -> list[Flag]:
+    """Whole counts answered with decimals."""
+    codes = result.matrix.questions
+    by_code = {q.code: q for q in result.framework.questions}
+    whole = [
+        j
+        for j, c in enumerate(codes)
+        if by_code[c].whole and by_code[c].type is QuestionType.NUMBER
+    ]
+    if not whole:
+        return []
+    values = result.matrix.values[:, whole]
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & (values != np.round(values))
+    bad &= ~result.matrix.not_applicable[:, whole]
+    flags = []
+    for row in np.flatnonzero(bad.any(axis=1)).tolist():
+        cols = np.flatnonzero(bad[row]).tolist()
+        shown_values = ", ".join(
+            f"{codes[whole[k]]} = {values[row, k]:g}" for k in cols[:5]
+        )
+        flags.append(
+            Flag(
+                agency=result.agencies[row],
+                screen="not_whole",
+                detail=f"whole counts answered with decimals: {shown_values}",
+                questions=tuple(codes[whole[k]] for k in cols),
+                figures={"answers": len(cols)},
+            )
+        )
+    return flags
+
+
+def _has_any(result: CycleResult, code: str, options: Sequence[str]) -> np.ndarray:
+    """Whether each agency's answer to ``code`` holds one of ``options`` (option codes;
+    ``yes``/``no`` for a yes/no question)."""
+    n = result.matrix.n_agencies
+    question = result.framework.question(code)
+    if question is None or code not in result.matrix.questions:
+        return np.zeros(n, dtype=np.bool_)
+    j = result.matrix.questions.index(code)
+    values = result.matrix.values[:, j]
+    answered = ~np.isnan(values) & ~result.matrix.not_applicable[:, j]
+    v = np.where(answered, values, -1.0)
+    if question.type is QuestionType.YES_NO:
+        wanted = [1.0 if o == "yes" else 0.0 for o in options if o in ("yes", "no")]
+        return np.asarray(answered & np.isin(v, wanted), dtype=np.bool_)
+    codes = [o.code for o in question.options]
+    index = [codes.index(o) for o in options if o in codes]
+    if question.type is QuestionType.SINGLE_CHOICE:
+        return np.asarray(answered & np.isin(v, np.array(index, dtype=np.float64)), np.bool_)
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        mask = sum(1 << k for k in index)
+        return np.asarray(answered & ((v.clip(0).astype(np.int64) & mask) != 0), np.bool_)
+    return np.zeros(n, dtype=np.bool_)
+
+
+def screen_contradictions(
+    result: CycleResult, rules: Sequence[ConsistencyRule] | None = None
+) -> list[Flag]:
+    """Answers that break the framework's consistency rules (or ``rules``)."""
+    rules = result.framework.consistency if rules is None else rules
+    flags = []
+    for rule in rules:
+        bad = _has_any(result, rule.question, rule.options) & _has_any(
+            result, rule.excludes_question, rule.excludes
+        )
+        for row in np.flatnonzero(bad).tolist():
+            flags.append(
+                Flag(
+                    agency=result.agencies[row],
+                    screen="contradiction",
+                    detail=(
+                        f"rule {rule.code}: {rule.question} is {'/'.join(rule.options)} but "
+                        f"{rule.excludes_question} is {'/'.join(rule.excludes)}"
+                        + (f" ({rule.message})" if rule.message else "")
+                    ),
+                    questions=(rule.question, rule.excludes_question),
+                    figures={"rule": rule.code},
+                )
+            )
+    return flags
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every flag of a cycle, in agency then screen order."""
+
+    flags: tuple[Flag, ...]
+    settings: Settings
+    period: Period | None
+    agencies: int
+    notes: tuple[str, ...] = ()
+
+    def flagged(self) -> set[str]:
+        return {f.agency for f in self.flags}
+
+    def by_agency(self) -> dict[str, list[Flag]]:
+        out: dict[str, list[Flag]] = defaultdict(list)
+        for f in self.flags:
+            out[f.agency].append(f)
+        return dict(out)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(SCREENS, 0)
+        for f in self.flags:
+            out[f.screen] = out.get(f.screen, 0) + 1
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "agencies": self.agencies,
+            "flagged_agencies": len(self.flagged()),
+            "period": None
+            if self.period is None
+            else {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "settings": {
+                "gain_z": self.settings.gain_z,
+                "maximum_share": self.settings.maximum_share,
+                "maximum_min": self.settings.maximum_min,
+            },
+            "counts": self.counts(),
+            "notes": list(self.notes),
+            "flags": [f.as_dict() for f in self.flags],
+        }
+
+
+def screen_cycle(
+    result: CycleResult,
+    evidence: Sequence[EvidenceItem] = (),
+    period: Period | None = None,
+    settings: Settings = Settings(),
+    rules: Sequence[ConsistencyRule] | None = None,
+) -> Report:
+    """Every screen over one scored cycle and its evidence."""
+    notes = [
+        "every evidence question is taken to ask for this year's evidence "
+        "(the framework format has no flag saying otherwise)"
+    ]
+    if result.previous is None:
+        notes.append("no previous cycle: gains not screened")
+    if period is None:
+        notes.append("no period: evidence dates not screened")
+    flags = (
+        screen_gains(result, settings)
+        + screen_all_maximum(result, settings)
+        + screen_shared_evidence(evidence, settings)
+        + screen_carried_over(evidence)
+        + (screen_out_of_period(evidence, period) if period is not None else [])
+        + screen_missing_evidence(result, evidence)
+        + screen_not_whole(result)
+        + screen_contradictions(result, rules)
+    )
+    order = {s: k for k, s in enumerate(SCREENS)}
+    flags.sort(key=lambda f: (f.agency, order.get(f.screen, 99)))
+    return Report(tuple(flags), settings, period, len(result.agencies), tuple(notes))

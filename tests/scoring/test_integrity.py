@@ -1,0 +1,173 @@
+"""Integrity screens over a generated cycle with planted problems, and each screen alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from scoring.integrity import (
+    EvidenceItem,
+    Period,
+    Settings,
+    normalise_url,
+    robust_z,
+    screen_cycle,
+    screen_out_of_period,
+    screen_shared_evidence,
+)
+from scoring.matrix import AnswerMatrix
+from scoring.model import ConsistencyRule
+from scoring.result import score_cycle
+from scoring.synthetic_integrity import PROBLEMS, planted_cycle
+
+# the screen that names each planted problem
+CAUSE = {
+    "gain": "gain",
+    "shared_file": "shared_file",
+    "all_maximum": "all_maximum",
+    "backdated": "out_of_period",
+    "carried_over": "carried_over",
+    "contradiction": "contradiction",
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_screens_catch_the_planted_agencies_and_few_others(seed: int) -> None:
+    cycle = planted_cycle(n_agencies=2000, share=0.1, seed=seed)
+    assert set(cycle.planted.values()) == set(PROBLEMS)
+    report = screen_cycle(cycle.result, cycle.evidence, cycle.period)
+    planted = set(cycle.planted)
+    others = set(cycle.result.agencies) - planted
+    flagged = report.flagged()
+    assert len(planted & flagged) >= 0.95 * len(planted)
+    assert len(others & flagged) <= 0.05 * len(others)
+    by_agency = report.by_agency()
+    named = [
+        a for a, kind in cycle.planted.items()
+        if CAUSE[kind] in {f.screen for f in by_agency.get(a, [])}
+    ]
+    assert len(named) >= 0.95 * len(planted)
+    for flag in report.flags:
+        assert flag.detail and flag.figures
+
+
+def test_each_flag_says_what_triggered_it() -> None:
+    cycle = planted_cycle(n_agencies=600, share=0.1, seed=3)
+    report = screen_cycle(cycle.result, cycle.evidence, cycle.period)
+    gain = next(f for f in report.flags if f.screen == "gain" and f.figures["of"] == "total")
+    assert "robust z" in gain.detail and "median" in gain.detail
+    assert float(gain.figures["z"]) > 3.5
+    shared = next(f for f in report.flags if f.screen == "shared_file")
+    assert "other agencies" in shared.detail and shared.questions
+    dated = next(f for f in report.flags if f.screen == "out_of_period")
+    assert "2020-10-01" in dated.detail and dated.questions
+    contradiction = next(f for f in report.flags if f.screen == "contradiction")
+    assert "rule " in contradiction.detail and len(contradiction.questions) == 2
+    data = report.as_dict()
+    assert data["agencies"] == 600 and isinstance(data["flags"], list)
+
+
+def test_the_generator_is_reproducible() -> None:
+    first = planted_cycle(n_agencies=300, seed=4)
+    again = planted_cycle(n_agencies=300, seed=4)
+    assert first.planted == again.planted
+    assert first.evidence == again.evidence
+
+
+def test_robust_z_is_the_distance_in_scaled_mads() -> None:
+    x = np.array([1.0, 2.0, 3.0, 4.0, 100.0, np.nan])
+    z = robust_z(x)
+    assert z[2] == 0.0 and np.isnan(z[5])
+    assert z[4] == pytest.approx((100 - 3) / (1.4826 * 1.0))
+    assert not robust_z(np.array([5.0, 5.0, 5.0])).any()
+
+
+def test_a_higher_threshold_flags_fewer_gains() -> None:
+    cycle = planted_cycle(n_agencies=600, share=0.1, seed=5)
+    low = screen_cycle(cycle.result, settings=Settings(gain_z=2.0)).counts()["gain"]
+    high = screen_cycle(cycle.result, settings=Settings(gain_z=6.0)).counts()["gain"]
+    assert low > high
+
+
+def test_without_a_previous_cycle_gains_are_not_screened() -> None:
+    cycle = planted_cycle(n_agencies=300, seed=6)
+    current = score_cycle(cycle.framework, cycle.result.matrix)
+    report = screen_cycle(current)
+    assert report.counts()["gain"] == 0
+    assert any("no previous cycle" in note for note in report.notes)
+
+
+def test_urls_compare_without_case_of_host_or_trailing_slash() -> None:
+    assert normalise_url(" HTTPS://Agency.GO.th/plan/ ") == "https://agency.go.th/plan"
+    items = [
+        EvidenceItem("A1", "Q1", url="https://x.go.th/a/"),
+        EvidenceItem("A2", "Q2", url="https://X.go.th/a"),
+        EvidenceItem("A3", "Q1", url="https://x.go.th/b"),
+        EvidenceItem("A1", "Q3", url="https://x.go.th/b"),
+    ]
+    flags = screen_shared_evidence(items)
+    assert {(f.agency, f.screen) for f in flags} == {
+        ("A1", "shared_url"), ("A2", "shared_url"), ("A3", "shared_url"),
+    }
+
+
+def test_one_agency_reusing_its_own_file_is_not_flagged() -> None:
+    items = [EvidenceItem("A1", "Q1", sha256="ab" * 32), EvidenceItem("A1", "Q2", sha256="ab" * 32)]
+    assert screen_shared_evidence(items) == []
+
+
+def test_the_period_includes_both_ends() -> None:
+    period = Period(date(2020, 10, 1), date(2021, 9, 30))
+    inside = EvidenceItem("A1", "Q1", dates=(date(2020, 10, 1), date(2021, 9, 30)))
+    before = EvidenceItem("A2", "Q1", name="old.pdf", dates=(date(2020, 9, 30),))
+    flags = screen_out_of_period([inside, before], period)
+    assert [f.agency for f in flags] == ["A2"]
+    assert "old.pdf dated 2020-09-30" in flags[0].detail
+
+
+def _one_agency_cycle(change: dict[str, float]) -> tuple[AnswerMatrix, object]:
+    cycle = planted_cycle(n_agencies=50, share=0.0, seed=8)
+    values = np.array(cycle.result.matrix.values, order="F")
+    for code, value in change.items():
+        values[0, cycle.result.matrix.questions.index(code)] = value
+    matrix = replace(cycle.result.matrix, values=values)
+    return matrix, cycle
+
+
+def test_a_whole_count_with_decimals_is_flagged() -> None:
+    cycle = planted_cycle(n_agencies=50, share=0.0, seed=8)
+    whole = next(q for q in cycle.framework.questions if q.whole and q.condition is None)
+    matrix, _ = _one_agency_cycle({whole.code: 12.5})
+    report = screen_cycle(score_cycle(cycle.framework, matrix))
+    flags = [f for f in report.flags if f.screen == "not_whole"]
+    assert [f.agency for f in flags] == [matrix.agencies[0]]
+    assert f"{whole.code} = 12.5" in flags[0].detail
+
+
+def test_required_evidence_missing_is_flagged() -> None:
+    cycle = planted_cycle(n_agencies=50, share=0.0, seed=8)
+    first = cycle.result.agencies[0]
+    kept = tuple(e for e in cycle.evidence if e.agency != first or not e.sha256)
+    report = screen_cycle(cycle.result, kept, cycle.period)
+    flags = [f for f in report.flags if f.screen == "missing_evidence"]
+    assert [f.agency for f in flags] == [first]
+    assert flags[0].questions
+
+
+def test_a_yes_no_rule_flags_the_contradicting_answers() -> None:
+    cycle = planted_cycle(n_agencies=50, share=0.0, seed=8)
+    yes_no = [
+        q.code for q in cycle.framework.questions
+        if q.type == "yes_no" and q.condition is None and q.scored
+    ][:2]
+    matrix, _ = _one_agency_cycle({yes_no[0]: 1.0, yes_no[1]: 1.0})
+    rule = ConsistencyRule("counter-only", yes_no[0], ("yes",), yes_no[1], ("yes",))
+    result = score_cycle(cycle.framework, matrix)
+    flags = [f for f in screen_cycle(result, rules=[rule]).flags if f.screen == "contradiction"]
+    assert matrix.agencies[0] in {f.agency for f in flags}
+    j, k = (matrix.questions.index(c) for c in yes_no)
+    both = (matrix.values[:, j] == 1) & (matrix.values[:, k] == 1)
+    assert {f.agency for f in flags} == {matrix.agencies[i] for i in np.flatnonzero(both)}
