@@ -167,6 +167,76 @@ def evidence_for_viewer(user: User, evidence_id: int) -> Evidence:
     return evidence
 
 
+# --- reviews (issue 13) -----------------------------------------------------------------
+
+
+def may_assign_reviewers(profile: Profile | None) -> bool:
+    """Administrators assign reviewers to responses and see every reviewer's load."""
+    return profile is not None and profile.role == Role.ADMINISTRATOR
+
+
+def may_see_all_reviews(profile: Profile | None) -> bool:
+    """Lead reviewers and administrators see every response's review; reviewers only
+    those assigned to them."""
+    return profile is not None and profile.role in (Role.ADMINISTRATOR, Role.LEAD_REVIEWER)
+
+
+def may_use_review_queue(profile: Profile | None) -> bool:
+    """Reviewers, lead reviewers and administrators have a review queue."""
+    return profile is not None and profile.role in (
+        Role.ADMINISTRATOR, Role.LEAD_REVIEWER, Role.REVIEWER
+    )
+
+
+def reviews_as(profile: Profile | None, *, assigned: bool) -> str | None:
+    """The role in which PROFILE reviews a response (ASSIGNED: they are assigned to it):
+    administrators and lead reviewers any, reviewers only those assigned to them."""
+    if profile is None:
+        return None
+    if profile.role in (Role.ADMINISTRATOR, Role.LEAD_REVIEWER):
+        return str(profile.role)
+    if profile.role == Role.REVIEWER and assigned:
+        return str(profile.role)
+    return None
+
+
+def may_review_response(profile: Profile | None, response: Response, *, assigned: bool) -> bool:
+    """Gives verdicts and moves the review status: ``reviews_as``, and never a member of
+    the response's agency (or of its ministry)."""
+    if reviews_as(profile, assigned=assigned) is None:
+        return False
+    assert profile is not None
+    if profile.agency_id is None:
+        return True
+    return profile.agency_id not in (response.agency_id, response.agency.ministry_id)
+
+
+def may_sign_off(profile: Profile | None) -> bool:
+    """Lead reviewers (and administrators) sign a complete review off."""
+    return may_see_all_reviews(profile)
+
+
+def review_for_reviewer(user: User, response_id: int) -> Response:
+    """A response whose review the user may see: any for lead reviewers and
+    administrators, those assigned to them for reviewers; 404 for everyone else."""
+    from phrom.reviews.models import ReviewAssignment
+
+    profile = profile_of(user)
+    if not may_use_review_queue(profile):
+        raise Http404
+    try:
+        response = Response.objects.select_related(
+            "cycle__framework", "agency", "cycle__previous"
+        ).defer("cycle__framework__source").get(pk=response_id)
+    except Response.DoesNotExist:
+        raise Http404 from None
+    if may_see_all_reviews(profile):
+        return response
+    if ReviewAssignment.objects.filter(response=response, reviewer_id=user.pk).exists():
+        return response
+    raise Http404
+
+
 # --- people and invitations ---------------------------------------------------------------
 
 # Offered in this order on the invitation page: the usual case first.

@@ -157,11 +157,15 @@ def _locked_cycle(cycle: Cycle) -> Cycle:
 
 
 @transaction.atomic
-def cycle_set_status(*, cycle: Cycle, status: str, by: User) -> Cycle:
+def cycle_set_status(
+    *, cycle: Cycle, status: str, by: User, override_reason: str = ""
+) -> Cycle:
     """Move CYCLE to STATUS along draft -> open -> closed -> in_review -> published.
 
     A closed cycle may also be opened again to extend it. Any other move raises
     ``LifecycleRefused``; a user who is not an administrator gets ``PermissionDenied``.
+    Publishing also needs every submitted response signed off by a lead reviewer, unless
+    OVERRIDE_REASON is given (recorded by ``phrom.reviews``).
     """
     _require_administrator(by)
     if status not in CycleStatus.values:
@@ -186,6 +190,13 @@ def cycle_set_status(*, cycle: Cycle, status: str, by: User) -> Cycle:
                 "a published cycle does not change status."
             )
         raise LifecycleRefused(message % params)
+    if status == CycleStatus.PUBLISHED:
+        from phrom.reviews.services import PublishBlocked, cycle_publish_check
+
+        try:
+            cycle_publish_check(cycle=current, by=by, override_reason=override_reason)
+        except PublishBlocked as exc:
+            raise LifecycleRefused(exc.message) from None
     current.status = status
     current.full_clean()
     current.save(update_fields=["status"])

@@ -78,10 +78,58 @@ def cycle_answers(
     return by_code, by_agency, skipped
 
 
+def verified_cycle_answers(
+    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True
+) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
+    """``cycle_answers`` with each reviewer's verified value in place of the claim where
+    one was set (``phrom.reviews`` Verdict); every other answer stands as claimed."""
+    from phrom.reviews.models import Verdict
+
+    answers, agencies, skipped = cycle_answers(
+        cycle=cycle, spec=spec, submitted_only=submitted_only
+    )
+    questions = {q.code: q for q in spec.questions}
+    overlay: dict[str, dict[str, AnswerValue | None]] = defaultdict(dict)
+    rows = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True).values_list(
+        "response__agency__code", "question", "verified_value", "verified_not_applicable"
+    )
+    for agency_code, code, value, not_applicable in rows:
+        question = questions.get(code)
+        if agency_code not in answers or question is None:
+            continue
+        if not_applicable:
+            overlay[agency_code][code] = NOT_APPLICABLE if question.allow_na else None
+            continue
+        try:
+            overlay[agency_code][code] = check_answer(question, value)
+        except InvalidAnswer as exc:
+            skipped.append((code, agency_code, exc.message))
+    for agency_code, changes in overlay.items():
+        claimed = answers[agency_code]
+        merged = dict(claimed.answers)
+        for code, value in changes.items():
+            if value is None:
+                merged.pop(code, None)
+            else:
+                merged[code] = value
+        answers[agency_code] = AgencyAnswers(
+            agency=claimed.agency, answers=merged, group=claimed.group, name=claimed.name
+        )
+    return answers, agencies, skipped
+
+
 def score_cycle_from_db(
-    *, cycle: Cycle, submitted_only: bool = True, with_previous: bool = True
+    *,
+    cycle: Cycle,
+    submitted_only: bool = True,
+    with_previous: bool = True,
+    verified: bool = False,
 ) -> ScoredCycle:
-    """Score a stored cycle, with the gains over its previous cycle when it has one."""
+    """Score a stored cycle, with the gains over its previous cycle when it has one.
+
+    VERIFIED scores this cycle from its verified values (``verified_cycle_answers``);
+    the previous cycle is scored as stored.
+    """
     spec = cycle.framework.spec()
     previous_scored: ScoredCycle | None = None
     previous: PreviousCycle | None = None
@@ -91,9 +139,8 @@ def score_cycle_from_db(
             cycle=previous_cycle, submitted_only=submitted_only, with_previous=False
         )
         previous = previous_scored.result.as_previous(label=previous_cycle.code)
-    answers, agencies, skipped = cycle_answers(
-        cycle=cycle, spec=spec, submitted_only=submitted_only
-    )
+    read = verified_cycle_answers if verified else cycle_answers
+    answers, agencies, skipped = read(cycle=cycle, spec=spec, submitted_only=submitted_only)
     result = score_cycle(spec, list(answers.values()), previous)
     return ScoredCycle(
         cycle=cycle,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('frameworks', '0002_deadlinechange'),
-        ('responses', '0004_alter_answerchange_kind'),
+        ('responses', '0004_review_change_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,220 @@
+"""Reads of reviews: the queue, reviewers' workload, one response's review page, and
+claimed against verified scores by the same engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from phrom.accounts.gates import may_see_all_reviews, profile_of
+from phrom.accounts.models import Role
+from phrom.frameworks.models import Cycle
+from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
+from phrom.results.adapter import score_cycle_from_db
+from phrom.reviews.models import ReviewAssignment, ReviewStatus, Verdict
+
+REVIEWER_ROLES = (Role.REVIEWER, Role.LEAD_REVIEWER)
+
+
+def review_queue(
+    *,
+    user: Any,
+    cycle: Cycle | None = None,
+    ministry_id: int | None = None,
+    group: str = "",
+    status: str = "",
+    search: str = "",
+) -> QuerySet[Response]:
+    """The submitted responses USER reviews (all of them for lead reviewers and
+    administrators, the assigned ones for reviewers), filtered; each with
+    ``review_status`` and ``reviewer_count``."""
+    responses = Response.objects.filter(status=ResponseStatus.SUBMITTED).select_related(
+        "cycle", "agency__ministry"
+    )
+    if not may_see_all_reviews(profile_of(user)):
+        responses = responses.filter(review_assignments__reviewer_id=user.pk)
+    if cycle is not None:
+        responses = responses.filter(cycle=cycle)
+    if ministry_id is not None:
+        responses = responses.filter(agency__ministry_id=ministry_id)
+    if group:
+        responses = responses.filter(agency__group=group)
+    if status == ReviewStatus.NOT_STARTED:
+        responses = responses.filter(
+            Q(review__isnull=True) | Q(review__status=ReviewStatus.NOT_STARTED)
+        )
+    elif status:
+        responses = responses.filter(review__status=status)
+    search = search.strip()
+    if search:
+        responses = responses.filter(
+            Q(agency__name_th__icontains=search)
+            | Q(agency__name_en__icontains=search)
+            | Q(agency__code__icontains=search)
+        )
+    return responses.annotate(reviewer_count=Count("review_assignments", distinct=True)).order_by(
+        "cycle__code", "agency__code"
+    ).select_related("review")
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    user: Any
+    assigned: int
+    started: int
+    complete: int
+    signed_off: int
+
+
+def reviewer_loads(*, cycle: Cycle | None = None) -> list[ReviewerLoad]:
+    """Each reviewer's and lead reviewer's assignments and how far they have gone."""
+    scope = Q(review_assignments__response__cycle=cycle) if cycle is not None else Q()
+    status = "review_assignments__response__review__status"
+    users = (
+        get_user_model().objects.filter(profile__role__in=REVIEWER_ROLES)
+        .select_related("profile")
+        .annotate(
+            assigned=Count("review_assignments", filter=scope, distinct=True),
+            started=Count(
+                "review_assignments",
+                filter=scope & Q(**{f"{status}__in": [
+                    ReviewStatus.IN_PROGRESS, ReviewStatus.AWAITING_AGENCY
+                ]}),
+                distinct=True,
+            ),
+            complete=Count(
+                "review_assignments", filter=scope & Q(**{status: ReviewStatus.COMPLETE}),
+                distinct=True,
+            ),
+            signed_off=Count(
+                "review_assignments", filter=scope & Q(**{status: ReviewStatus.SIGNED_OFF}),
+                distinct=True,
+            ),
+        )
+        .order_by("username")
+    )
+    return [
+        ReviewerLoad(
+            user=u, assigned=u.assigned, started=u.started, complete=u.complete,
+            signed_off=u.signed_off,
+        )
+        for u in users
+    ]
+
+
+def reviewers() -> list[Any]:
+    """Reviewers and lead reviewers, by user name."""
+    return list(
+        get_user_model().objects.filter(profile__role__in=REVIEWER_ROLES)
+        .select_related("profile").order_by("username")
+    )
+
+
+def assignments_of(*, response: Response) -> list[ReviewAssignment]:
+    return list(
+        ReviewAssignment.objects.filter(response=response).select_related("reviewer")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question: Any  # scoring.model.Question
+    dimension: Any
+    indicator: Any
+    answer: Answer | None
+    evidence: list[Evidence]
+    previous_answer: Answer | None
+    previous_evidence: list[Evidence]
+    verdict: Verdict | None
+
+
+def review_items(*, response: Response) -> list[ReviewItem]:
+    """Every question of RESPONSE's framework with its answer, evidence, last cycle's
+    answer and evidence, and the verdict, in a fixed number of queries."""
+    spec = response.cycle.framework.spec()
+    answers = {a.question: a for a in Answer.objects.filter(response=response)}
+    evidence: dict[str, list[Evidence]] = {}
+    for item in Evidence.objects.filter(response=response, removed_at__isnull=True):
+        evidence.setdefault(item.question, []).append(item)
+    verdicts = {v.question: v for v in Verdict.objects.filter(response=response)}
+    previous_answers: dict[str, Answer] = {}
+    previous_evidence: dict[str, list[Evidence]] = {}
+    if response.cycle.previous_id is not None:
+        previous = Response.objects.filter(
+            cycle_id=response.cycle.previous_id, agency_id=response.agency_id
+        ).first()
+        if previous is not None:
+            previous_answers = {a.question: a for a in Answer.objects.filter(response=previous)}
+            for item in Evidence.objects.filter(response=previous, removed_at__isnull=True):
+                previous_evidence.setdefault(item.question, []).append(item)
+    items = []
+    for dimension in spec.dimensions:
+        for indicator in dimension.indicators:
+            for question in indicator.questions:
+                items.append(ReviewItem(
+                    question=question, dimension=dimension, indicator=indicator,
+                    answer=answers.get(question.code),
+                    evidence=evidence.get(question.code, []),
+                    previous_answer=previous_answers.get(question.code),
+                    previous_evidence=previous_evidence.get(question.code, []),
+                    verdict=verdicts.get(question.code),
+                ))
+    return items
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    code: str
+    name: Any  # scoring.model.Bilingual
+    claimed: float
+    verified: float
+
+    @property
+    def difference(self) -> float:
+        return self.verified - self.claimed
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    total: ScoreRow
+    dimensions: list[ScoreRow]
+    indicators: list[ScoreRow]
+
+
+def claimed_and_verified(*, response: Response) -> SideBySide | None:
+    """RESPONSE's total, dimensions and indicators scored by the same engine twice: from
+    the answers as claimed and as verified. None when the response is not submitted (it
+    is not scored)."""
+    if response.status != ResponseStatus.SUBMITTED:
+        return None
+    cycle = response.cycle
+    claimed = score_cycle_from_db(cycle=cycle, with_previous=False).result
+    verified = score_cycle_from_db(cycle=cycle, with_previous=False, verified=True).result
+    code = response.agency.code
+    if code not in claimed.agencies:
+        return None
+    ci, vi = claimed.index(code), verified.index(code)
+    spec = claimed.framework
+    total = ScoreRow(
+        code="total", name=spec.name, claimed=float(claimed.published_total[ci]),
+        verified=float(verified.published_total[vi]),
+    )
+    dimensions = [
+        ScoreRow(
+            code=d.code, name=d.name, claimed=float(claimed.published_dimensions[ci, j]),
+            verified=float(verified.published_dimensions[vi, j]),
+        )
+        for j, d in enumerate(spec.dimensions)
+    ]
+    indicators_spec = list(spec.indicators)
+    indicators = [
+        ScoreRow(
+            code=i.code, name=i.name, claimed=float(claimed.published_indicators[ci, j]),
+            verified=float(verified.published_indicators[vi, j]),
+        )
+        for j, i in enumerate(indicators_spec)
+    ]
+    return SideBySide(total=total, dimensions=dimensions, indicators=indicators)

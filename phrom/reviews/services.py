@@ -1,0 +1,448 @@
+"""Writes of reviews: assigning reviewers, verdicts, review status, sign-off, and the
+check that keeps a cycle from being published before its responses are signed off.
+
+Every write is one function with keyword-only arguments in one transaction that appends
+to the response's history (``AnswerChange``), the same history the agency's own changes
+go into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phrom.accounts.gates import (
+    User,
+    may_assign_reviewers,
+    may_review_response,
+    profile_of,
+    reviews_as,
+)
+from phrom.accounts.models import Role
+from phrom.agencies.models import Agency
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.responses.models import Answer, AnswerChange, ChangeKind, Response, ResponseStatus
+from phrom.reviews.models import (
+    PublishOverride,
+    Review,
+    ReviewAssignment,
+    ReviewStatus,
+    Verdict,
+    VerdictKind,
+)
+from scoring.answers import InvalidAnswer, check_answer
+
+# Cycles whose responses may be reviewed: answers no longer change.
+REVIEW_CYCLE_STATUSES = frozenset({CycleStatus.CLOSED, CycleStatus.IN_REVIEW})
+
+REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.LEAD_REVIEWER})
+
+# Each role's allowed moves, (from, to). Administrators may make any move.
+REVIEWER_MOVES = frozenset({
+    (ReviewStatus.NOT_STARTED, ReviewStatus.IN_PROGRESS),
+    (ReviewStatus.IN_PROGRESS, ReviewStatus.AWAITING_AGENCY),
+    (ReviewStatus.AWAITING_AGENCY, ReviewStatus.IN_PROGRESS),
+    (ReviewStatus.IN_PROGRESS, ReviewStatus.COMPLETE),
+    (ReviewStatus.COMPLETE, ReviewStatus.IN_PROGRESS),
+})
+LEAD_MOVES = REVIEWER_MOVES | {
+    (ReviewStatus.COMPLETE, ReviewStatus.SIGNED_OFF),
+    (ReviewStatus.SIGNED_OFF, ReviewStatus.IN_PROGRESS),
+}
+
+
+class ReviewRefused(Exception):
+    """A review action that cannot be accepted; ``message`` says why, in the reader's
+    language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class VerdictConflict(ReviewRefused):
+    """Someone saved this verdict since the version the page holds."""
+
+    def __init__(self, message: str, current: Verdict) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class PublishBlocked(ReviewRefused):
+    """A cycle with responses not signed off, published without a recorded reason."""
+
+
+def _status_label(status: str) -> str:
+    return str(dict(ReviewStatus.choices).get(status, status))
+
+
+def _refuse_closed_cycle(cycle: Cycle) -> None:
+    if cycle.status not in REVIEW_CYCLE_STATUSES:
+        raise ReviewRefused(
+            _("Cycle %(code)s is “%(status)s”: responses are reviewed only when a cycle is "
+              "closed or in review.")
+            % {"code": cycle.code, "status": cycle.get_status_display()}
+        )
+
+
+def _belongs_to(user: Any, agency: Agency) -> bool:
+    profile = profile_of(user)
+    if profile is None or profile.agency_id is None:
+        return False
+    return profile.agency_id in (agency.pk, agency.ministry_id)
+
+
+# --- assignment ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    created: list[ReviewAssignment]
+    already: int
+    # Agencies the reviewer belongs to (code), left unassigned.
+    own_agency: list[str]
+
+
+@transaction.atomic
+def reviewers_assign(
+    *,
+    cycle: Cycle,
+    reviewer: Any,
+    by: User,
+    agencies: Iterable[Agency] | None = None,
+    ministry: Agency | None = None,
+    group: str = "",
+) -> AssignResult:
+    """Assign REVIEWER to the submitted responses of CYCLE: those of AGENCIES, of the
+    departments of MINISTRY, or of peer group GROUP (at least one must be given).
+
+    Responses REVIEWER already reviews are counted in ``already``; responses of the
+    reviewer's own agency (or ministry) are never assigned and are listed in
+    ``own_agency``.
+    """
+    if not may_assign_reviewers(profile_of(by)):
+        raise PermissionDenied
+    _refuse_closed_cycle(cycle)
+    reviewer_profile = profile_of(reviewer)
+    if reviewer_profile is None or reviewer_profile.role not in REVIEWER_ROLES:
+        raise ReviewRefused(
+            _("%(name)s is not a reviewer or lead reviewer.")
+            % {"name": getattr(reviewer, "username", "?")}
+        )
+    responses = Response.objects.filter(
+        cycle=cycle, status=ResponseStatus.SUBMITTED
+    ).select_related("agency")
+    if agencies is not None:
+        responses = responses.filter(agency__in=[a.pk for a in agencies])
+    elif ministry is not None:
+        responses = responses.filter(agency__ministry=ministry)
+    elif group:
+        responses = responses.filter(agency__group=group)
+    else:
+        raise ReviewRefused(_("Choose agencies, a ministry or a peer group to assign."))
+    existing = set(
+        ReviewAssignment.objects.filter(reviewer=reviewer, response__cycle=cycle)
+        .values_list("response_id", flat=True)
+    )
+    created: list[ReviewAssignment] = []
+    own: list[str] = []
+    already = 0
+    for response in responses.order_by("agency__code"):
+        if response.pk in existing:
+            already += 1
+            continue
+        if _belongs_to(reviewer, response.agency):
+            own.append(response.agency.code)
+            continue
+        created.append(
+            ReviewAssignment.objects.create(response=response, reviewer=reviewer, assigned_by=by)
+        )
+        AnswerChange.objects.create(
+            response=response, kind=ChangeKind.REVIEWER_ASSIGNED,
+            new_value={"reviewer": reviewer.get_username()}, by=by,
+        )
+    return AssignResult(created=created, already=already, own_agency=own)
+
+
+@transaction.atomic
+def reviewer_unassign(*, assignment: ReviewAssignment, by: User) -> None:
+    """Take a reviewer off a response (their verdicts stay)."""
+    if not may_assign_reviewers(profile_of(by)):
+        raise PermissionDenied
+    AnswerChange.objects.create(
+        response_id=assignment.response_id, kind=ChangeKind.REVIEWER_ASSIGNED,
+        old_value={"reviewer": assignment.reviewer.get_username()}, by=by,
+    )
+    assignment.delete()
+
+
+# --- verdicts ---------------------------------------------------------------------------------
+
+
+def _snapshot(verdict: Verdict | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    return {
+        "verdict": verdict.verdict,
+        "comment": verdict.comment,
+        "verified_value": verdict.verified_value if verdict.has_verified_value else None,
+        "verified_not_applicable": verdict.verified_not_applicable,
+        "has_verified_value": verdict.has_verified_value,
+    }
+
+
+def _require_reviewer_of(response: Response, by: User) -> None:
+    if not may_review_response(profile_of(by), response, assigned=_assigned(response, by)):
+        raise PermissionDenied
+
+
+def _assigned(response: Response, user: User) -> bool:
+    return ReviewAssignment.objects.filter(response=response, reviewer_id=user.pk).exists()
+
+
+def _review_locked(response: Response) -> Review:
+    review, _created = Review.objects.select_for_update().get_or_create(response=response)
+    return review
+
+
+@transaction.atomic
+def verdict_save(
+    *,
+    response: Response,
+    question: str,
+    verdict: str,
+    by: User,
+    base_version: int,
+    comment: str = "",
+    verified_value: Any = None,
+    verified_not_applicable: bool = False,
+    set_verified_value: bool = False,
+    reason: str = "",
+) -> Verdict:
+    """Save the verdict on one answer of RESPONSE.
+
+    With SET_VERIFIED_VALUE, VERIFIED_VALUE (or VERIFIED_NOT_APPLICABLE) is the value the
+    evidence supports; a REASON is required when it differs from the claim. BASE_VERSION
+    is the verdict's version the page holds: an older one raises ``VerdictConflict``.
+    """
+    _require_reviewer_of(response, by)
+    _refuse_closed_cycle(response.cycle)
+    spec = response.cycle.framework.spec()
+    spec_question = next((q for q in spec.questions if q.code == question), None)
+    if spec_question is None:
+        raise ReviewRefused(
+            _("There is no question %(code)s in this framework.") % {"code": question}
+        )
+    if verdict not in VerdictKind.values:
+        raise ReviewRefused(
+            _("“%(verdict)s” is not a verdict; choose verified, partly verified, not "
+              "supported or needs clarification.") % {"verdict": verdict}
+        )
+    review = _review_locked(response)
+    if review.status == ReviewStatus.SIGNED_OFF:
+        raise ReviewRefused(
+            _("This review has been signed off; a lead reviewer must return it before a "
+              "verdict changes.")
+        )
+    comment = comment.strip()
+    reason = reason.strip()
+    checked: Any = None
+    if set_verified_value and not verified_not_applicable:
+        if verified_value is None or verified_value == "":
+            raise ReviewRefused(
+                _("Question %(code)s: give the verified value, or leave the claim as it is.")
+                % {"code": question}
+            )
+        try:
+            checked = check_answer(spec_question, verified_value)
+        except InvalidAnswer as exc:
+            raise ReviewRefused(
+                _("Question %(code)s: the verified value is refused: %(why)s")
+                % {"code": question, "why": exc.message}
+            ) from None
+    if set_verified_value and verified_not_applicable and not spec_question.allow_na:
+        raise ReviewRefused(
+            _("Question %(code)s cannot be “not applicable”.") % {"code": question}
+        )
+    if set_verified_value:
+        claim = Answer.objects.filter(response=response, question=question).first()
+        claimed_na = bool(claim and claim.not_applicable)
+        claimed_value = claim.value if claim and not claim.not_applicable else None
+        differs = (claimed_na != verified_not_applicable) or (
+            not verified_not_applicable and _normal(claimed_value) != _normal(checked)
+        )
+        if differs and not reason:
+            raise ReviewRefused(
+                _("Question %(code)s: the verified value differs from the agency’s answer; "
+                  "give the reason.") % {"code": question}
+            )
+    current = Verdict.objects.select_for_update().filter(
+        response=response, question=question
+    ).first()
+    current_version = current.version if current is not None else 0
+    if base_version != current_version:
+        message = _(
+            "Someone saved the verdict on %(code)s since you opened the page (version "
+            "%(theirs)s, yours %(yours)s); reload it to see theirs."
+        ) % {"code": question, "theirs": current_version, "yours": base_version}
+        raise VerdictConflict(message, current)  # type: ignore[arg-type]
+    old = _snapshot(current)
+    row = current or Verdict(response=response, question=question)
+    row.verdict = verdict
+    row.comment = comment
+    row.has_verified_value = set_verified_value
+    row.verified_value = checked if set_verified_value and not verified_not_applicable else None
+    row.verified_not_applicable = bool(set_verified_value and verified_not_applicable)
+    row.reason = reason if set_verified_value else ""
+    row.version = current_version + 1
+    row.by = by  # type: ignore[assignment]
+    row.full_clean()
+    row.save()
+    AnswerChange.objects.create(
+        response=response, question=question, kind=ChangeKind.VERDICT,
+        old_value=old, new_value=_snapshot(row), version=row.version, reason=row.reason, by=by,
+    )
+    if review.status == ReviewStatus.NOT_STARTED:
+        _move(review, ReviewStatus.IN_PROGRESS, by)
+    return row
+
+
+def _normal(value: Any) -> Any:
+    # Lists of options compare without order; numbers as floats (1 == 1.0).
+    if isinstance(value, list | tuple):
+        return sorted(str(v) for v in value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    return value
+
+
+# --- status -----------------------------------------------------------------------------------
+
+
+def _move(review: Review, status: str, by: User, reason: str = "") -> None:
+    old = review.status
+    review.status = status
+    review.changed_by = by  # type: ignore[assignment]
+    if status == ReviewStatus.SIGNED_OFF:
+        review.signed_off_at = timezone.now()
+        review.signed_off_by = by  # type: ignore[assignment]
+    elif old == ReviewStatus.SIGNED_OFF:
+        review.signed_off_at = None
+        review.signed_off_by = None
+    review.save()
+    kind = ChangeKind.SIGNED_OFF if status == ReviewStatus.SIGNED_OFF else ChangeKind.REVIEW_STATUS
+    AnswerChange.objects.create(
+        response_id=review.response_id, kind=kind,
+        old_value={"status": old}, new_value={"status": status}, reason=reason, by=by,
+    )
+
+
+def allowed_moves(profile: Any, *, assigned: bool) -> frozenset[tuple[str, str]] | None:
+    """The (from, to) moves PROFILE may make; None means any (administrators)."""
+    role = reviews_as(profile, assigned=assigned)
+    if role == Role.ADMINISTRATOR:
+        return None
+    if role == Role.LEAD_REVIEWER:
+        return LEAD_MOVES
+    if role == Role.REVIEWER:
+        return REVIEWER_MOVES
+    return frozenset()
+
+
+def next_statuses(*, response: Response, user: User, current: str) -> list[str]:
+    """The statuses USER may move RESPONSE's review to from CURRENT."""
+    moves = allowed_moves(profile_of(user), assigned=_assigned(response, user))
+    if moves is None:
+        return [s for s in ReviewStatus.values if s != current]
+    return [to for (frm, to) in sorted(moves) if frm == current]
+
+
+@transaction.atomic
+def review_set_status(*, response: Response, status: str, by: User, reason: str = "") -> Review:
+    """Move RESPONSE's review to STATUS, if BY's role allows that move from the current
+    status (reviewers start, ask the agency and complete; lead reviewers also sign off and
+    return; administrators make any move). Anything else raises ``ReviewRefused``."""
+    _require_reviewer_of(response, by)
+    _refuse_closed_cycle(response.cycle)
+    if status not in ReviewStatus.values:
+        raise ReviewRefused(_("“%(status)s” is not a review status.") % {"status": status})
+    review = _review_locked(response)
+    if review.status == status:
+        raise ReviewRefused(
+            _("The review is already “%(status)s”.") % {"status": _status_label(status)}
+        )
+    moves = allowed_moves(profile_of(by), assigned=_assigned(response, by))
+    if moves is not None and (review.status, status) not in moves:
+        allowed = [to for (frm, to) in sorted(moves) if frm == review.status]
+        params = {
+            "current": _status_label(review.status),
+            "wanted": _status_label(status),
+            "allowed": ", ".join(f"“{_status_label(s)}”" for s in allowed) or "—",
+        }
+        raise ReviewRefused(
+            _("The review is “%(current)s”; your role cannot make it “%(wanted)s”. From "
+              "here you may choose: %(allowed)s.") % params
+        )
+    if status == ReviewStatus.COMPLETE:
+        _refuse_open_questions(response)
+    _move(review, status, by, reason.strip())
+    return review
+
+
+def review_sign_off(*, response: Response, by: User) -> Review:
+    """A lead reviewer (or administrator) signs off a complete review."""
+    return review_set_status(response=response, status=ReviewStatus.SIGNED_OFF, by=by)
+
+
+def _refuse_open_questions(response: Response) -> None:
+    waiting = list(
+        Verdict.objects.filter(
+            response=response, verdict=VerdictKind.NEEDS_CLARIFICATION
+        ).values_list("question", flat=True)
+    )
+    if waiting:
+        raise ReviewRefused(
+            _("Questions still need clarification: %(codes)s. Give their final verdict "
+              "before completing the review.") % {"codes": ", ".join(sorted(waiting))}
+        )
+
+
+# --- publication --------------------------------------------------------------------------------
+
+
+def unsigned_responses(*, cycle: Cycle) -> int:
+    """How many submitted responses of CYCLE are not signed off."""
+    return (
+        Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED)
+        .exclude(review__status=ReviewStatus.SIGNED_OFF)
+        .count()
+    )
+
+
+def cycle_publish_check(*, cycle: Cycle, by: User, override_reason: str = "") -> None:
+    """Refuse to publish CYCLE while submitted responses are not signed off, unless an
+    administrator gives OVERRIDE_REASON, which is recorded (``PublishOverride``).
+
+    Called by ``cycle_set_status`` inside its transaction.
+    """
+    unsigned = unsigned_responses(cycle=cycle)
+    if unsigned == 0:
+        return
+    reason = override_reason.strip()
+    profile = profile_of(by)
+    if not reason or profile is None or profile.role != Role.ADMINISTRATOR:
+        raise PublishBlocked(
+            _("Cycle %(code)s cannot be published: %(count)s submitted responses are not "
+              "signed off by a lead reviewer. An administrator may publish anyway by giving "
+              "the reason.") % {"code": cycle.code, "count": unsigned}
+        )
+    PublishOverride.objects.create(cycle=cycle, reason=reason, unsigned=unsigned, by=by)
+
