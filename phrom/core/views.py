@@ -8,13 +8,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from phrom.accounts.gates import profile_of
+from phrom.accounts.gates import edits_for, profile_of, reads_every_agency
 from phrom.accounts.services import profile_set_text_size
+from phrom.core import selectors
 from phrom.core.context_processors import TEXT_SIZES
-from phrom.frameworks.deadlines import agency_deadline_summary
 from phrom.frameworks.models import Cycle
 
 logger = logging.getLogger(__name__)
@@ -56,14 +57,24 @@ def set_text_size(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from phrom.accounts.gates import profile_of, reads_every_agency
-
-    cycles = Cycle.objects.select_related("framework").order_by("-year_be", "code")
+    """What each person does next: an agency's members their response to each open cycle,
+    staff the counts and pages they may open, someone without a role whom to ask."""
     profile = profile_of(request.user)
-    staff = reads_every_agency(profile)
-    context = {"cycles": cycles, "sees_all_results": staff}
-    if profile is not None and profile.agency_id is not None and not staff:
-        context["agency_deadline"] = agency_deadline_summary(agency_id=profile.agency_id)
+    language = get_language() or "th"
+    context = {
+        "cycles": Cycle.objects.select_related("framework").order_by("-year_be", "code"),
+        "sees_all_results": reads_every_agency(profile),
+        "profile": profile,
+        "no_role": request.user.is_authenticated and profile is None,
+        "member": profile is not None and edits_for(profile, profile.agency_id),
+        "staff": selectors.staff_home(profile=profile),
+        "tasks": selectors.agency_tasks(profile=profile, language=language)
+        if profile is not None
+        else [],
+        "agency_name": profile.agency.name(language)
+        if profile is not None and profile.agency is not None
+        else "",
+    }
     return render(request, "core/home.html", context)
 
 
