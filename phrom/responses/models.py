@@ -73,6 +73,7 @@ class ChangeKind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REOPENED = "reopened", _("Reopened")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+    IMPORTED = "imported", _("Imported from a file")
     # Review events (phrom.reviews): assignment, verdicts, review status and sign-off.
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
     VERDICT = "verdict", _("Verdict given")
