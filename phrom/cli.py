@@ -114,6 +114,42 @@ def cmd_agencies_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- answers ------------------------------------------------------------------------------
+
+
+def cmd_answers_import(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+    from phrom.responses.imports import AnswersImportRefused, answers_import
+
+    try:
+        cycle = cycle_by_name(args.cycle)
+    except CycleNotFound as exc:
+        fail(str(exc))
+    path = Path(args.file)
+    try:
+        summary = answers_import(
+            cycle=cycle, path=path, replace=args.replace, agency_column=args.agency_column,
+            name_column=args.name_column, group_column=args.group_column,
+        )
+    except AnswersImportRefused as exc:
+        fail(str(exc))
+    # plain print: a file name is not rich markup
+    print(
+        f"imported {path.name} into {summary.cycle}: {summary.responses} response(s) "
+        f"submitted ({summary.created} new, {summary.replaced} replaced), "
+        f"{summary.written} answer(s) written, {summary.unchanged} unchanged; "
+        f"SHA-256 {summary.sha256}"
+    )
+    if summary.not_imported:
+        shown = ", ".join(summary.not_imported[:10])
+        if len(summary.not_imported) > 10:
+            shown += f" and {len(summary.not_imported) - 10} more"
+        print(f"note: the format holds no answers to text and web-address questions ({shown})",
+              file=sys.stderr)
+    return 0
+
+
 # --- scoring from the database -------------------------------------------------------------
 
 
@@ -271,6 +307,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = ag_sub.add_parser("import", help="import agencies from CSV or XLSX, all or nothing")
     p.add_argument("file")
     p.set_defaults(func=cmd_agencies_import)
+
+    an = sub.add_parser("answers", help="answers of a stored cycle")
+    an_sub = an.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = an_sub.add_parser(
+        "import", help="import answers from an ANSWERS file (as score-file reads), all or nothing"
+    )
+    p.add_argument("cycle", help="cycle code or B.E. year, e.g. 2563")
+    p.add_argument("file", help="ANSWERS.csv or .xlsx: agency, name, group, <question codes>")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the answers of responses that already have some")
+    p.add_argument("--agency-column", default="agency", help="column holding agency codes")
+    p.add_argument("--name-column", default="name", help="column holding agency names")
+    p.add_argument("--group-column", default="group", help="column holding peer groups")
+    p.set_defaults(func=cmd_answers_import)
 
     p = sub.add_parser("score", help="score a stored cycle")
     p.add_argument("cycle", help="cycle code or B.E. year, e.g. 2564")
