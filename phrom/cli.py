@@ -184,6 +184,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_integrity(args: argparse.Namespace) -> int:
+    from phrom.results.integrity_command import run
+
+    return run(args)
+
+
 def cmd_awards(args: argparse.Namespace) -> int:
     from phrom.results.output import print_awards
 
@@ -336,6 +342,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="say why each winner won and why each near miss missed")
     p.add_argument("--all-responses", action="store_true")
     p.set_defaults(func=cmd_awards)
+
+    p = sub.add_parser("integrity", help="screen a stored cycle for signs of inflated answers")
+    p.add_argument("cycle", help="cycle code or B.E. year")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--gain-z", type=float, default=3.5,
+                   help="flag gains whose robust z-score is above this (default 3.5)")
+    p.add_argument("--maximum-share", type=float, default=1.0,
+                   help="flag a share (0-1) of scored answers at full points (default 1)")
+    p.add_argument("--no-file-dates", action="store_true",
+                   help="do not open evidence files to read their own dates")
+    p.set_defaults(func=cmd_integrity)
 
     p = sub.add_parser("score-file", help="score a spreadsheet of answers; needs no database")
     p.add_argument("--framework", required=True, help="shipped framework name or YAML path")

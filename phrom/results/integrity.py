@@ -1,0 +1,196 @@
+"""Integrity screens of a stored cycle: the evidence rows and files that
+:mod:`scoring.integrity` screens, the cycle's period, and links to the answers.
+
+The period the evidence should date from is from the previous cycle's deadline to this
+cycle's deadline; without a previous deadline, the year before this cycle's deadline;
+without any deadline, the Thai fiscal year of the cycle (1 October of the year before to
+30 September; B.E. 2564 is 1 October 2020 to 30 September 2021).
+
+A document's own dates are read from its metadata: a PDF's CreationDate and ModDate
+(pypdf), an Office Open XML file's docProps/core.xml created and modified, an OLE
+(legacy Office) file's create_time and last_saved_time (olefile). A file that cannot be
+read has no dates, so it is not flagged by the date screen.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import IO
+
+from django.urls import reverse
+
+from phrom.frameworks.models import Cycle
+from phrom.responses.models import Evidence
+from phrom.results.adapter import ScoredCycle, score_cycle_from_db
+from scoring.integrity import EvidenceItem, Period, Report, Settings, screen_cycle
+
+# the metadata of a document is at its start or end; larger files are read whole anyway,
+# but only up to this size (a larger one is not dated)
+MAX_DATED_BYTES = 50 * 1024 * 1024
+_CORE_DATE = re.compile(rb"<dcterms:(created|modified)[^>]*>([^<]+)</dcterms:")
+_dates_by_sha: dict[str, tuple[date, ...]] = {}
+
+
+def cycle_period(cycle: Cycle) -> Period:
+    """The days this cycle's evidence should date from (see the module's docstring)."""
+    end = cycle.deadline.date() if cycle.deadline is not None else None
+    previous = cycle.previous
+    start = previous.deadline.date() if previous is not None and previous.deadline else None
+    if end is not None:
+        return Period(start or end - timedelta(days=365), end)
+    year_ce = int(cycle.year_be) - 543
+    return Period(date(year_ce - 1, 10, 1), date(year_ce, 9, 30))
+
+
+def _pdf_dates(data: bytes) -> tuple[date, ...]:
+    from pypdf import PdfReader
+
+    meta = PdfReader(io.BytesIO(data)).metadata
+    if meta is None:
+        return ()
+    found = [meta.creation_date, meta.modification_date]
+    return tuple(d.date() for d in found if isinstance(d, datetime))
+
+
+def _ooxml_dates(data: bytes) -> tuple[date, ...]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            core = archive.read("docProps/core.xml")
+        except KeyError:
+            return ()
+    out = []
+    for _, text in _CORE_DATE.findall(core):
+        try:
+            out.append(datetime.fromisoformat(text.decode().strip().replace("Z", "+00:00")).date())
+        except ValueError:
+            continue
+    return tuple(out)
+
+
+def _ole_dates(data: bytes) -> tuple[date, ...]:
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        meta = ole.get_metadata()
+    found = [meta.create_time, meta.last_saved_time]
+    # an unset OLE time is 1601-01-01
+    return tuple(d.date() for d in found if isinstance(d, datetime) and d.year > 1601)
+
+
+def document_dates(data: bytes) -> tuple[date, ...]:
+    """A document's own dates (creation, modification) from its metadata, by its first
+    bytes: PDF, Office Open XML (a zip with docProps/core.xml), OLE; () otherwise or when
+    it cannot be read."""
+    try:
+        if data.startswith(b"%PDF"):
+            return _pdf_dates(data)
+        if data.startswith(b"PK\x03\x04"):
+            return _ooxml_dates(data)
+        if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            return _ole_dates(data)
+    except Exception:  # noqa: BLE001 -- a damaged upload must not stop the screens
+        return ()
+    return ()
+
+
+def _read(file: IO[bytes]) -> bytes:
+    return file.read(MAX_DATED_BYTES + 1)
+
+
+def evidence_dates(evidence: Evidence) -> tuple[date, ...]:
+    """The dates of an evidence file, remembered per SHA-256 for the life of the process."""
+    if not evidence.file:
+        return ()
+    if evidence.sha256 and evidence.sha256 in _dates_by_sha:
+        return _dates_by_sha[evidence.sha256]
+    try:
+        with evidence.file.open("rb") as handle:
+            data = _read(handle)
+    except OSError:
+        return ()
+    dates = document_dates(data) if len(data) <= MAX_DATED_BYTES else ()
+    if evidence.sha256:
+        _dates_by_sha[evidence.sha256] = dates
+    return dates
+
+
+def evidence_items(cycle: Cycle, *, read_dates: bool = True) -> list[EvidenceItem]:
+    """The evidence of every response of the cycle that is not removed, as the screens
+    read it."""
+    rows = (
+        Evidence.objects.filter(response__cycle=cycle, removed_at__isnull=True)
+        .select_related("response__agency")
+        .only(
+            "question", "file", "url", "original_name", "sha256", "carried_from_id",
+            "response__agency__code",
+        )
+        .order_by("pk")
+    )
+    return [
+        EvidenceItem(
+            agency=e.response.agency.code,
+            question=e.question,
+            sha256=e.sha256,
+            url=e.url,
+            name=e.original_name or e.url,
+            carried=e.carried_from_id is not None,
+            dates=evidence_dates(e) if read_dates else (),
+        )
+        for e in rows.iterator(chunk_size=5000)
+    ]
+
+
+@dataclass(frozen=True)
+class CycleIntegrity:
+    """A cycle's integrity report with what the pages and the command need to link it."""
+
+    scored: ScoredCycle
+    report: Report
+    responses: dict[str, int]  # agency code -> response id
+
+    def answer_links(self, agency: str, questions: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(question code, URL of the answer in the agency's response) for each question;
+        the response itself when no question is named."""
+        response = self.responses.get(agency)
+        if response is None:
+            return []
+        base = reverse("responses:questionnaire", args=[response])
+        if not questions:
+            return [("", base)]
+        return [(q, f"{base}#q-{q}") for q in questions]
+
+    def as_dict(self) -> dict[str, object]:
+        data = self.report.as_dict()
+        data["cycle"] = self.scored.cycle.code
+        flags = data["flags"]
+        assert isinstance(flags, list)
+        for flag in flags:
+            flag["links"] = [url for _, url in self.answer_links(flag["agency"], tuple(flag["questions"]))]
+        return data
+
+
+def cycle_integrity(
+    cycle: Cycle,
+    *,
+    settings: Settings | None = None,
+    read_dates: bool = True,
+    scored: ScoredCycle | None = None,
+) -> CycleIntegrity:
+    """Every integrity screen over a stored cycle's submitted responses."""
+    if scored is None:
+        scored = score_cycle_from_db(cycle=cycle)
+    evidence = evidence_items(cycle, read_dates=read_dates)
+    submitted = set(scored.result.agencies)
+    evidence = [e for e in evidence if e.agency in submitted]
+    report = screen_cycle(scored.result, evidence, cycle_period(cycle), settings or Settings())
+    responses = {
+        code: pk
+        for pk, code in cycle.responses.filter(agency__code__in=submitted).values_list(
+            "pk", "agency__code"
+        )
+    }
+    return CycleIntegrity(scored=scored, report=report, responses=responses)
