@@ -20,6 +20,7 @@ urlpatterns = [
     path("responses/", include("phrom.responses.urls")),
     path("cycles/", include("phrom.frameworks.urls")),
     path("results/", include("phrom.results.urls")),
+    path("reviews/", include("phrom.reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from phrom.reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("assign/", views.assign, name="assign"),
+    path("<id:response_id>/", views.review, name="review"),
+    path("<id:response_id>/status", views.status, name="status"),
+    path("<id:response_id>/questions/<str:question>/verdict", views.verdict, name="verdict"),
+]

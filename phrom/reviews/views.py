@@ -1,0 +1,302 @@
+"""Review pages: the reviewer's queue, assigning reviewers, and one response's review.
+
+Responses are fetched only through ``phrom.accounts.gates.review_for_reviewer``; reads go
+through ``selectors`` and writes through ``services``. Forms are plain POST forms that
+work without JavaScript; every write redirects back (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from phrom.accounts.gates import (
+    may_assign_reviewers,
+    may_review_response,
+    may_use_review_queue,
+    profile_of,
+    review_for_reviewer,
+)
+from phrom.agencies.models import Agency
+from phrom.frameworks.models import Cycle
+from phrom.reviews import selectors
+from phrom.reviews.models import Review, ReviewStatus, VerdictKind
+from phrom.reviews.services import (
+    REVIEW_CYCLE_STATUSES,
+    ReviewRefused,
+    next_statuses,
+    review_set_status,
+    reviewers_assign,
+    verdict_save,
+)
+from scoring.model import Bilingual, Question, QuestionType
+
+
+def _text(value: Bilingual | None) -> str:
+    if value is None:
+        return ""
+    return value.en if (get_language() or "th").startswith("en") and value.en else value.th
+
+
+def _shown(question: Question, value: Any, not_applicable: bool = False) -> str:
+    """An answer's value as a reader sees it: option names, yes or no, numbers."""
+    if not_applicable:
+        return _("Not applicable")
+    if value is None or value == "" or value == []:
+        return "—"
+    if question.type is QuestionType.YES_NO:
+        return _("Yes") if value else _("No")
+    if question.options:
+        codes = value if isinstance(value, list | tuple) else [value]
+        names = []
+        for code in codes:
+            option = question.option(str(code))
+            names.append(_text(option.label) if option is not None else str(code))
+        return ", ".join(names)
+    return str(value)
+
+
+def _cell(question: Question, value: Any) -> str:
+    """A value as the verified-value field takes it (as in the answers spreadsheet)."""
+    if value is None:
+        return ""
+    if question.type is QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _int(text: str | None) -> int | None:
+    if text and text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    return None
+
+
+def _require_queue(request: HttpRequest) -> None:
+    if not may_use_review_queue(profile_of(request.user)):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """The responses the user reviews, filtered by cycle, ministry, group and status, and
+    searched by agency name (Thai or English)."""
+    _require_queue(request)
+    cycles = list(Cycle.objects.order_by("-year_be", "code"))
+    cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None)
+    ministries = list(Agency.objects.filter(kind="ministry").order_by("code"))
+    ministry_id = _int(request.GET.get("ministry"))
+    groups = sorted(
+        g for g in Agency.objects.exclude(group="").values_list("group", flat=True).distinct()
+    )
+    group = request.GET.get("group", "")
+    group = group if group in groups else ""
+    status = request.GET.get("status", "")
+    status = status if status in ReviewStatus.values else ""
+    search = request.GET.get("q", "")[:200]
+    rows = list(selectors.review_queue(
+        user=request.user, cycle=cycle, ministry_id=ministry_id, group=group, status=status,
+        search=search,
+    )[:500])
+    for row in rows:
+        try:
+            row.review_status_label = row.review.get_status_display()
+        except Review.DoesNotExist:
+            row.review_status_label = ReviewStatus.NOT_STARTED.label
+    return render(request, "reviews/queue.html", {
+        "rows": rows, "cycles": cycles, "cycle": cycle, "ministries": ministries,
+        "ministry_id": ministry_id, "groups": groups, "group": group,
+        "statuses": ReviewStatus.choices, "status": status, "search": search,
+        "may_assign": may_assign_reviewers(profile_of(request.user)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def assign(request: HttpRequest) -> HttpResponse:
+    """Administrators assign a reviewer to the responses of a ministry, a peer group or a
+    list of agencies, and see each reviewer's load and progress."""
+    if not may_assign_reviewers(profile_of(request.user)):
+        raise PermissionDenied
+    cycles = list(Cycle.objects.filter(status__in=REVIEW_CYCLE_STATUSES).order_by("-year_be"))
+    reviewers = selectors.reviewers()
+    ministries = list(Agency.objects.filter(kind="ministry").order_by("code"))
+    if request.method == "POST":
+        _assign_from_post(request, cycles, reviewers, ministries)
+        return HttpResponseRedirect(reverse("reviews:assign"))
+    return render(request, "reviews/assign.html", {
+        "cycles": cycles, "reviewers": reviewers, "ministries": ministries,
+        "loads": selectors.reviewer_loads(),
+        "groups": sorted(set(
+            Agency.objects.exclude(group="").values_list("group", flat=True)
+        )),
+    })
+
+
+def _assign_from_post(
+    request: HttpRequest, cycles: list[Cycle], reviewers: list[Any], ministries: list[Agency]
+) -> None:
+    cycle = next((c for c in cycles if c.code == request.POST.get("cycle")), None)
+    reviewer_id = _int(request.POST.get("reviewer"))
+    reviewer = next((r for r in reviewers if r.pk == reviewer_id), None)
+    if cycle is None:
+        messages.error(request, _("Choose a cycle that is closed or in review."))
+        return
+    if reviewer is None:
+        messages.error(request, _("Choose a reviewer."))
+        return
+    ministry_id = _int(request.POST.get("ministry"))
+    ministry = next((m for m in ministries if m.pk == ministry_id), None)
+    group = request.POST.get("group", "").strip()
+    codes = [c for c in request.POST.get("agencies", "").replace(",", " ").split() if c]
+    agencies = None
+    if codes:
+        agencies = list(Agency.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {a.code for a in agencies})
+        if unknown:
+            messages.error(request, _("No agency has the code: %(codes)s.")
+                           % {"codes": ", ".join(unknown[:20])})
+            return
+    try:
+        result = reviewers_assign(
+            cycle=cycle, reviewer=reviewer, by=request.user, agencies=agencies,
+            ministry=ministry, group=group,
+        )
+    except ReviewRefused as exc:
+        messages.error(request, exc.message)
+        return
+    messages.success(request, _(
+        "%(name)s: %(created)s responses assigned, %(already)s already assigned."
+    ) % {"name": reviewer.get_username(), "created": len(result.created),
+         "already": result.already})
+    if result.own_agency:
+        messages.warning(request, _(
+            "Not assigned, as the reviewer belongs to them: %(codes)s."
+        ) % {"codes": ", ".join(result.own_agency)})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def review(request: HttpRequest, response_id: int) -> HttpResponse:
+    """One response's review: each answer beside its evidence, last cycle's answer, the
+    question's guidance and a verdict form; claimed and verified scores side by side."""
+    response = review_for_reviewer(request.user, response_id)
+    profile = profile_of(request.user)
+    assignments = selectors.assignments_of(response=response)
+    assigned = any(a.reviewer_id == request.user.pk for a in assignments)
+    may_act = (
+        may_review_response(profile, response, assigned=assigned)
+        and response.cycle.status in REVIEW_CYCLE_STATUSES
+    )
+    review_row = Review.objects.filter(response=response).first()
+    status = review_row.status if review_row is not None else ReviewStatus.NOT_STARTED
+    items = []
+    for item in selectors.review_items(response=response):
+        q = item.question
+        verdict = item.verdict
+        items.append({
+            "item": item,
+            "code": q.code,
+            "text": _text(q.text),
+            "help": _text(q.help),
+            "indicator": _text(item.indicator.name),
+            "claimed": _shown(q, item.answer.value if item.answer else None,
+                              bool(item.answer and item.answer.not_applicable)),
+            "explanation": item.answer.explanation if item.answer else "",
+            "previous": (
+                _shown(q, item.previous_answer.value, item.previous_answer.not_applicable)
+                if item.previous_answer else None
+            ),
+            "verified": (
+                _shown(q, verdict.verified_value, verdict.verified_not_applicable)
+                if verdict is not None and verdict.has_verified_value else None
+            ),
+            "value_cell": (
+                _cell(q, verdict.verified_value) if verdict and verdict.has_verified_value
+                else _cell(q, item.answer.value if item.answer else None)
+            ),
+            "allow_na": q.allow_na,
+        })
+    statuses = dict(ReviewStatus.choices)
+    moves = next_statuses(response=response, user=request.user, current=status) if may_act else []
+    return render(request, "reviews/review.html", {
+        "response": response,
+        "items": items,
+        "assignments": assignments,
+        "may_act": may_act,
+        "status": status,
+        "status_label": statuses.get(status, status),
+        "moves": [(s, statuses[s]) for s in moves],
+        "verdicts": VerdictKind.choices,
+        "scores": selectors.claimed_and_verified(response=response),
+        "agency_name": (
+            response.agency.name_en
+            if (get_language() or "th").startswith("en") and response.agency.name_en
+            else response.agency.name_th
+        ),
+    })
+
+
+def _back(response_id: int, code: str = "") -> HttpResponseRedirect:
+    url = reverse("reviews:review", args=[response_id])
+    return HttpResponseRedirect(f"{url}#q-{code}" if code else url)
+
+
+@login_required
+@require_POST
+def verdict(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
+    """Save the verdict on one answer (a plain form post)."""
+    response = review_for_reviewer(request.user, response_id)
+    version = _int(request.POST.get("version"))
+    if version is None or version > 2**31:
+        messages.error(request, _("The form is missing its version; reload the page."))
+        return _back(response.pk, question)
+    try:
+        verdict_save(
+            response=response,
+            question=question[:64],
+            verdict=request.POST.get("verdict", ""),
+            by=request.user,
+            base_version=version,
+            comment=request.POST.get("comment", "")[:5000],
+            set_verified_value=request.POST.get("set_value") == "on",
+            verified_value=request.POST.get("verified_value", "")[:1000],
+            verified_not_applicable=request.POST.get("verified_na") == "on",
+            reason=request.POST.get("reason", "")[:5000],
+        )
+    except ReviewRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Verdict on %(code)s saved.") % {"code": question})
+    return _back(response.pk, question)
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, response_id: int) -> HttpResponse:
+    """Move the review's status (each role its allowed moves)."""
+    response = review_for_reviewer(request.user, response_id)
+    try:
+        review_set_status(
+            response=response, status=request.POST.get("status", ""), by=request.user,
+            reason=request.POST.get("reason", "")[:5000],
+        )
+    except ReviewRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Review status changed."))
+    return _back(response.pk)
+

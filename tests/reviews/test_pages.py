@@ -1,0 +1,173 @@
+"""The review pages: who sees what, the verdict and status forms, and the queue filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from phrom.responses.models import Answer, Evidence, Response
+from phrom.reviews.models import Verdict
+from phrom.reviews.services import reviewers_assign
+from tests.conftest import in_english
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(world: Any, persona: str) -> Client:
+    client = in_english(Client())
+    client.force_login(world.user(persona))
+    return client
+
+
+def assign_reviewer(world: Any) -> None:
+    reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
+                     by=world.user("administrator"), agencies=[world.agency_a])
+
+
+PAGES = ["/reviews/", "/reviews/assign/", "review", "status", "verdict"]
+
+
+def url_of(world: Any, page: str) -> str:
+    pk = world.response_a.pk
+    return {
+        "review": f"/reviews/{pk}/",
+        "status": f"/reviews/{pk}/status",
+        "verdict": f"/reviews/{pk}/questions/POL-01-3/verdict",
+    }.get(page, page)
+
+
+# persona -> expected status of GET /reviews/, /reviews/assign/, /reviews/<A>/ and of
+# POSTs to status and verdict (with the reviewer assigned to A only).
+EXPECTED = {
+    "administrator": (200, 200, 200, 302, 302),
+    "lead_reviewer": (200, 403, 200, 302, 302),
+    "reviewer": (200, 403, 200, 302, 302),
+    "executive": (403, 403, 404, 404, 404),
+    "coordinator_a": (403, 403, 404, 404, 404),
+    "respondent_a": (403, 403, 404, 404, 404),
+    "coordinator_b": (403, 403, 404, 404, 404),
+    "outsider": (403, 403, 404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_every_review_url_answers_each_role(in_review: Any, persona: str) -> None:
+    world = in_review
+    assign_reviewer(world)
+    client = client_of(world, persona)
+    got = []
+    for page in PAGES:
+        url = url_of(world, page)
+        if page in ("status", "verdict"):
+            reply = client.post(url, {"status": "in_progress", "verdict": "verified",
+                                      "version": "0"})
+        else:
+            reply = client.get(url)
+        got.append(reply.status_code)
+    assert tuple(got) == EXPECTED[persona]
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(in_review: Any) -> None:
+    for page in PAGES:
+        reply = Client().get(url_of(in_review, page))
+        assert reply.status_code in (302, 405)
+
+
+def test_a_reviewer_sees_only_assigned_responses(in_review: Any) -> None:
+    world = in_review
+    assign_reviewer(world)
+    client = client_of(world, "reviewer")
+    assert client.get(f"/reviews/{world.response_b.pk}/").status_code == 404
+    assert client.post(f"/reviews/{world.response_b.pk}/status",
+                       {"status": "in_progress"}).status_code == 404
+    queue = client.get("/reviews/").content.decode()
+    assert "Department of Rural Roads" in queue and "Department of Highways" not in queue
+    lead = client_of(world, "lead_reviewer").get("/reviews/").content.decode()
+    assert "Department of Rural Roads" in lead and "Department of Highways" in lead
+
+
+def test_the_queue_searches_thai_and_english_names_and_filters(in_review: Any) -> None:
+    client = client_of(in_review, "lead_reviewer")
+    thai = client.get("/reviews/", {"q": "ชนบท"}).content.decode()
+    assert "Department of Rural Roads" in thai and "Department of Highways" not in thai
+    english = client.get("/reviews/", {"q": "highways"}).content.decode()
+    assert "Department of Highways" in english and "Department of Rural Roads" not in english
+    none = client.get("/reviews/", {"status": "signed_off", "group": "service",
+                                    "cycle": "th-2564", "ministry": "x"}).content.decode()
+    assert "No response to review matches." in none
+
+
+def test_review_page_shows_answers_evidence_links_and_scores(in_review: Any) -> None:
+    world = in_review
+    assign_reviewer(world)
+    Evidence.objects.create(response=world.response_a, question="POL-01-3",
+                            url="https://example.go.th/plan.pdf")
+    previous = Response.objects.create(cycle=world.cycle.previous, agency=world.agency_a,
+                                       status="submitted")
+    Answer.objects.create(response=previous, question="POL-01-3", value=55.0)
+    page = client_of(world, "reviewer").get(f"/reviews/{world.response_a.pk}/").content.decode()
+    assert 'id="q-POL-01-3"' in page
+    assert ('href="https://example.go.th/plan.pdf" target="_blank" '
+            'rel="noopener noreferrer"') in page
+    assert "<dt>Last cycle’s answer</dt><dd>55.0</dd>" in page
+    assert "Claimed and verified scores" in page
+    assert "Save verdict" in page
+    assert 'style=' not in page and "<script>" not in page
+
+
+def test_reviewer_adjusts_a_value_with_a_reason_through_the_form(in_review: Any) -> None:
+    world = in_review
+    assign_reviewer(world)
+    client = client_of(world, "reviewer")
+    url = f"/reviews/{world.response_a.pk}/questions/POL-01-3/verdict"
+    reply = client.post(url, {"verdict": "partly_verified", "set_value": "on",
+                              "verified_value": "40", "version": "0"}, follow=True)
+    assert "give the reason" in reply.content.decode()
+    assert not Verdict.objects.exists()
+    reply = client.post(url, {"verdict": "partly_verified", "set_value": "on",
+                              "verified_value": "40", "reason": "Half offline",
+                              "version": "0"}, follow=True)
+    assert "Verdict on POL-01-3 saved." in reply.content.decode()
+    assert Verdict.objects.get().verified_value == 40.0
+    stale = client.post(url, {"verdict": "verified", "version": "0"}, follow=True)
+    assert "reload it" in stale.content.decode()
+
+
+def test_illegal_status_change_is_refused_with_a_message(in_review: Any) -> None:
+    world = in_review
+    assign_reviewer(world)
+    reply = client_of(world, "reviewer").post(
+        f"/reviews/{world.response_a.pk}/status", {"status": "signed_off"}, follow=True
+    )
+    assert "your role cannot make it" in reply.content.decode()
+
+
+def test_administrator_assigns_by_agency_codes_and_sees_the_load(in_review: Any) -> None:
+    world = in_review
+    client = client_of(world, "administrator")
+    reply = client.post("/reviews/assign/", {
+        "cycle": "th-2564", "reviewer": world.user("reviewer").pk,
+        "agencies": "mot-drr, mot-doh",
+    }, follow=True)
+    text = reply.content.decode()
+    assert "2 responses assigned" in text
+    bad = client.post("/reviews/assign/", {"cycle": "th-2564",
+                                            "reviewer": world.user("reviewer").pk,
+                                            "agencies": "nope"}, follow=True)
+    assert "No agency has the code: nope." in bad.content.decode()
+    odd = client.post("/reviews/assign/", {"cycle": "x", "reviewer": "abc"}, follow=True)
+    assert odd.status_code == 200
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999", "١"])
+def test_odd_versions_are_refused_clearly(in_review: Any, version: str) -> None:
+    world = in_review
+    assign_reviewer(world)
+    reply = client_of(world, "reviewer").post(
+        f"/reviews/{world.response_a.pk}/questions/POL-01-3/verdict",
+        {"verdict": "verified", "version": version}, follow=True,
+    )
+    assert reply.status_code == 200
+    assert not Verdict.objects.exists()
