@@ -1,10 +1,11 @@
 from django.urls import path
 
-from phrom.results import views
+from phrom.results import integrity_views, views
 
 app_name = "results"
 urlpatterns = [
     path("<str:cycle>/", views.cycle_results, name="cycle"),
     path("<str:cycle>/awards/", views.cycle_awards, name="awards"),
+    path("<str:cycle>/integrity/", integrity_views.cycle_integrity_page, name="integrity"),
     path("<str:cycle>/<str:agency>/", views.agency_scorecard, name="agency"),
 ]

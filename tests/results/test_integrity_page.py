@@ -1,0 +1,62 @@
+"""The integrity page of a cycle, /results/<cycle>/integrity/: staff see every flag with
+what triggered it and links to the answers; nobody else sees that the page exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import in_english
+from tests.results.integrity_world import plant
+
+pytestmark = pytest.mark.django_db
+
+URL = "/results/th-2564/integrity/"
+
+
+@pytest.mark.parametrize("persona", ["administrator", "lead_reviewer", "reviewer", "executive"])
+def test_staff_see_the_flags_with_their_causes_and_links(client, world, persona) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    client.force_login(world.user(persona))
+    in_english(client)
+    page = client.get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2 of 2 agencies flagged" in html
+    assert "Answers all at the maximum" in html
+    assert "Same evidence file as another agency" in html
+    assert "old-order.pdf dated 2015-01-01" in html
+    assert f'href="/responses/{world.response_b.pk}/#q-' in html
+
+
+@pytest.mark.parametrize(
+    "persona", ["coordinator_a", "respondent_a", "coordinator_b", "outsider"]
+)
+def test_agency_members_and_outsiders_get_404(client, world, persona) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    client.force_login(world.user(persona))
+    assert client.get(URL).status_code == 404
+
+
+def test_anonymous_visitors_get_404(client, world) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(URL).status_code == 404
+
+
+def test_an_unknown_cycle_is_404_for_staff_too(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.user("administrator"))
+    assert client.get("/results/no-such-cycle/integrity/").status_code == 404
+
+
+def test_a_cycle_without_flags_says_so(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.user("administrator"))
+    in_english(client)
+    html = client.get(URL).content.decode()
+    assert "No flag." in html
+
+
+def test_the_page_speaks_thai_by_default(client, world) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    client.force_login(world.user("reviewer"))
+    html = client.get(URL).content.decode()
+    assert "การตรวจความน่าเชื่อถือ" in html
+    assert "พบข้อสังเกต 2 จาก 2 หน่วยงาน" in html
+    assert "ใช้ไฟล์หลักฐานเดียวกับหน่วยงานอื่น" in html
