@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phrom.core.ids import INTEGER_MAX, parse_whole
+from phrom.responses.models import ResponseStatus
 from phrom.responses.services import AnswerInvalid
 from scoring.model import Question, QuestionType
 
@@ -103,3 +106,33 @@ def _value(question: Question, data: QueryDict) -> Any:
     if t is QuestionType.FILE:
         return None
     return data.get("value") or None
+
+
+class ResponseFilterForm(forms.Form):
+    """The staff list's search and filters, read from the query string.
+
+    Choices come from the database (cycles, ministries) and the chosen cycle's framework
+    (peer groups); an unknown value is refused with Django's message naming it.
+    """
+
+    q = forms.CharField(
+        label=gettext_lazy("Agency name or code"), required=False, max_length=100, strip=True
+    )
+    cycle = forms.ChoiceField(label=gettext_lazy("Cycle"), required=False)
+    ministry = forms.ChoiceField(label=gettext_lazy("Ministry"), required=False)
+    group = forms.ChoiceField(label=gettext_lazy("Peer group"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        cycles: list[tuple[str, str]],
+        ministries: list[tuple[str, str]],
+        groups: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        self.fields["cycle"].choices = cycles
+        self.fields["ministry"].choices = [("", _("Every ministry")), *ministries]
+        self.fields["group"].choices = [("", _("Every peer group")), *groups]
+        self.fields["status"].choices = [("", _("Any status")), *ResponseStatus.choices]

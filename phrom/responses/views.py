@@ -40,7 +40,12 @@ from phrom.core.tables import safe_cell
 from phrom.frameworks.deadlines import Block, agency_deadline, change_block
 from phrom.frameworks.models import Cycle
 from phrom.responses import selectors
-from phrom.responses.forms import AnswerInput, answer_from_post, base_version_from
+from phrom.responses.forms import (
+    AnswerInput,
+    ResponseFilterForm,
+    answer_from_post,
+    base_version_from,
+)
 from phrom.responses.models import Answer, Response
 from phrom.responses.services import (
     AnswerRefused,
@@ -167,21 +172,43 @@ def index(request: HttpRequest) -> HttpResponse:
             "responses/none_open.html",
             {"responses": selectors.responses_of_agency(agency_id=profile.agency_id)},
         )
-    cycles = list(Cycle.objects.order_by("-year_be", "code"))
+    return _staff_list(request, open_cycle=cycle)
+
+
+def _staff_list(request: HttpRequest, *, open_cycle: Cycle | None) -> HttpResponse:
+    """Every agency's response to one cycle, searched and filtered from the query string."""
+    language = _language()
+    cycles = list(Cycle.objects.select_related("framework").defer("framework__source"))
     wanted = request.GET.get("cycle")
-    chosen = next((c for c in cycles if c.code == wanted), None) or cycle
-    if chosen is None and cycles:
-        chosen = cycles[0]
-    return render(
-        request,
-        "responses/list.html",
-        {
-            "cycles": cycles,
-            "cycle": chosen,
-            "responses": selectors.responses_of_cycle(cycle=chosen) if chosen else [],
-            "language": _language(),
-        },
+    chosen = next((c for c in cycles if c.code == wanted), None)
+    if chosen is None and not wanted:
+        # The open cycle by default, else the newest.
+        chosen = next((c for c in cycles if open_cycle and c.pk == open_cycle.pk), None) or (
+            cycles[0] if cycles else None
+        )
+    groups = {g.code: g.name.get(language) for g in chosen.framework.spec().peer_groups} if chosen else {}
+    data = request.GET.copy()
+    if chosen is not None and not wanted:
+        data["cycle"] = chosen.code  # shown as chosen in the form
+    form = ResponseFilterForm(
+        data,
+        cycles=[(c.code, f"{c.code} ({c.get_status_display()})") for c in cycles],
+        ministries=[(m.code, m.name(language)) for m in selectors.ministries()],
+        groups=list(groups.items()),
     )
+    context: dict[str, Any] = {"form": form, "cycle": chosen, "language": language, "groups": groups}
+    if not form.is_valid():
+        return render(request, "responses/list.html", context, status=400)
+    if chosen is not None:
+        wanted_filters = form.cleaned_data
+        rows = selectors.staff_rows(
+            cycle=chosen, language=language, query=wanted_filters["q"],
+            ministry=wanted_filters["ministry"], group=wanted_filters["group"],
+            status=wanted_filters["status"],
+        )
+        context["page"] = selectors.staff_page(rows=rows, page=request.GET.get("page"))
+        context["filtered"] = any(wanted_filters[k] for k in ("q", "ministry", "group", "status"))
+    return render(request, "responses/list.html", context)
 
 
 # --- the questionnaire -------------------------------------------------------------------
