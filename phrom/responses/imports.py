@@ -166,10 +166,10 @@ def answers_import(
             replaced += 1
             if replace:
                 continue
-            status = response.get_status_display()
             problems.append(RowProblem(
                 source, answers.rows[i], agency_column,
-                f"{code} already has {held} answer(s) in {cycle.code} (status: {status}); "
+                f"{code} already has {held} answer(s) in {cycle.code} "
+                f"(status: {response.status}); "
                 "pass --replace to replace them with the file's",
             ))
 

@@ -231,3 +231,13 @@ def test_an_unknown_cycle_or_file_is_an_error_not_a_traceback(
 
     assert capsys.readouterr().err.startswith(message)
     assert nothing_written(world)
+
+
+def test_the_agency_sees_the_imported_answers_in_its_history(world, client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert main(["answers", "import", "th-2564", str(world_file(world, tmp_path))]) == 0
+    client.force_login(world.user("coordinator_a"))
+
+    page = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
+
+    assert "นำเข้าจากไฟล์" in page  # "Imported from a file"
+    assert "ส่งแล้ว" in page  # the status it came in with: submitted
