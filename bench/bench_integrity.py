@@ -1,0 +1,106 @@
+"""Benchmark: the integrity screens (`phrom integrity`) of a 10,000-agency cycle.
+
+Run: .venv/bin/python bench/bench_integrity.py [--agencies 10000] [--questions 200] [--check]
+
+The cycle is scoring.synthetic_integrity.planted_cycle: the synthetic framework with
+required evidence, whole counts and consistency rules, 10% of the agencies with a planted
+problem, one evidence file per answered required question and one URL per agency (about
+25 items per agency at 200 questions). Timed, best of ``--repeats``
+(time.perf_counter):
+
+  screens   scoring.integrity.screen_cycle over the scored cycle and its evidence items:
+            every screen (gains, all at the maximum, shared files and URLs, carried over,
+            out of period, missing evidence, whole counts, contradictions);
+  score+screens  scoring the cycle with its previous cycle (score_cycle) and then the
+            screens: the pure part of `phrom integrity` from the answers on;
+  file dates  phrom.results.integrity.document_dates on a small PDF and a small OOXML
+            file, per file: what reading each evidence file's own dates costs on top
+            (the command remembers dates per SHA-256 for the life of the process, and
+            --no-file-dates leaves them unread).
+
+Also printed: the share of planted agencies flagged and of the others.
+Target: score+screens under 10 s. With --check the script exits with status 1 when the
+target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+TARGET_SECONDS = 10.0
+
+
+def best(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agencies", type=int, default=10000)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+
+    from scoring.integrity import screen_cycle
+    from scoring.result import score_cycle
+    from scoring.synthetic_integrity import planted_cycle
+
+    cycle = planted_cycle(n_agencies=args.agencies, share=0.1, n_questions=args.questions)
+    result = cycle.result
+    print(
+        f"cycle: {args.agencies} agencies, {len(result.matrix.questions)} scored questions, "
+        f"{len(cycle.evidence)} evidence items, {len(cycle.planted)} planted"
+    )
+
+    report = screen_cycle(result, cycle.evidence, cycle.period)
+    planted = set(cycle.planted)
+    others = set(result.agencies) - planted
+    flagged = report.flagged()
+    print(
+        f"flagged: {len(planted & flagged) / len(planted):.1%} of planted, "
+        f"{len(others & flagged) / len(others):.2%} of the others; {len(report.flags)} flags"
+    )
+
+    screens = best(lambda: screen_cycle(result, cycle.evidence, cycle.period), args.repeats)
+
+    def both() -> None:
+        scored = score_cycle(result.framework, result.matrix, result.previous)
+        screen_cycle(scored, cycle.evidence, cycle.period)
+
+    total = best(both, args.repeats)
+    print(f"screens        {screens:7.3f} s")
+    print(f"score+screens  {total:7.3f} s  (target < {TARGET_SECONDS:g} s)")
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
+    import django
+
+    django.setup()
+    from phrom.results.integrity import document_dates
+    from tests.results.integrity_world import docx_dated, pdf_dated
+
+    pdf, docx = pdf_dated(2015), docx_dated("2019-03-04T05:06:07Z", "2020-01-02T00:00:00Z")
+    n = 500
+    per_pdf = best(lambda: [document_dates(pdf) for _ in range(n)], args.repeats) / n
+    per_docx = best(lambda: [document_dates(docx) for _ in range(n)], args.repeats) / n
+    print(f"file dates     {per_pdf * 1e3:7.3f} ms per PDF, {per_docx * 1e3:.3f} ms per OOXML file")
+    if args.check and total >= TARGET_SECONDS:
+        print("target missed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
