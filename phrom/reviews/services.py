@@ -36,7 +36,7 @@ from phrom.reviews.models import (
     Verdict,
     VerdictKind,
 )
-from scoring.answers import InvalidAnswer, check_answer
+from scoring.answers import NOT_APPLICABLE, InvalidAnswer, check_answer
 
 # Cycles whose responses may be reviewed: answers no longer change.
 REVIEW_CYCLE_STATUSES = frozenset({CycleStatus.CLOSED, CycleStatus.IN_REVIEW})
@@ -266,6 +266,9 @@ def verdict_save(
                 _("Question %(code)s: the verified value is refused: %(why)s")
                 % {"code": question, "why": exc.message}
             ) from None
+        if checked is NOT_APPLICABLE:
+            verified_not_applicable = True
+            checked = None
     if set_verified_value and verified_not_applicable and not spec_question.allow_na:
         raise ReviewRefused(
             _("Question %(code)s cannot be “not applicable”.") % {"code": question}

@@ -171,3 +171,16 @@ def test_odd_versions_are_refused_clearly(in_review: Any, version: str) -> None:
     )
     assert reply.status_code == 200
     assert not Verdict.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "lead_reviewer", "administrator"])
+def test_reviewers_find_the_queue_from_the_navigation(in_review: Any, persona: str) -> None:
+    page = client_of(in_review, persona).get("/reviews/").content.decode()
+    assert 'href="/reviews/" aria-current="page"' in page
+
+
+def test_pages_are_in_thai_by_default(in_review: Any) -> None:
+    client = Client()
+    client.force_login(in_review.user("lead_reviewer"))
+    page = client.get("/reviews/").content.decode()
+    assert "รายการรอตรวจสอบ" in page and "กรมทางหลวงชนบท" in page
