@@ -682,15 +682,6 @@ def current_open_cycle() -> Cycle | None:
     )
 
 
-def responses_of_cycle(*, cycle: Cycle) -> QuerySet[Response]:
-    return (
-        Response.objects.filter(cycle=cycle)
-        .select_related("agency")
-        .annotate(answer_count=Count("answers"))
-        .order_by("agency__code")
-    )
-
-
 def responses_of_agency(*, agency_id: int) -> QuerySet[Response]:
     return Response.objects.filter(agency_id=agency_id).select_related("cycle").order_by(
         "-cycle__year_be"
