@@ -11,6 +11,7 @@ from typing import Final
 from scoring.checks.award_rules import read_awards
 from scoring.checks.bands import read_bands, read_peer_groups
 from scoring.checks.conditions import read_conditions, with_conditions
+from scoring.checks.consistency import read_consistency
 from scoring.checks.questions import DEFAULT_WEIGHT, QuestionsSeen, read_question
 from scoring.checks.values import (
     FORMAT,
@@ -38,7 +39,8 @@ _DIMENSION_KEYS: Final = ("code", "name", "indicators")
 _INDICATOR_KEYS: Final = ("code", "name", "questions")
 _TOP_REQUIRED: Final = ("format", "code", "name", "cycle", "dimensions")
 _TOP_OPTIONAL: Final = tuple(
-    "note previous scale precision normalisation weights_total meta bands peer_groups awards".split()
+    "note previous scale precision normalisation weights_total meta bands peer_groups awards "
+    "consistency".split()
 )
 
 
@@ -112,6 +114,7 @@ def read_framework(reader: Reader, root: Node | None) -> Framework | None:
     groups, group_codes = read_peer_groups(reader, top)
     bands = read_bands(reader, top, bound)
     awards = read_awards(reader, top, bound, group_codes, declared.dimensions)
+    consistency = read_consistency(reader, top, dimensions)
 
     if reader.problems:
         return None
@@ -133,6 +136,7 @@ def read_framework(reader: Reader, root: Node | None) -> Framework | None:
         peer_groups=tuple(groups),
         awards=tuple(awards),
         meta=meta,
+        consistency=tuple(consistency),
     )
 
 

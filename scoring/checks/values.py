@@ -53,6 +53,9 @@ _ADD: Final[dict[str, str]] = {
     "question": 'add "question: <code of an earlier question>"',
     "kind": 'add "kind: <kind>" (one of ' + ", ".join(get_args(AwardKind)) + ")",
     "top": 'add "top: <number of winners>"',
+    "any_of": 'add "any_of: [<option code>, ...]"',
+    "excludes_question": 'add "excludes_question: <question code>"',
+    "excludes": 'add "excludes: [<option code>, ...]"',
 }
 
 

@@ -60,3 +60,19 @@ def test_document_dates_come_from_pdf_and_office_metadata() -> None:
         date(2019, 3, 4), date(2020, 1, 2))
     assert document_dates(b"%PDF-1.4 broken") == ()
     assert document_dates(b"plain text") == ()
+
+
+def test_answers_breaking_the_frameworks_consistency_rule_are_flagged(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    from phrom.responses.models import Answer
+
+    plant(world)
+    Answer.objects.create(response=world.response_b, question="SRV-02-1",
+                          value=["counter_only", "website"], version=1)
+    Answer.objects.create(response=world.response_a, question="SRV-02-1",
+                          value=["website", "chat"], version=1)
+    assert main(["integrity", "th-2564", "--json"]) == 0
+    flags = [f for f in json.loads(capsys.readouterr().out)["flags"]
+             if f["screen"] == "contradiction"]
+    assert [f["agency"] for f in flags] == ["mot-doh"]
+    assert "counter-only-excludes-digital-channels" in flags[0]["detail"]
+    assert "Counter service only excludes every digital channel" in flags[0]["detail"]
