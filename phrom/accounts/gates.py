@@ -211,6 +211,17 @@ def may_review_response(profile: Profile | None, response: Response, *, assigned
     return profile.agency_id not in (response.agency_id, response.agency.ministry_id)
 
 
+def may_be_assigned_reviews(profile: Profile | None) -> bool:
+    """Reviewers and lead reviewers are assigned responses to review."""
+    return profile is not None and profile.role in (Role.REVIEWER, Role.LEAD_REVIEWER)
+
+
+def may_publish_unsigned(profile: Profile | None) -> bool:
+    """Administrators may publish a cycle before every response is signed off, giving
+    the reason."""
+    return profile is not None and profile.role == Role.ADMINISTRATOR
+
+
 def may_sign_off(profile: Profile | None) -> bool:
     """Lead reviewers (and administrators) sign a complete review off."""
     return may_see_all_reviews(profile)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from phrom.accounts.gates import (
     User,
     may_assign_reviewers,
+    may_be_assigned_reviews,
+    may_publish_unsigned,
     may_review_response,
     profile_of,
     reviews_as,
@@ -40,8 +42,6 @@ from scoring.answers import NOT_APPLICABLE, InvalidAnswer, check_answer
 
 # Cycles whose responses may be reviewed: answers no longer change.
 REVIEW_CYCLE_STATUSES = frozenset({CycleStatus.CLOSED, CycleStatus.IN_REVIEW})
-
-REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.LEAD_REVIEWER})
 
 # Each role's allowed moves, (from, to). Administrators may make any move.
 REVIEWER_MOVES = frozenset({
@@ -130,7 +130,7 @@ def reviewers_assign(
         raise PermissionDenied
     _refuse_closed_cycle(cycle)
     reviewer_profile = profile_of(reviewer)
-    if reviewer_profile is None or reviewer_profile.role not in REVIEWER_ROLES:
+    if not may_be_assigned_reviews(reviewer_profile):
         raise ReviewRefused(
             _("%(name)s is not a reviewer or lead reviewer.")
             % {"name": getattr(reviewer, "username", "?")}
@@ -441,7 +441,7 @@ def cycle_publish_check(*, cycle: Cycle, by: User, override_reason: str = "") ->
         return
     reason = override_reason.strip()
     profile = profile_of(by)
-    if not reason or profile is None or profile.role != Role.ADMINISTRATOR:
+    if not reason or not may_publish_unsigned(profile):
         raise PublishBlocked(
             _("Cycle %(code)s cannot be published: %(count)s submitted responses are not "
               "signed off by a lead reviewer. An administrator may publish anyway by giving "
