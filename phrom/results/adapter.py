@@ -127,8 +127,8 @@ def score_cycle_from_db(
 ) -> ScoredCycle:
     """Score a stored cycle, with the gains over its previous cycle when it has one.
 
-    VERIFIED scores this cycle from its verified values (``verified_cycle_answers``);
-    the previous cycle is scored as stored.
+    VERIFIED scores this cycle and the previous one from their verified values
+    (``verified_cycle_answers``).
     """
     spec = cycle.framework.spec()
     previous_scored: ScoredCycle | None = None
@@ -136,7 +136,8 @@ def score_cycle_from_db(
     if with_previous and cycle.previous is not None:
         previous_cycle = Cycle.objects.select_related("framework").get(pk=cycle.previous_id)
         previous_scored = score_cycle_from_db(
-            cycle=previous_cycle, submitted_only=submitted_only, with_previous=False
+            cycle=previous_cycle, submitted_only=submitted_only, with_previous=False,
+            verified=verified,
         )
         previous = previous_scored.result.as_previous(label=previous_cycle.code)
     read = verified_cycle_answers if verified else cycle_answers

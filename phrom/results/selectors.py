@@ -14,7 +14,8 @@ _cache: dict[tuple[int, str], ScoredCycle] = {}
 def _stamp(cycle: Cycle) -> str:
     """What the cycle's figures are computed from, as aggregates: the framework text's
     SHA-256, the submitted responses (count, latest submission), their agencies (peer
-    group, names), and their answers (count, latest change, sum of versions)."""
+    group, names), their answers (count, latest change, sum of versions) and reviewers'
+    verdicts (count, sum of versions)."""
     from django.db.models import Count, Max, Sum
 
     from phrom.responses.models import Answer, Response, ResponseStatus
@@ -31,14 +32,22 @@ def _stamp(cycle: Cycle) -> str:
             "agency_id", "agency__group", "agency__name_th", "agency__name_en"
         )
     ))
+    # reviewers' verified values replace claims (phrom.reviews)
+    from phrom.reviews.models import Verdict
+
+    verdicts = Verdict.objects.filter(response__in=submitted).aggregate(
+        n=Count("id"), versions=Sum("version")
+    )
     return (
         f"{responses['n']}|{responses['last']}|{answers['n']}|{answers['last']}|"
-        f"{answers['versions']}|{agencies}|{cycle.framework.sha256}"
+        f"{answers['versions']}|{agencies}|{cycle.framework.sha256}|"
+        f"{verdicts['n']}|{verdicts['versions']}"
     )
 
 
 def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
-    """The cycle scored from submitted responses, cached per process.
+    """The cycle scored from submitted responses, with reviewers' verified values in place
+    of the claims where they set one, cached per process.
 
     The cache key is what the figures are computed from (:func:`_stamp`), for the cycle
     and the one before it, so that a change made through any path (a service, the admin,
@@ -53,7 +62,7 @@ def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    scored = score_cycle_from_db(cycle=cycle)
+    scored = score_cycle_from_db(cycle=cycle, verified=True)
     with _lock:
         for old in [k for k in _cache if k[0] == cycle.pk]:
             del _cache[old]

@@ -223,3 +223,42 @@ def test_claimed_and_verified_totals_differ_by_the_adjustment(in_review: Any) ->
     assert changed == ["POL-01"]
     other = claimed_and_verified(response=world.response_b)
     assert other is not None and other.total.claimed == other.total.verified
+
+
+def test_results_and_awards_are_computed_from_verified_values(in_review: Any) -> None:
+    from phrom.results.selectors import scored_cycle
+
+    world = in_review
+    assign(world)
+    claimed = scored_cycle(cycle=world.cycle).result
+    index = claimed.index("mot-drr")
+    claimed_total = float(claimed.published_total[index])
+    save(world, verdict="not_supported", set_verified_value=True, verified_value="0",
+         reason="No evidence of any service online.")
+    verified = scored_cycle(cycle=world.cycle).result
+    assert float(verified.published_total[verified.index("mot-drr")]) < claimed_total
+    side = claimed_and_verified(response=world.response_a)
+    assert side is not None
+    assert side.total.verified == float(verified.published_total[verified.index("mot-drr")])
+    assert side.total.claimed == claimed_total
+
+
+def test_every_review_action_goes_into_the_responses_history(in_review: Any) -> None:
+    world = in_review
+    assign(world)
+    save(world, verdict="needs_clarification")
+    save(world, verdict="verified", base_version=1)
+    review_set_status(response=world.response_a, status="complete", by=world.user("reviewer"))
+    review_sign_off(response=world.response_a, by=world.user("lead_reviewer"))
+    kinds = list(AnswerChange.objects.filter(response=world.response_a)
+                 .order_by("at", "id").values_list("kind", "by__username"))
+    assert kinds == [
+        ("reviewer_assigned", "administrator@example.go.th"),
+        ("verdict", "reviewer@example.go.th"),
+        ("review_status", "reviewer@example.go.th"),
+        ("verdict", "reviewer@example.go.th"),
+        ("review_status", "reviewer@example.go.th"),
+        ("signed_off", "lead_reviewer@example.go.th"),
+    ]
+    with pytest.raises(ValueError, match="append-only"):
+        AnswerChange.objects.first().save()
