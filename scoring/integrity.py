@@ -23,6 +23,11 @@ Screens (``Flag.screen``):
 - ``missing_evidence``: a question whose evidence is required is answered without any.
 - ``not_whole``: a whole count (``Question.whole``) answered with decimals.
 - ``contradiction``: answers that break a :class:`ConsistencyRule`.
+- ``reviewer`` (a flag of a reviewer, not an agency, kept in ``Report.reviewers``): a
+  reviewer's share of answers found supported (verified 1, partly verified 0.5, not
+  supported 0; clarifications left out) is far from the other reviewers': robust z-score
+  above ``Settings.reviewer_z`` in size and at least ``Settings.reviewer_gap`` from their
+  median, among reviewers with at least ``Settings.reviewer_min`` verdicts.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ class Settings:
     maximum_min: int = 10
     # a flag names at most this many other agencies sharing one file or URL
     name_others: int = 5
+    reviewer_z: float = 3.5
+    reviewer_gap: float = 0.2
+    reviewer_min: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,23 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictRow:
+    """One reviewer's verdict on one agency's answer."""
+
+    reviewer: str
+    agency: str
+    question: str
+    verdict: str  # verified | partly_verified | not_supported | needs_clarification
+
+
+VERDICT_SUPPORT: Mapping[str, float] = {
+    "verified": 1.0,
+    "partly_verified": 0.5,
+    "not_supported": 0.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +463,43 @@ def screen_contradictions(
     return flags
 
 
+def screen_reviewers(rows: Sequence[VerdictRow], settings: Settings = Settings()) -> list[Flag]:
+    """Reviewers whose share of answers found supported is far from their peers'. The
+    flags' ``agency`` is the reviewer; ``questions`` is empty."""
+    support: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        value = VERDICT_SUPPORT.get(row.verdict)
+        if value is not None:
+            support[row.reviewer].append(value)
+    reviewers = sorted(r for r, v in support.items() if len(v) >= settings.reviewer_min)
+    if len(reviewers) < 3:
+        return []
+    share = np.array([float(np.mean(support[r])) for r in reviewers])
+    z = robust_z(share)
+    median = float(np.median(share))
+    flags = []
+    for k, reviewer in enumerate(reviewers):
+        if abs(z[k]) > settings.reviewer_z and abs(share[k] - median) >= settings.reviewer_gap:
+            flags.append(
+                Flag(
+                    agency=reviewer,
+                    screen="reviewer",
+                    detail=(
+                        f"{share[k]:.0%} of {len(support[reviewer])} verdicts found the answer "
+                        f"supported; the {len(reviewers)} reviewers' median is {median:.0%} "
+                        f"(robust z {z[k]:.1f}, threshold {settings.reviewer_z:g})"
+                    ),
+                    figures={
+                        "share": round(float(share[k]), 4),
+                        "verdicts": len(support[reviewer]),
+                        "median": round(median, 4),
+                        "z": round(float(z[k]), 2),
+                    },
+                )
+            )
+    return flags
+
+
 @dataclass(frozen=True)
 class Report:
     """Every flag of a cycle, in agency then screen order."""
@@ -447,6 +509,8 @@ class Report:
     period: Period | None
     agencies: int
     notes: tuple[str, ...] = ()
+    # flags of reviewers (``Flag.agency`` is the reviewer), apart from the agencies'
+    reviewers: tuple[Flag, ...] = ()
 
     def flagged(self) -> set[str]:
         return {f.agency for f in self.flags}
@@ -478,6 +542,10 @@ class Report:
             "counts": self.counts(),
             "notes": list(self.notes),
             "flags": [f.as_dict() for f in self.flags],
+            "reviewers": [
+                {"reviewer": f.agency, "detail": f.detail, "figures": dict(f.figures)}
+                for f in self.reviewers
+            ],
         }
 
 
@@ -487,8 +555,10 @@ def screen_cycle(
     period: Period | None = None,
     settings: Settings = Settings(),
     rules: Sequence[ConsistencyRule] | None = None,
+    verdicts: Sequence[VerdictRow] | None = None,
 ) -> Report:
-    """Every screen over one scored cycle and its evidence."""
+    """Every screen over one scored cycle, its evidence and its reviewers' verdicts
+    (None: no review data, reviewers not screened)."""
     notes = [
         "every evidence question is taken to ask for this year's evidence "
         "(the framework format has no flag saying otherwise)"
@@ -497,6 +567,8 @@ def screen_cycle(
         notes.append("no previous cycle: gains not screened")
     if period is None:
         notes.append("no period: evidence dates not screened")
+    if verdicts is None:
+        notes.append("no review data: reviewers not screened")
     flags = (
         screen_gains(result, settings)
         + screen_all_maximum(result, settings)
@@ -509,4 +581,7 @@ def screen_cycle(
     )
     order = {s: k for k, s in enumerate(SCREENS)}
     flags.sort(key=lambda f: (f.agency, order.get(f.screen, 99)))
-    return Report(tuple(flags), settings, period, len(result.agencies), tuple(notes))
+    reviewers = screen_reviewers(verdicts, settings) if verdicts is not None else []
+    return Report(
+        tuple(flags), settings, period, len(result.agencies), tuple(notes), tuple(reviewers)
+    )

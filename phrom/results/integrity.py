@@ -26,7 +26,7 @@ from django.urls import reverse
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Evidence
 from phrom.results.adapter import ScoredCycle, score_cycle_from_db
-from scoring.integrity import EvidenceItem, Period, Report, Settings, screen_cycle
+from scoring.integrity import EvidenceItem, Period, Report, Settings, VerdictRow, screen_cycle
 
 # the metadata of a document is at its start or end; larger files are read whole anyway,
 # but only up to this size (a larger one is not dated)
@@ -144,6 +144,18 @@ def evidence_items(cycle: Cycle, *, read_dates: bool = True) -> list[EvidenceIte
     ]
 
 
+def verdict_rows(cycle: Cycle) -> list[VerdictRow]:
+    """Every reviewer's verdicts on the cycle's answers (phrom.reviews)."""
+    from phrom.reviews.models import Verdict
+
+    rows = (
+        Verdict.objects.filter(response__cycle=cycle, by__isnull=False)
+        .values_list("by__username", "response__agency__code", "question", "verdict")
+        .iterator(chunk_size=20000)
+    )
+    return [VerdictRow(str(by), str(agency), str(q), str(v)) for by, agency, q, v in rows]
+
+
 @dataclass(frozen=True)
 class CycleIntegrity:
     """A cycle's integrity report with what the pages and the command need to link it."""
@@ -186,7 +198,13 @@ def cycle_integrity(
     evidence = evidence_items(cycle, read_dates=read_dates)
     submitted = set(scored.result.agencies)
     evidence = [e for e in evidence if e.agency in submitted]
-    report = screen_cycle(scored.result, evidence, cycle_period(cycle), settings or Settings())
+    report = screen_cycle(
+        scored.result,
+        evidence,
+        cycle_period(cycle),
+        settings or Settings(),
+        verdicts=verdict_rows(cycle),
+    )
     responses = {
         code: pk
         for pk, code in cycle.responses.filter(agency__code__in=submitted).values_list(

@@ -46,4 +46,6 @@ def run(args: argparse.Namespace) -> int:
     for flag in report.flags:
         links = " ".join(url for _, url in found.answer_links(flag.agency, flag.questions[:3]))
         print(f"{flag.agency}\t{flag.screen}\t{flag.detail}\t{links}")
+    for flag in report.reviewers:
+        print(f"reviewer {flag.agency}\t{flag.screen}\t{flag.detail}")
     return 0

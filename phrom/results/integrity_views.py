@@ -21,6 +21,7 @@ SCREEN_NAMES = {
     "missing_evidence": _("Required evidence missing"),
     "not_whole": _("Whole count answered with decimals"),
     "contradiction": _("Answers that contradict each other"),
+    "reviewer": _("Verdicts far from the other reviewers'"),
 }
 
 

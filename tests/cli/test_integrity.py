@@ -9,7 +9,7 @@ import pytest
 
 from phrom.cli import main
 from phrom.results.integrity import document_dates
-from tests.results.integrity_world import docx_dated, pdf_dated, plant
+from tests.results.integrity_world import docx_dated, pdf_dated, plant, plant_reviewers
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,12 @@ def test_answers_breaking_the_frameworks_consistency_rule_are_flagged(world, cap
     assert [f["agency"] for f in flags] == ["mot-doh"]
     assert "counter-only-excludes-digital-channels" in flags[0]["detail"]
     assert "Counter service only excludes every digital channel" in flags[0]["detail"]
+
+
+def test_a_reviewer_far_more_lenient_than_the_peers_is_named(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    plant_reviewers(world)
+    assert main(["integrity", "th-2564", "--json"]) == 0
+    reviewers = json.loads(capsys.readouterr().out)["reviewers"]
+    assert [r["reviewer"] for r in reviewers] == ["lenient@example.go.th"]
+    assert "100% of 24 verdicts" in reviewers[0]["detail"]

@@ -60,3 +60,20 @@ def plant(world: Any) -> Any:
     old.file.save("old-order.pdf", ContentFile(pdf_dated(2015)), save=False)
     old.save()
     return world
+
+
+def plant_reviewers(world: Any) -> None:
+    """Six reviewers with 24 verdicts each: five find two answers in three supported, one
+    ("lenient@example.go.th") every answer."""
+    from django.contrib.auth import get_user_model
+
+    from phrom.reviews.models import Verdict
+
+    codes = [q.code for q in world.cycle.framework.spec().questions]
+    cells = [(r, c) for r in (world.response_a, world.response_b) for c in codes]
+    names = [f"rev{k}@example.go.th" for k in range(5)] + ["lenient@example.go.th"]
+    users = [get_user_model().objects.create_user(username=n, email=n) for n in names]
+    for k, (response, code) in enumerate(cells[: 6 * 24]):
+        who = k % 6
+        verdict = "verified" if who == 5 or (k // 6) % 3 else "not_supported"
+        Verdict.objects.create(response=response, question=code, verdict=verdict, by=users[who])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import in_english
-from tests.results.integrity_world import plant
+from tests.results.integrity_world import plant, plant_reviewers
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,14 @@ def test_the_page_speaks_thai_by_default(client, world) -> None:  # type: ignore
     assert "การตรวจความน่าเชื่อถือ" in html
     assert "พบข้อสังเกต 2 จาก 2 หน่วยงาน" in html
     assert "ใช้ไฟล์หลักฐานเดียวกับหน่วยงานอื่น" in html
+
+
+def test_a_reviewer_far_from_the_peers_is_listed_apart(client, world) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    plant_reviewers(world)
+    client.force_login(world.user("lead_reviewer"))
+    in_english(client)
+    html = client.get(URL).content.decode()
+    section = html[html.index('id="integrity-reviewers"'):]
+    assert "lenient@example.go.th" in section and "100% of 24 verdicts" in section
+    assert "rev0@example.go.th" not in section

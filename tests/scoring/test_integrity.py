@@ -12,10 +12,12 @@ from scoring.integrity import (
     EvidenceItem,
     Period,
     Settings,
+    VerdictRow,
     normalise_url,
     robust_z,
     screen_cycle,
     screen_out_of_period,
+    screen_reviewers,
     screen_shared_evidence,
 )
 from scoring.matrix import AnswerMatrix
@@ -171,3 +173,24 @@ def test_a_yes_no_rule_flags_the_contradicting_answers() -> None:
     j, k = (matrix.questions.index(c) for c in yes_no)
     both = (matrix.values[:, j] == 1) & (matrix.values[:, k] == 1)
     assert {f.agency for f in flags} == {matrix.agencies[i] for i in np.flatnonzero(both)}
+
+
+def _verdicts(reviewer: str, verified: int, not_supported: int) -> list[VerdictRow]:
+    kinds = ["verified"] * verified + ["not_supported"] * not_supported
+    return [VerdictRow(reviewer, f"A{k}", "Q1", v) for k, v in enumerate(kinds)]
+
+
+def test_a_reviewer_who_verifies_far_more_than_the_peers_is_flagged() -> None:
+    rows = (
+        _verdicts("r1", 20, 10) + _verdicts("r2", 19, 11) + _verdicts("r3", 21, 9)
+        + _verdicts("r4", 20, 10) + _verdicts("lenient", 30, 0)
+        + _verdicts("few", 5, 0)  # too few verdicts to judge
+        + [VerdictRow("r1", "A1", "Q2", "needs_clarification")] * 50  # left out
+    )
+    flags = screen_reviewers(rows)
+    assert [f.agency for f in flags] == ["lenient"]
+    assert "100% of 30 verdicts" in flags[0].detail and "median is 67%" in flags[0].detail
+
+
+def test_reviewers_are_not_screened_with_fewer_than_three_peers() -> None:
+    assert screen_reviewers(_verdicts("r1", 30, 0) + _verdicts("r2", 0, 30)) == []
