@@ -222,6 +222,12 @@ def may_publish_unsigned(profile: Profile | None) -> bool:
     return profile is not None and profile.role == Role.ADMINISTRATOR
 
 
+def sees_review_history(profile: Profile | None, response: Response) -> bool:
+    """Staff see reviewers' actions in a response's history; the agency's own people
+    once the cycle is published."""
+    return reads_every_agency(profile) or response.cycle.status == CycleStatus.PUBLISHED
+
+
 def may_sign_off(profile: Profile | None) -> bool:
     """Lead reviewers (and administrators) sign a complete review off."""
     return may_see_all_reviews(profile)

@@ -81,6 +81,13 @@ class ChangeKind(models.TextChoices):
     SIGNED_OFF = "signed_off", _("Review signed off")
 
 
+# Reviewers' actions: the agency's own people see them once the cycle is published.
+REVIEW_KINDS = frozenset({
+    ChangeKind.REVIEWER_ASSIGNED, ChangeKind.VERDICT, ChangeKind.REVIEW_STATUS,
+    ChangeKind.SIGNED_OFF,
+})
+
+
 class AnswerChange(models.Model):
     """Append-only history of a response: who changed what, when, from what to what.
 

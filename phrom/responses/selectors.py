@@ -27,6 +27,7 @@ from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.selectors import TARGET_KINDS
 from phrom.responses.models import (
+    REVIEW_KINDS,
     Answer,
     AnswerChange,
     ChangeKind,
@@ -148,6 +149,8 @@ def snapshot_display(question: Question | None, snap: Any, language: str) -> str
     """A history snapshot ({"value", "not_applicable", "explanation"}) or a plain value."""
     if isinstance(snap, dict) and "value" in snap:
         return display_value(question, snap.get("value"), bool(snap.get("not_applicable")), language)
+    if isinstance(snap, dict) and ("verdict" in snap or "status" in snap or "reviewer" in snap):
+        return _review_snapshot_display(question, snap, language)
     if isinstance(snap, dict) and ("name" in snap or "url" in snap):  # evidence
         return str(snap.get("name") or snap.get("url") or "")
     if snap is None:
@@ -161,6 +164,27 @@ def snapshot_display(question: Question | None, snap: Any, language: str) -> str
         labels = dict(ResponseStatus.choices)
         return str(labels.get(snap, snap))
     return json.dumps(snap, ensure_ascii=False)
+
+
+def _review_snapshot_display(question: Question | None, snap: dict[str, Any], language: str) -> str:
+    """A reviewer's action (phrom.reviews): a verdict with its verified value, a review
+    status, or the reviewer assigned."""
+    from phrom.reviews.models import ReviewStatus, VerdictKind
+
+    if "verdict" in snap:
+        text = str(dict(VerdictKind.choices).get(snap["verdict"], snap["verdict"]))
+        if snap.get("has_verified_value"):
+            value = display_value(
+                question, snap.get("verified_value"), bool(snap.get("verified_not_applicable")),
+                language,
+            )
+            text = f"{text}: {value}"
+        if snap.get("comment"):
+            text = f"{text} ({snap['comment']})"
+        return text
+    if "status" in snap:
+        return str(dict(ReviewStatus.choices).get(snap["status"], snap["status"]))
+    return str(snap.get("reviewer", ""))
 
 
 def condition_text(spec: Framework, condition: Condition, language: str) -> str:
@@ -742,13 +766,21 @@ def _history_rows(
     return rows
 
 
-def history_changes(*, response: Response) -> QuerySet[AnswerChange]:
-    return AnswerChange.objects.filter(response=response).select_related("by").order_by("-at", "-id")
+def history_changes(*, response: Response, with_review: bool = True) -> QuerySet[AnswerChange]:
+    """The history, newest first; without reviewers' actions unless WITH_REVIEW."""
+    changes = AnswerChange.objects.filter(response=response)
+    if not with_review:
+        changes = changes.exclude(kind__in=REVIEW_KINDS)
+    return changes.select_related("by").order_by("-at", "-id")
 
 
-def history_page(*, response: Response, page: Any, language: str) -> tuple[Page, list[HistoryRow]]:
+def history_page(
+    *, response: Response, page: Any, language: str, with_review: bool = True
+) -> tuple[Page, list[HistoryRow]]:
     """One page of the history, newest first."""
-    paginator = Paginator(history_changes(response=response), HISTORY_PAGE_SIZE)
+    paginator = Paginator(
+        history_changes(response=response, with_review=with_review), HISTORY_PAGE_SIZE
+    )
     current = paginator.get_page(page)
     spec = response.cycle.framework.spec()
     return current, _history_rows(
@@ -756,13 +788,13 @@ def history_page(*, response: Response, page: Any, language: str) -> tuple[Page,
     )
 
 
-def history_all(*, response: Response, language: str) -> Iterable[HistoryRow]:
+def history_all(
+    *, response: Response, language: str, with_review: bool = True
+) -> Iterable[HistoryRow]:
     """Every change, oldest first, read in chunks (for the CSV export)."""
     spec = response.cycle.framework.spec()
     previous_year_be = _previous_year_be(response)
-    changes = (
-        AnswerChange.objects.filter(response=response).select_related("by").order_by("at", "id")
-    )
+    changes = history_changes(response=response, with_review=with_review).order_by("at", "id")
     batch: list[AnswerChange] = []
     for change in changes.iterator(chunk_size=2000):
         batch.append(change)

@@ -34,7 +34,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from phrom.accounts.gates import may_answer_for, may_submit, profile_of, response_for_viewer
+from phrom.accounts.gates import (
+    may_answer_for,
+    may_submit,
+    profile_of,
+    response_for_viewer,
+    sees_review_history,
+)
 from phrom.accounts.models import Profile
 from phrom.core.tables import safe_cell
 from phrom.frameworks.deadlines import Block, agency_deadline, change_block
@@ -569,7 +575,8 @@ def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
 def history_view(request: HttpRequest, response_id: int) -> HttpResponse:
     response = response_for_viewer(request.user, response_id)
     page, rows = selectors.history_page(
-        response=response, page=request.GET.get("page"), language=_language()
+        response=response, page=request.GET.get("page"), language=_language(),
+        with_review=sees_review_history(profile_of(request.user), response),
     )
     return render(
         request,
@@ -602,7 +609,10 @@ def history_csv(request: HttpRequest, response_id: int) -> StreamingHttpResponse
                 "old_explanation", "new_explanation", "version", "reason",
             ]
         )
-        for row in selectors.history_all(response=response, language=_language()):
+        for row in selectors.history_all(
+            response=response, language=_language(),
+            with_review=sees_review_history(profile_of(request.user), response),
+        ):
             change = row.change
             yield writer.writerow(
                 [safe_cell(v) for v in (

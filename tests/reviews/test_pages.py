@@ -184,3 +184,24 @@ def test_pages_are_in_thai_by_default(in_review: Any) -> None:
     client.force_login(in_review.user("lead_reviewer"))
     page = client.get("/reviews/").content.decode()
     assert "รายการรอตรวจสอบ" in page and "กรมทางหลวงชนบท" in page
+
+
+def test_the_agency_sees_reviewers_actions_in_its_history_after_publication(
+    in_review: Any,
+) -> None:
+    from phrom.frameworks.models import Cycle
+    from phrom.reviews.services import verdict_save
+
+    world = in_review
+    assign_reviewer(world)
+    verdict_save(response=world.response_a, question="POL-01-3", verdict="partly_verified",
+                 by=world.user("reviewer"), base_version=0, set_verified_value=True,
+                 verified_value="40", reason="Half offline", comment="see p. 3")
+    url = f"/reviews/{world.response_a.pk}/".replace("/reviews/", "/responses/") + "history/"
+    staff = client_of(world, "lead_reviewer").get(url).content.decode()
+    assert "Verdict given" in staff and "Partly verified: 40%" in staff
+    agency = client_of(world, "coordinator_a")
+    assert "Verdict given" not in agency.get(url).content.decode()
+    assert "Partly verified" not in agency.get(url.replace("history/", "history.csv")).getvalue().decode()
+    Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
+    assert "Partly verified: 40%" in agency.get(url).content.decode()
