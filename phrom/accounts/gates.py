@@ -228,6 +228,21 @@ def sees_review_history(profile: Profile | None, response: Response) -> bool:
     return reads_every_agency(profile) or response.cycle.status == CycleStatus.PUBLISHED
 
 
+def verified_scores_for_viewer(user: User, response_id: int) -> Response:
+    """A response whose claimed and verified scores the user may see: reviewers, lead
+    reviewers and administrators as for its review (``review_for_reviewer``), the
+    agency's own people once the cycle is published; 404 for everyone else."""
+    profile = profile_of(user)
+    if may_use_review_queue(profile):
+        return review_for_reviewer(user, response_id)
+    response = response_for_viewer(user, response_id)
+    if not _member_of(profile, response.agency_id):
+        raise Http404
+    if response.cycle.status != CycleStatus.PUBLISHED:
+        raise Http404
+    return response
+
+
 def may_sign_off(profile: Profile | None) -> bool:
     """Lead reviewers (and administrators) sign a complete review off."""
     return may_see_all_reviews(profile)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("assign/", views.assign, name="assign"),
     path("<id:response_id>/", views.review, name="review"),
+    path("<id:response_id>/scores/", views.scores, name="scores"),
     path("<id:response_id>/status", views.status, name="status"),
     path("<id:response_id>/questions/<str:question>/verdict", views.verdict, name="verdict"),
 ]

@@ -25,6 +25,7 @@ from phrom.accounts.gates import (
     may_use_review_queue,
     profile_of,
     review_for_reviewer,
+    verified_scores_for_viewer,
 )
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle
@@ -242,12 +243,27 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
         "moves": [(s, statuses[s]) for s in moves],
         "verdicts": VerdictKind.choices,
         "scores": selectors.claimed_and_verified(response=response),
-        "agency_name": (
-            response.agency.name_en
-            if (get_language() or "th").startswith("en") and response.agency.name_en
-            else response.agency.name_th
-        ),
+        "agency_name": _agency_name(response),
     })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def scores(request: HttpRequest, response_id: int) -> HttpResponse:
+    """Claimed and verified scores side by side: for reviewers during review, for the
+    agency after publication."""
+    response = verified_scores_for_viewer(request.user, response_id)
+    return render(request, "reviews/scores.html", {
+        "response": response,
+        "scores": selectors.claimed_and_verified(response=response),
+        "agency_name": _agency_name(response),
+    })
+
+
+def _agency_name(response: Any) -> str:
+    agency = response.agency
+    english = (get_language() or "th").startswith("en")
+    return str(agency.name_en if english and agency.name_en else agency.name_th)
 
 
 def _back(response_id: int, code: str = "") -> HttpResponseRedirect:

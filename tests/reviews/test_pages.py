@@ -205,3 +205,27 @@ def test_the_agency_sees_reviewers_actions_in_its_history_after_publication(
     assert "Partly verified" not in agency.get(url.replace("history/", "history.csv")).getvalue().decode()
     Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
     assert "Partly verified: 40%" in agency.get(url).content.decode()
+
+
+SCORES_BEFORE = {
+    "administrator": 200, "lead_reviewer": 200, "reviewer": 200, "executive": 404,
+    "coordinator_a": 404, "respondent_a": 404, "coordinator_b": 404, "outsider": 404,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(SCORES_BEFORE))
+def test_claimed_and_verified_scores_page_by_role(in_review: Any, persona: str) -> None:
+    from phrom.frameworks.models import Cycle
+
+    world = in_review
+    assign_reviewer(world)
+    client = client_of(world, persona)
+    url = f"/reviews/{world.response_a.pk}/scores/"
+    assert client.get(url).status_code == SCORES_BEFORE[persona]
+    Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
+    after = client.get(url)
+    agency_a = persona in ("coordinator_a", "respondent_a")
+    expected = 200 if agency_a or SCORES_BEFORE[persona] == 200 else 404
+    assert after.status_code == expected
+    if expected == 200:
+        assert "Claimed and verified scores" in after.content.decode()
