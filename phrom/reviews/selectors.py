@@ -14,7 +14,7 @@ from phrom.accounts.models import Role
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from phrom.results.adapter import score_cycle_from_db
-from phrom.reviews.models import ReviewAssignment, ReviewStatus, Verdict
+from phrom.reviews.models import PublishOverride, ReviewAssignment, ReviewStatus, Verdict
 
 REVIEWER_ROLES = (Role.REVIEWER, Role.LEAD_REVIEWER)
 
@@ -218,3 +218,8 @@ def claimed_and_verified(*, response: Response) -> SideBySide | None:
         for j, i in enumerate(indicators_spec)
     ]
     return SideBySide(total=total, dimensions=dimensions, indicators=indicators)
+
+
+def publish_overrides(*, cycle: Cycle) -> list[PublishOverride]:
+    """The recorded reasons for publishing CYCLE before every response was signed off."""
+    return list(PublishOverride.objects.filter(cycle=cycle).select_related("by"))

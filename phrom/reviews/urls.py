@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("assign/", views.assign, name="assign"),
+    path("publish/<str:code>/", views.publish, name="publish"),
     path("<id:response_id>/", views.review, name="review"),
     path("<id:response_id>/scores/", views.scores, name="scores"),
     path("<id:response_id>/status", views.status, name="status"),

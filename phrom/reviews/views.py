@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -28,7 +28,8 @@ from phrom.accounts.gates import (
     verified_scores_for_viewer,
 )
 from phrom.agencies.models import Agency
-from phrom.frameworks.models import Cycle
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.frameworks.services import LifecycleRefused, cycle_set_status
 from phrom.reviews import selectors
 from phrom.reviews.models import Review, ReviewStatus, VerdictKind
 from phrom.reviews.services import (
@@ -37,6 +38,7 @@ from phrom.reviews.services import (
     next_statuses,
     review_set_status,
     reviewers_assign,
+    unsigned_responses,
     verdict_save,
 )
 from scoring.model import Bilingual, Question, QuestionType
@@ -264,6 +266,33 @@ def _agency_name(response: Any) -> str:
     agency = response.agency
     english = (get_language() or "th").startswith("en")
     return str(agency.name_en if english and agency.name_en else agency.name_th)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    """Administrators publish a cycle in review: at once when every submitted response is
+    signed off, otherwise only with the reason, which is recorded."""
+    if not may_assign_reviewers(profile_of(request.user)):
+        raise PermissionDenied
+    cycle = Cycle.objects.filter(code=code[:64]).select_related("framework").first()
+    if cycle is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            cycle_set_status(
+                cycle=cycle, status=CycleStatus.PUBLISHED, by=request.user,
+                override_reason=request.POST.get("reason", "")[:5000],
+            )
+        except LifecycleRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("reviews:publish", args=[cycle.code]))
+        messages.success(request, _("Cycle %(code)s is published.") % {"code": cycle.code})
+        return HttpResponseRedirect(reverse("cycles:progress", args=[cycle.code]))
+    return render(request, "reviews/publish.html", {
+        "cycle": cycle, "unsigned": unsigned_responses(cycle=cycle),
+        "overrides": selectors.publish_overrides(cycle=cycle),
+    })
 
 
 def _back(response_id: int, code: str = "") -> HttpResponseRedirect:

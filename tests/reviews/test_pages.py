@@ -229,3 +229,24 @@ def test_claimed_and_verified_scores_page_by_role(in_review: Any, persona: str) 
     assert after.status_code == expected
     if expected == 200:
         assert "Claimed and verified scores" in after.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["lead_reviewer", "reviewer", "coordinator_a", "executive"])
+def test_only_administrators_reach_the_publish_page(in_review: Any, persona: str) -> None:
+    assert client_of(in_review, persona).get("/reviews/publish/th-2564/").status_code == 403
+
+
+def test_administrator_publishes_with_a_recorded_reason(in_review: Any) -> None:
+    from phrom.frameworks.models import Cycle
+    from phrom.reviews.models import PublishOverride
+
+    client = client_of(in_review, "administrator")
+    page = client.get("/reviews/publish/th-2564/").content.decode()
+    assert "Submitted responses not signed off by a lead reviewer: 2." in page
+    assert client.get("/reviews/publish/nope/").status_code == 404
+    refused = client.post("/reviews/publish/th-2564/", {"reason": "  "}, follow=True)
+    assert "cannot be published" in refused.content.decode()
+    assert Cycle.objects.get(pk=in_review.cycle.pk).status == "in_review"
+    client.post("/reviews/publish/th-2564/", {"reason": "Cabinet meets tomorrow"})
+    assert Cycle.objects.get(pk=in_review.cycle.pk).status == "published"
+    assert PublishOverride.objects.get().reason == "Cabinet meets tomorrow"
