@@ -18,6 +18,13 @@ problem, one evidence file per answered required question and one URL per agency
             (the command remembers dates per SHA-256 for the life of the process, and
             --no-file-dates leaves them unread).
 
+With --db N, also the whole command on a stored cycle (SQLite in a temporary folder):
+phrom.demo.scale.create_scale_cycle of N agencies answering th-2564, one evidence file row
+per answered required-evidence question (SHA-256s of their own, one in a hundred agencies
+sharing a file) and one URL per agency, then `phrom integrity CYCLE --json
+--no-file-dates` timed once, output discarded: reading and scoring the answers, reading
+the evidence rows and verdicts, the screens and the JSON.
+
 Also printed: the share of planted agencies flagged and of the others.
 Target: score+screens under 10 s. With --check the script exits with status 1 when the
 target is missed.
@@ -46,13 +53,64 @@ def best(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
+def stored(agencies: int) -> float:
+    """Seconds of `phrom integrity --json --no-file-dates` on a stored cycle."""
+    import contextlib
+    import hashlib
+    import io
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from phrom.cli import main as phrom
+    from phrom.demo.scale import create_scale_cycle
+    from phrom.responses.models import Answer, Evidence
+
+    cycle = create_scale_cycle(agencies=agencies, code=f"integrity-{agencies}")
+    spec = cycle.framework.spec()
+    required = {q.code for q in spec.questions if q.evidence == "required"}
+    rows = (
+        Answer.objects.filter(response__cycle=cycle, question__in=required)
+        .values_list("response_id", "response__agency__code", "question")
+    )
+    evidence = []
+    for response_id, agency, question in rows.iterator(chunk_size=20000):
+        owner = agency if hash(agency) % 100 else "shared"
+        digest = hashlib.sha256(f"{owner}/{question}".encode()).hexdigest()
+        evidence.append(Evidence(response_id=response_id, question=question, sha256=digest,
+                                 original_name=f"{question}.pdf", size=1))
+    for response_id, agency in cycle.responses.values_list("pk", "agency__code"):
+        evidence.append(Evidence(response_id=response_id, question=spec.questions[0].code,
+                                 url=f"https://{agency}.example.go.th/"))
+    Evidence.objects.bulk_create(evidence, batch_size=5000)
+    print(f"stored: {agencies} agencies, {len(evidence)} evidence rows")
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert phrom(["integrity", cycle.code, "--json", "--no-file-dates"]) == 0
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=10000)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--db", type=int, default=0, metavar="N",
+                        help="also time the command on a stored cycle of N agencies")
     args = parser.parse_args()
+    if args.db:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+            os.environ["PHROM_DATA_DIR"] = tmp
+            db_seconds = stored(args.db)
+        print(f"phrom integrity (stored, {args.db} agencies)  {db_seconds:7.3f} s")
 
     from scoring.integrity import screen_cycle
     from scoring.result import score_cycle

@@ -244,15 +244,24 @@ def normalise_url(url: str) -> str:
 def _shared(
     items: Iterable[EvidenceItem], key: str, screen: str, settings: Settings
 ) -> list[Flag]:
-    users: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    names: dict[str, str] = {}
+    # first pass: the values held by more than one agency (few), cheaply
+    first: dict[str, str] = {}
+    shared: set[str] = set()
+    keyed: list[tuple[str, EvidenceItem]] = []
     for item in items:
         raw = item.sha256 if key == "sha256" else item.url
         if not raw:
             continue
         value = raw.lower() if key == "sha256" else normalise_url(raw)
-        users[value][item.agency].append(item.question)
-        names.setdefault(value, item.name or raw)
+        keyed.append((value, item))
+        if first.setdefault(value, item.agency) != item.agency:
+            shared.add(value)
+    users: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    for value, item in keyed:
+        if value in shared:
+            users[value][item.agency].append(item.question)
+            names.setdefault(value, item.name or value)
     flags: list[Flag] = []
     for value, by_agency in users.items():
         if len(by_agency) < 2:
