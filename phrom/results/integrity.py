@@ -193,7 +193,8 @@ def cycle_integrity(
     read_dates: bool = True,
     scored: ScoredCycle | None = None,
 ) -> CycleIntegrity:
-    """Every integrity screen over a stored cycle's submitted responses."""
+    """Every integrity screen over a stored cycle's submitted responses, as claimed (not
+    the reviewers' verified values: the screens look for inflated self-assessments)."""
     if scored is None:
         scored = score_cycle_from_db(cycle=cycle)
     evidence = evidence_items(cycle, read_dates=read_dates)

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.results.integrity import cycle_integrity
-from phrom.results.selectors import scored_cycle
 
 SCREEN_NAMES = {
     "gain": _("Gain far above the others"),
@@ -33,7 +32,8 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
         found_cycle = cycle_by_name(cycle)
     except CycleNotFound as exc:
         raise Http404(str(exc)) from None
-    found = cycle_integrity(found_cycle, scored=scored_cycle(cycle=found_cycle))
+    # the claims, as the agencies made them (the results pages show verified values)
+    found = cycle_integrity(found_cycle)
     names = {code: agency for code, agency in found.scored.agencies.items()}
     rows = [
         {

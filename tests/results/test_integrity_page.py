@@ -71,3 +71,18 @@ def test_a_reviewer_far_from_the_peers_is_listed_apart(client, world) -> None:  
     section = html[html.index('id="integrity-reviewers"'):]
     assert "lenient@example.go.th" in section and "100% of 24 verdicts" in section
     assert "rev0@example.go.th" not in section
+
+
+def test_the_page_screens_the_claims_not_the_verified_values(client, world) -> None:  # type: ignore[no-untyped-def]
+    from phrom.responses.models import Answer
+    from phrom.reviews.models import Verdict
+
+    plant(world)
+    first = Answer.objects.filter(response=world.response_a).order_by("pk").first()
+    Verdict.objects.create(response=world.response_a, question=first.question,
+                           verdict="not_supported", has_verified_value=True,
+                           verified_value=False, by=world.user("reviewer"))
+    client.force_login(world.user("administrator"))
+    in_english(client)
+    html = client.get(URL).content.decode()
+    assert "Answers all at the maximum" in html.split("integrity-flags", 1)[1]
