@@ -30,10 +30,14 @@ class ScoredCycle:
 
 
 def cycle_answers(
-    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True
+    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True,
+    response_id: int | None = None,
 ) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
-    """Answers of every (submitted) response of the cycle, keyed by agency code."""
+    """Answers of every (submitted) response of the cycle, keyed by agency code (of
+    response RESPONSE_ID only, when given)."""
     responses = cycle.responses.select_related("agency")
+    if response_id is not None:
+        responses = responses.filter(pk=response_id)
     if submitted_only:
         responses = responses.filter(status=ResponseStatus.SUBMITTED)
     agencies: dict[int, Agency] = {r.id: r.agency for r in responses}
@@ -79,18 +83,22 @@ def cycle_answers(
 
 
 def verified_cycle_answers(
-    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True
+    *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True,
+    response_id: int | None = None,
 ) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
     """``cycle_answers`` with each reviewer's verified value in place of the claim where
     one was set (``phrom.reviews`` Verdict); every other answer stands as claimed."""
     from phrom.reviews.models import Verdict
 
     answers, agencies, skipped = cycle_answers(
-        cycle=cycle, spec=spec, submitted_only=submitted_only
+        cycle=cycle, spec=spec, submitted_only=submitted_only, response_id=response_id
     )
     questions = {q.code: q for q in spec.questions}
     overlay: dict[str, dict[str, AnswerValue | None]] = defaultdict(dict)
-    rows = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True).values_list(
+    verdicts = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True)
+    if response_id is not None:
+        verdicts = verdicts.filter(response_id=response_id)
+    rows = verdicts.values_list(
         "response__agency__code", "question", "verified_value", "verified_not_applicable"
     )
     for agency_code, code, value, not_applicable in rows:

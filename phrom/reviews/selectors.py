@@ -13,8 +13,9 @@ from phrom.accounts.gates import may_see_all_reviews, profile_of
 from phrom.accounts.models import Role
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
-from phrom.results.adapter import score_cycle_from_db
+from phrom.results.adapter import cycle_answers, score_cycle_from_db, verified_cycle_answers
 from phrom.reviews.models import PublishOverride, ReviewAssignment, ReviewStatus, Verdict
+from scoring.result import score_cycle
 
 REVIEWER_ROLES = (Role.REVIEWER, Role.LEAD_REVIEWER)
 
@@ -191,8 +192,18 @@ def claimed_and_verified(*, response: Response) -> SideBySide | None:
     if response.status != ResponseStatus.SUBMITTED:
         return None
     cycle = response.cycle
-    claimed = score_cycle_from_db(cycle=cycle, with_previous=False).result
-    verified = score_cycle_from_db(cycle=cycle, with_previous=False, verified=True).result
+    spec = cycle.framework.spec()
+    if spec.normalisation == "none":
+        # An agency's scores depend on its own answers only: score this response alone.
+        claimed_answers, _a, _s = cycle_answers(cycle=cycle, spec=spec, response_id=response.pk)
+        verified_answers, _a, _s = verified_cycle_answers(
+            cycle=cycle, spec=spec, response_id=response.pk
+        )
+        claimed = score_cycle(spec, list(claimed_answers.values()))
+        verified = score_cycle(spec, list(verified_answers.values()))
+    else:  # normalised over the cohort: the whole cycle, twice
+        claimed = score_cycle_from_db(cycle=cycle, with_previous=False).result
+        verified = score_cycle_from_db(cycle=cycle, with_previous=False, verified=True).result
     code = response.agency.code
     if code not in claimed.agencies:
         return None

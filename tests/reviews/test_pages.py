@@ -250,3 +250,30 @@ def test_administrator_publishes_with_a_recorded_reason(in_review: Any) -> None:
     client.post("/reviews/publish/th-2564/", {"reason": "Cabinet meets tomorrow"})
     assert Cycle.objects.get(pk=in_review.cycle.pk).status == "published"
     assert PublishOverride.objects.get().reason == "Cabinet meets tomorrow"
+
+
+# Session, user, response, assignment (gate), assignments, review, answers, evidence,
+# verdicts, last cycle's response, assignment (status moves), and the two scorings
+# (response, answers; response, answers, verdicts).
+REVIEW_PAGE_QUERIES = 16
+
+
+def test_review_page_queries_do_not_grow_with_answers_or_evidence(
+    in_review: Any, django_assert_num_queries: Any,
+) -> None:
+    from phrom.reviews.services import verdict_save
+
+    world = in_review
+    assign_reviewer(world)
+    client = client_of(world, "reviewer")
+    url = f"/reviews/{world.response_a.pk}/"
+    client.get(url)
+    with django_assert_num_queries(REVIEW_PAGE_QUERIES):
+        client.get(url)
+    for question in world.cycle.framework.spec().questions:
+        Evidence.objects.create(response=world.response_a, question=question.code,
+                                url=f"https://example.go.th/{question.code}")
+    verdict_save(response=world.response_a, question="POL-01-3", verdict="verified",
+                 by=world.user("reviewer"), base_version=0)
+    with django_assert_num_queries(REVIEW_PAGE_QUERIES):
+        client.get(url)
