@@ -153,6 +153,7 @@ def test_administrator_assigns_by_agency_codes_and_sees_the_load(in_review: Any)
     }, follow=True)
     text = reply.content.decode()
     assert "2 responses assigned" in text
+    assert 'href="/reviews/publish/th-2564/"' in text
     bad = client.post("/reviews/assign/", {"cycle": "th-2564",
                                             "reviewer": world.user("reviewer").pk,
                                             "agencies": "nope"}, follow=True)
