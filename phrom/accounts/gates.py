@@ -243,6 +243,16 @@ def verified_scores_for_viewer(user: User, response_id: int) -> Response:
     return response
 
 
+def evidence_for_reviewer(user: User, evidence_id: int) -> Evidence:
+    """Evidence (not removed) of a response whose review the user may see
+    (``review_for_reviewer``); 404 otherwise."""
+    evidence = Evidence.objects.filter(pk=evidence_id, removed_at__isnull=True).first()
+    if evidence is None:
+        raise Http404
+    review_for_reviewer(user, evidence.response_id)
+    return evidence
+
+
 def may_sign_off(profile: Profile | None) -> bool:
     """Lead reviewers (and administrators) sign a complete review off."""
     return may_see_all_reviews(profile)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("assign/", views.assign, name="assign"),
     path("publish/<str:code>/", views.publish, name="publish"),
     path("<id:response_id>/", views.review, name="review"),
+    path("evidence/<id:evidence_id>/preview", views.evidence_preview, name="evidence_preview"),
     path("<id:response_id>/scores/", views.scores, name="scores"),
     path("<id:response_id>/status", views.status, name="status"),
     path("<id:response_id>/questions/<str:question>/verdict", views.verdict, name="verdict"),

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phrom.accounts.gates import (
+    evidence_for_reviewer,
     may_assign_reviewers,
     may_review_response,
     may_use_review_queue,
@@ -244,6 +245,7 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
         "status_label": statuses.get(status, status),
         "moves": [(s, statuses[s]) for s in moves],
         "verdicts": VerdictKind.choices,
+        "preview_types": PREVIEW_TYPES,
         "scores": selectors.claimed_and_verified(response=response),
         "agency_name": _agency_name(response),
     })
@@ -293,6 +295,43 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         "cycle": cycle, "unsigned": unsigned_responses(cycle=cycle),
         "overrides": selectors.publish_overrides(cycle=cycle),
     })
+
+
+# Images shown in the review page, recognised by their first bytes, never by the name or
+# the type the uploader's browser claimed (an SVG or HTML file is never shown inline).
+PREVIEW_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+PREVIEW_TYPES = frozenset(kind for _signature, kind in PREVIEW_SIGNATURES)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def evidence_preview(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """An evidence image (PNG, JPEG or GIF) inline, for the review page; anything else is
+    only downloaded."""
+    evidence = evidence_for_reviewer(request.user, evidence_id)
+    if not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    head = handle.read(16)
+    handle.seek(0)
+    kind = next((k for signature, k in PREVIEW_SIGNATURES if head.startswith(signature)), None)
+    if kind is None:
+        handle.close()
+        raise Http404
+    reply = FileResponse(handle, content_type=kind)
+    reply["Content-Disposition"] = "inline"
+    reply["X-Content-Type-Options"] = "nosniff"
+    reply["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    reply["Cache-Control"] = "private, no-cache"
+    return reply
 
 
 def _back(response_id: int, code: str = "") -> HttpResponseRedirect:

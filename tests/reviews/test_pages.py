@@ -278,3 +278,38 @@ def test_review_page_queries_do_not_grow_with_answers_or_evidence(
                  by=world.user("reviewer"), base_version=0)
     with django_assert_num_queries(REVIEW_PAGE_QUERIES):
         client.get(url)
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def stored(world: Any, name: str, content: bytes, content_type: str) -> Evidence:
+    from django.core.files.base import ContentFile
+
+    evidence = Evidence(response=world.response_a, question="POL-01-3", original_name=name,
+                        content_type=content_type, size=len(content))
+    evidence.file.save("x", ContentFile(content), save=True)
+    return evidence
+
+
+def test_evidence_images_are_previewed_in_the_review_page_and_nothing_else(
+    in_review: Any,
+) -> None:
+    world = in_review
+    assign_reviewer(world)
+    image = stored(world, "ภาพหน้าจอ.png", PNG, "image/png")
+    disguised = stored(world, "page.png", b"<svg onload=alert(1)>", "image/png")
+    reviewer = client_of(world, "reviewer")
+    page = reviewer.get(f"/reviews/{world.response_a.pk}/").content.decode()
+    assert f'src="/reviews/evidence/{image.pk}/preview"' in page
+    reply = reviewer.get(f"/reviews/evidence/{image.pk}/preview")
+    assert reply.status_code == 200 and reply["Content-Type"] == "image/png"
+    assert reply["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"".join(reply.streaming_content) == PNG
+    assert reviewer.get(f"/reviews/evidence/{disguised.pk}/preview").status_code == 404
+    for persona in ("coordinator_b", "executive", "outsider", "coordinator_a"):
+        assert client_of(world, persona).get(
+            f"/reviews/evidence/{image.pk}/preview"
+        ).status_code == 404
