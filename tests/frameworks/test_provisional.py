@@ -1,0 +1,48 @@
+"""Staff pages of results not yet published say they are provisional."""
+
+from __future__ import annotations
+
+import pytest
+
+from phrom.frameworks.models import Cycle
+from phrom.responses.models import Answer, Response
+from tests.conftest import in_english
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/results/th-2564/", "/results/th-2564/awards/", "/results/th-2564/mot-drr/"]
+
+
+@pytest.fixture
+def scored(world):
+    for response in (world.response_a, world.response_b):
+        for question in world.cycle.framework.spec().questions:
+            if question.type == "yes_no":
+                Answer.objects.create(response=response, question=question.code,
+                                      value=response == world.response_a, version=1)
+    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
+        status="submitted")
+    return world
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("status", ["open", "closed", "in_review"])
+def test_staff_pages_of_unpublished_results_say_provisional_not_published(
+    client, scored, url, status
+):
+    Cycle.objects.filter(pk=scored.cycle.pk).update(status=status)
+    client.force_login(scored.user("reviewer"))
+    page = client.get(url).content.decode()
+    assert 'class="provisional" role="note"' in page
+    assert "ผลเบื้องต้น ยังไม่เผยแพร่" in page
+
+
+def test_the_banner_is_in_english_for_english_readers(client, scored):
+    in_english(client).force_login(scored.user("executive"))
+    assert "Provisional, not published." in client.get(PAGES[0]).content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_published_results_carry_no_banner(client, scored, url):
+    Cycle.objects.filter(pk=scored.cycle.pk).update(status="published")
+    assert 'class="provisional"' not in client.get(url).content.decode()
