@@ -190,6 +190,42 @@ def cmd_integrity(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_audit_sample(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+    from phrom.reviews.audit import (
+        AuditRefused,
+        audit_sample,
+        new_seed,
+        parse_seed,
+        parse_share,
+        write_sample_csv,
+    )
+
+    try:
+        cycle = cycle_by_name(args.cycle)
+        share = parse_share(args.share)
+        seed = new_seed() if args.seed is None else parse_seed(args.seed)
+    except (CycleNotFound, AuditRefused) as exc:
+        fail(str(exc))
+    sample = audit_sample(cycle=cycle, seed=seed, share=share)
+    summary = (
+        f"{cycle.code}: {len(sample.rows)} of {sample.population} submitted responses "
+        f"({sample.candidates} award candidates and near misses, {sample.random} random); "
+        f"share {share:g}, seed {seed} (--seed {seed} draws the same sample)"
+    )
+    if args.out:
+        with Path(args.out).open("w", newline="", encoding="utf-8") as fh:
+            write_sample_csv(sample, fh)
+        _console().print(f"{summary}\nwrote {len(sample.rows)} rows to {args.out}")
+        return 0
+    console = _console()
+    console.print(summary)
+    for row in sample.rows:
+        console.print(f"{row.agency.code}\t{row.agency.name_th}\t{row.why}", markup=False)
+    return 0
+
+
 def cmd_awards(args: argparse.Namespace) -> int:
     from phrom.results.output import print_awards
 
@@ -353,6 +389,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-file-dates", action="store_true",
                    help="do not open evidence files to read their own dates")
     p.set_defaults(func=cmd_integrity)
+
+    p = sub.add_parser("audit-sample",
+                       help="plan the responses of a cycle that get a second review")
+    p.add_argument("cycle", help="cycle code or B.E. year")
+    p.add_argument("--share", default="0.1",
+                   help="share (0-1) of the responses that are not award candidates or "
+                        "near misses drawn at random (default 0.1)")
+    p.add_argument("--seed", help="seed of the random draw (default: a new one, printed)")
+    p.add_argument("--out", help="write the sample as CSV here")
+    p.set_defaults(func=cmd_audit_sample)
 
     p = sub.add_parser("score-file", help="score a spreadsheet of answers; needs no database")
     p.add_argument("--framework", required=True, help="shipped framework name or YAML path")

@@ -211,6 +211,12 @@ def may_review_response(profile: Profile | None, response: Response, *, assigned
     return profile.agency_id not in (response.agency_id, response.agency.ministry_id)
 
 
+def may_plan_audit_sample(profile: Profile | None) -> bool:
+    """Administrators and lead reviewers plan a cycle's audit sample (a second review of
+    award candidates, near misses and a random share); only administrators assign it."""
+    return may_see_all_reviews(profile)
+
+
 def may_be_assigned_reviews(profile: Profile | None) -> bool:
     """Reviewers and lead reviewers are assigned responses to review."""
     return profile is not None and profile.role in (Role.REVIEWER, Role.LEAD_REVIEWER)

@@ -1,0 +1,245 @@
+"""Issue 13, point 7: the audit sample planner (award candidates and near misses, plus a
+seeded random share of the rest), its command and its page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from phrom.agencies.models import Agency
+from phrom.cli import main
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.responses.models import Answer, Response, ResponseStatus
+from phrom.results.adapter import score_cycle_from_db
+from phrom.reviews.audit import AuditRefused, audit_sample, parse_seed, parse_share
+from phrom.reviews.models import ReviewAssignment, Verdict, VerdictKind
+from scoring.answers import NOT_APPLICABLE
+from scoring.synthetic import synthetic_answers
+
+pytestmark = pytest.mark.django_db
+
+AGENCIES = 40
+
+
+def stored(value: Any) -> tuple[Any, bool]:
+    """An engine answer as ``Answer.value`` and ``not_applicable``."""
+    if value is NOT_APPLICABLE:
+        return None, True
+    if isinstance(value, tuple):
+        return list(value), False
+    return value, False
+
+
+@pytest.fixture
+def cycle_of_40(world: Any) -> Any:
+    """The world's cycle in review with 40 more agencies (service and policy groups), each
+    with a submitted response of generated answers."""
+    spec = world.cycle.framework.spec()
+    matrix = synthetic_answers(spec, AGENCIES, seed=7)
+    for i, generated in enumerate(matrix.agencies):
+        agency = Agency.objects.create(
+            code=f"dep-{i:02d}", name_th=f"กรมที่ {i}", name_en=f"=Department {i}",
+            kind="department", group=("service", "policy")[i % 2],
+        )
+        response = Response.objects.create(
+            cycle=world.cycle, agency=agency, status=ResponseStatus.SUBMITTED
+        )
+        rows = []
+        for code, value in matrix.answers_of(spec, generated).answers.items():
+            value, not_applicable = stored(value)
+            rows.append(Answer(response=response, question=code, value=value,
+                               not_applicable=not_applicable, version=1))
+        Answer.objects.bulk_create(rows)
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
+    world.cycle.refresh_from_db()
+    return world
+
+
+def candidates_of(cycle: Cycle) -> set[str]:
+    result = score_cycle_from_db(cycle=cycle, verified=True).result
+    return {e.agency for a in result.awards for e in (*a.winners, *a.near_misses)}
+
+
+def random_part(sample: Any) -> list[str]:
+    return [row.agency.code for row in sample.rows if row.is_random]
+
+
+def test_the_same_seed_draws_the_same_sample(cycle_of_40: Any) -> None:
+    first = audit_sample(cycle=cycle_of_40.cycle, seed=41, share=0.25)
+    again = audit_sample(cycle=cycle_of_40.cycle, seed=41, share=0.25)
+    assert [(r.agency.code, r.why) for r in first.rows] == [
+        (r.agency.code, r.why) for r in again.rows
+    ]
+    assert first.seed == 41
+    assert random_part(first)
+
+
+def test_a_different_seed_draws_a_different_random_part(cycle_of_40: Any) -> None:
+    one = audit_sample(cycle=cycle_of_40.cycle, seed=1, share=0.25)
+    two = audit_sample(cycle=cycle_of_40.cycle, seed=2, share=0.25)
+    assert random_part(one) != random_part(two)
+    assert {r.agency.code for r in one.rows if not r.is_random} == {
+        r.agency.code for r in two.rows if not r.is_random
+    }
+
+
+def test_every_award_candidate_and_near_miss_is_in_every_sample(cycle_of_40: Any) -> None:
+    expected = candidates_of(cycle_of_40.cycle)
+    assert expected
+    for seed in (0, 5, 999):
+        sample = audit_sample(cycle=cycle_of_40.cycle, seed=seed, share=0.0)
+        assert {r.agency.code for r in sample.rows} == expected
+        assert all(r.why.startswith(("award candidate of", "near miss of")) for r in sample.rows)
+
+
+def test_the_random_share_counts_the_rest_rounded_up(cycle_of_40: Any) -> None:
+    sample = audit_sample(cycle=cycle_of_40.cycle, seed=3, share=0.1)
+    rest = sample.population - sample.candidates
+    assert sample.random == -(-rest // 10)
+    everyone = audit_sample(cycle=cycle_of_40.cycle, seed=3, share=1)
+    assert len(everyone.rows) == everyone.population == AGENCIES
+
+
+def test_candidates_follow_the_verified_values(cycle_of_40: Any) -> None:
+    """A reviewer's verified values move the award candidates: the sample reads them."""
+    cycle = cycle_of_40.cycle
+    before = audit_sample(cycle=cycle, seed=0, share=0)
+    top = before.rows[0]
+    answers = Answer.objects.filter(response_id=top.response_id, not_applicable=False)
+    for answer in answers:
+        if isinstance(answer.value, bool):
+            Verdict.objects.create(
+                response_id=top.response_id, question=answer.question,
+                verdict=VerdictKind.NOT_SUPPORTED, has_verified_value=True,
+                verified_value=False, reason="no evidence",
+            )
+    after = audit_sample(cycle=cycle, seed=0, share=0)
+    assert {r.agency.code for r in after.rows} == candidates_of(cycle)
+
+
+def test_bad_shares_and_seeds_are_refused_with_what_to_fix() -> None:
+    assert parse_share("10%") == pytest.approx(0.1)
+    assert parse_share("0.25") == 0.25
+    for bad in ("abc", "1.5", "-0.1", "nan"):
+        with pytest.raises(AuditRefused, match="share"):
+            parse_share(bad)
+    for bad in ("-1", "x", "1000000"):
+        with pytest.raises(AuditRefused, match="seed"):
+            parse_seed(bad)
+
+
+def test_the_command_writes_the_sample_as_csv_with_seed_and_reasons(
+    cycle_of_40: Any, tmp_path: Any, capsys: Any
+) -> None:
+    out = tmp_path / "sample.csv"
+    code = cycle_of_40.cycle.code
+    assert main(["audit-sample", code, "--share", "0.2", "--seed", "12", "--out", str(out)]) == 0
+    assert "seed 12" in capsys.readouterr().out
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    sample = audit_sample(cycle=cycle_of_40.cycle, seed=12, share=0.2)
+    assert [r["agency"] for r in rows] == [r.agency.code for r in sample.rows]
+    assert {r["seed"] for r in rows} == {"12"}
+    assert {r["reason"] for r in rows} >= {"random"}
+    # text that a spreadsheet would run as a formula is quoted
+    assert all(r["name_en"].startswith("'=") for r in rows if r["agency"].startswith("dep-"))
+
+
+def test_the_command_refuses_a_bad_share_and_an_unknown_cycle(cycle_of_40: Any, capsys: Any) -> None:
+    assert main(["audit-sample", cycle_of_40.cycle.code, "--share", "2"]) == 2
+    assert "share must be from 0 to 1" in capsys.readouterr().err
+    assert main(["audit-sample", "th-1999"]) == 2
+    assert "no cycle" in capsys.readouterr().err
+
+
+def test_the_command_without_a_seed_prints_the_one_it_drew(cycle_of_40: Any, capsys: Any) -> None:
+    assert main(["audit-sample", cycle_of_40.cycle.code]) == 0
+    assert "--seed " in capsys.readouterr().out
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def audit_url(world: Any, **params: Any) -> str:
+    url = reverse("reviews:audit", args=[world.cycle.code])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "executive", "coordinator_a", "outsider"])
+def test_only_administrators_and_lead_reviewers_see_the_audit_page(
+    cycle_of_40: Any, client: Any, persona: str
+) -> None:
+    client.force_login(cycle_of_40.user(persona))
+    assert client.get(audit_url(cycle_of_40)).status_code == 403
+    assert client.get(audit_url(cycle_of_40, format="csv")).status_code == 403
+
+
+def test_the_lead_reviewer_sees_the_sample_with_its_seed(cycle_of_40: Any, client: Any) -> None:
+    client.force_login(cycle_of_40.user("lead_reviewer"))
+    page = client.get(audit_url(cycle_of_40, share="0.2", seed="77"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "77" in text
+    sample = audit_sample(cycle=cycle_of_40.cycle, seed=77, share=0.2)
+    for row in sample.rows:
+        assert row.agency.code in text
+    # lead reviewers do not assign: no button
+    assert 'name="reviewer"' not in text
+
+
+def test_the_page_without_a_seed_draws_one_and_shows_it(cycle_of_40: Any, client: Any) -> None:
+    client.force_login(cycle_of_40.user("administrator"))
+    page = client.get(audit_url(cycle_of_40))
+    assert page.status_code == 200
+    assert page.context["sample"].seed == int(page.context["seed"])
+
+
+def test_the_page_exports_the_same_sample_as_csv(cycle_of_40: Any, client: Any) -> None:
+    client.force_login(cycle_of_40.user("lead_reviewer"))
+    reply = client.get(audit_url(cycle_of_40, share="0.2", seed="5", format="csv"))
+    assert reply.status_code == 200
+    assert reply["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(reply.content.decode("utf-8-sig"))))
+    sample = audit_sample(cycle=cycle_of_40.cycle, seed=5, share=0.2)
+    assert [r["agency"] for r in rows] == [r.agency.code for r in sample.rows]
+
+
+def test_a_bad_share_on_the_page_is_a_clear_error(cycle_of_40: Any, client: Any) -> None:
+    client.force_login(cycle_of_40.user("administrator"))
+    page = client.get(audit_url(cycle_of_40, share="lots", seed="1"))
+    assert page.status_code == 400
+    assert "share must be a number" in page.content.decode()
+
+
+def test_an_unknown_cycle_is_404(world: Any, client: Any) -> None:
+    client.force_login(world.user("administrator"))
+    assert client.get(reverse("reviews:audit", args=["th-1999"])).status_code == 404
+
+
+def test_the_administrator_assigns_the_sample_to_a_second_reviewer(
+    cycle_of_40: Any, client: Any
+) -> None:
+    world = cycle_of_40
+    reviewer = world.user("reviewer")
+    client.force_login(world.user("administrator"))
+    reply = client.post(audit_url(world), {"share": "0.2", "seed": "9", "reviewer": reviewer.pk})
+    assert reply.status_code == 302
+    sample = audit_sample(cycle=world.cycle, seed=9, share=0.2)
+    assigned = set(
+        ReviewAssignment.objects.filter(reviewer=reviewer).values_list("response_id", flat=True)
+    )
+    assert assigned == {row.response_id for row in sample.rows}
+
+
+def test_the_lead_reviewer_cannot_assign_the_sample(cycle_of_40: Any, client: Any) -> None:
+    client.force_login(cycle_of_40.user("lead_reviewer"))
+    reply = client.post(
+        audit_url(cycle_of_40),
+        {"share": "0.2", "seed": "9", "reviewer": cycle_of_40.user("reviewer").pk},
+    )
+    assert reply.status_code == 403
+    assert not ReviewAssignment.objects.exists()
