@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from phrom.frameworks.models import Cycle, CycleStatus, DeadlineChange
 from phrom.frameworks.selectors import target_agencies
 from phrom.notifications.models import Reminder, ReminderKind
 from phrom.notifications.tasks import (
+    send_clarification_request,
     send_deadline_reminder,
     send_reopened_notice,
     send_submission_receipt,
@@ -47,6 +49,14 @@ def notify_reopened(*, response: Response, reason: str, site_url: str = "") -> N
         lambda: send_reopened_notice.enqueue(
             response_id=response_id, reason=reason, site_url=site_url
         )
+    )
+
+
+def notify_clarification(*, request: Any, site_url: str = "") -> None:
+    """The clarification REQUEST to the agency's coordinators, after it commits."""
+    request_id = request.pk
+    transaction.on_commit(
+        lambda: send_clarification_request.enqueue(request_id=request_id, site_url=site_url)
     )
 
 

@@ -136,3 +136,31 @@ def send_deadline_reminder(*, cycle_id: int, agency_id: int, site_url: str = "")
 
     subject, body = _render("reminder", context)
     return _send(agency_addresses(agency_id=agency_id, roles=AGENCY_PEOPLE), subject, body)
+
+
+@task()
+def send_clarification_request(*, request_id: int, site_url: str = "") -> int:
+    """The reviewer's clarification request to the agency's coordinators, while it is open."""
+    from phrom.reviews.models import ClarificationRequest, ClarificationStatus
+
+    request = ClarificationRequest.objects.select_related(
+        "response__cycle", "response__agency"
+    ).filter(pk=request_id).first()
+    if request is None or request.status != ClarificationStatus.OPEN:
+        return 0
+    response = request.response
+    link = _link(site_url, reverse("reviews:clarification", args=[request.pk]))
+
+    def context(language: str) -> dict[str, Any]:
+        return {
+            "agency": response.agency.name(language),
+            "cycle": response.cycle.code,
+            "count": len(request.questions),
+            "questions": ", ".join(request.questions),
+            "message": request.message,
+            "deadline": format_date(request.deadline, language=language),
+            "link": link,
+        }
+
+    subject, body = _render("clarification", context)
+    return _send(agency_addresses(agency_id=response.agency_id, roles=COORDINATORS), subject, body)

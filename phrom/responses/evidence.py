@@ -301,12 +301,20 @@ def _current(response: Response, code: str) -> Any:
     return Evidence.objects.filter(response=response, question=code, removed_at__isnull=True)
 
 
-def _check_open(response: Response) -> None:
+def _check_open(response: Response, question: str = "") -> None:
     """Refuse evidence changes to a submitted response, in a cycle that is not open, or
-    after the agency's deadline (``change_block``, the one rule for every write)."""
+    after the agency's deadline (``change_block``, the one rule for every write).
+
+    Evidence added to QUESTION is allowed anyway while an open clarification request of
+    the response names it (``phrom.reviews.clarifications.open_for_question``)."""
     blocked = change_block(response)
     if blocked is None:
         return
+    if question:
+        from phrom.reviews.clarifications import open_for_question
+
+        if open_for_question(response, question):
+            return
     if blocked.block is Block.SUBMITTED:
         raise EvidenceRejected(
             _("This response has been submitted, so its evidence can no longer change. If a "
@@ -319,7 +327,7 @@ def _check_open(response: Response) -> None:
     raise EvidenceRejected(blocked.message())
 
 
-def _locked_open(response: Response) -> Response:
+def _locked_open(response: Response, question: str = "") -> Response:
     """The response re-read with its row locked until the transaction ends, if it is open.
 
     A submission locks the same row, so the check and the write that follows are one
@@ -330,7 +338,7 @@ def _locked_open(response: Response) -> Response:
         .select_related("cycle")
         .get(pk=response.pk)
     )
-    _check_open(current)
+    _check_open(current, question)
     return current
 
 
@@ -343,7 +351,7 @@ def evidence_add_file(
     the response is submitted or its cycle not open by the time it would be recorded.
     """
     code = _question_code(response, question)
-    _check_open(Response.objects.select_related("cycle").get(pk=response.pk))
+    _check_open(Response.objects.select_related("cycle").get(pk=response.pk), code)
     checked = check_file(upload)
     if _current(response, code).filter(sha256=checked.sha256).exists():
         raise _duplicate_file(checked.name)
@@ -362,7 +370,7 @@ def evidence_add_file(
     evidence.file.save(checked.name, upload, save=False)
     try:
         with transaction.atomic():
-            _locked_open(response)
+            _locked_open(response, code)
             if _current(response, code).filter(sha256=checked.sha256).exists():
                 raise _duplicate_file(checked.name)
             evidence.save()
@@ -386,7 +394,7 @@ def evidence_add_url(*, response: Response, question: str | Question, url: str, 
     code = _question_code(response, question)
     url = clean_url(url)
     with transaction.atomic():
-        _locked_open(response)
+        _locked_open(response, code)
         if _current(response, code).filter(url=url).exists():
             raise EvidenceRejected(_("This web address is already attached to this question."))
         evidence = Evidence.objects.create(

@@ -143,3 +143,59 @@ class PublishOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id} {self.at}"
+
+
+class ClarificationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered by the agency")
+    CLOSED = "closed", _("Closed")
+    EXPIRED = "expired", _("Expired unanswered")
+
+
+class ClarificationRequest(models.Model):
+    """A reviewer's question to the agency about some answers of a response.
+
+    While it is open, the agency may add evidence to the named answers and explain each
+    of them; nothing else of the submitted response changes. ``explanations`` maps a
+    question code to the agency's latest explanation. With ``unanswered_not_supported``,
+    a request still open after its deadline makes its answers "not supported"
+    (``clarifications_expire``).
+    """
+
+    response = models.ForeignKey(
+        "responses.Response", on_delete=models.CASCADE, related_name="clarifications"
+    )
+    questions = models.JSONField(_("question codes"))
+    message = models.TextField(_("message"))
+    deadline = models.DateField(_("deadline"))
+    unanswered_not_supported = models.BooleanField(
+        _("unanswered means not supported"), default=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClarificationStatus.choices,
+        default=ClarificationStatus.OPEN,
+    )
+    explanations = models.JSONField(_("explanations"), default=dict, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clarification request")
+        verbose_name_plural = _("clarification requests")
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.status} {','.join(self.questions or [])}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ClarificationStatus.OPEN
