@@ -1,4 +1,5 @@
-"""Demo data: 311 department-level agencies answering the 2563 and 2564 reference cycles.
+"""Demo data: 311 department-level agencies answering the 2563 and 2564 reference cycles,
+and a copy of 2564 in review with planted problems (:mod:`phrom.demo.review`).
 
 Everything is deterministic from a seed. Answers are drawn around a hidden "readiness"
 per agency and cycle, so totals spread realistically; awards are never written in, they
@@ -284,8 +285,14 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
     from phrom.demo.accounts import create_demo_accounts
 
     create_demo_accounts(console=console)
+    from phrom.demo.review import REVIEW_CYCLE, create_review_cycle
+
+    create_review_cycle(seed=seed, console=console)
     console.print(
         "[green]demo loaded[/green]: try `phrom score 2564` and `phrom awards 2564 --explain`;\n"
         "log in as drr.coordinator@demo.phrom.local to finish the Department of Rural Roads' "
-        "2564 response (three pieces of evidence are missing), submit it, and score again."
+        "2564 response (three pieces of evidence are missing), submit it, and score again.\n"
+        f"Cycle {REVIEW_CYCLE} is in review: log in as reviewer@demo.phrom.local or "
+        f"lead.reviewer@demo.phrom.local, and try `phrom integrity {REVIEW_CYCLE}` and "
+        f"`phrom audit-sample {REVIEW_CYCLE} --seed 1`."
     )

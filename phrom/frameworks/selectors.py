@@ -28,6 +28,11 @@ def cycle_by_name(name: str) -> Cycle:
         matches = list(Cycle.objects.select_related("framework", "previous").filter(year_be=int(name)))
         if len(matches) == 1:
             return matches[0]
+        # a year names the cycle its framework was loaded with (th-2564), not a copy of it
+        # under another code (the demo's th-2564-review)
+        own = [c for c in matches if c.code == c.framework.code]
+        if len(own) == 1:
+            return own[0]
         if len(matches) > 1:
             codes = ", ".join(c.code for c in matches)
             raise CycleNotFound(f"several cycles are of year {name} ({codes}); name one by its code")

@@ -88,3 +88,85 @@ def test_awards_can_be_checked_by_hand_from_the_two_score_tables(demo, tmp_path,
         assert agency in printed
         assert abs(float(now[agency]["gain"]) - round(
             float(now[agency]["total"]) - float(before[agency]["total"]), 2)) < 1e-9
+
+
+# --- the reviewed cycle (issue 13, point 10) -----------------------------------------------
+
+
+def test_the_demo_has_a_cycle_in_review_beside_the_open_2564(demo):
+    from phrom.demo.review import REVIEW_CYCLE
+    from phrom.frameworks.selectors import cycle_by_name
+
+    review = Cycle.objects.get(code=REVIEW_CYCLE)
+    assert review.status == "in_review"
+    assert review.framework.code == "th-2564"
+    assert review.previous.code == "th-2563"
+    assert review.responses.filter(status="submitted").count() >= 280
+    # the year still names the open cycle the coordinators answer
+    assert cycle_by_name("2564").code == "th-2564"
+
+
+def test_the_integrity_screens_flag_every_planted_problem_with_its_cause(demo):
+    from phrom.demo.review import PLANTED, REVIEW_CYCLE, planted_agencies
+    from phrom.results.integrity import cycle_integrity
+
+    departments = list(Agency.objects.filter(kind="department").order_by("code"))
+    planted = planted_agencies(departments, 2564)
+    assert {kind: len(codes) for kind, codes in planted.items()} == PLANTED
+    report = cycle_integrity(Cycle.objects.get(code=REVIEW_CYCLE)).report
+    screens: dict[str, set[str]] = {}
+    for flag in report.flags:
+        screens.setdefault(flag.agency, set()).add(flag.screen)
+    for kind, codes in planted.items():
+        for code in codes:
+            assert kind in screens.get(code, set()), (code, kind, screens.get(code))
+    planted_codes = {c for codes in planted.values() for c in codes}
+    others = set(screens) - planted_codes
+    submitted = Cycle.objects.get(code=REVIEW_CYCLE).responses.filter(status="submitted")
+    assert len(others) <= 0.05 * submitted.count()
+
+
+def test_the_reviewed_cycle_has_assignments_verdicts_adjustments_and_sign_offs(demo):
+    from phrom.demo.review import REVIEW_CYCLE
+    from phrom.responses.models import AnswerChange
+    from phrom.reviews.models import Review, ReviewAssignment, Verdict
+
+    cycle = Cycle.objects.get(code=REVIEW_CYCLE)
+    assigned = ReviewAssignment.objects.filter(response__cycle=cycle)
+    assert {a.reviewer.username for a in assigned} == {
+        "reviewer@demo.phrom.local", "lead.reviewer@demo.phrom.local"
+    }
+    adjusted = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True)
+    assert adjusted.count() >= 3
+    assert all(v.reason for v in adjusted)
+    statuses = set(Review.objects.filter(response__cycle=cycle).values_list("status", flat=True))
+    assert {"signed_off", "complete", "in_progress"} <= statuses
+    assert AnswerChange.objects.filter(response__cycle=cycle, kind="signed_off").exists()
+
+
+def test_loading_the_demo_twice_leaves_the_reviewed_cycle_as_it_is(demo):
+    from phrom.demo.review import REVIEW_CYCLE
+    from phrom.responses.models import Evidence
+    from phrom.reviews.models import Review, ReviewAssignment, Verdict
+
+    def counts() -> tuple[int, ...]:
+        of = {"response__cycle__code": REVIEW_CYCLE}
+        return (
+            Answer.objects.filter(**of).count(), Evidence.objects.filter(**of).count(),
+            Verdict.objects.filter(**of).count(), ReviewAssignment.objects.filter(**of).count(),
+            Review.objects.filter(**of, status="signed_off").count(),
+        )
+
+    before = counts()
+    load_demo(console=quiet(), seed=2564)
+    assert counts() == before
+    assert Cycle.objects.get(code=REVIEW_CYCLE).status == "in_review"
+
+
+def test_the_audit_sample_of_the_reviewed_cycle_holds_the_planted_award_winner(demo):
+    from phrom.demo.review import REVIEW_CYCLE
+    from phrom.reviews.audit import audit_sample
+
+    sample = audit_sample(cycle=Cycle.objects.get(code=REVIEW_CYCLE), seed=1, share=0.1)
+    assert sample.candidates and sample.random
+    assert len({r.agency.code for r in sample.rows}) == len(sample.rows)
