@@ -26,6 +26,20 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_looked_up_on_request():
+    """WhiteNoise looks a static file up when it is asked for, not at start-up.
+
+    Otherwise every test client lists every static file when its middleware is built, which
+    costs far more than the few static files the tests ask for. `phrom serve` (tested in
+    tests/cli/test_serve.py) keeps the production setting.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
