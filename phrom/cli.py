@@ -192,6 +192,8 @@ def cmd_integrity(args: argparse.Namespace) -> int:
 
 def cmd_audit_sample(args: argparse.Namespace) -> int:
     _django()
+    from django.utils import translation
+
     from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
     from phrom.reviews.audit import (
         AuditRefused,
@@ -202,27 +204,29 @@ def cmd_audit_sample(args: argparse.Namespace) -> int:
         write_sample_csv,
     )
 
-    try:
-        cycle = cycle_by_name(args.cycle)
-        share = parse_share(args.share)
-        seed = new_seed() if args.seed is None else parse_seed(args.seed)
-    except (CycleNotFound, AuditRefused) as exc:
-        fail(str(exc))
-    sample = audit_sample(cycle=cycle, seed=seed, share=share)
-    summary = (
-        f"{cycle.code}: {len(sample.rows)} of {sample.population} submitted responses "
-        f"({sample.candidates} award candidates and near misses, {sample.random} random); "
-        f"share {share:g}, seed {seed} (--seed {seed} draws the same sample)"
-    )
-    if args.out:
-        with Path(args.out).open("w", newline="", encoding="utf-8") as fh:
-            write_sample_csv(sample, fh)
-        _console().print(f"{summary}\nwrote {len(sample.rows)} rows to {args.out}")
-        return 0
-    console = _console()
-    console.print(summary)
-    for row in sample.rows:
-        console.print(f"{row.agency.code}\t{row.agency.name_th}\t{row.why}", markup=False)
+    with translation.override("en"):  # the command speaks English, as the others do
+        try:
+            cycle = cycle_by_name(args.cycle)
+            share = parse_share(args.share)
+            seed = new_seed() if args.seed is None else parse_seed(args.seed)
+        except (CycleNotFound, AuditRefused) as exc:
+            fail(str(exc))
+        sample = audit_sample(cycle=cycle, seed=seed, share=share)
+        summary = (
+            f"{cycle.code}: {len(sample.rows)} of {sample.population} submitted responses "
+            f"({sample.candidates} award candidates, near misses or flagged, "
+            f"{sample.random} random); share {share:g}, seed {seed} "
+            f"(--seed {seed} draws the same sample)"
+        )
+        console = _console()
+        if args.out:
+            with Path(args.out).open("w", newline="", encoding="utf-8") as fh:
+                write_sample_csv(sample, fh)
+            console.print(f"{summary}\nwrote {len(sample.rows)} rows to {args.out}", markup=False)
+            return 0
+        console.print(summary, markup=False)
+        for row in sample.rows:
+            console.print(f"{row.agency.code}\t{row.agency.name_th}\t{row.why}", markup=False)
     return 0
 
 

@@ -109,7 +109,7 @@ def _all_maximum(spec: Framework) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-def _consistent(spec: Framework, drawn: dict[str, tuple[Any, bool]]) -> None:
+def drop_contradictions(spec: Framework, drawn: dict[str, tuple[Any, bool]]) -> None:
     """Take out answers that break the framework's consistency rules (a drawn answer may
     pick "counter service only" beside "website"): only planted ones remain."""
     for rule in spec.consistency:
@@ -221,7 +221,7 @@ def create_review_cycle(*, seed: int, console: Any) -> Cycle:
                 drawn = _all_maximum(spec)
             else:
                 drawn = draw_response(spec, readiness, rng, 1.0 if submitted else 0.6)
-                _consistent(spec, drawn)
+                drop_contradictions(spec, drawn)
             if kind == "contradiction":
                 _contradict(spec, drawn)
             answers.extend(

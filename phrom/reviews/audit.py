@@ -30,6 +30,7 @@ SEED_LIMIT = 1_000_000
 
 CANDIDATE = "award_candidate"
 NEAR_MISS = "near_miss"
+FLAGGED = "integrity_flag"
 RANDOM = "random"
 
 
@@ -39,8 +40,9 @@ class AuditRefused(ValueError):
 
 @dataclass(frozen=True)
 class SampleReason:
-    """Why one agency is in the sample: ``kind`` is award_candidate, near_miss or random;
-    ``award`` names the award (empty for random)."""
+    """Why one agency is in the sample: ``kind`` is award_candidate, near_miss,
+    integrity_flag or random; ``award`` names the award, or the screen of an integrity
+    flag (empty for random)."""
 
     kind: str
     award: str = ""
@@ -51,6 +53,8 @@ class SampleReason:
             return _("award candidate of %(award)s") % {"award": self.award}
         if self.kind == NEAR_MISS:
             return _("near miss of %(award)s") % {"award": self.award}
+        if self.kind == FLAGGED:
+            return _("integrity flag: %(screen)s") % {"screen": self.award}
         return _("random")
 
 
@@ -63,6 +67,10 @@ class SampleRow:
     @property
     def why(self) -> str:
         return "; ".join(r.text for r in self.reasons)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {r.kind for r in self.reasons}
 
     @property
     def is_random(self) -> bool:
@@ -134,10 +142,13 @@ def _award_name(award: object) -> str:
     return f"{label} ({extra})" if extra else str(label)
 
 
-def audit_sample(*, cycle: Cycle, seed: int, share: float = DEFAULT_SHARE) -> AuditSample:
+def audit_sample(
+    *, cycle: Cycle, seed: int, share: float = DEFAULT_SHARE, flags: bool = True
+) -> AuditSample:
     """The audit sample of CYCLE: every award candidate and near miss of its verified
-    figures, plus SHARE (0-1, rounded up) of the other submitted responses drawn with
-    SEED."""
+    figures, every agency an integrity screen flags (``phrom.results.integrity``; not
+    with FLAGS false), plus SHARE (0-1, rounded up) of the other submitted responses
+    drawn with SEED."""
     from phrom.results.adapter import score_cycle_from_db
 
     if not 0 <= share <= 1:
@@ -159,6 +170,14 @@ def audit_sample(*, cycle: Cycle, seed: int, share: float = DEFAULT_SHARE) -> Au
                         reason = SampleReason(kind, name)
                         if reason not in reasons.setdefault(entry.agency, []):
                             reasons[entry.agency].append(reason)
+        if flags:
+            from phrom.results.integrity import cycle_integrity
+
+            for flag in cycle_integrity(cycle).report.flags:
+                if flag.agency in responses:
+                    reason = SampleReason(FLAGGED, flag.screen)
+                    if reason not in reasons.setdefault(flag.agency, []):
+                        reasons[flag.agency].append(reason)
     rest = [code for code in responses if code not in reasons]
     count = min(len(rest), math.ceil(share * len(rest) - 1e-9))
     if count:
@@ -174,7 +193,7 @@ def audit_sample(*, cycle: Cycle, seed: int, share: float = DEFAULT_SHARE) -> Au
     return AuditSample(cycle=cycle, seed=seed, share=share, population=len(responses), rows=rows)
 
 
-CSV_HEADER = ("cycle", "seed", "share", "agency", "name_th", "name_en", "reason")
+CSV_HEADER = ("cycle", "seed", "share", "agency", "name_th", "name_en", "reason", "kinds")
 
 
 def sample_csv_rows(sample: AuditSample) -> Iterable[list[object]]:
@@ -185,6 +204,7 @@ def sample_csv_rows(sample: AuditSample) -> Iterable[list[object]]:
             safe_cell(sample.cycle.code), sample.seed, sample.share,
             safe_cell(row.agency.code), safe_cell(row.agency.name_th),
             safe_cell(row.agency.name_en), safe_cell(row.why),
+            safe_cell(";".join(dict.fromkeys(r.kind for r in row.reasons))),
         ]
 
 

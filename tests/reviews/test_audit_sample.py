@@ -9,16 +9,18 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from phrom.agencies.models import Agency
 from phrom.cli import main
+from phrom.demo.review import drop_contradictions, maximum_answer
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.responses.models import Answer, Response, ResponseStatus
+from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from phrom.results.adapter import score_cycle_from_db
 from phrom.reviews.audit import AuditRefused, audit_sample, parse_seed, parse_share
 from phrom.reviews.models import ReviewAssignment, Verdict, VerdictKind
 from scoring.answers import NOT_APPLICABLE
-from scoring.synthetic import synthetic_answers
+from tests.synthetic.cycles import synthetic_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,19 @@ def cycle_of_40(world: Any) -> Any:
         response = Response.objects.create(
             cycle=world.cycle, agency=agency, status=ResponseStatus.SUBMITTED
         )
-        rows = []
-        for code, value in matrix.answers_of(spec, generated).answers.items():
-            value, not_applicable = stored(value)
-            rows.append(Answer(response=response, question=code, value=value,
-                               not_applicable=not_applicable, version=1))
-        Answer.objects.bulk_create(rows)
+        drawn = {code: stored(value)
+                 for code, value in matrix.answers_of(spec, generated).answers.items()}
+        drop_contradictions(spec, drawn)
+        Answer.objects.bulk_create(
+            Answer(response=response, question=code, value=value, not_applicable=na, version=1)
+            for code, (value, na) in drawn.items()
+        )
+        # the evidence every answer needs, so that the integrity screens flag few
+        Evidence.objects.bulk_create(
+            Evidence(response=response, question=q.code, url=f"https://x.go.th/{i}/{q.code}")
+            for q in spec.questions
+            if q.evidence == "required" and q.code in drawn and not drawn[q.code][1]
+        )
     Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
     world.cycle.refresh_from_db()
     return world
@@ -91,9 +100,28 @@ def test_every_award_candidate_and_near_miss_is_in_every_sample(cycle_of_40: Any
     expected = candidates_of(cycle_of_40.cycle)
     assert expected
     for seed in (0, 5, 999):
-        sample = audit_sample(cycle=cycle_of_40.cycle, seed=seed, share=0.0)
+        sample = audit_sample(cycle=cycle_of_40.cycle, seed=seed, share=0.0, flags=False)
         assert {r.agency.code for r in sample.rows} == expected
-        assert all(r.why.startswith(("award candidate of", "near miss of")) for r in sample.rows)
+        assert all(r.kinds <= {"award_candidate", "near_miss"} for r in sample.rows)
+    for seed in (0, 5, 999):
+        sample = audit_sample(cycle=cycle_of_40.cycle, seed=seed, share=0.5)
+        assert {r.agency.code for r in sample.rows} >= expected
+
+
+def test_every_agency_an_integrity_screen_flags_is_in_the_sample(cycle_of_40: Any) -> None:
+    """An agency whose every answer is at full points is flagged, and so sampled."""
+    response = Response.objects.get(cycle=cycle_of_40.cycle, agency__code="dep-39")
+    spec = cycle_of_40.cycle.framework.spec()
+    response.answers.all().delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, question=q.code, value=maximum_answer(q), version=1)
+        for q in spec.questions if q.condition is None and maximum_answer(q) is not None
+    )
+    sample = audit_sample(cycle=cycle_of_40.cycle, seed=0, share=0.0)
+    row = next(r for r in sample.rows if r.agency.code == "dep-39")
+    assert "integrity_flag" in row.kinds
+    with translation.override("en"):
+        assert "integrity flag: all_maximum" in row.why
 
 
 def test_the_random_share_counts_the_rest_rounded_up(cycle_of_40: Any) -> None:
@@ -107,7 +135,7 @@ def test_the_random_share_counts_the_rest_rounded_up(cycle_of_40: Any) -> None:
 def test_candidates_follow_the_verified_values(cycle_of_40: Any) -> None:
     """A reviewer's verified values move the award candidates: the sample reads them."""
     cycle = cycle_of_40.cycle
-    before = audit_sample(cycle=cycle, seed=0, share=0)
+    before = audit_sample(cycle=cycle, seed=0, share=0, flags=False)
     top = before.rows[0]
     answers = Answer.objects.filter(response_id=top.response_id, not_applicable=False)
     for answer in answers:
@@ -117,19 +145,20 @@ def test_candidates_follow_the_verified_values(cycle_of_40: Any) -> None:
                 verdict=VerdictKind.NOT_SUPPORTED, has_verified_value=True,
                 verified_value=False, reason="no evidence",
             )
-    after = audit_sample(cycle=cycle, seed=0, share=0)
+    after = audit_sample(cycle=cycle, seed=0, share=0, flags=False)
     assert {r.agency.code for r in after.rows} == candidates_of(cycle)
 
 
 def test_bad_shares_and_seeds_are_refused_with_what_to_fix() -> None:
     assert parse_share("10%") == pytest.approx(0.1)
     assert parse_share("0.25") == 0.25
-    for bad in ("abc", "1.5", "-0.1", "nan"):
-        with pytest.raises(AuditRefused, match="share"):
-            parse_share(bad)
-    for bad in ("-1", "x", "1000000"):
-        with pytest.raises(AuditRefused, match="seed"):
-            parse_seed(bad)
+    with translation.override("en"):
+        for bad in ("abc", "1.5", "-0.1", "nan"):
+            with pytest.raises(AuditRefused, match="share"):
+                parse_share(bad)
+        for bad in ("-1", "x", "1000000"):
+            with pytest.raises(AuditRefused, match="seed"):
+                parse_seed(bad)
 
 
 def test_the_command_writes_the_sample_as_csv_with_seed_and_reasons(
@@ -145,6 +174,8 @@ def test_the_command_writes_the_sample_as_csv_with_seed_and_reasons(
     assert [r["agency"] for r in rows] == [r.agency.code for r in sample.rows]
     assert {r["seed"] for r in rows} == {"12"}
     assert {r["reason"] for r in rows} >= {"random"}
+    kinds = {kind for r in rows for kind in r["kinds"].split(";")}
+    assert kinds >= {"random", "award_candidate", "near_miss"}
     # text that a spreadsheet would run as a formula is quoted
     assert all(r["name_en"].startswith("'=") for r in rows if r["agency"].startswith("dep-"))
 
@@ -212,7 +243,9 @@ def test_a_bad_share_on_the_page_is_a_clear_error(cycle_of_40: Any, client: Any)
     client.force_login(cycle_of_40.user("administrator"))
     page = client.get(audit_url(cycle_of_40, share="lots", seed="1"))
     assert page.status_code == 400
-    assert "share must be a number" in page.content.decode()
+    text = page.content.decode()
+    assert 'role="alert"' in text
+    assert "lots" in text
 
 
 def test_an_unknown_cycle_is_404(world: Any, client: Any) -> None:
