@@ -13,27 +13,17 @@ from django.utils import translation
 
 from phrom.agencies.models import Agency
 from phrom.cli import main
+from phrom.demo.generate import draw_response, seeded_rng
 from phrom.demo.review import drop_contradictions, maximum_answer
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from phrom.results.adapter import score_cycle_from_db
 from phrom.reviews.audit import AuditRefused, audit_sample, parse_seed, parse_share
 from phrom.reviews.models import ReviewAssignment, Verdict, VerdictKind
-from scoring.answers import NOT_APPLICABLE
-from tests.synthetic.cycles import synthetic_answers
 
 pytestmark = pytest.mark.django_db
 
 AGENCIES = 40
-
-
-def stored(value: Any) -> tuple[Any, bool]:
-    """An engine answer as ``Answer.value`` and ``not_applicable``."""
-    if value is NOT_APPLICABLE:
-        return None, True
-    if isinstance(value, tuple):
-        return list(value), False
-    return value, False
 
 
 @pytest.fixture
@@ -41,8 +31,7 @@ def cycle_of_40(world: Any) -> Any:
     """The world's cycle in review with 40 more agencies (service and policy groups), each
     with a submitted response of generated answers."""
     spec = world.cycle.framework.spec()
-    matrix = synthetic_answers(spec, AGENCIES, seed=7)
-    for i, generated in enumerate(matrix.agencies):
+    for i in range(AGENCIES):
         agency = Agency.objects.create(
             code=f"dep-{i:02d}", name_th=f"กรมที่ {i}", name_en=f"=Department {i}",
             kind="department", group=("service", "policy")[i % 2],
@@ -50,8 +39,8 @@ def cycle_of_40(world: Any) -> Any:
         response = Response.objects.create(
             cycle=world.cycle, agency=agency, status=ResponseStatus.SUBMITTED
         )
-        drawn = {code: stored(value)
-                 for code, value in matrix.answers_of(spec, generated).answers.items()}
+        rng = seeded_rng(7, "audit", str(i))
+        drawn = draw_response(spec, rng.uniform(0.3, 0.95), rng)
         drop_contradictions(spec, drawn)
         Answer.objects.bulk_create(
             Answer(response=response, question=code, value=value, not_applicable=na, version=1)
