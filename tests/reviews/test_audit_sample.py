@@ -265,3 +265,16 @@ def test_the_lead_reviewer_cannot_assign_the_sample(cycle_of_40: Any, client: An
     )
     assert reply.status_code == 403
     assert not ReviewAssignment.objects.exists()
+
+
+def test_the_queue_of_a_cycle_in_review_links_lead_reviewers_to_its_audit_sample(
+    cycle_of_40: Any, client: Any
+) -> None:
+    link = reverse("reviews:audit", args=[cycle_of_40.cycle.code])
+    queue = reverse("reviews:queue") + "?cycle=" + cycle_of_40.cycle.code
+    client.force_login(cycle_of_40.user("lead_reviewer"))
+    assert link in client.get(queue).content.decode()
+    client.force_login(cycle_of_40.user("reviewer"))
+    assert link not in client.get(queue).content.decode()
+    client.force_login(cycle_of_40.user("administrator"))
+    assert link in client.get(reverse("reviews:assign")).content.decode()
