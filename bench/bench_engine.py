@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_engine.py [--agencies 10000] [--questions 200] [--check]
 
-The same synthetic cycle (scoring.synthetic: every scored question type, not-applicable
+The same synthetic cycle (tests.synthetic.cycles: every scored question type, not-applicable
 answers, conditions, unanswered questions, five peer groups, a previous cycle) is scored
 three ways, each timed as the best of several repeats (time.perf_counter):
 
@@ -49,7 +49,7 @@ from scoring.matrix import AnswerMatrix  # noqa: E402
 from scoring.model import Framework  # noqa: E402
 from scoring.plan import Plan, matrix_scores, plan_for  # noqa: E402
 from scoring.result import score_cycle  # noqa: E402
-from scoring.synthetic import (  # noqa: E402
+from tests.synthetic.cycles import (  # noqa: E402
     synthetic_answers,
     synthetic_framework,
     synthetic_previous,

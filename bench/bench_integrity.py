@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_integrity.py [--agencies 10000] [--questions 200] [--check]
 
-The cycle is scoring.synthetic_integrity.planted_cycle: the synthetic framework with
+The cycle is tests.synthetic.integrity.planted_cycle: the synthetic framework with
 required evidence, whole counts and consistency rules, 10% of the agencies with a planted
 problem, one evidence file per answered required question and one URL per agency (about
 25 items per agency at 200 questions). Timed, best of ``--repeats``
@@ -114,7 +114,7 @@ def main() -> int:
 
     from scoring.integrity import screen_cycle
     from scoring.result import score_cycle
-    from scoring.synthetic_integrity import planted_cycle
+    from tests.synthetic.integrity import planted_cycle
 
     cycle = planted_cycle(n_agencies=args.agencies, share=0.1, n_questions=args.questions)
     result = cycle.result

@@ -7,7 +7,7 @@ user lookups, DEBUG off so templates are cached), on a fresh PostgreSQL database
 (phrom_bench_page_<pid> on 127.0.0.1:5432; --sqlite, or no PostgreSQL, uses a temporary
 SQLite file). Two pages, each of a coordinator whose response has half of its questions
 answered, evidence on every third and last cycle's answers to carry over:
-  synthetic-200  scoring.synthetic.synthetic_framework(n_questions=200, seed=7), the same
+  synthetic-200  tests.synthetic.cycles.synthetic_framework(n_questions=200, seed=7), the same
                  page as tests/responses/test_performance.py (which pins its query count
                  and the median of seven renders of the view alone);
   th-2564        the shipped framework (its 114 questions on one page), for reference.
@@ -43,8 +43,8 @@ def build(tmp: Path) -> list[tuple[str, Any, Any, int]]:
     from phrom.frameworks.services import load_framework
     from phrom.frameworks.shipped import resolve_framework_path
     from phrom.responses.models import Response, ResponseStatus
-    from scoring.synthetic import synthetic_framework
     from tests.responses.helpers import fill_like_a_busy_agency, write_framework
+    from tests.synthetic.cycles import synthetic_framework
 
     spec = synthetic_framework(n_questions=200, seed=7)
     load_framework(path=write_framework(tmp, spec, code="synthetic-7-previous", year_be=2563))

@@ -8,7 +8,7 @@ temporary SQLite file). Each page is a reviewer's, on a submitted response with 
 its questions answered, evidence on every third, last cycle's answers and evidence, and a
 verdict with a verified value on every fifth question; the page scores the response
 twice (claimed and verified). The same shape as bench/bench_questionnaire_page.py:
-  synthetic-200  scoring.synthetic.synthetic_framework(n_questions=200, seed=7);
+  synthetic-200  tests.synthetic.cycles.synthetic_framework(n_questions=200, seed=7);
   th-2564        the shipped framework (114 questions), for reference.
 tests/reviews/test_pages.py pins the page's query count.
 """
@@ -42,8 +42,8 @@ def build(tmp: Path) -> list[tuple[str, Any, Any, int]]:
     from phrom.frameworks.shipped import resolve_framework_path
     from phrom.responses.models import Answer, Response, ResponseStatus
     from phrom.reviews.models import ReviewAssignment, Verdict, VerdictKind
-    from scoring.synthetic import synthetic_framework
     from tests.responses.helpers import fill_like_a_busy_agency, write_framework
+    from tests.synthetic.cycles import synthetic_framework
 
     spec = synthetic_framework(n_questions=200, seed=7)
     load_framework(path=write_framework(tmp, spec, code="synthetic-7-previous", year_be=2563))

@@ -16,8 +16,8 @@ from phrom.responses.models import Answer, AnswerChange, Response
 from scoring.answers import NOT_APPLICABLE
 from scoring.matrix import matrix_questions
 from scoring.model import Framework
-from scoring.synthetic import synthetic_answers
 from tests.conftest import FRAMEWORKS
+from tests.synthetic.cycles import synthetic_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.services import load_framework
 from phrom.responses.models import Answer, AnswerChange, Response
 from phrom.responses.selectors import questionnaire
-from scoring.synthetic import synthetic_framework
 from tests.responses.helpers import fill_like_a_busy_agency, post_answer, write_framework
+from tests.synthetic.cycles import synthetic_framework
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from scoring.awards import AwardResult, evaluate_awards
 from scoring.matrix import AnswerMatrix
 from scoring.model import AwardRule, Bilingual, Framework
 from scoring.result import PreviousCycle, score_cycle
-from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
 from tests.scoring.reference import assert_awards_match
 from tests.scoring.test_engine_support import dimension, framework, indicator, percentage
+from tests.synthetic.cycles import synthetic_answers, synthetic_framework, synthetic_previous
 
 NAME = Bilingual(th="รางวัล", en="Award")
 Figures = tuple[float | None, ...]  # an agency's answer per dimension, None: not applicable

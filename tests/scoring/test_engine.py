@@ -14,7 +14,6 @@ from scoring.explain import explain_agency
 from scoring.matrix import AnswerMatrix, encode_answers
 from scoring.plan import plan_for
 from scoring.result import PreviousCycle, score_cycle
-from scoring.synthetic import synthetic_answers, synthetic_framework
 from tests.scoring.test_engine_support import (
     agencies,
     dimension,
@@ -30,6 +29,7 @@ from tests.scoring.test_engine_support import (
     when,
     yes_no,
 )
+from tests.synthetic.cycles import synthetic_answers, synthetic_framework
 
 
 def total_of(fw, *answers, **kw):  # type: ignore[no-untyped-def]

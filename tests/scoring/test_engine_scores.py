@@ -15,8 +15,8 @@ from scoring.loader import load_framework
 from scoring.matrix import AnswerMatrix
 from scoring.plan import plan_for, shown
 from scoring.result import score_cycle
-from scoring.synthetic import synthetic_answers, synthetic_framework, synthetic_previous
 from tests.scoring.reference import assert_awards_match, assert_scores_match
+from tests.synthetic.cycles import synthetic_answers, synthetic_framework, synthetic_previous
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
 

@@ -7,7 +7,7 @@ import numpy as np
 from scoring.matrix import check_matrix, matrix_questions
 from scoring.model import SCORED_TYPES
 from scoring.result import score_cycle
-from scoring.synthetic import synthetic_answers, synthetic_framework
+from tests.synthetic.cycles import synthetic_answers, synthetic_framework
 
 
 def test_synthetic_framework_mixes_every_scored_type() -> None:
@@ -41,7 +41,7 @@ def test_synthetic_cycle_spreads_over_the_bands_and_has_award_winners() -> None:
 
 
 def test_synthetic_previous_cycle_gives_modest_gains() -> None:
-    from scoring.synthetic import synthetic_previous
+    from tests.synthetic.cycles import synthetic_previous
 
     fw = synthetic_framework(n_questions=40, n_dimensions=2)
     result = score_cycle(fw, synthetic_answers(fw, 1000, seed=3))

@@ -23,7 +23,7 @@ from scoring.integrity import (
 from scoring.matrix import AnswerMatrix
 from scoring.model import ConsistencyRule
 from scoring.result import score_cycle
-from scoring.synthetic_integrity import PROBLEMS, planted_cycle
+from tests.synthetic.integrity import PROBLEMS, planted_cycle
 
 # the screen that names each planted problem
 CAUSE = {

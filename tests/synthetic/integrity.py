@@ -1,8 +1,8 @@
 """A synthetic cycle with planted integrity problems, for tests and benchmarks of
 :mod:`scoring.integrity`.
 
-:func:`planted_cycle` scores :func:`scoring.synthetic.synthetic_answers` on a
-:func:`scoring.synthetic.synthetic_framework` whose first question of each indicator
+:func:`planted_cycle` scores :func:`tests.synthetic.cycles.synthetic_answers` on a
+:func:`tests.synthetic.cycles.synthetic_framework` whose first question of each indicator
 requires evidence, whose large counts are whole, and with one consistency rule per
 multiple-choice question ("option a excludes option b"). Every agency has evidence for
 its answered required questions, dated inside the period, with a file and a URL of its
@@ -33,7 +33,7 @@ from scoring.integrity import EvidenceItem, Period
 from scoring.matrix import AnswerMatrix, matrix_questions
 from scoring.model import ConsistencyRule, Framework, Question, QuestionType
 from scoring.result import CycleResult, PreviousCycle, score_cycle
-from scoring.synthetic import synthetic_answers, synthetic_framework
+from tests.synthetic.cycles import synthetic_answers, synthetic_framework
 
 PROBLEMS = ("gain", "shared_file", "all_maximum", "backdated", "carried_over", "contradiction")
 

@@ -206,7 +206,7 @@ def synthetic_framework(n_questions: int = 200, n_dimensions: int = 6, seed: int
                 code="best_dimension", name=_text("Best dimension"), kind="best_dimension", top=1
             ),
         ),
-        meta={"source": "scoring.synthetic"},
+        meta={"source": "tests.synthetic.cycles"},
     )
 
 

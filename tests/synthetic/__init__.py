@@ -1,0 +1,1 @@
+"""Synthetic frameworks, answers and planted cycles: fixtures for tests and benchmarks."""
