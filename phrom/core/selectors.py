@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
 from phrom.accounts.gates import (
+    edits_for,
     may_answer_for,
+    may_see_all_reviews,
     may_submit,
+    may_use_review_queue,
     may_watch_cycles,
     reads_every_agency,
 )
@@ -256,3 +260,45 @@ def staff_home(*, profile: Profile | None) -> StaffHome | None:
         ],
         watches_cycles=may_watch_cycles(profile),
     )
+
+
+@dataclass(frozen=True)
+class ClarificationNotice:
+    """One clarification request someone should act on: for the agency, to answer; for
+    the reviewer, answered and waiting for the final verdicts."""
+
+    request_id: int
+    cycle: str
+    answers: int
+    deadline: Any
+    answered: bool
+
+
+def clarification_notices(*, profile: Profile | None, user_id: int | None) -> list[ClarificationNotice]:
+    """Open requests to the person's agency (coordinators and respondents), and answered
+    requests on the responses a reviewer reviews (all of them for lead reviewers and
+    administrators); earliest deadline first."""
+    from phrom.reviews.models import ClarificationRequest, ClarificationStatus
+
+    if profile is None:
+        return []
+    if edits_for(profile, profile.agency_id):
+        rows = ClarificationRequest.objects.filter(
+            response__agency_id=profile.agency_id, status=ClarificationStatus.OPEN
+        )
+    elif may_see_all_reviews(profile):
+        rows = ClarificationRequest.objects.filter(status=ClarificationStatus.ANSWERED)
+    elif may_use_review_queue(profile):
+        rows = ClarificationRequest.objects.filter(
+            status=ClarificationStatus.ANSWERED,
+            response__review_assignments__reviewer_id=user_id,
+        )
+    else:
+        return []
+    return [
+        ClarificationNotice(
+            request_id=r.pk, cycle=r.response.cycle.code, answers=len(r.questions),
+            deadline=r.deadline, answered=r.status == ClarificationStatus.ANSWERED,
+        )
+        for r in rows.select_related("response__cycle").order_by("deadline", "id")
+    ]

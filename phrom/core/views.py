@@ -68,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "no_role": request.user.is_authenticated and profile is None,
         "member": profile is not None and edits_for(profile, profile.agency_id),
         "staff": selectors.staff_home(profile=profile),
+        "clarifications": selectors.clarification_notices(profile=profile, user_id=request.user.pk),
         "tasks": selectors.agency_tasks(profile=profile, language=language)
         if profile is not None
         else [],
