@@ -352,7 +352,7 @@ def _read_texts(
 def _plain_numbers(question: Question, texts: Sequence[str], value: np.ndarray) -> np.ndarray:
     """The texts written as plain numbers (no grouping, spaces or Thai digits) within the
     question's bounds, their values put in ``value``; the others are left to the parser."""
-    bounds = _number_bounds(question)
+    bounds = number_bounds(question)
     assert bounds is not None
     low, high, whole = bounds
     cleaned: Sequence[str] = texts
@@ -371,7 +371,7 @@ def _plain_numbers(question: Question, texts: Sequence[str], value: np.ndarray) 
     return plain
 
 
-def _number_bounds(question: Question) -> tuple[float, float, bool] | None:
+def number_bounds(question: Question) -> tuple[float, float, bool] | None:
     """Lowest and highest value and whether it must be whole, for number-like questions."""
     t = question.type
     if t not in (QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE):
@@ -391,7 +391,7 @@ def _number_bounds(question: Question) -> tuple[float, float, bool] | None:
 def _plain_number(question: Question) -> Callable[[str], float | None] | None:
     """For number-like questions: the value of a cell written as a plain number within the
     question's bounds, else None (the cell then goes through :func:`parse_answer`)."""
-    bounds = _number_bounds(question)
+    bounds = number_bounds(question)
     if bounds is None:
         return None
     low, high, whole = bounds

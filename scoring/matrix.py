@@ -19,6 +19,7 @@ from scoring.answers import (
     InvalidAnswer,
     _encode_one,
     check_answer,
+    number_bounds,
 )
 from scoring.model import SCORED_TYPES, Framework, Question, QuestionType
 
@@ -164,16 +165,9 @@ def _fast_encoder(question: Question) -> Callable[[object], float | None]:
             return float(mask)
 
         return multiple
-    low, high = -math.inf, math.inf
-    if t is QuestionType.MATURITY:
-        low, high = 0.0, 5.0
-    elif t is QuestionType.PERCENTAGE:
-        low, high = 0.0, 100.0
-    if question.minimum is not None:
-        low = max(low, question.minimum)
-    if question.maximum is not None:
-        high = min(high, question.maximum)
-    whole = t is QuestionType.MATURITY or question.whole
+    bounds = number_bounds(question)
+    assert bounds is not None  # matrix columns are scored, so the rest are number-like
+    low, high, whole = bounds
 
     def numeric(raw: object) -> float | None:
         if type(raw) is not float or not low <= raw <= high:  # NaN fails too

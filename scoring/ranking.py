@@ -35,10 +35,6 @@ def round_half_up(values: np.ndarray | float, precision: int) -> np.ndarray:
     return out
 
 
-def round_half_up_scalar(value: float, precision: int) -> float:
-    return float(round_half_up(value, precision))
-
-
 def competition_ranks(values: np.ndarray, group_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rank 1 for the highest value, over everybody and within each group (``group_ids``
     >= 0): equal values share a rank and the next rank skips (1, 2, 2, 4). Rank 0 where
