@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from phrom.agencies.models import Agency
@@ -135,7 +136,8 @@ def new_seed() -> int:
 
 def _award_name(award: object) -> str:
     name = getattr(award, "name", None)
-    label = getattr(name, "en", "") or getattr(award, "code", "")
+    language = "en" if (get_language() or "th").startswith("en") else "th"
+    label = getattr(name, language, "") or getattr(name, "en", "") or getattr(award, "code", "")
     group = getattr(award, "group", None)
     dimension = getattr(award, "dimension", None)
     extra = group or dimension
