@@ -150,7 +150,7 @@ def _locked(request: ClarificationRequest) -> ClarificationRequest:
     Response.objects.select_for_update(of=("self",), no_key=True).filter(
         pk=request.response_id
     ).first()
-    return ClarificationRequest.objects.select_for_update().select_related(
+    return ClarificationRequest.objects.select_for_update(of=("self",)).select_related(
         "response__cycle__framework", "response__agency"
     ).get(pk=request.pk)
 
