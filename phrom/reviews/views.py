@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phrom.accounts.gates import (
@@ -246,6 +249,7 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
         "moves": [(s, statuses[s]) for s in moves],
         "verdicts": VerdictKind.choices,
         "preview_types": PREVIEW_TYPES,
+        "pdf_type": "application/pdf",
         "scores": selectors.claimed_and_verified(response=response),
         "agency_name": _agency_name(response),
     })
@@ -306,13 +310,17 @@ PREVIEW_SIGNATURES = (
     (b"GIF89a", "image/gif"),
 )
 PREVIEW_TYPES = frozenset(kind for _signature, kind in PREVIEW_SIGNATURES)
+PDF_SIGNATURE = b"%PDF-"
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def evidence_preview(request: HttpRequest, evidence_id: int) -> FileResponse:
-    """An evidence image (PNG, JPEG or GIF) inline, for the review page; anything else is
-    only downloaded."""
+    """An evidence image (PNG, JPEG or GIF) or PDF inline, for the review page; anything
+    else is only downloaded. Only this view may be framed, and only by Phrom's own pages
+    (the review page shows PDFs in an iframe)."""
     evidence = evidence_for_reviewer(request.user, evidence_id)
     if not evidence.file:
         raise Http404
@@ -323,13 +331,18 @@ def evidence_preview(request: HttpRequest, evidence_id: int) -> FileResponse:
     head = handle.read(16)
     handle.seek(0)
     kind = next((k for signature, k in PREVIEW_SIGNATURES if head.startswith(signature)), None)
+    if kind is None and head.startswith(PDF_SIGNATURE):
+        kind = "application/pdf"
     if kind is None:
         handle.close()
         raise Http404
     reply = FileResponse(handle, content_type=kind)
     reply["Content-Disposition"] = "inline"
     reply["X-Content-Type-Options"] = "nosniff"
-    reply["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if kind != "application/pdf":
+        # An image needs nothing; a PDF keeps the site policy (with frame-ancestors 'self')
+        # because a sandboxed PDF is not rendered by the browser's viewer.
+        reply["Content-Security-Policy"] = "default-src 'none'; sandbox"
     reply["Cache-Control"] = "private, no-cache"
     return reply
 
