@@ -246,6 +246,28 @@ def cmd_awards(args: argparse.Namespace) -> int:
 # --- scoring a spreadsheet -----------------------------------------------------------------
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    _django()
+    from phrom.frameworks.models import CycleStatus
+    from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+    from phrom.publications.services import publish_results
+
+    try:
+        cycle = cycle_by_name(args.cycle)
+    except CycleNotFound as exc:
+        fail(str(exc))
+    if cycle.status != CycleStatus.PUBLISHED:
+        fail(f"cycle {cycle.code} is not published (it is {cycle.status}); publish it first "
+             "(the cycle's page, or the administrator's status change)")
+    with _err_console().status(f"publishing {cycle.code} ..."):
+        publication = publish_results(cycle=cycle, by=None, note=args.note or "")
+    _console().print(
+        f"stored {cycle.code} version {publication.version}: {len(publication.rows)} rows, "
+        f"framework {publication.framework_sha256[:12]}, phrom {publication.phrom_version}"
+    )
+    return 0
+
+
 def cmd_score_file(args: argparse.Namespace) -> int:
     from phrom.frameworks.shipped import resolve_framework_path
     from phrom.results.output import print_results_table, write_awards_json, write_results_csv
@@ -403,6 +425,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", help="seed of the random draw (default: a new one, printed)")
     p.add_argument("--out", help="write the sample as CSV here")
     p.set_defaults(func=cmd_audit_sample)
+
+    p = sub.add_parser("publish",
+                       help="store a published cycle's figures as a new version, now")
+    p.add_argument("cycle", help="cycle code or B.E. year")
+    p.add_argument("--note", help="for a correction: what changed, why, who approved it")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("score-file", help="score a spreadsheet of answers; needs no database")
     p.add_argument("--framework", required=True, help="shipped framework name or YAML path")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "phrom.reviews",
     "phrom.accounts",
     "phrom.notifications",
+    "phrom.publications",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
     "django.contrib.admin",
 ]

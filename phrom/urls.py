@@ -21,6 +21,7 @@ urlpatterns = [
     path("cycles/", include("phrom.frameworks.urls")),
     path("results/", include("phrom.results.urls")),
     path("reviews/", include("phrom.reviews.urls")),
+    path("open-data/", include("phrom.publications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -201,6 +201,10 @@ def cycle_set_status(
     current.full_clean()
     current.save(update_fields=["status"])
     cycle.status = current.status
+    if status == CycleStatus.PUBLISHED:  # the frozen figures, computed by the worker
+        from phrom.publications.services import enqueue_publication
+
+        enqueue_publication(cycle=current, by=by)
     return current
 
 

@@ -54,6 +54,12 @@ def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
     another worker) is seen by every worker on its next request: aggregates over the
     rows, never a copy of the answers.
     """
+    # a published cycle's figures are the stored ones (phrom.publications), never rescored
+    from phrom.publications.selectors import published_scored
+
+    stored = published_scored(cycle=cycle)
+    if stored is not None:
+        return stored
     stamp = _stamp(cycle)
     if cycle.previous_id is not None:  # gains move with the previous cycle's results too
         stamp += "/" + _stamp(Cycle.objects.select_related("framework").get(pk=cycle.previous_id))

@@ -1,0 +1,137 @@
+"""Publishing a cycle's results: every figure stored once, in one transaction."""
+
+from __future__ import annotations
+
+import copyreg
+import csv
+import importlib.metadata
+import io
+import pickle
+import types
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from phrom.frameworks.models import Cycle
+from phrom.publications.models import Publication, PublicationStatus
+
+
+def _results_csv(result: Any) -> str:
+    """RESULTS.csv text, as ``phrom score`` writes it."""
+    from phrom.core.tables import safe_cell
+    from phrom.results.output import _fmt, result_columns
+
+    precision = result.framework.precision
+    columns = result_columns(result)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(c) for c in columns])
+    for row in result.to_rows():
+        writer.writerow([_fmt(safe_cell(row.get(c)), precision) for c in columns])
+    return out.getvalue()
+
+
+def _rows(scored: Any, claimed: Any) -> list[dict[str, object]]:
+    """The RESULTS rows, each with its indicator scores and, when CLAIMED (the cycle
+    scored from the agencies' own answers) is given, its claimed total."""
+    result = scored.result
+    indicators = result.published_indicators
+    claimed_totals: dict[str, object] = {}
+    if claimed is not None:
+        claimed_totals = {str(r["agency"]): r["total"] for r in claimed.result.to_rows()}
+    rows = result.to_rows()
+    for i, row in enumerate(rows):
+        row["indicators"] = {
+            code: (None if v != v else float(v))  # NaN: not scored
+            for code, v in zip(result.indicator_codes, indicators[i].tolist(), strict=True)
+        }
+        row["dimensions"] = {code: row.get(code) for code in result.dimension_codes}
+        if claimed is not None:
+            row["claimed_total"] = claimed_totals.get(str(row["agency"]))
+    return rows
+
+
+def read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    """MAPPING as a read-only mapping (how a snapshot's read-only mappings are read)."""
+    return types.MappingProxyType(mapping)
+
+
+def _snapshot(scored: Any) -> bytes:
+    """SCORED as bytes that :func:`pickle.loads` reads back (the framework's read-only
+    mappings pickled as such)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[types.MappingProxyType] = lambda m: (read_only, (dict(m),))
+    pickler.dump(scored)
+    return out.getvalue()
+
+
+def _has_review(cycle: Cycle) -> bool:
+    from phrom.reviews.models import Verdict
+
+    return Verdict.objects.filter(response__cycle=cycle).exists()
+
+
+def publication_start(*, cycle: Cycle, by: Any = None, note: str = "") -> Publication:
+    """A pending publication: the next version of CYCLE's results, to be computed by
+    :func:`publish_results` (the first version when none is stored yet)."""
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        last = Publication.objects.filter(cycle=cycle).aggregate(v=Max("version"))["v"] or 0
+        return Publication.objects.create(cycle=cycle, version=last + 1, by=by,
+                                          note=note or "")
+
+
+def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
+                    publication: Publication | None = None) -> Publication:
+    """Score CYCLE from its verified values and store every published figure as one new
+    version (or fill the pending PUBLICATION), in one transaction.
+
+    A correction is a later call with NOTE saying what changed, why and who approved it.
+    On failure the publication is kept as ``failed`` with the error and the error raised.
+    """
+    from phrom.results.adapter import score_cycle_from_db
+
+    if publication is None:
+        publication = publication_start(cycle=cycle, by=by, note=note or "")
+    try:
+        with transaction.atomic():
+            cycle = Cycle.objects.select_related("framework").get(pk=cycle.pk)
+            scored = score_cycle_from_db(cycle=cycle, verified=True)
+            claimed = (score_cycle_from_db(cycle=cycle, verified=False)
+                       if _has_review(cycle) else None)
+            result = scored.result
+            publication.framework_sha256 = cycle.framework.sha256
+            publication.framework_text = cycle.framework.source
+            publication.phrom_version = importlib.metadata.version("phrom")
+            publication.rows = _rows(scored, claimed)
+            publication.awards = {
+                "framework": result.framework.code,
+                "awards": [award.to_dict() for award in result.awards],
+            }
+            publication.results_csv = _results_csv(result)
+            publication.snapshot = _snapshot(scored)
+            publication.status = PublicationStatus.COMPLETE
+            publication.error = ""
+            publication.save()
+    except Exception as exc:
+        Publication.objects.filter(pk=publication.pk).update(
+            status=PublicationStatus.FAILED, error=str(exc)[:2000]
+        )
+        raise
+    return publication
+
+
+def enqueue_publication(*, cycle: Cycle, by: Any = None, note: str = "") -> None:
+    """Once the current transaction commits, a pending publication of CYCLE and a task
+    for the worker (``phrom worker``) that computes it."""
+
+    def start() -> None:
+        from phrom.publications.tasks import publish_cycle
+
+        publication = publication_start(cycle=cycle, by=by, note=note)
+        publish_cycle.enqueue(publication_id=publication.pk)
+
+    transaction.on_commit(start)

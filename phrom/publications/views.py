@@ -1,0 +1,55 @@
+"""Open data of published cycles at stable URLs, no login."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from phrom.publications.models import Publication
+from phrom.publications.selectors import open_publication
+
+_FILES = {
+    "results.csv": "text/csv; charset=utf-8",
+    "results.json": "application/json; charset=utf-8",
+    "awards.json": "application/json; charset=utf-8",
+    "framework.yaml": "application/yaml; charset=utf-8",
+}
+
+
+def _body(publication: Publication, name: str) -> str:
+    if name == "results.csv":
+        return publication.results_csv
+    if name == "framework.yaml":
+        return publication.framework_text
+    if name == "awards.json":
+        payload: object = publication.awards
+    else:
+        payload = {
+            "cycle": publication.cycle.code,
+            "year_be": publication.cycle.year_be,
+            "version": publication.version,
+            "published_at": publication.created_at.isoformat(),
+            "framework_sha256": publication.framework_sha256,
+            "phrom_version": publication.phrom_version,
+            "correction_note": publication.note,
+            "rows": publication.rows,
+        }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@require_safe
+def open_file(request: HttpRequest, year: int, name: str, version: int | None = None
+              ) -> HttpResponse:
+    """One open-data file of the published cycle of YEAR (B.E.), latest version or
+    VERSION; 404 for a cycle not published."""
+    publication = open_publication(year_be=year, version=version)
+    if publication is None or name not in _FILES:
+        raise Http404
+    response = HttpResponse(_body(publication, name), content_type=_FILES[name])
+    response["Content-Disposition"] = (
+        f'inline; filename="phrom-{year}-v{publication.version}-{name}"'
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,192 @@
+"""Issue 14, points 1 and 6: publishing a cycle stores its figures once (a version that
+never changes), the results pages and the open data read them, and a correction is a new
+version with its note, each version readable at its own URL."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from phrom.cli import main
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.frameworks.services import cycle_set_status
+from phrom.publications.models import Publication, PublicationStatus
+from phrom.responses.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def run_worker() -> int:
+    """What ``phrom worker`` does with each waiting task (the command itself closes the
+    database connection, which a test's transaction cannot survive)."""
+    count = 0
+    for row in DBTaskResult.objects.ready():
+        row.claim("test")
+        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
+        count += 1
+    return count
+
+
+@pytest.fixture
+def submitted(world):  # type: ignore[no-untyped-def]
+    """Both responses submitted with every yes/no question answered (A yes, B no)."""
+    spec = world.cycle.framework.spec()
+    for response in (world.response_a, world.response_b):
+        for question in spec.questions:
+            if question.type == "yes_no":
+                Answer.objects.create(response=response, question=question.code,
+                                      value=response == world.response_a, version=1)
+    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
+        status="submitted")
+    return world
+
+
+def publish(world, capture) -> Publication:  # type: ignore[no-untyped-def]
+    """The cycle moved to published by the administrator, and the worker's task run."""
+    admin = world.user("administrator")
+    for status in (CycleStatus.CLOSED, CycleStatus.IN_REVIEW):
+        cycle_set_status(cycle=world.cycle, status=status, by=admin)
+    with capture(execute=True):
+        cycle_set_status(cycle=world.cycle, status=CycleStatus.PUBLISHED, by=admin,
+                         override_reason="a test without review")
+    assert Publication.objects.get().status == PublicationStatus.PENDING  # queued only
+    assert run_worker() == 1
+    return Publication.objects.get()
+
+
+def change_an_answer_of_a(world) -> None:  # type: ignore[no-untyped-def]
+    """Agency A's first yes turned to no behind every screen (a direct ORM save)."""
+    answer = Answer.objects.filter(response=world.response_a, value=True).first()
+    answer.value = False
+    answer.version += 1
+    answer.save()
+
+
+def page_total(client, world) -> str:  # type: ignore[no-untyped-def]
+    client.force_login(world.user("administrator"))
+    page = client.get("/results/th-2564/mot-drr/").content.decode()
+    start = page.index("<strong>", page.index("figures")) + len("<strong>")
+    return page[start:page.index("</strong>", start)]
+
+
+def results_table(client) -> str:  # type: ignore[no-untyped-def]
+    """The results table of the cycle's page (the page's form tokens change per request)."""
+    page = client.get("/results/th-2564/").content.decode()
+    return page[page.index("<table"):page.rindex("</table>")]
+
+
+def csv_rows(text: str) -> dict[str, dict[str, str]]:
+    return {r["agency"]: r for r in csv.DictReader(io.StringIO(text))}
+
+
+def test_publishing_a_cycle_stores_every_figure_through_the_worker(
+    submitted, django_capture_on_commit_callbacks, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    publication = publish(submitted, django_capture_on_commit_callbacks)
+    assert publication.status == PublicationStatus.COMPLETE
+    assert publication.version == 1
+    assert publication.by == submitted.user("administrator")
+    text = submitted.cycle.framework.source
+    assert publication.framework_text == text
+    assert publication.framework_sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert publication.phrom_version
+    rows = {r["agency"]: r for r in publication.rows}
+    assert set(rows) == {"mot-drr", "mot-doh"}
+    assert rows["mot-drr"]["rank"] == 1 and rows["mot-doh"]["rank"] == 2
+    assert rows["mot-drr"]["indicators"] and rows["mot-drr"]["dimensions"]
+    assert [a["code"] for a in publication.awards["awards"]]
+    # the same figures as `phrom score` at publication time
+    out = tmp_path / "RESULTS.csv"
+    assert main(["score", "th-2564", "--out", str(out)]) == 0
+    assert csv_rows(publication.results_csv) == csv_rows(out.read_text(encoding="utf-8"))
+
+
+def test_an_answer_changed_after_publication_changes_no_published_figure(
+    client, submitted, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    publish(submitted, django_capture_on_commit_callbacks)
+    before_page = page_total(client, submitted)
+    table_before = results_table(client)
+    before_csv = client.get("/open-data/2564/results.csv").content
+    before_json = client.get("/open-data/2564/results.json").content
+    change_an_answer_of_a(submitted)
+    assert page_total(client, submitted) == before_page
+    assert results_table(client) == table_before
+    assert client.get("/open-data/2564/results.csv").content == before_csv
+    assert client.get("/open-data/2564/results.json").content == before_json
+
+
+def test_a_correction_is_a_new_version_and_both_stay_readable(
+    client, submitted, django_capture_on_commit_callbacks, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    publish(submitted, django_capture_on_commit_callbacks)
+    v1 = client.get("/open-data/2564/results.csv").content.decode()
+    change_an_answer_of_a(submitted)
+    assert main(["publish", "2564", "--note", "answer 1.1 of mot-drr was wrong; approved by "
+                 "the lead reviewer"]) == 0
+    assert "version 2" in capsys.readouterr().out
+    v2 = client.get("/open-data/2564/results.csv").content.decode()
+    assert v2 != v1
+    assert client.get("/open-data/2564/v1/results.csv").content.decode() == v1
+    assert client.get("/open-data/2564/v2/results.csv").content.decode() == v2
+    log = json.loads(client.get("/open-data/2564/results.json").content)
+    assert log["version"] == 2 and "approved by the lead reviewer" in log["correction_note"]
+    # the pages now show the correction
+    assert page_total(client, submitted) == csv_rows(v2)["mot-drr"]["total"]
+
+
+def test_open_data_is_public_once_published_and_not_before(
+    client, submitted, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("results.csv", "results.json", "awards.json", "framework.yaml"):
+        assert client.get(f"/open-data/2564/{name}").status_code == 404
+    publish(submitted, django_capture_on_commit_callbacks)
+    for name in ("results.csv", "results.json", "awards.json", "framework.yaml"):
+        reply = client.get(f"/open-data/2564/{name}")  # no login
+        assert reply.status_code == 200, name
+    assert client.get("/open-data/2564/answers.xlsx").status_code == 404
+    assert client.get("/open-data/2564/v9/results.csv").status_code == 404
+    assert client.get("/open-data/2563/results.csv").status_code == 404  # not published
+    awards = json.loads(client.get("/open-data/2564/awards.json").content)
+    assert set(awards) == {"framework", "awards"}
+    yaml = client.get("/open-data/2564/framework.yaml").content.decode()
+    assert yaml == submitted.cycle.framework.source
+
+
+def test_the_open_framework_scores_to_the_published_figures(
+    client, submitted, django_capture_on_commit_callbacks, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    publish(submitted, django_capture_on_commit_callbacks)
+    framework = tmp_path / "framework.yaml"
+    framework.write_bytes(client.get("/open-data/2564/framework.yaml").content)
+    spec = submitted.cycle.framework.spec()
+    codes = [q.code for q in spec.questions]
+    answers = tmp_path / "ANSWERS.csv"
+    with answers.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["agency", "name", "group", *codes])
+        for response in (submitted.response_a, submitted.response_b):
+            values = {a.question: a.value for a in response.answers.all()}
+            writer.writerow([response.agency.code, response.agency.name_th, response.agency.group,
+                             *["yes" if values.get(c) is True else "no" if values.get(c) is False
+                               else "" for c in codes]])
+    out = tmp_path / "RESULTS.csv"
+    assert main(["score-file", "--framework", str(framework), "--answers", str(answers),
+                 "--out", str(out)]) == 0
+    recomputed = csv_rows(out.read_text(encoding="utf-8"))
+    published = csv_rows(client.get("/open-data/2564/results.csv").content.decode())
+    for agency, row in published.items():
+        assert recomputed[agency]["total"] == row["total"]
+        assert recomputed[agency]["rank"] == row["rank"]
+
+
+def test_publish_refuses_a_cycle_that_is_not_published(world, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["publish", "2564"]) != 0
+    assert "not published" in capsys.readouterr().err
+    assert not Publication.objects.exists()
+    assert Cycle.objects.get(pk=world.cycle.pk).status == CycleStatus.OPEN
