@@ -1,5 +1,6 @@
 from django.urls import path
 
+from phrom.reports.views import scorecard_pdf_view
 from phrom.results import integrity_views, views
 
 app_name = "results"
@@ -8,4 +9,5 @@ urlpatterns = [
     path("<str:cycle>/awards/", views.cycle_awards, name="awards"),
     path("<str:cycle>/integrity/", integrity_views.cycle_integrity_page, name="integrity"),
     path("<str:cycle>/<str:agency>/", views.agency_scorecard, name="agency"),
+    path("<str:cycle>/<str:agency>/scorecard.pdf", scorecard_pdf_view, name="scorecard_pdf"),
 ]

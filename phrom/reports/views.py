@@ -1,0 +1,20 @@
+"""The scorecard PDF of one agency, under the agency page's permission rules."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from phrom.reports.pdf import scorecard_pdf
+from phrom.reports.scorecard import scorecard_context
+from phrom.results.views import _scored
+
+
+def scorecard_pdf_view(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
+    scored = _scored(request, cycle)  # published for everybody, staff before
+    if agency not in scored.agencies:
+        raise Http404("no scored response of that agency in this cycle")
+    context = scorecard_context(scored=scored, agency=agency, language="th")
+    response = HttpResponse(scorecard_pdf(context), content_type="application/pdf")
+    filename = f"scorecard-{scored.cycle.year_be}-{agency}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
