@@ -20,7 +20,8 @@ class Publication(models.Model):
 
     ``rows`` are the RESULTS rows (``CycleResult.to_rows``) with each agency's indicator
     scores and, where review exists, its claimed total; ``awards`` is the AWARDS.json
-    payload; ``results_csv`` the RESULTS.csv text; ``framework_text`` the framework the
+    payload; ``results_csv`` the RESULTS.csv text; ``answers_csv`` the answers scored (verified
+    values where reviewers set one) in the ANSWERS.csv format; ``framework_text`` the framework the
     figures were computed from. ``snapshot`` is the scored cycle the results pages read.
     A correction is a new version whose ``note`` says what changed, why and who approved.
     """
@@ -40,6 +41,7 @@ class Publication(models.Model):
     rows = models.JSONField(default=list)
     awards = models.JSONField(default=dict)
     results_csv = models.TextField(blank=True)
+    answers_csv = models.TextField(blank=True)
     snapshot = models.BinaryField(null=True, editable=False)
 
     class Meta:

@@ -18,7 +18,7 @@ _snapshots: dict[int, Any] = {}
 def current_publication(*, cycle: Cycle) -> Publication | None:
     """CYCLE's latest complete publication, or None when it has none."""
     return (Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
-            .defer("snapshot", "rows", "awards", "results_csv", "framework_text")
+            .defer("snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")
             .order_by("-version").first())
 
 
@@ -65,5 +65,5 @@ def publication_log(*, cycle: Cycle) -> list[Publication]:
     """CYCLE's complete publications, latest first: version, when, by whom, and the note
     of each correction."""
     return list(Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
-                .defer("snapshot", "rows", "awards", "results_csv", "framework_text")
+                .defer("snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")
                 .select_related("by").order_by("-version"))

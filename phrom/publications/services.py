@@ -32,6 +32,46 @@ def _results_csv(result: Any) -> str:
     return out.getvalue()
 
 
+def _cell(question: Any, value: Any) -> object:
+    """An answer as an ANSWERS.csv cell that ``phrom score-file`` reads back as VALUE."""
+    from phrom.core.tables import safe_cell
+    from scoring.answers import NOT_APPLICABLE
+    from scoring.model import QuestionType
+
+    if value is None:
+        return ""
+    if value is NOT_APPLICABLE:
+        return "n/a"
+    t = question.type
+    if t is QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if t is QuestionType.MULTIPLE_CHOICE:
+        return ";".join(value) if value else "-"  # "-": answered, none chosen
+    if isinstance(value, float):
+        return repr(value)
+    return safe_cell(value)  # option codes, text, links: never a formula
+
+
+def _answers_csv(scored: Any) -> str:
+    """The answers the figures were computed from (verified values where reviewers set
+    one) in the ANSWERS.csv format of ``phrom score-file``: agency, name, group, then
+    one column per question in framework order."""
+    from phrom.core.tables import safe_cell
+
+    questions = scored.spec.questions
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["agency", "name", "group", *(q.code for q in questions)])
+    for code in sorted(scored.answers):
+        found = scored.answers[code]
+        values = found.answers
+        writer.writerow([
+            code, safe_cell(found.name or ""), found.group or "",
+            *(_cell(q, values.get(q.code)) for q in questions),
+        ])
+    return out.getvalue()
+
+
 def _rows(scored: Any, claimed: Any) -> list[dict[str, object]]:
     """The RESULTS rows, each with its indicator scores and, when CLAIMED (the cycle
     scored from the agencies' own answers) is given, its claimed total."""
@@ -112,6 +152,7 @@ def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
                 "awards": [award.to_dict() for award in result.awards],
             }
             publication.results_csv = _results_csv(result)
+            publication.answers_csv = _answers_csv(scored)
             publication.snapshot = _snapshot(scored)
             publication.status = PublicationStatus.COMPLETE
             publication.error = ""

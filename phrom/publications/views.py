@@ -13,6 +13,7 @@ from phrom.publications.selectors import open_publication
 _FILES = {
     "results.csv": "text/csv; charset=utf-8",
     "results.json": "application/json; charset=utf-8",
+    "answers.csv": "text/csv; charset=utf-8",
     "awards.json": "application/json; charset=utf-8",
     "framework.yaml": "application/yaml; charset=utf-8",
 }
@@ -21,6 +22,8 @@ _FILES = {
 def _body(publication: Publication, name: str) -> str:
     if name == "results.csv":
         return publication.results_csv
+    if name == "answers.csv":
+        return publication.answers_csv
     if name == "framework.yaml":
         return publication.framework_text
     if name == "awards.json":

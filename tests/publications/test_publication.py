@@ -143,10 +143,10 @@ def test_a_correction_is_a_new_version_and_both_stay_readable(
 def test_open_data_is_public_once_published_and_not_before(
     client, submitted, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    for name in ("results.csv", "results.json", "awards.json", "framework.yaml"):
+    for name in ("results.csv", "results.json", "answers.csv", "awards.json", "framework.yaml"):
         assert client.get(f"/open-data/2564/{name}").status_code == 404
     publish(submitted, django_capture_on_commit_callbacks)
-    for name in ("results.csv", "results.json", "awards.json", "framework.yaml"):
+    for name in ("results.csv", "results.json", "answers.csv", "awards.json", "framework.yaml"):
         reply = client.get(f"/open-data/2564/{name}")  # no login
         assert reply.status_code == 200, name
     assert client.get("/open-data/2564/answers.xlsx").status_code == 404
@@ -158,31 +158,24 @@ def test_open_data_is_public_once_published_and_not_before(
     assert yaml == submitted.cycle.framework.source
 
 
-def test_the_open_framework_scores_to_the_published_figures(
+def test_the_open_framework_and_answers_score_to_the_published_figures(
     client, submitted, django_capture_on_commit_callbacks, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     publish(submitted, django_capture_on_commit_callbacks)
-    framework = tmp_path / "framework.yaml"
-    framework.write_bytes(client.get("/open-data/2564/framework.yaml").content)
-    spec = submitted.cycle.framework.spec()
-    codes = [q.code for q in spec.questions]
-    answers = tmp_path / "ANSWERS.csv"
-    with answers.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["agency", "name", "group", *codes])
-        for response in (submitted.response_a, submitted.response_b):
-            values = {a.question: a.value for a in response.answers.all()}
-            writer.writerow([response.agency.code, response.agency.name_th, response.agency.group,
-                             *["yes" if values.get(c) is True else "no" if values.get(c) is False
-                               else "" for c in codes]])
-    out = tmp_path / "RESULTS.csv"
-    assert main(["score-file", "--framework", str(framework), "--answers", str(answers),
-                 "--out", str(out)]) == 0
+    for name in ("framework.yaml", "answers.csv"):
+        (tmp_path / name).write_bytes(client.get(f"/open-data/2564/{name}").content)
+    out, awards = tmp_path / "RESULTS.csv", tmp_path / "AWARDS.json"
+    assert main(["score-file", "--framework", str(tmp_path / "framework.yaml"),
+                 "--answers", str(tmp_path / "answers.csv"), "--out", str(out),
+                 "--awards-out", str(awards)]) == 0
     recomputed = csv_rows(out.read_text(encoding="utf-8"))
     published = csv_rows(client.get("/open-data/2564/results.csv").content.decode())
+    assert set(recomputed) == set(published) == {"mot-drr", "mot-doh"}
     for agency, row in published.items():
         assert recomputed[agency]["total"] == row["total"]
         assert recomputed[agency]["rank"] == row["rank"]
+    open_awards = json.loads(client.get("/open-data/2564/awards.json").content)
+    assert json.loads(awards.read_text(encoding="utf-8")) == open_awards
 
 
 def test_publish_refuses_a_cycle_that_is_not_published(world, capsys) -> None:  # type: ignore[no-untyped-def]
