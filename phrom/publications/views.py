@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from phrom.publications.models import Publication
-from phrom.publications.selectors import open_publication
+from phrom.publications.selectors import open_publication, publication_log
 
 _FILES = {
     "results.csv": "text/csv; charset=utf-8",
@@ -40,6 +40,34 @@ def _body(publication: Publication, name: str) -> str:
             "rows": publication.rows,
         }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@require_safe
+def open_log(request: HttpRequest, year: int) -> HttpResponse:
+    """The public log of the published cycle of YEAR (B.E.): every version, latest first,
+    with when it was published, by whom, its correction note and its files; 404 for a
+    cycle not published."""
+    latest = open_publication(year_be=year)
+    if latest is None:
+        raise Http404
+    versions = []
+    for publication in publication_log(cycle=latest.cycle):
+        by = publication.by.get_full_name() if publication.by is not None else ""
+        versions.append({
+            "version": publication.version,
+            "published_at": publication.created_at.isoformat(),
+            "by": by,
+            "correction_note": publication.note,
+            "framework_sha256": publication.framework_sha256,
+            "phrom_version": publication.phrom_version,
+            "files": {name: request.build_absolute_uri(
+                f"/open-data/{year}/v{publication.version}/{name}") for name in _FILES},
+        })
+    payload = {"cycle": latest.cycle.code, "year_be": year, "versions": versions}
+    response = HttpResponse(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                            content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_safe

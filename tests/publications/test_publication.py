@@ -136,6 +136,12 @@ def test_a_correction_is_a_new_version_and_both_stay_readable(
     assert client.get("/open-data/2564/v2/results.csv").content.decode() == v2
     log = json.loads(client.get("/open-data/2564/results.json").content)
     assert log["version"] == 2 and "approved by the lead reviewer" in log["correction_note"]
+    log = json.loads(client.get("/open-data/2564/log.json").content)
+    assert [v["version"] for v in log["versions"]] == [2, 1]
+    assert "approved by the lead reviewer" in log["versions"][0]["correction_note"]
+    assert log["versions"][1]["correction_note"] == ""
+    assert log["versions"][1]["by"] == "administrator"
+    assert log["versions"][1]["files"]["results.csv"].endswith("/open-data/2564/v1/results.csv")
     # the pages now show the correction
     assert page_total(client, submitted) == csv_rows(v2)["mot-drr"]["total"]
 
@@ -152,6 +158,8 @@ def test_open_data_is_public_once_published_and_not_before(
     assert client.get("/open-data/2564/answers.xlsx").status_code == 404
     assert client.get("/open-data/2564/v9/results.csv").status_code == 404
     assert client.get("/open-data/2563/results.csv").status_code == 404  # not published
+    assert client.get("/open-data/2563/log.json").status_code == 404
+    assert client.get("/open-data/2564/log.json").status_code == 200
     awards = json.loads(client.get("/open-data/2564/awards.json").content)
     assert set(awards) == {"framework", "awards"}
     yaml = client.get("/open-data/2564/framework.yaml").content.decode()
