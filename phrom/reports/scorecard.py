@@ -28,10 +28,6 @@ def _width(value: float | None, scale: float) -> float:
 def _claimed_total(scored: ScoredCycle, agency: str) -> float | None:
     """The total the agency's own answers gave, as the cycle's current publication
     stored it beside the verified one; None without a publication or a review."""
-    from django.apps import apps
-
-    if not apps.is_installed("phrom.publications"):
-        return None
     from phrom.publications.selectors import current_publication
 
     publication = current_publication(cycle=scored.cycle)
@@ -109,12 +105,18 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
     to_gain = sorted((i for i in indicators if i["gain"] > 0),
                      key=lambda i: (-i["gain"], i["code"]))[:SHOWN]
 
+    from phrom.frameworks.models import Cycle, CycleStatus
+
+    # the status now, not the one a stored snapshot was taken with
+    provisional = not Cycle.objects.filter(
+        pk=scored.cycle.pk, status=CycleStatus.PUBLISHED).exists()
     verified = _num(row["total"])
     claimed = _claimed_total(scored, agency)
     return {
         "scored": scored,
         "cycle": scored.cycle,
         "year_be": scored.cycle.year_be,
+        "provisional": provisional,
         "agency": scored.agencies[agency],
         "agency_name": names["agency"].get(agency, agency),
         "row": row,

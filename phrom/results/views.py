@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+from phrom.reports.scorecard import scorecard_context
 from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import award_tables, names_of, result_rows, scored_cycle
 from scoring.explain import explain_agency
@@ -80,6 +81,7 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
             "row": row,
             "has_previous": scored.result.has_previous,
             "names": names_of(scored=scored, language=language),
+            "card": scorecard_context(scored=scored, agency=agency, language=language),
             **_precisions(scored),
         },
     )
