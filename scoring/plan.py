@@ -5,8 +5,9 @@ the conditions and the shape of indicators and dimensions.
 (``Framework.derived``). Two functions read a cycle's answers through it:
 :func:`answer_scores` (each cell's score on 0..1 as answered; :func:`matrix_scores`
 keeps them on the matrix) and :func:`shown` (whether each question with a condition is
-shown to each agency). They are the one implementation of these rules: the engine and the
-explanations read them (the tests hold them to a brute-force definition).
+shown to each agency; :func:`shown_for` reads one agency's answers through it for the
+questionnaire). They are the one implementation of these rules: the engine, the
+explanations and the questionnaire read them (the tests hold them to a brute-force definition).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Literal
 
 import numpy as np
 
-from scoring.answers import MAX_MULTIPLE_OPTIONS
-from scoring.matrix import AnswerMatrix, matrix_questions
+from scoring.answers import MAX_MULTIPLE_OPTIONS, AgencyAnswers
+from scoring.matrix import AnswerMatrix, encode_answers, matrix_questions
 from scoring.model import Framework, Question, QuestionType
 
 ConditionKind = Literal["equals", "in", "mask", "at_least"]
@@ -386,6 +387,20 @@ def matrix_scores(plan: Plan, matrix: AnswerMatrix) -> np.ndarray:
     return scores
 
 
+def _passes(kind: ConditionKind, values: tuple[float, ...], gate: np.ndarray) -> np.ndarray:
+    """Whether each gate cell passes a condition's test (NaN, unanswered, fails)."""
+    ok: np.ndarray
+    if kind == "equals":
+        ok = gate == values[0]
+    elif kind == "in":
+        ok = np.isin(gate, values)
+    elif kind == "mask":
+        ok = (np.fmax(gate, 0.0).astype(np.int64) & int(values[0])) != 0
+    else:
+        ok = gate >= values[0]
+    return ok
+
+
 def shown(plan: Plan, values: np.ndarray, not_applicable: np.ndarray) -> np.ndarray:
     """Whether each question with a condition is shown to each agency (agencies x
     conditions, in ``plan.conditions`` order): its gate answered (not "not applicable"),
@@ -394,17 +409,40 @@ def shown(plan: Plan, values: np.ndarray, not_applicable: np.ndarray) -> np.ndar
     out = np.empty((values.shape[0], len(plan.conditions)), dtype=np.bool_)
     with np.errstate(invalid="ignore"):
         for k, c in enumerate(plan.conditions):
-            gate = values[:, c.gate]
-            if c.kind == "equals":
-                ok = gate == c.values[0]
-            elif c.kind == "in":
-                ok = np.isin(gate, c.values)
-            elif c.kind == "mask":
-                ok = (np.fmax(gate, 0.0).astype(np.int64) & int(c.values[0])) != 0
-            else:
-                ok = gate >= c.values[0]
+            ok = _passes(c.kind, c.values, values[:, c.gate])
             ok &= ~not_applicable[:, c.gate]
             if c.gate_condition >= 0:
                 ok &= out[:, c.gate_condition]
             out[:, k] = ok
+    return out
+
+
+def shown_for(framework: Framework, answers: AgencyAnswers) -> dict[str, bool]:
+    """Whether each question of ``framework`` is shown to one agency (code -> shown),
+    by the rule of :func:`shown`: ``answers`` become a one-row matrix. A question outside
+    the matrix (text, URL, file) is tested on its gate's column the same way.
+
+    Raises :class:`~scoring.answers.InvalidAnswer` on an answer the framework refuses.
+    """
+    plan = plan_for(framework)
+    matrix = encode_answers(framework, [answers])
+    values, not_applicable = matrix.values, matrix.not_applicable
+    column = {code: j for j, code in enumerate(plan.codes)}
+    passed = shown(plan, values, not_applicable)[0]
+    of_column = {c.column: bool(passed[k]) for k, c in enumerate(plan.conditions)}
+    out: dict[str, bool] = {}
+    with np.errstate(invalid="ignore"):
+        for q in framework.questions:
+            cond = q.condition
+            if cond is None:
+                out[q.code] = True
+            elif q.code in column:
+                out[q.code] = of_column[column[q.code]]
+            else:
+                g = column.get(cond.question)
+                if g is None:
+                    raise ValueError(f"{q.code}: condition on {cond.question}, which is not a scored question")
+                kind, test = _test(q, plan.questions[g])
+                ok = bool(_passes(kind, test, values[:1, g])[0]) and not not_applicable[0, g]
+                out[q.code] = ok and out.get(cond.question, False)
     return out
