@@ -35,7 +35,9 @@ from phrom.responses.models import (
     Response,
     ResponseStatus,
 )
+from phrom.results.adapter import agency_answers
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
+from scoring.plan import shown_for
 
 HISTORY_PAGE_SIZE = 50
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -44,7 +46,8 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def condition_met(condition: Condition, value: Any, not_applicable: bool) -> bool:
-    """Does the gating answer (VALUE, or not applicable) satisfy CONDITION?"""
+    """Does the gating answer (VALUE, or not applicable) satisfy CONDITION? A reading of
+    the condition alone, with no framework; what is shown is ``visibility``'s."""
     if not_applicable or value is None:
         return False
     if condition.at_least is not None:
@@ -65,22 +68,11 @@ def condition_met(condition: Condition, value: Any, not_applicable: bool) -> boo
 
 
 def visibility(spec: Framework, answers: Mapping[str, tuple[Any, bool]]) -> dict[str, bool]:
-    """Which questions are shown, given ANSWERS (code -> (value, not applicable)).
-
-    A question whose gate is itself hidden is hidden too; gates come earlier in the
-    framework, so one pass in framework order settles every question.
-    """
-    shown: dict[str, bool] = {}
-    for question in spec.questions:
-        condition = question.condition
-        if condition is None:
-            shown[question.code] = True
-            continue
-        value, not_applicable = answers.get(condition.question, (None, False))
-        shown[question.code] = shown.get(condition.question, False) and condition_met(
-            condition, value, not_applicable
-        )
-    return shown
+    """Which questions are shown, given ANSWERS (code -> (value, not applicable)), by the
+    scoring engine's rule (``scoring.plan.shown_for``) over the answers as the results
+    read them (``phrom.results.adapter.agency_answers``)."""
+    rows = ((code, value, na) for code, (value, na) in answers.items())
+    return shown_for(spec, agency_answers(spec, rows))
 
 
 def is_answered(question: Question, value: Any, not_applicable: bool, evidence: int) -> bool:

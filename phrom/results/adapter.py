@@ -7,6 +7,7 @@ queries; nothing else in the project builds ``AgencyAnswers`` or ``PreviousCycle
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from phrom.agencies.models import Agency
@@ -14,6 +15,7 @@ from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, ResponseStatus
 from scoring.answers import NOT_APPLICABLE, AgencyAnswers, AnswerValue, InvalidAnswer, check_answer
 from scoring.model import Framework as FrameworkSpec
+from scoring.model import Question
 from scoring.result import CycleResult, PreviousCycle, score_cycle
 
 
@@ -27,6 +29,39 @@ class ScoredCycle:
     # answers stored in the database that the framework refuses (question, agency, why)
     skipped: list[tuple[str, str, str]]
     previous: ScoredCycle | None
+
+
+def engine_value(
+    question: Question | None, value: object, not_applicable: bool
+) -> tuple[AnswerValue | None, str]:
+    """A stored answer (JSON ``value``, ``not_applicable``) as the engine reads it, and
+    why it is refused ("" when it is not): None for unanswered or refused."""
+    if question is None:
+        return None, "no such question in the framework"
+    if not_applicable:
+        if question.allow_na:
+            return NOT_APPLICABLE, ""
+        return None, "not applicable is not allowed"
+    if value is None:
+        return None, ""
+    try:
+        return check_answer(question, value), ""
+    except InvalidAnswer as exc:
+        return None, exc.message
+
+
+def agency_answers(
+    spec: FrameworkSpec, rows: Iterable[tuple[str, object, bool]], agency: str = ""
+) -> AgencyAnswers:
+    """One response's stored answers (question, value, not applicable) as the engine's
+    ``AgencyAnswers``; answers the framework refuses are left out, as in ``cycle_answers``."""
+    questions = {q.code: q for q in spec.questions}
+    values: dict[str, AnswerValue] = {}
+    for code, value, not_applicable in rows:
+        checked, _problem = engine_value(questions.get(code), value, not_applicable)
+        if checked is not None:
+            values[code] = checked
+    return AgencyAnswers(agency=agency, answers=values)
 
 
 def cycle_answers(
@@ -50,24 +85,10 @@ def cycle_answers(
         .iterator(chunk_size=20000)
     )
     for response_id, code, value, not_applicable in rows:
-        question = questions.get(code)
-        if question is None:
-            skipped.append((code, agencies[response_id].code, "no such question in the framework"))
-            continue
-        if not_applicable:
-            if question.allow_na:
-                values[response_id][code] = NOT_APPLICABLE
-            else:
-                skipped.append((code, agencies[response_id].code, "not applicable is not allowed"))
-            continue
-        if value is None:
-            continue
-        try:
-            checked = check_answer(question, value)
-        except InvalidAnswer as exc:
-            skipped.append((code, agencies[response_id].code, exc.message))
-            continue
-        if checked is not None:
+        checked, problem = engine_value(questions.get(code), value, not_applicable)
+        if problem:
+            skipped.append((code, agencies[response_id].code, problem))
+        elif checked is not None:
             values[response_id][code] = checked
     by_code: dict[str, AgencyAnswers] = {}
     by_agency: dict[str, Agency] = {}
