@@ -108,6 +108,11 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     reviewer.goto(review_url)
     frame = reviewer.get_by_title("Preview of the PDF committee-orders.pdf")
     assert frame.count() == 1
+    frame.scroll_into_view_if_needed()
+    reviewer.wait_for_load_state("networkidle")
+    # Framed, not refused: a refused frame holds the browser's error page (text/html).
+    shown = frame.element_handle().content_frame()
+    assert shown is not None and shown.evaluate("document.contentType") == "application/pdf"
     preview = reviewer.request.get(f"{live_server.url}{frame.get_attribute('src')}")
     assert preview.status == 200
     assert preview.headers["content-type"] == "application/pdf"
