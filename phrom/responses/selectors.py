@@ -45,28 +45,6 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # --- pure helpers: conditions, answered, display -------------------------------------------
 
 
-def condition_met(condition: Condition, value: Any, not_applicable: bool) -> bool:
-    """Does the gating answer (VALUE, or not applicable) satisfy CONDITION? A reading of
-    the condition alone, with no framework; what is shown is ``visibility``'s."""
-    if not_applicable or value is None:
-        return False
-    if condition.at_least is not None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        return value >= condition.at_least
-    if condition.any_of:
-        if isinstance(value, list):
-            return any(v in condition.any_of for v in value)
-        return value in condition.any_of
-    if condition.equals is not None:
-        if isinstance(condition.equals, bool):
-            return value is condition.equals
-        if isinstance(value, list):
-            return condition.equals in value
-        return value == condition.equals
-    return False
-
-
 def visibility(spec: Framework, answers: Mapping[str, tuple[Any, bool]]) -> dict[str, bool]:
     """Which questions are shown, given ANSWERS (code -> (value, not applicable)), by the
     scoring engine's rule (``scoring.plan.shown_for``) over the answers as the results

@@ -6,25 +6,75 @@ import re
 
 import pytest
 
-from phrom.responses.selectors import condition_met, missing_items, visibility
-from scoring.model import Condition
+from phrom.responses.selectors import missing_items, visibility
+from scoring.loader import load_framework_text
 from tests.responses.helpers import post_answer
 
 pytestmark = pytest.mark.django_db
 
 
+GATES = """
+format: phrom-framework/1
+code: gates-2564
+name: {th: ประตู, en: Gates}
+cycle: {year_be: 2564, year_ce: 2021}
+scale: 100
+precision: 2
+normalisation: none
+weights_total: 100
+dimensions:
+  - code: d
+    name: {th: มิติ, en: Dimension}
+    weight: 100
+    indicators:
+      - code: I
+        name: {th: ตัวชี้วัด, en: Indicator}
+        questions:
+          - {code: YN, type: yes_no, text: {th: ก, en: a}}
+          - code: ONE
+            type: single_choice
+            text: {th: ข, en: b}
+            options:
+              - {code: a, label: {th: ก, en: a}, points: 1}
+              - {code: b, label: {th: ข, en: b}, points: 1}
+              - {code: c, label: {th: ค, en: c}, points: 1}
+          - code: MANY
+            type: multiple_choice
+            text: {th: ค, en: c}
+            options:
+              - {code: a, label: {th: ก, en: a}, points: 1}
+              - {code: b, label: {th: ข, en: b}, points: 1}
+              - {code: c, label: {th: ค, en: c}, points: 1}
+          - {code: NUM, type: number, text: {th: ง, en: d}, minimum: 0, maximum: 10, allow_na: true}
+          - {code: IF-YES, type: yes_no, text: {th: จ, en: e}, when: {question: YN, equals: true}}
+          - {code: IF-A, type: yes_no, text: {th: ฉ, en: f}, when: {question: ONE, equals: a}}
+          - {code: IF-AB, type: yes_no, text: {th: ช, en: g}, when: {question: ONE, any_of: [a, b]}}
+          - {code: IF-MANY, type: yes_no, text: {th: ซ, en: h}, when: {question: MANY, any_of: [a, b]}}
+          - {code: IF-2, type: yes_no, text: {th: ฌ, en: i}, when: {question: NUM, at_least: 2}}
+bands:
+  - {code: all, name: {th: ทั้งหมด, en: All}, minimum: 0}
+"""
+
+
 def test_conditions_match_each_kind_of_gate():
-    assert condition_met(Condition("G", equals=True), True, False)
-    assert not condition_met(Condition("G", equals=True), False, False)
-    assert not condition_met(Condition("G", equals=True), None, False)
-    assert not condition_met(Condition("G", equals=True), None, True)  # not applicable
-    assert condition_met(Condition("G", equals="a"), "a", False)
-    assert condition_met(Condition("G", any_of=("a", "b")), "b", False)
-    assert condition_met(Condition("G", any_of=("a", "b")), ["c", "a"], False)
-    assert not condition_met(Condition("G", any_of=("a", "b")), ["c"], False)
-    assert condition_met(Condition("G", at_least=2), 2, False)
-    assert not condition_met(Condition("G", at_least=2), 1, False)
-    assert not condition_met(Condition("G", at_least=2), True, False)
+    spec = load_framework_text(GATES, "gates.yaml")
+
+    def shown(code, value, not_applicable=False):
+        gate = {"IF-YES": "YN", "IF-A": "ONE", "IF-AB": "ONE", "IF-MANY": "MANY", "IF-2": "NUM"}
+        return visibility(spec, {gate[code]: (value, not_applicable)})[code]
+
+    assert shown("IF-YES", True)
+    assert not shown("IF-YES", False)
+    assert not shown("IF-YES", None)
+    assert not shown("IF-2", None, True)  # not applicable
+    assert shown("IF-A", "a")
+    assert not shown("IF-A", "b")
+    assert shown("IF-AB", "b")
+    assert shown("IF-MANY", ["c", "a"])
+    assert not shown("IF-MANY", ["c"])
+    assert shown("IF-2", 2)
+    assert not shown("IF-2", 1)
+    assert not shown("IF-2", True)
 
 
 def test_visibility_follows_answers_in_framework_order(spec):
