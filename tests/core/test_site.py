@@ -55,3 +55,9 @@ def test_the_page_frame_is_in_thai_by_default_and_english_on_request(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
     assert "Text size" in page and "Skip to content" in page
+
+
+def test_no_template_comment_leaks_into_a_page(client):
+    html = client.get("/").content.decode()
+    assert "{#" not in html and "#}" not in html
+    assert "Content-Security-Policy refuses" not in html
