@@ -12,7 +12,8 @@ from phrom.publications.models import Publication, PublicationStatus
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_snapshots: dict[int, Any] = {}
+# Keyed by id and creation time: a restored or recreated database may reuse an id.
+_snapshots: dict[tuple[int, str], Any] = {}
 
 
 def current_publication(*, cycle: Cycle) -> Publication | None:
@@ -28,8 +29,9 @@ def published_scored(*, cycle: Cycle) -> Any | None:
     publication = current_publication(cycle=cycle)
     if publication is None:
         return None
+    key = (publication.pk, publication.created_at.isoformat())
     with _lock:
-        hit = _snapshots.get(publication.pk)
+        hit = _snapshots.get(key)
     if hit is not None:
         return hit
     blob = Publication.objects.values_list("snapshot", flat=True).get(pk=publication.pk)
@@ -43,7 +45,7 @@ def published_scored(*, cycle: Cycle) -> Any | None:
                        exc_info=True)
         return None
     with _lock:
-        _snapshots[publication.pk] = scored
+        _snapshots[key] = scored
     return scored
 
 
