@@ -134,6 +134,9 @@ def sweep(django_db_setup: None, django_db_blocker: Any) -> Any:
             "id": str(user.pk),
             "app_label": "responses",
             "url": "nowhere/",
+            "year": str(world.cycle.year_be),
+            "version": "1",
+            "name": "results.csv",
         }
         good["reset_token"] = default_token_generator.make_token(user)
         clients = {}
