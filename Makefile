@@ -38,7 +38,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@scripts/system-packages bench
-	@status=0; for name in score_file engine cycle_db questionnaire_page review_page integrity autosave; do \
+	@status=0; for name in score_file engine cycle_db questionnaire_page review_page integrity scorecard_pdf autosave; do \
 	  echo "== bench/bench_$$name.py"; $(BIN)/python bench/bench_$$name.py --check || status=1; \
 	done; exit $$status
 
