@@ -1,6 +1,7 @@
 """Benchmark: the integrity screens (`phrom integrity`) of a 10,000-agency cycle.
 
 Run: .venv/bin/python bench/bench_integrity.py [--agencies 10000] [--questions 200] [--check]
+     [--db N [--keep DIR]]
 
 The cycle is tests.synthetic.integrity.planted_cycle: the synthetic framework with
 required evidence, whole counts and consistency rules, 10% of the agencies with a planted
@@ -23,11 +24,12 @@ phrom.demo.scale.create_scale_cycle of N agencies answering th-2564, one evidenc
 per answered required-evidence question (SHA-256s of their own, one in a hundred agencies
 sharing a file) and one URL per agency, then `phrom integrity CYCLE --json
 --no-file-dates` timed once, output discarded: reading and scoring the answers, reading
-the evidence rows and verdicts, the screens and the JSON.
+the evidence rows and verdicts, the screens and the JSON. With --keep DIR the database is
+kept in DIR and, when it already holds the cycle, reused instead of built again.
 
 Also printed: the share of planted agencies flagged and of the others.
-Target: score+screens under 10 s. With --check the script exits with status 1 when the
-target is missed.
+Target: score+screens, and with --db the stored command, under 10 s. With --check the
+script exits with status 1 when either is missed.
 """
 
 from __future__ import annotations
@@ -53,11 +55,10 @@ def best(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def stored(agencies: int) -> float:
-    """Seconds of `phrom integrity --json --no-file-dates` on a stored cycle."""
-    import contextlib
+def stored(agencies: int, keep: bool = False) -> float:
+    """Seconds of `phrom integrity --json --no-file-dates` on a stored cycle (built unless
+    KEEP and the database already holds it)."""
     import hashlib
-    import io
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
     import django
@@ -68,9 +69,14 @@ def stored(agencies: int) -> float:
     call_command("migrate", interactive=False, verbosity=0)
     from phrom.cli import main as phrom
     from phrom.demo.scale import create_scale_cycle
+    from phrom.frameworks.models import Cycle
     from phrom.responses.models import Answer, Evidence
 
-    cycle = create_scale_cycle(agencies=agencies, code=f"integrity-{agencies}")
+    code = f"integrity-{agencies}"
+    if keep and Cycle.objects.filter(code=code).exists():
+        print(f"stored: {code} reused")
+        return timed(phrom, code)
+    cycle = create_scale_cycle(agencies=agencies, code=code)
     spec = cycle.framework.spec()
     required = {q.code for q in spec.questions if q.evidence == "required"}
     rows = (
@@ -88,9 +94,17 @@ def stored(agencies: int) -> float:
                                  url=f"https://{agency}.example.go.th/"))
     Evidence.objects.bulk_create(evidence, batch_size=5000)
     print(f"stored: {agencies} agencies, {len(evidence)} evidence rows")
+    return timed(phrom, cycle.code)
+
+
+def timed(phrom, code: str) -> float:  # type: ignore[no-untyped-def]
+    """Seconds of one `phrom integrity CODE --json --no-file-dates`, output discarded."""
+    import contextlib
+    import io
+
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
-        assert phrom(["integrity", cycle.code, "--json", "--no-file-dates"]) == 0
+        assert phrom(["integrity", code, "--json", "--no-file-dates"]) == 0
     return time.perf_counter() - start
 
 
@@ -102,15 +116,21 @@ def main() -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--db", type=int, default=0, metavar="N",
                         help="also time the command on a stored cycle of N agencies")
+    parser.add_argument("--keep", metavar="DIR", default="",
+                        help="keep the stored cycle's database in DIR and reuse it when there")
     args = parser.parse_args()
+    db_seconds = 0.0
     if args.db:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-            os.environ["PHROM_DATA_DIR"] = tmp
-            db_seconds = stored(args.db)
-        print(f"phrom integrity (stored, {args.db} agencies)  {db_seconds:7.3f} s")
+            folder = args.keep or tmp
+            os.makedirs(folder, exist_ok=True)
+            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+            os.environ["PHROM_DATA_DIR"] = folder
+            db_seconds = stored(args.db, keep=bool(args.keep))
+        print(f"phrom integrity (stored, {args.db} agencies)  {db_seconds:7.3f} s"
+              f"  (target < {TARGET_SECONDS:g} s)")
 
     from scoring.integrity import screen_cycle
     from scoring.result import score_cycle
@@ -154,7 +174,7 @@ def main() -> int:
     per_pdf = best(lambda: [document_dates(pdf) for _ in range(n)], args.repeats) / n
     per_docx = best(lambda: [document_dates(docx) for _ in range(n)], args.repeats) / n
     print(f"file dates     {per_pdf * 1e3:7.3f} ms per PDF, {per_docx * 1e3:.3f} ms per OOXML file")
-    if args.check and total >= TARGET_SECONDS:
+    if args.check and (total >= TARGET_SECONDS or db_seconds >= TARGET_SECONDS):
         print("target missed", file=sys.stderr)
         return 1
     return 0

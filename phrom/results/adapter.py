@@ -6,9 +6,13 @@ queries; nothing else in the project builds ``AgencyAnswers`` or ``PreviousCycle
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import IntegerField, TextField
+from django.db.models.functions import Cast
 
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle
@@ -79,13 +83,23 @@ def cycle_answers(
     questions = {q.code: q for q in spec.questions}
     values: dict[int, dict[str, AnswerValue]] = defaultdict(dict)
     skipped: list[tuple[str, str, str]] = []
+    # the value as its JSON text: agencies give the same few answers to a question, so
+    # each distinct (question, text, not applicable) is decoded and checked once; the
+    # flag as a number, which needs no conversion per row
     rows = (
         Answer.objects.filter(response_id__in=list(agencies))
-        .values_list("response_id", "question", "value", "not_applicable")
+        .annotate(value_text=Cast("value", TextField()), na=Cast("not_applicable", IntegerField()))
+        .values_list("response_id", "question", "value_text", "na")
         .iterator(chunk_size=20000)
     )
-    for response_id, code, value, not_applicable in rows:
-        checked, problem = engine_value(questions.get(code), value, not_applicable)
+    seen: dict[tuple[str, str | None, int], tuple[AnswerValue | None, str]] = {}
+    for response_id, code, text, not_applicable in rows:
+        key = (code, text, not_applicable)
+        found = seen.get(key)
+        if found is None:
+            value = None if text is None else json.loads(text)
+            found = seen[key] = engine_value(questions.get(code), value, bool(not_applicable))
+        checked, problem = found
         if problem:
             skipped.append((code, agencies[response_id].code, problem))
         elif checked is not None:
