@@ -282,6 +282,14 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
                 progress=lambda task=task: bar.advance(task),
             )
             console.print(f"{cycle.code}: {made} responses created")
+    # The published 2563 is stored as a publication, as publishing it on /cycles/ would, so
+    # its pages and open data read stored figures; loaded again, it is kept as it is.
+    from phrom.publications.selectors import current_publication
+    from phrom.publications.services import publish_results
+
+    if current_publication(cycle=first) is None:
+        publish_results(cycle=first)
+        console.print(f"{first.code}: published figures stored (open data /open-data/{first.year_be}/)")
     from phrom.demo.accounts import create_demo_accounts
 
     create_demo_accounts(console=console)

@@ -172,3 +172,14 @@ def test_the_audit_sample_of_the_reviewed_cycle_holds_the_planted_award_winner(d
     sample = audit_sample(cycle=Cycle.objects.get(code=REVIEW_CYCLE), seed=1, share=0.1)
     assert sample.candidates and sample.random
     assert len({r.agency.code for r in sample.rows}) == len(sample.rows)
+
+
+def test_the_published_2563_has_stored_figures_and_open_data(demo, client):
+    from phrom.publications.selectors import current_publication
+
+    cycle = Cycle.objects.get(code="th-2563")
+    assert current_publication(cycle=cycle) is not None
+    response = client.get(f"/open-data/{cycle.year_be}/results.csv")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.decode("utf-8").startswith("agency,")
