@@ -1,0 +1,118 @@
+"""What bench_questionnaire_page.py and bench_review_page.py share: a fresh database, each
+page requested through Django's test Client, and the table of figures.
+
+A page is (label, response, user, questions); `run` times `url_of(response)` as that user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BUDGET_MS = 150.0
+
+Page = tuple[str, Any, Any, int]
+
+
+def _measure(build: Callable[[Path], list[Page]], url_of: Callable[[Any], str],
+             count_forms: Callable[[str], int], repeats: int, tmp: Path) -> list[dict[str, Any]]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    call_command("migrate", interactive=False, verbosity=0)
+    figures = []
+    for label, response, user, questions in build(tmp):
+        client = Client()
+        client.force_login(user)
+        url = url_of(response)
+        first = time.perf_counter()
+        reply = client.get(url)
+        first_ms = (time.perf_counter() - first) * 1000
+        assert reply.status_code == 200, (label, reply.status_code)
+        forms = count_forms(reply.content.decode())
+        queries: list[str] = []
+
+        def count(execute: Any, sql: str, *args: Any, log: list[str] = queries) -> Any:
+            log.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            reply = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert reply.status_code == 200
+        timings.sort()
+        figures.append({
+            "page": label, "questions": questions, "forms": forms, "queries": len(queries),
+            "kib": len(reply.content) / 1024, "first": first_ms, "best": timings[0],
+            "median": statistics.median(timings),
+            "p90": timings[min(len(timings) - 1, int(len(timings) * 0.9))],
+        })
+    connection.close()
+    return figures
+
+
+def run(*, title: str, name: str, description: str, build: Callable[[Path], list[Page]],
+        url_of: Callable[[Any], str], count_forms: Callable[[str], int]) -> int:
+    """Parse the command line, time every page of BUILD on a fresh database and print the
+    table; the exit code says whether the 200-question page met its budget (with --check)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite, not PostgreSQL")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when the 200-question page's best time is 150 ms or more")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix=f"phrom-bench-{name}-"))
+    user = os.environ.get("PGUSER", "postgres")
+    db = f"phrom_bench_{name}_{os.getpid()}"
+    postgres = not args.sqlite and subprocess.run(
+        ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+
+    def psql(sql: str) -> None:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", user, "-d", "postgres", "-qc", sql],
+                       check=True, env=dict(os.environ,
+                                            PGOPTIONS="-c client_min_messages=warning"))
+
+    if postgres:
+        psql(f"CREATE DATABASE {db}")
+        url = f"postgres://{user}@127.0.0.1:5432/{db}"
+    else:
+        url = f"sqlite:///{tmp}/page.sqlite3"
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="phrom.settings",
+                      PHROM_DATA_DIR=str(tmp / "data"), SECRET_KEY=secrets.token_urlsafe(50))
+    os.environ.pop("DEBUG", None)
+    try:
+        figures = _measure(build, url_of, count_forms, args.repeats, tmp)
+    finally:
+        if postgres:
+            psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    print(f"{title}, server time through the test Client, "
+          f"{'PostgreSQL' if postgres else 'SQLite'}, {args.repeats} requests after a "
+          f"first one (ms)")
+    print(f"{'page':<15}{'questions':>10}{'forms':>7}{'queries':>8}{'KiB':>7}{'first':>8}"
+          f"{'best':>8}{'median':>8}{'p90':>8}{'target':>8}")
+    ok = True
+    for f in figures:
+        target = f"{BUDGET_MS:.0f}" if f["questions"] >= 200 else "-"
+        print(f"{f['page']:<15}{f['questions']:>10}{f['forms']:>7}{f['queries']:>8}"
+              f"{f['kib']:>7.0f}{f['first']:>8.1f}{f['best']:>8.1f}{f['median']:>8.1f}"
+              f"{f['p90']:>8.1f}{target:>8}")
+        if f["questions"] >= 200:
+            ok = f["best"] < BUDGET_MS
+    print("target met" if ok else "TARGET MISSED")
+    return 0 if ok or not args.check else 1
