@@ -27,46 +27,12 @@ sys.path.insert(0, str(REPO))
 
 def build(tmp: Path) -> list[tuple[str, Any, Any, int]]:
     """(label, response, user, questions) of each page, with the database filled."""
-    from django.contrib.auth import get_user_model
+    from bench.page_timing import busy_responses
+    from phrom.responses.models import ResponseStatus
 
-    from phrom.accounts.models import Profile, Role
-    from phrom.agencies.models import Agency, AgencyKind
-    from phrom.frameworks.models import CycleStatus
-    from phrom.frameworks.services import load_framework
-    from phrom.frameworks.shipped import resolve_framework_path
-    from phrom.responses.models import Response, ResponseStatus
-    from tests.responses.helpers import fill_like_a_busy_agency, write_framework
-    from tests.synthetic.cycles import synthetic_framework
-
-    spec = synthetic_framework(n_questions=200, seed=7)
-    load_framework(path=write_framework(tmp, spec, code="synthetic-7-previous", year_be=2563))
-    synthetic = load_framework(
-        path=write_framework(tmp, spec, code="synthetic-7", previous="synthetic-7-previous")
-    )
-    load_framework(path=resolve_framework_path("th-2563"))
-    th = load_framework(path=resolve_framework_path("th-2564"))
-    pages = []
-    for label, loaded in (("synthetic-200", synthetic), ("th-2564", th)):
-        cycle = loaded.cycle
-        cycle.status = CycleStatus.OPEN
-        cycle.save()
-        agency = Agency.objects.create(code=f"page-{label}", name_th="หน่วยงานทดสอบ",
-                                       kind=AgencyKind.DEPARTMENT)
-        user = get_user_model().objects.create_user(username=f"{label}@example.go.th",
-                                                    first_name="Page")
-        Profile.objects.create(user=user, role=Role.COORDINATOR, agency=agency)
-        response = Response.objects.create(cycle=cycle, agency=agency,
-                                           status=ResponseStatus.IN_PROGRESS)
-        assert cycle.previous_id is not None, label
-        previous = Response.objects.create(cycle_id=cycle.previous_id, agency=agency,
-                                           status=ResponseStatus.SUBMITTED)
-        fill_like_a_busy_agency(
-            response=response, previous=previous, user=user, questions=loaded.spec.questions,
-            previous_codes={q.code for q in cycle.previous.framework.spec().questions},
-        )
-        questions = loaded.spec.questions
-        pages.append((label, response, user, len(questions)))
-    return pages
+    return [(label, response, user, len(loaded.spec.questions))
+            for label, loaded, response, user in busy_responses(
+                tmp, status=ResponseStatus.IN_PROGRESS)]
 
 
 def main() -> int:

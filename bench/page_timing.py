@@ -22,6 +22,50 @@ BUDGET_MS = 150.0
 Page = tuple[str, Any, Any, int]
 
 
+def busy_responses(tmp: Path, *, status: str) -> list[tuple[str, Any, Any, Any]]:
+    """(label, loaded framework, response, coordinator) for a 200-question synthetic cycle
+    and th-2564: one agency each, its response in STATUS with half of its questions
+    answered, evidence on every third and last cycle's answers to carry over."""
+    from django.contrib.auth import get_user_model
+
+    from phrom.accounts.models import Profile, Role
+    from phrom.agencies.models import Agency, AgencyKind
+    from phrom.frameworks.models import CycleStatus
+    from phrom.frameworks.services import load_framework
+    from phrom.frameworks.shipped import resolve_framework_path
+    from phrom.responses.models import Response, ResponseStatus
+    from tests.responses.helpers import fill_like_a_busy_agency, write_framework
+    from tests.synthetic.cycles import synthetic_framework
+
+    spec = synthetic_framework(n_questions=200, seed=7)
+    load_framework(path=write_framework(tmp, spec, code="synthetic-7-previous", year_be=2563))
+    synthetic = load_framework(
+        path=write_framework(tmp, spec, code="synthetic-7", previous="synthetic-7-previous")
+    )
+    load_framework(path=resolve_framework_path("th-2563"))
+    th = load_framework(path=resolve_framework_path("th-2564"))
+    made = []
+    for label, loaded in (("synthetic-200", synthetic), ("th-2564", th)):
+        cycle = loaded.cycle
+        cycle.status = CycleStatus.OPEN
+        cycle.save()
+        agency = Agency.objects.create(code=f"page-{label}", name_th="หน่วยงานทดสอบ",
+                                       kind=AgencyKind.DEPARTMENT)
+        user = get_user_model().objects.create_user(username=f"{label}@example.go.th",
+                                                    first_name="Page")
+        Profile.objects.create(user=user, role=Role.COORDINATOR, agency=agency)
+        response = Response.objects.create(cycle=cycle, agency=agency, status=status)
+        assert cycle.previous_id is not None, label
+        previous = Response.objects.create(cycle_id=cycle.previous_id, agency=agency,
+                                           status=ResponseStatus.SUBMITTED)
+        fill_like_a_busy_agency(
+            response=response, previous=previous, user=user, questions=loaded.spec.questions,
+            previous_codes={q.code for q in cycle.previous.framework.spec().questions},
+        )
+        made.append((label, loaded, response, user))
+    return made
+
+
 def _measure(build: Callable[[Path], list[Page]], url_of: Callable[[Any], str],
              count_forms: Callable[[str], int], repeats: int, tmp: Path) -> list[dict[str, Any]]:
     import django
