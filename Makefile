@@ -42,5 +42,32 @@ bench: $(STAMP)
 	  echo "== bench/bench_$$name.py"; $(BIN)/python bench/bench_$$name.py --check || status=1; \
 	done; exit $$status
 
+# The front-end files copied from npm (phrom/static/vendor/README.md), at these versions.
+VENDOR := phrom/static/vendor
+HTMX_VERSION ?= 2.0.11
+AXE_VERSION ?= 4.14.1
+SARABUN_VERSION ?= 5.3.0
+CHARTJS_VERSION ?= 4.6.2
+
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm (apt-get install npm)"; exit 1; }
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION) \
+	    @fontsource/sarabun@$(SARABUN_VERSION) chart.js@$(CHARTJS_VERSION) >/dev/null) && \
+	  for name in htmx.org-$(HTMX_VERSION) axe-core-$(AXE_VERSION) fontsource-sarabun-$(SARABUN_VERSION) \
+	      chart.js-$(CHARTJS_VERSION); do \
+	    mkdir -p "$$tmp/$$name" && tar xzf "$$tmp/$$name.tgz" -C "$$tmp/$$name" --strip-components=1; \
+	  done && \
+	  mkdir -p $(VENDOR)/htmx $(VENDOR)/axe-core $(VENDOR)/sarabun/files $(VENDOR)/chartjs && \
+	  cp "$$tmp/htmx.org-$(HTMX_VERSION)/dist/htmx.min.js" "$$tmp/htmx.org-$(HTMX_VERSION)/LICENSE" $(VENDOR)/htmx/ && \
+	  cp "$$tmp/axe-core-$(AXE_VERSION)/axe.min.js" "$$tmp/axe-core-$(AXE_VERSION)/LICENSE" $(VENDOR)/axe-core/ && \
+	  cp "$$tmp/chart.js-$(CHARTJS_VERSION)/dist/chart.umd.min.js" $(VENDOR)/chartjs/ && \
+	  cp "$$tmp/chart.js-$(CHARTJS_VERSION)/LICENSE.md" $(VENDOR)/chartjs/LICENSE && \
+	  sarabun="$$tmp/fontsource-sarabun-$(SARABUN_VERSION)" && cp "$$sarabun/LICENSE" $(VENDOR)/sarabun/ && \
+	  for weight in 400 700; do \
+	    sed "s|, url(\./files/[^)]*\.woff) format('woff')||" "$$sarabun/$$weight.css" > $(VENDOR)/sarabun/$$weight.css && \
+	    cp "$$sarabun"/files/sarabun-*-$$weight-normal.woff2 $(VENDOR)/sarabun/files/ || exit 1; \
+	  done && echo "$(VENDOR): htmx $(HTMX_VERSION), axe-core $(AXE_VERSION), sarabun $(SARABUN_VERSION), chart.js $(CHARTJS_VERSION)"
+
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache
