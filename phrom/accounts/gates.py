@@ -138,6 +138,12 @@ def may_watch_cycles(profile: Profile | None) -> bool:
     return profile is not None and profile.role in CYCLE_WATCHERS
 
 
+def may_see_dashboard(profile: Profile | None) -> bool:
+    """Administrators and executives see the national dashboard: every agency's figures
+    side by side, and the response and review progress of every cycle."""
+    return profile is not None and profile.role in CYCLE_WATCHERS
+
+
 def may_reopen(profile: Profile | None) -> bool:
     """Administrators send a submitted response back to its agency."""
     return may_manage_cycles(profile)
