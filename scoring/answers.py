@@ -15,7 +15,7 @@ import enum
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -323,20 +323,14 @@ def _read_texts(
     na = np.zeros(len(texts), dtype=np.bool_)
     problem = np.full(len(texts), -1, dtype=np.int32)
     messages: list[str] = []
-    plain = _plain_number(question)
     matrix = question.type in SCORED_TYPES
     rest: Iterable[int] = range(len(texts))
-    if plain is not None:
+    if number_bounds(question) is not None:
         done = _plain_numbers(question, texts, value)
         rest = np.flatnonzero(~done).tolist()
     for i in rest:
-        raw = texts[i]
-        number = plain(raw) if plain is not None else None
-        if number is not None:
-            value[i] = number
-            continue
         try:
-            answer = parse_answer(question, raw)
+            answer = parse_answer(question, texts[i])
         except InvalidAnswer as exc:
             problem[i] = len(messages)
             messages.append(exc.message)
@@ -386,36 +380,6 @@ def number_bounds(question: Question) -> tuple[float, float, bool] | None:
     if question.maximum is not None:
         high = min(high, question.maximum)
     return low, high, t is QuestionType.MATURITY or question.whole
-
-
-def _plain_number(question: Question) -> Callable[[str], float | None] | None:
-    """For number-like questions: the value of a cell written as a plain number within the
-    question's bounds, else None (the cell then goes through :func:`parse_answer`)."""
-    bounds = number_bounds(question)
-    if bounds is None:
-        return None
-    low, high, whole = bounds
-    t = question.type
-    percent = "%" if t is QuestionType.PERCENTAGE else None
-    match = _PLAIN.match
-    grouped = _GROUPED.match
-    isfinite = math.isfinite
-
-    def plain(raw: str) -> float | None:
-        # the steps of _parse_number for text without spaces, underscores or Thai digits
-        if percent is not None and raw.endswith(percent):
-            raw = raw[:-1]
-        if match(raw):
-            value = float(raw)
-        elif "," in raw and grouped(raw):
-            value = float(raw.replace(",", ""))
-        else:
-            return None
-        if not (isfinite(value) and low <= value <= high) or (whole and value != int(value)):
-            return None
-        return value
-
-    return plain
 
 
 @dataclass(frozen=True)
