@@ -159,6 +159,12 @@ def may_remind(profile: Profile | None) -> bool:
     return may_manage_cycles(profile)
 
 
+def may_export_cycle_data(profile: Profile | None) -> bool:
+    """Administrators export a cycle's results, answers, evidence lists and reviews as
+    workbooks, and every scorecard of a cycle as one archive (phrom.exports)."""
+    return profile is not None and profile.role == Role.ADMINISTRATOR
+
+
 def manages_every_agency(profile: Profile | None) -> bool:
     """Administrators invite and see the people of any agency; coordinators only theirs."""
     return profile is not None and profile.role == Role.ADMINISTRATOR
