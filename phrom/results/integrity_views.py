@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from phrom.accounts.gates import profile_of, reads_every_agency
+from phrom.core.thai import format_date
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.results.integrity import cycle_integrity
+from phrom.reviews.integrity_text import flag_sentence, shared_with
+from scoring.integrity import Flag
 
 SCREEN_NAMES = {
     "gain": _("Gain far above the others"),
@@ -34,29 +38,49 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
         raise Http404(str(exc)) from None
     # the claims, as the agencies made them (the results pages show verified values)
     found = cycle_integrity(found_cycle)
-    names = {code: agency for code, agency in found.scored.agencies.items()}
+    report = found.report
+    english = get_language() == "en"
+    names = {
+        code: (agency.name_en if english and agency.name_en else agency.name_th)
+        for code, agency in found.scored.agencies.items()
+    }
+    dimensions = {d.code: d.name.get(get_language() or "th") for d in found.scored.spec.dimensions}
+    shared = shared_with(report.flags)
+
+    def sentence(flag: Flag) -> str:
+        return flag_sentence(flag, report.settings, dimension_names=dimensions,
+                             agency_names=names, shared=shared)
+
     rows = [
         {
             "agency": flag.agency,
-            "agency_name": names[flag.agency].name_th if flag.agency in names else flag.agency,
+            "agency_name": names.get(flag.agency, flag.agency),
             "screen": flag.screen,
             "screen_name": SCREEN_NAMES.get(flag.screen, flag.screen),
+            "sentence": sentence(flag),
             "detail": flag.detail,
             "links": found.answer_links(flag.agency, flag.questions[:10]),
         }
-        for flag in found.report.flags
+        for flag in report.flags
+    ]
+    reviewers = [
+        {"reviewer": flag.agency, "sentence": sentence(flag), "detail": flag.detail}
+        for flag in report.reviewers
     ]
     counts = [
-        (SCREEN_NAMES.get(screen, screen), n) for screen, n in found.report.counts().items()
+        (SCREEN_NAMES.get(screen, screen), n) for screen, n in report.counts().items()
     ]
     return render(
         request,
         "results/integrity.html",
         {
             "cycle": found_cycle,
-            "report": found.report,
-            "flagged": len(found.report.flagged()),
+            "report": report,
+            "flagged": len(report.flagged()),
             "rows": rows,
+            "reviewers": reviewers,
+            "period_start": format_date(report.period.start) if report.period else "",
+            "period_end": format_date(report.period.end) if report.period else "",
             "counts": counts,
         },
     )

@@ -14,7 +14,13 @@ from phrom.accounts.models import Role
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from phrom.results.adapter import cycle_answers, score_cycle_from_db, verified_cycle_answers
-from phrom.reviews.models import PublishOverride, ReviewAssignment, ReviewStatus, Verdict
+from phrom.reviews.models import (
+    ClarificationStatus,
+    PublishOverride,
+    ReviewAssignment,
+    ReviewStatus,
+    Verdict,
+)
 from scoring.result import score_cycle
 
 REVIEWER_ROLES = (Role.REVIEWER, Role.LEAD_REVIEWER)
@@ -31,7 +37,8 @@ def review_queue(
 ) -> QuerySet[Response]:
     """The submitted responses USER reviews (all of them for lead reviewers and
     administrators, the assigned ones for reviewers), filtered; each with
-    ``review_status`` and ``reviewer_count``."""
+    ``review_status``, ``reviewer_count``, and the clarification requests that wait for
+    the agency (``clarifications_open``) or for the reviewer (``clarifications_answered``)."""
     responses = Response.objects.filter(status=ResponseStatus.SUBMITTED).select_related(
         "cycle", "agency__ministry"
     )
@@ -56,7 +63,17 @@ def review_queue(
             | Q(agency__name_en__icontains=search)
             | Q(agency__code__icontains=search)
         )
-    return responses.annotate(reviewer_count=Count("review_assignments", distinct=True)).order_by(
+    return responses.annotate(
+        reviewer_count=Count("review_assignments", distinct=True),
+        clarifications_open=Count(
+            "clarifications", filter=Q(clarifications__status=ClarificationStatus.OPEN),
+            distinct=True,
+        ),
+        clarifications_answered=Count(
+            "clarifications", filter=Q(clarifications__status=ClarificationStatus.ANSWERED),
+            distinct=True,
+        ),
+    ).order_by(
         "cycle__code", "agency__code"
     ).select_related("review")
 

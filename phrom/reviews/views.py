@@ -14,9 +14,11 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from phrom.accounts.gates import (
     evidence_for_reviewer,
     may_assign_reviewers,
+    may_plan_audit_sample,
     may_review_response,
     may_use_review_queue,
     profile_of,
@@ -46,6 +49,8 @@ from phrom.reviews.services import (
     verdict_save,
 )
 from scoring.model import Bilingual, Question, QuestionType
+
+QUEUE_PAGE_SIZE = 100
 
 
 def _text(value: Bilingual | None) -> str:
@@ -114,10 +119,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReviewStatus.values else ""
     search = request.GET.get("q", "")[:200]
-    rows = list(selectors.review_queue(
+    found = selectors.review_queue(
         user=request.user, cycle=cycle, ministry_id=ministry_id, group=group, status=status,
         search=search,
-    )[:500])
+    )
+    # a page number that is not one shows the nearest page, not an error
+    page = Paginator(found, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     for row in rows:
         try:
             row.review_status_label = row.review.get_status_display()
@@ -128,7 +136,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         "ministry_id": ministry_id, "groups": groups, "group": group,
         "statuses": ReviewStatus.choices, "status": status, "search": search,
         "may_assign": may_assign_reviewers(profile_of(request.user)),
+        "may_audit": may_plan_audit_sample(profile_of(request.user)),
+        "page": page, "filters": _queue_filters(cycle, ministry_id, group, status, search),
     })
+
+
+def _queue_filters(cycle: Cycle | None, ministry_id: int | None, group: str, status: str,
+                   search: str) -> str:
+    """The queue's filters as a query string, for the links to other pages."""
+    values = {"cycle": cycle.code if cycle else "", "ministry": ministry_id or "",
+              "group": group, "status": status, "q": search}
+    return urlencode({k: v for k, v in values.items() if v})
 
 
 @login_required

@@ -88,3 +88,17 @@ def test_the_page_screens_the_claims_not_the_verified_values(client, world) -> N
     in_english(client)
     html = client.get(URL).content.decode()
     assert 'data-screen="all_maximum"' in html.split("integrity-flags", 1)[1]
+
+
+def test_a_thai_page_says_what_triggered_each_flag_in_thai(client, world) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    plant_reviewers(world)
+    client.force_login(world.user("lead_reviewer"))
+    html = client.get(URL).content.decode()
+    flags = html.split('id="integrity-flags"', 1)[1]
+    assert "ได้คะแนนเต็ม" in flags  # all at the maximum
+    assert "ไฟล์หลักฐานเดียวกัน (SHA-256" in flags and "ถูกใช้โดยหน่วยงานอื่นอีก 1 หน่วยงาน" in flags
+    assert "ลงวันที่นอกช่วงของรอบการประเมิน" in flags and "2558" in flags  # 2015 in B.E.
+    assert "เห็นว่ามีหลักฐานสนับสนุน 100% จาก 24 ผลการตรวจ" in html
+    # the screen's own record stays available, marked as English
+    assert '<span lang="en">' in flags

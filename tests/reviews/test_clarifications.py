@@ -368,3 +368,22 @@ def test_the_coordinator_home_shows_the_request_and_the_reviewer_home_its_answer
     assert "clarification answered, 2 answers to verify" in client.get("/").content.decode()
     client.force_login(world.user("coordinator_a"))
     assert "clarification requested" not in client.get("/").content.decode()
+
+
+def test_the_queue_marks_answered_requests_for_the_reviewer(in_review: Any, client: Any) -> None:
+    world = in_review
+    request = ask(world)
+    client.force_login(world.user("reviewer"))
+    row = _queue_row(client, "Department of Rural Roads")
+    assert "1 awaiting the agency" in row and "awaiting your verdict" not in row
+    clarification_explain(request=request, question=ASKED, text="The plan was signed in May.",
+                          by=world.user("coordinator_a"))
+    clarification_mark_answered(request=request, by=world.user("coordinator_a"))
+    row = _queue_row(client, "Department of Rural Roads")
+    assert "1 answered, awaiting your verdict" in row and "awaiting the agency" not in row
+
+
+def _queue_row(client: Any, name: str) -> str:
+    html = client.get("/reviews/").content.decode()
+    start = html.index(name)
+    return html[start:html.index("</tr>", start)]

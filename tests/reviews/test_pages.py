@@ -313,3 +313,10 @@ def test_evidence_images_are_previewed_in_the_review_page_and_nothing_else(
         assert client_of(world, persona).get(
             f"/reviews/evidence/{image.pk}/preview"
         ).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["2", "0", "x", "9" * 30])
+def test_odd_queue_page_numbers_show_the_nearest_page(in_review: Any, page: str) -> None:
+    queue = client_of(in_review, "lead_reviewer").get("/reviews/", {"page": page})
+    assert queue.status_code == 200
+    assert "Department of Rural Roads" in queue.content.decode()
