@@ -356,3 +356,17 @@ def invitation_for_manager(user: User, invitation_id: int) -> Invitation:
     if not may_manage_invitation(profile, invitation):
         raise Http404
     return invitation
+
+
+# --- award decisions (issue 14) ----------------------------------------------------------
+
+
+def may_decide_awards(profile: Profile | None) -> bool:
+    """Administrators confirm a published cycle's awards, by name (a recorded decision)."""
+    return may_manage_cycles(profile)
+
+
+def may_preview_awards(profile: Profile | None) -> bool:
+    """Administrators try other award rules on a cycle's figures (what-if); nothing is
+    stored."""
+    return may_manage_cycles(profile)
