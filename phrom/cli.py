@@ -330,14 +330,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the task worker (django-tasks-db's ``db_worker``): it sends the e-mails."""
+    """Run the task worker (django-tasks-db's ``db_worker``): it sends the e-mails, stores
+    publications, and expires clarification requests past their deadline."""
     _django()
     from django.core.management import call_command
+
+    from phrom.reviews.tasks import (
+        expire_clarifications_in_background,
+        expire_clarifications_now,
+    )
 
     options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
     if args.batch:
         # Sent now and done: the start-up delay that spreads many workers is not needed.
         options.update(batch=True, startup_delay=False)
+        expire_clarifications_now()
+    else:
+        expire_clarifications_in_background()
     call_command("db_worker", **options)
     return 0
 
@@ -457,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=0, help="default: 2 x cores")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("worker", help="run the task worker that sends e-mails")
+    p = sub.add_parser("worker", help="run the task worker: e-mails, publications, clarification expiry")
     p.add_argument("--batch", action="store_true", help="send what is waiting, then stop")
     p.add_argument("--interval", type=float, default=1.0,
                    help="seconds between looks at the queue when it is empty (default 1)")
