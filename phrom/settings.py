@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "phrom.accounts",
     "phrom.notifications",
     "phrom.publications",
+    "phrom.exports",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
     "django.contrib.admin",
 ]
