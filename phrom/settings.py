@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "phrom.notifications",
     "phrom.publications",
     "phrom.exports",
+    "phrom.dashboard",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
     "django.contrib.admin",
 ]
