@@ -111,8 +111,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None)
     ministries = list(Agency.objects.filter(kind="ministry").order_by("code"))
     ministry_id = _int(request.GET.get("ministry"))
-    groups = sorted(
-        g for g in Agency.objects.exclude(group="").values_list("group", flat=True).distinct()
+    # (order_by: the model's default ordering would make DISTINCT repeat each group)
+    groups = list(
+        Agency.objects.exclude(group="").order_by("group").values_list("group", flat=True)
+        .distinct()
     )
     group = request.GET.get("group", "")
     group = group if group in groups else ""

@@ -320,3 +320,14 @@ def test_odd_queue_page_numbers_show_the_nearest_page(in_review: Any, page: str)
     queue = client_of(in_review, "lead_reviewer").get("/reviews/", {"page": page})
     assert queue.status_code == 200
     assert "Department of Rural Roads" in queue.content.decode()
+
+
+def test_the_queue_offers_each_peer_group_once(in_review: Any) -> None:
+    from phrom.agencies.models import Agency
+
+    Agency.objects.create(code="extra", name_th="กรมตัวอย่าง", name_en="Example Department",
+                          kind="department", group=in_review.agency_a.group)
+    html = client_of(in_review, "lead_reviewer").get("/reviews/").content.decode()
+    select = html[html.index('name="group"'):]
+    select = select[:select.index("</select>")]
+    assert select.count(f'value="{in_review.agency_a.group}"') == 1
