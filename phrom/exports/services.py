@@ -1,0 +1,191 @@
+"""Asking for an export and writing it (in the task worker, ``phrom worker``)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from phrom.exports.models import Export, ExportKind, ExportStatus
+from phrom.exports.selectors import ExportProblem
+from phrom.frameworks.models import Cycle
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 1.0
+"""The least time between two progress updates of a running export."""
+
+
+def export_request(*, cycle: Cycle, kind: str, by: Any, language: str = "th") -> Export:
+    """A new export of KIND for CYCLE, asked for by BY, written by the worker once the
+    current transaction commits. Asking again makes another one."""
+    if kind not in ExportKind.values:
+        raise ValueError(f"no export of kind {kind!r}")
+    with transaction.atomic():
+        export = Export.objects.create(cycle=cycle, kind=kind, requested_by=by,
+                                       language="en" if language.startswith("en") else "th")
+
+        def enqueue() -> None:
+            from phrom.exports.tasks import run_export
+
+            run_export.enqueue(export_id=export.pk)
+
+        transaction.on_commit(enqueue)
+    return export
+
+
+class _Progress:
+    """Writes an export's progress to its row at most once a second (the page reads it)."""
+
+    def __init__(self, export_id: int) -> None:
+        self.export_id = export_id
+        self.last = 0.0
+
+    def total(self, total: int) -> None:
+        Export.objects.filter(pk=self.export_id).update(total=total, updated_at=timezone.now())
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        Export.objects.filter(pk=self.export_id).update(done=done, updated_at=timezone.now())
+
+
+def export_run(*, export_id: int) -> Export | None:
+    """Write the pending export EXPORT_ID into a file in storage; on failure keep it as
+    failed with the reason in plain words. None when it is not waiting (already run)."""
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
+    if not claimed:
+        return None
+    export = Export.objects.select_related("cycle__framework", "requested_by").get(pk=export_id)
+    progress = _Progress(export.pk)
+    with translation.override(export.language), tempfile.TemporaryDirectory() as folder:
+        try:
+            path, filename, problems = _write(export, Path(folder), progress)
+            with path.open("rb") as fh:
+                export.file.save(filename, File(fh), save=False)
+            export.filename = filename
+            export.size = path.stat().st_size
+            export.problems = problems
+            export.status = ExportStatus.COMPLETE
+        except Exception as exc:
+            logger.exception("export %s of %s failed", export.pk, export.cycle.code)
+            export.status = ExportStatus.FAILED
+            export.error = plain_error(exc)
+        export.finished_at = export.updated_at = timezone.now()
+        if export.status == ExportStatus.COMPLETE:
+            export.done = export.total or export.done
+        export.save(update_fields=["file", "filename", "size", "problems", "status", "error",
+                                   "finished_at", "updated_at", "done", "publication_version"])
+        export.refresh_from_db()
+    return export
+
+
+def plain_error(exc: BaseException) -> str:
+    """Why an export stopped, for the administrator who asked for it."""
+    if isinstance(exc, ExportProblem):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return _("The file could not be written or stored (%(error)s). Check the disk space "
+                 "and the storage settings, then ask again.") % {"error": exc}
+    return _("The export stopped on an unexpected error (%(kind)s: %(error)s). Ask again; "
+             "if it happens again, tell the system's administrator.") % {
+        "kind": type(exc).__name__, "error": str(exc)[:500]}
+
+
+def _user_name(user: Any) -> str:
+    from phrom.responses.selectors import user_name
+
+    return user_name(user)
+
+
+def _write(export: Export, folder: Path, progress: _Progress) -> tuple[Path, str, str]:
+    """Write EXPORT's file into FOLDER: (its path, its download name, what it lacks)."""
+    from phrom.exports import selectors
+
+    cycle, language = export.cycle, export.language
+    stamp = timezone.localtime(export.requested_at).strftime("%Y%m%d-%H%M")
+    kind = ExportKind(export.kind)
+    if kind == ExportKind.SCORECARDS:
+        return _write_scorecards(export, folder, progress, stamp)
+    figures_text = _("Answers, evidence and reviews as stored at the time of the export.")
+    if kind == ExportKind.RESULTS:
+        figures = selectors.results_figures(cycle=cycle)
+        sheets = selectors.results_sheets(figures=figures, language=language)
+        figures_text = _figures_text(export, figures.publication)
+    elif kind == ExportKind.ANSWERS:
+        sheets = [selectors.answers_sheet(cycle=cycle, language=language)]
+    elif kind == ExportKind.EVIDENCE:
+        sheets = [selectors.evidence_sheet(cycle=cycle, language=language)]
+    else:
+        sheets = selectors.review_sheets(cycle=cycle, language=language)
+    about = selectors.about_sheet(
+        cycle=cycle, what=str(kind.label), figures=figures_text,
+        by=_user_name(export.requested_by), at=export.requested_at)
+    export.total = sum(s.count for s in sheets) + about.count
+    progress.total(export.total)
+    path = folder / "export.xlsx"
+    from phrom.exports.workbooks import write_workbook
+
+    written = write_workbook(path, [about, *sheets], progress)
+    export.done = written
+    return path, f"{cycle.code}-{kind.value}-{stamp}.xlsx", ""
+
+
+def _figures_text(export: Export, publication: Any) -> str:
+    from phrom.core.thai import format_datetime
+
+    if publication is None:
+        return _("Current scores, not published: provisional and may still change.")
+    export.publication_version = publication.version
+    return _("Published figures as stored by version %(version)s of %(when)s "
+             "(never scored again).") % {
+        "version": publication.version, "when": format_datetime(publication.created_at)}
+
+
+def _write_scorecards(export: Export, folder: Path, progress: _Progress,
+                      stamp: str) -> tuple[Path, str, str]:
+    """Every scored agency's scorecard PDF (in Thai) into one ZIP archive, one at a time."""
+    from phrom.exports.selectors import results_figures
+    from phrom.exports.workbooks import write_scorecards
+    from phrom.reports.pdf import scorecard_pdf
+    from phrom.reports.scorecard import scorecard_context
+
+    cycle = export.cycle
+    figures = results_figures(cycle=cycle)
+    scored = figures.scored
+    _figures_text(export, figures.publication)
+    agencies = sorted(scored.agencies)
+    if not agencies:
+        raise ExportProblem(_("This cycle has no scored response: there is no scorecard "
+                              "to make."))
+    export.total = len(agencies)
+    progress.total(len(agencies))
+
+    def make(code: str) -> bytes:
+        return scorecard_pdf(scorecard_context(scored=scored, agency=code, language="th"))
+
+    pages = ((f"scorecard-{cycle.year_be}-{code}.pdf", lambda code=code: make(code))
+             for code in agencies)
+    path = folder / "scorecards.zip"
+    failed = write_scorecards(path, pages, progress)
+    if len(failed) == len(agencies):
+        raise ExportProblem(_("No scorecard could be made; the first error: %(error)s") % {
+            "error": failed[0][1]})
+    problems = ""
+    if failed:
+        problems = _("%(count)s of %(total)s scorecards could not be made (listed in "
+                     "ERRORS.txt in the archive); the first: %(name)s: %(error)s") % {
+            "count": len(failed), "total": len(agencies), "name": failed[0][0],
+            "error": failed[0][1]}
+    export.done = len(agencies)
+    return path, f"{cycle.code}-scorecards-{stamp}.zip", problems
