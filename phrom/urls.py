@@ -22,6 +22,7 @@ urlpatterns = [
     path("results/", include("phrom.results.urls")),
     path("reviews/", include("phrom.reviews.urls")),
     path("open-data/", include("phrom.publications.urls")),
+    path("exports/", include("phrom.exports.urls")),
     path("admin/", admin.site.urls),
 ]
 
