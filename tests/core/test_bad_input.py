@@ -50,7 +50,7 @@ FIELDS = [
     "new_password2", "old_password", "role", "agency", "dimensions", "status", "confirm",
     "reason", "deadline", "response", "value", "base_version", "explanation",
     "not_applicable", "none_chosen", "url", "size", "language", "next", "page", "cycle",
-    "focus", "q", "o", "p", "e", "_changelist_filters",
+    "focus", "q", "o", "p", "e", "_changelist_filters", "kind",
 ]
 
 PERSONAS = ["administrator", "coordinator_a", "outsider", "anonymous"]
@@ -118,6 +118,9 @@ def sweep(django_db_setup: None, django_db_blocker: Any) -> Any:
             by=admin, email="new@example.go.th", role="coordinator", agency=world.agency_a
         )
         user = world.user("coordinator_a")
+        from phrom.exports.models import Export
+
+        export = Export.objects.create(cycle=world.cycle, kind="results", requested_by=admin)
         good = {
             "token": link.rstrip("/").rsplit("/", 1)[-1],
             "invitation_id": str(invitation.pk),
@@ -137,6 +140,7 @@ def sweep(django_db_setup: None, django_db_blocker: Any) -> Any:
             "year": str(world.cycle.year_be),
             "version": "1",
             "name": "results.csv",
+            "export_id": str(export.pk),
         }
         good["reset_token"] = default_token_generator.make_token(user)
         clients = {}
