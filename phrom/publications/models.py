@@ -22,7 +22,9 @@ class Publication(models.Model):
     scores and, where review exists, its claimed total; ``awards`` is the AWARDS.json
     payload; ``results_csv`` the RESULTS.csv text; ``answers_csv`` the answers scored (verified
     values where reviewers set one) in the ANSWERS.csv format; ``framework_text`` the framework the
-    figures were computed from. ``snapshot`` is the scored cycle the results pages read.
+    figures were computed from; ``pages`` what else the results pages show (names, awards
+    with their reasons, the previous cycle's figures: ``phrom.publications.stored``), all
+    plain JSON, and each agency's explanation is a :class:`PublishedAgency` row.
     A correction is a new version whose ``note`` says what changed, why and who approved.
     """
 
@@ -42,7 +44,7 @@ class Publication(models.Model):
     awards = models.JSONField(default=dict)
     results_csv = models.TextField(blank=True)
     answers_csv = models.TextField(blank=True)
-    snapshot = models.BinaryField(null=True, editable=False)
+    pages = models.JSONField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("publication")
@@ -54,3 +56,25 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.code} v{self.version}"
+
+
+class PublishedAgency(models.Model):
+    """One agency's explanation of its published total (every step, down to each answer's
+    points), as its scorecard page shows it: stored once per agency and version, so that
+    a page reads one agency without the others."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE,
+                                    related_name="agencies")
+    agency = models.CharField(max_length=64)
+    explanation = models.JSONField()
+
+    class Meta:
+        verbose_name = _("published agency")
+        verbose_name_plural = _("published agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "agency"],
+                                    name="published_agency_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.agency}"

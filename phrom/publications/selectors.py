@@ -2,51 +2,70 @@
 
 from __future__ import annotations
 
-import logging
-import pickle
 import threading
-from typing import Any
 
 from phrom.frameworks.models import Cycle
-from phrom.publications.models import Publication, PublicationStatus
+from phrom.publications.models import Publication, PublicationStatus, PublishedAgency
+from phrom.publications.stored import StoredCycle, StoredFiguresUnreadable, stored_cycle
+from scoring.explain import Explanation
 
-logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 # Keyed by id and creation time: a restored or recreated database may reuse an id.
-_snapshots: dict[tuple[int, str], Any] = {}
+_snapshots: dict[tuple[int, str], StoredCycle] = {}
+
+_HEAVY = ("pages", "rows", "awards", "results_csv", "answers_csv", "framework_text")
+
+
+class VersionNotFound(LookupError):
+    """No complete publication of that version."""
 
 
 def current_publication(*, cycle: Cycle) -> Publication | None:
     """CYCLE's latest complete publication, or None when it has none."""
     return (Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
-            .defer("snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")
-            .order_by("-version").first())
+            .defer(*_HEAVY).order_by("-version").first())
 
 
-def published_scored(*, cycle: Cycle) -> Any | None:
-    """The scored cycle stored by CYCLE's latest complete publication, or None when it
-    has none; read once per process and publication (a publication never changes)."""
-    publication = current_publication(cycle=cycle)
+def published_scored(*, cycle: Cycle, version: int | None = None) -> StoredCycle | None:
+    """The stored figures of CYCLE's latest complete publication (of VERSION when given),
+    as the pages read them, or None when it has none; read once per process and
+    publication (a publication never changes).
+
+    Raises ``VersionNotFound`` when VERSION is given and is not a complete publication,
+    ``StoredFiguresUnreadable`` when the publication was stored in an older layout (it is
+    never scored again in its place)."""
+    found = Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
+    if version is not None:
+        found = found.filter(version=version)
+    publication = found.defer(*_HEAVY).order_by("-version").first()
     if publication is None:
+        if version is not None:
+            raise VersionNotFound(f"{cycle.code} has no published version {version}")
         return None
     key = (publication.pk, publication.created_at.isoformat())
     with _lock:
         hit = _snapshots.get(key)
     if hit is not None:
         return hit
-    blob = Publication.objects.values_list("snapshot", flat=True).get(pk=publication.pk)
-    if blob is None:
-        return None
-    try:
-        scored = pickle.loads(bytes(blob))  # written by publish_results on this server only
-    except Exception:  # a snapshot older than the code that reads it: pages score again
-        logger.warning("publication %s of %s cannot be read; its pages are scored on demand "
-                       "until it is published again", publication.version, cycle.code,
-                       exc_info=True)
-        return None
+    full = Publication.objects.only(
+        "pk", "version", "created_at", "note", "rows", "pages", "framework_text"
+    ).get(pk=publication.pk)
+    stored = stored_cycle(publication=full, cycle=cycle)
     with _lock:
-        _snapshots[key] = scored
-    return scored
+        _snapshots[key] = stored
+    return stored
+
+
+def stored_explanation(*, stored: StoredCycle, agency: str) -> Explanation:
+    """AGENCY's explanation as STORED's publication keeps it (one row read); raises
+    ``KeyError`` when the agency has none there."""
+    from phrom.publications.stored import explanation_from
+
+    data = (PublishedAgency.objects.filter(publication_id=stored.publication_id, agency=agency)
+            .values_list("explanation", flat=True).first())
+    if data is None:
+        raise KeyError(agency)
+    return explanation_from(data)
 
 
 def open_publication(*, year_be: int, version: int | None = None) -> Publication | None:
@@ -57,7 +76,7 @@ def open_publication(*, year_be: int, version: int | None = None) -> Publication
     found = Publication.objects.filter(
         cycle__year_be=year_be, cycle__status=CycleStatus.PUBLISHED,
         status=PublicationStatus.COMPLETE,
-    ).defer("snapshot").select_related("cycle")
+    ).defer("pages").select_related("cycle")
     if version is not None:
         found = found.filter(version=version)
     return found.order_by("-version").first()
@@ -67,5 +86,15 @@ def publication_log(*, cycle: Cycle) -> list[Publication]:
     """CYCLE's complete publications, latest first: version, when, by whom, and the note
     of each correction."""
     return list(Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
-                .defer("snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")
-                .select_related("by").order_by("-version"))
+                .defer(*_HEAVY).select_related("by").order_by("-version"))
+
+
+__all__ = [
+    "StoredFiguresUnreadable",
+    "VersionNotFound",
+    "current_publication",
+    "open_publication",
+    "publication_log",
+    "published_scored",
+    "stored_explanation",
+]

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import copyreg
 import csv
 import importlib.metadata
 import io
-import pickle
-import types
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
 from phrom.frameworks.models import Cycle
-from phrom.publications.models import Publication, PublicationStatus
+from phrom.publications.models import Publication, PublicationStatus, PublishedAgency
+from phrom.publications.stored import explanations, page_data
 
 
 def _results_csv(result: Any) -> str:
@@ -92,20 +90,16 @@ def _rows(scored: Any, claimed: Any) -> list[dict[str, object]]:
     return rows
 
 
-def read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
-    """MAPPING as a read-only mapping (how a snapshot's read-only mappings are read)."""
-    return types.MappingProxyType(mapping)
-
-
-def _snapshot(scored: Any) -> bytes:
-    """SCORED as bytes that :func:`pickle.loads` reads back (the framework's read-only
-    mappings pickled as such)."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = copyreg.dispatch_table.copy()
-    pickler.dispatch_table[types.MappingProxyType] = lambda m: (read_only, (dict(m),))
-    pickler.dump(scored)
-    return out.getvalue()
+def _store_explanations(publication: Publication, scored: Any) -> None:
+    """One row per agency with the explanation its scorecard shows, written in batches."""
+    batch: list[PublishedAgency] = []
+    for agency, explanation in explanations(scored):
+        batch.append(PublishedAgency(publication=publication, agency=agency,
+                                     explanation=explanation))
+        if len(batch) >= 500:
+            PublishedAgency.objects.bulk_create(batch)
+            batch = []
+    PublishedAgency.objects.bulk_create(batch)
 
 
 def _has_review(cycle: Cycle) -> bool:
@@ -127,7 +121,8 @@ def publication_start(*, cycle: Cycle, by: Any = None, note: str = "") -> Public
 def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
                     publication: Publication | None = None) -> Publication:
     """Score CYCLE from its verified values and store every published figure as one new
-    version (or fill the pending PUBLICATION), in one transaction.
+    version (or fill the pending PUBLICATION), in one transaction: the open-data files,
+    and what the results pages show as plain JSON (``phrom.publications.stored``).
 
     A correction is a later call with NOTE saying what changed, why and who approved it.
     On failure the publication is kept as ``failed`` with the error and the error raised.
@@ -153,7 +148,9 @@ def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
             }
             publication.results_csv = _results_csv(result)
             publication.answers_csv = _answers_csv(scored)
-            publication.snapshot = _snapshot(scored)
+            publication.pages = page_data(scored)
+            PublishedAgency.objects.filter(publication=publication).delete()
+            _store_explanations(publication, scored)
             publication.status = PublicationStatus.COMPLETE
             publication.error = ""
             publication.save()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Mapping
+from typing import cast
 
 from phrom.frameworks.models import Cycle
 from phrom.results.adapter import ScoredCycle, score_cycle_from_db
+from scoring.explain import Explanation, explain_agency
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, str], ScoredCycle] = {}
@@ -45,21 +49,30 @@ def _stamp(cycle: Cycle) -> str:
     )
 
 
-def scored_cycle(*, cycle: Cycle) -> ScoredCycle:
-    """The cycle scored from submitted responses, with reviewers' verified values in place
-    of the claims where they set one, cached per process.
+def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
+    """The cycle's figures as the results pages read them.
 
-    The cache key is what the figures are computed from (:func:`_stamp`), for the cycle
-    and the one before it, so that a change made through any path (a service, the admin,
-    another worker) is seen by every worker on its next request: aggregates over the
-    rows, never a copy of the answers.
+    A cycle with a complete publication reads its stored figures (the latest version, or
+    VERSION), never scored again: a ``phrom.publications.stored.StoredCycle``, which has
+    the attributes of a ``ScoredCycle`` that the pages read (``cycle``, ``spec``,
+    ``agencies``, and a ``result`` with the published figures, awards and ``to_rows``) and
+    no answers; :func:`agency_explanation` reads one agency's explanation. Raises
+    ``phrom.publications.selectors.VersionNotFound`` for a VERSION that is not published,
+    ``StoredFiguresUnreadable`` for a publication stored by an older Phrom.
+
+    Other cycles are scored from submitted responses, with reviewers' verified values in
+    place of the claims where they set one, cached per process. The cache key is what
+    the figures are computed from (:func:`_stamp`), for the cycle and the one before it,
+    so that a change made through any path (a service, the admin, another worker) is seen
+    by every worker on its next request: aggregates over the rows, never a copy of the
+    answers.
     """
-    # a published cycle's figures are the stored ones (phrom.publications), never rescored
     from phrom.publications.selectors import published_scored
 
-    stored = published_scored(cycle=cycle)
+    stored = published_scored(cycle=cycle, version=version)
     if stored is not None:
-        return stored
+        # the pages read the same attributes of both (see the docstring)
+        return cast(ScoredCycle, stored)
     stamp = _stamp(cycle)
     if cycle.previous_id is not None:  # gains move with the previous cycle's results too
         stamp += "/" + _stamp(Cycle.objects.select_related("framework").get(pk=cycle.previous_id))
@@ -142,3 +155,52 @@ def award_tables(*, scored: ScoredCycle, language: str) -> list[dict[str, object
             "near_misses": [(e, agencies.get(e.agency, e.agency)) for e in award.near_misses],
         })
     return tables
+
+
+def is_stored(scored: ScoredCycle) -> bool:
+    """Whether SCORED is a publication's stored figures (not scored now)."""
+    from phrom.publications.stored import StoredCycle
+
+    return isinstance(scored, StoredCycle)
+
+
+def agency_explanation(*, scored: ScoredCycle, agency: str) -> Explanation:
+    """Every step behind AGENCY's total: as stored with the publication for a published
+    cycle, else explained from the cycle scored now. Raises ``KeyError`` when the agency
+    has no scored response in the cycle."""
+    from phrom.publications.selectors import stored_explanation
+    from phrom.publications.stored import StoredCycle
+
+    if isinstance(scored, StoredCycle):
+        return stored_explanation(stored=scored, agency=agency)
+    if agency not in scored.answers:
+        raise KeyError(agency)
+    return explain_agency(scored.result, agency, scored.answers[agency])
+
+
+def claimed_total(*, scored: ScoredCycle, agency: str) -> float | None:
+    """The total AGENCY's own answers gave, stored beside the verified one by the
+    publication SCORED reads (that version's); None for figures not published or a cycle
+    without review."""
+    from phrom.publications.stored import StoredCycle
+
+    if isinstance(scored, StoredCycle):
+        return scored.result.claimed_totals.get(agency)
+    return None
+
+
+_VERSION = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def requested_version(params: Mapping[str, str]) -> int | None:
+    """The published version a page's query string asks for (``?version=2``), None when
+    it asks for none (the latest); any other value than a version number raises
+    ``phrom.publications.selectors.VersionNotFound`` (a page answers 404)."""
+    from phrom.publications.selectors import VersionNotFound
+
+    text = params.get("version")
+    if text is None:
+        return None
+    if not _VERSION.fullmatch(text):
+        raise VersionNotFound("a version is a number: ?version=1")
+    return int(text)
