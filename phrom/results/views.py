@@ -9,10 +9,17 @@ from django.utils.translation import get_language
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
+from phrom.publications.selectors import VersionNotFound
 from phrom.reports.scorecard import scorecard_context
 from phrom.results.adapter import ScoredCycle
-from phrom.results.selectors import award_tables, names_of, result_rows, scored_cycle
-from scoring.explain import explain_agency
+from phrom.results.selectors import (
+    agency_explanation,
+    award_tables,
+    names_of,
+    requested_version,
+    result_rows,
+    scored_cycle,
+)
 
 
 def _scored(request: HttpRequest, name: str) -> ScoredCycle:
@@ -24,7 +31,10 @@ def _scored(request: HttpRequest, name: str) -> ScoredCycle:
     if cycle.status != CycleStatus.PUBLISHED:
         if not reads_every_agency(profile_of(request.user)):
             raise Http404("results of this cycle are not published")
-    return scored_cycle(cycle=cycle)
+    try:  # ?version=N: that published version, at its own URL
+        return scored_cycle(cycle=cycle, version=requested_version(request.GET))
+    except VersionNotFound as exc:
+        raise Http404(str(exc)) from None
 
 
 def _precisions(scored: ScoredCycle) -> dict[str, int]:
@@ -77,7 +87,7 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
             "scored": scored,
             "agency": scored.agencies[agency],
             "agency_name": row["name"],
-            "explanation": explain_agency(scored.result, agency, scored.answers[agency]),
+            "explanation": agency_explanation(scored=scored, agency=agency),
             "row": row,
             "has_previous": scored.result.has_previous,
             "names": names_of(scored=scored, language=language),
