@@ -4,7 +4,7 @@ The tree is total -> dimensions -> indicators -> questions. Each level carries i
 weight, its effective weight (its share once not-applicable and excluded parts have
 left), its score and a formula with the numbers filled in, so that a person can
 recompute each published figure by hand. Every score, weight share and status is the
-engine's (a :class:`scoring.result.CycleResult`); :func:`question_points` only describes
+engine's (a :class:`scoring.result.CycleResult`); :func:`answer_points` only describes
 each answer (its option, level or threshold, and the points they stand for) for the
 formulas.
 
@@ -17,23 +17,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 from scoring.answers import AgencyAnswers, AnswerValue, check_answer
 from scoring.engine import Normalisation
 from scoring.engine import question_scores as engine_question_scores
 from scoring.formulas import (
-    Chosen,
     Formula,
     answer_points,
     answer_shown,
-    bilingual_dict,
+    as_data,
     condition_formula,
     display,
-    formula_text,
     number_text,
-    question_points,
 )
 from scoring.matrix import matrix_questions
 from scoring.model import Bilingual, Framework, Question
@@ -44,6 +41,18 @@ QuestionStatus = Literal["scored", "not_applicable", "hidden", "unanswered"]
 
 
 # --------------------------------------------------------------------------- the tree
+
+
+def _as_dict(node: object, **texts: str | None) -> dict[str, object]:
+    """A node of the tree as plain data: its fields in order, with its English ``texts``
+    just before ``how``; the answer as shown (``shown``) stays out."""
+    out: dict[str, object] = {}
+    for f in fields(node):  # type: ignore[arg-type]
+        if f.name == "how":
+            out.update(texts)
+        if f.name != "shown":
+            out[f.name] = as_data(getattr(node, f.name))
+    return out
 
 
 @dataclass(frozen=True)
@@ -66,20 +75,7 @@ class QuestionExplanation:
         return self.how.text
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "type": self.type,
-            "text": bilingual_dict(self.text),
-            "answer": self.answer,
-            "points": self.points,
-            "max_points": self.max_points,
-            "score": self.score,
-            "weight": self.weight,
-            "effective_weight": self.effective_weight,
-            "status": self.status,
-            "formula": self.formula,
-            "how": self.how.to_dict(),
-        }
+        return _as_dict(self, formula=self.formula)
 
 
 @dataclass(frozen=True)
@@ -98,17 +94,7 @@ class IndicatorExplanation:
         return self.how.text
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "name": bilingual_dict(self.name),
-            "score": self.score,
-            "weight": self.weight,
-            "effective_weight": self.effective_weight,
-            "status": self.status,
-            "formula": self.formula,
-            "how": self.how.to_dict(),
-            "questions": [q.to_dict() for q in self.questions],
-        }
+        return _as_dict(self, formula=self.formula)
 
 
 @dataclass(frozen=True)
@@ -134,21 +120,7 @@ class DimensionExplanation:
         return None if self.normalising is None else self.normalising.text
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "name": bilingual_dict(self.name),
-            "raw_score": self.raw_score,
-            "score": self.score,
-            "published_score": self.published_score,
-            "weight": self.weight,
-            "effective_weight": self.effective_weight,
-            "status": self.status,
-            "formula": self.formula,
-            "normalisation": self.normalisation,
-            "how": self.how.to_dict(),
-            "normalising": None if self.normalising is None else self.normalising.to_dict(),
-            "indicators": [i.to_dict() for i in self.indicators],
-        }
+        return _as_dict(self, formula=self.formula, normalisation=self.normalisation)
 
 
 @dataclass(frozen=True)
@@ -178,25 +150,7 @@ class Explanation:
         return self.rounded.text
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "agency": self.agency,
-            "group": self.group,
-            "framework": self.framework,
-            "scale": self.scale,
-            "precision": self.precision,
-            "total": self.total,
-            "published_total": self.published_total,
-            "band": self.band,
-            "rank": self.rank,
-            "group_rank": self.group_rank,
-            "previous_total": self.previous_total,
-            "gain": self.gain,
-            "formula": self.formula,
-            "rounding": self.rounding,
-            "how": self.how.to_dict(),
-            "rounded": self.rounded.to_dict(),
-            "dimensions": [d.to_dict() for d in self.dimensions],
-        }
+        return _as_dict(self, formula=self.formula, rounding=self.rounding)
 
     def question(self, code: str) -> QuestionExplanation:
         for d in self.dimensions:
@@ -366,7 +320,8 @@ def _questions(
 ) -> tuple[tuple[QuestionExplanation, ...], list[tuple[float, float]]]:
     """The questions of one indicator explained, and the (weight, score) of those
     included."""
-    rows: list[tuple[Question, AnswerValue | None, QuestionStatus, float | None, Formula]] = []
+    # (question, status, score, formula, points): points of scored and unanswered only
+    rows: list[tuple[Question, QuestionStatus, float | None, Formula, float | None]] = []
     for q in questions:
         j = column.get(q.code)
         if j is None:
@@ -377,16 +332,16 @@ def _questions(
             assert q.condition is not None
             condition = condition_formula(q.condition, framework.question(q.condition.question))
             hidden = Formula("hidden", {"condition": condition, "excluded": score is None})
-            rows.append((q, value, "hidden", score, hidden))
+            rows.append((q, "hidden", score, hidden, None))
         elif not_applicable[j]:
-            rows.append((q, value, "not_applicable", None, Formula("not_applicable")))
+            rows.append((q, "not_applicable", None, Formula("not_applicable"), None))
         elif value is None:
-            rows.append((q, value, "unanswered", score, Formula("unanswered")))
+            rows.append((q, "unanswered", score, Formula("unanswered"), 0.0))
         else:
-            how = answer_points(q, value)[2]
+            points, _, how = answer_points(q, value)
             formula = Formula("question_scored", {"how": how, "score": number_text(score)})
-            rows.append((q, value, "scored", score, formula))
-    parts = [(q.weight, s) for q, _v, _st, s, _f in rows if s is not None and q.weight > 0]
+            rows.append((q, "scored", score, formula, points))
+    parts = [(q.weight, s) for q, _st, s, _f, _p in rows if s is not None and q.weight > 0]
     included = sum(w for w, _ in parts)
     explained = tuple(
         QuestionExplanation(
@@ -394,7 +349,7 @@ def _questions(
             type=q.type.value,
             text=q.text,
             answer=display(shown_answers.get(q.code)),
-            points=question_points(q, v)[0] if st in ("scored", "unanswered") else None,
+            points=points,
             max_points=q.max_points,
             score=s,
             weight=q.weight,
@@ -405,7 +360,7 @@ def _questions(
             how=f,
             shown=answer_shown(q, shown_answers.get(q.code)),
         )
-        for q, v, st, s, f in rows
+        for q, st, s, f, points in rows
     )
     return explained, parts
 
@@ -430,14 +385,10 @@ def _normalisation(
 
 
 __all__ = [
-    "Chosen",
     "DimensionExplanation",
     "Explanation",
     "Formula",
     "IndicatorExplanation",
     "QuestionExplanation",
-    "answer_points",
     "explain_agency",
-    "formula_text",
-    "question_points",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 from scoring.answers import NOT_APPLICABLE, AnswerValue
 from scoring.model import Bilingual, Condition, Question, QuestionType
@@ -77,16 +77,19 @@ class Formula:
         return formula_text(self)
 
     def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "figures": {k: _figure_dict(v) for k, v in self.figures.items()}}
+        return {"kind": self.kind, "figures": {k: as_data(v) for k, v in self.figures.items()}}
 
 
-def _figure_dict(value: object) -> object:
-    if isinstance(value, Formula | Chosen):
-        return value.to_dict()
+def as_data(value: object) -> object:
+    """A figure or node as plain data for JSON: what has ``to_dict`` by it, names as
+    ``{th, en}``, tuples as lists."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
     if isinstance(value, Bilingual):
         return bilingual_dict(value)
     if isinstance(value, tuple):
-        return [_figure_dict(v) for v in value]
+        return [as_data(v) for v in value]
     return value
 
 
@@ -108,15 +111,39 @@ def _chosen(f: Formula) -> tuple[Chosen, ...]:
     return tuple(c for c in value if isinstance(c, Chosen))
 
 
+# The kinds whose English is a pattern filled with their figures ("yes" filled in as a word).
+_PATTERNS: Final[dict[str, str]] = {
+    "unanswered_points": "unanswered: 0 points",
+    "yes_no": "{yes} -> {points} of 1",
+    "option": "option {option} -> {points} of {max} points",
+    "level": "level {level} of 5",
+    "below_thresholds": "{value} below every threshold -> 0 of {max} points",
+    "threshold": "{value} >= {at_least} -> {points} of {max} points",
+    "percentage": "{value} / 100",
+    "range": "({value} - {low}) / ({high} - {low})",
+    "not_applicable": "not applicable: excluded",
+    "unanswered": "unanswered: scores 0, keeps its weight",
+    "indicator_excluded": "no question included: the indicator leaves its dimension",
+    "dimension_excluded": "no indicator included: the dimension leaves the total",
+    "no_total": "no dimension included: no total",
+    "same_score": "every agency has the same score: half the scale, {score}",
+    "rounding": "{total} rounded half up to {precision} decimals = {published}",
+    "no_rounding": "-",
+    "condition_at_least": "{question} >= {value}",
+    "condition_yes_no": "{question} = {yes}",
+    "condition_equals": "{question} = {value}",
+    "answer_yes_no": "{yes}",
+    "answer_not_applicable": "not applicable",
+    "answer_value": "{value}",
+}
+
+
 def formula_text(f: Formula) -> str:
     """A formula in plain English, as the command line and ``to_dict`` write it."""
     k, g = f.kind, f.figures
-    if k == "unanswered_points":
-        return "unanswered: 0 points"
-    if k == "yes_no":
-        return f"{'yes' if g['yes'] else 'no'} -> {_s(f, 'points')} of 1"
-    if k == "option":
-        return f"option {_s(f, 'option')} -> {_s(f, 'points')} of {_s(f, 'max')} points"
+    pattern = _PATTERNS.get(k)
+    if pattern is not None:
+        return pattern.format_map({**g, "yes": "yes" if g.get("yes") else "no"})
     if k == "choices":
         how = " + ".join(f"{c.code} {c.points}" for c in _chosen(f)) or "nothing chosen"
         how = f"{how} = {_s(f, 'sum')}"
@@ -125,90 +152,34 @@ def formula_text(f: Formula) -> str:
         if g.get("zero"):
             how += ", counted as 0"
         return f"{how} of {_s(f, 'max')} points"
-    if k == "level":
-        return f"level {_s(f, 'level')} of 5"
-    if k == "below_thresholds":
-        return f"{_s(f, 'value')} below every threshold -> 0 of {_s(f, 'max')} points"
-    if k == "threshold":
-        return (
-            f"{_s(f, 'value')} >= {_s(f, 'at_least')} -> {_s(f, 'points')} of "
-            f"{_s(f, 'max')} points"
-        )
-    if k == "percentage":
-        return f"{_s(f, 'value')} / 100"
-    if k == "range":
-        lo, hi = _s(f, "low"), _s(f, "high")
-        return f"({_s(f, 'value')} - {lo}) / ({hi} - {lo})"
     if k == "question_scored":
         return f"{formula_text(_sub(f, 'how'))} = {_s(f, 'score')}"
     if k == "hidden":
         why = f"hidden ({formula_text(_sub(f, 'condition'))} not met)"
         return f"{why}: excluded" if g["excluded"] else f"{why}: scores 0, keeps its weight"
-    if k == "not_applicable":
-        return "not applicable: excluded"
-    if k == "unanswered":
-        return "unanswered: scores 0, keeps its weight"
     if k == "mean":
         mean = _s(f, "mean")
         if not mean:
             return f"nothing included = {_s(f, 'result')}"
         times = f" × {_s(f, 'times')}" if g.get("times") else ""
         return f"{mean}{times} = {_s(f, 'result')}"
-    if k == "indicator_excluded":
-        return "no question included: the indicator leaves its dimension"
-    if k == "dimension_excluded":
-        return "no indicator included: the dimension leaves the total"
-    if k == "no_total":
-        return "no dimension included: no total"
-    if k == "same_score":
-        return f"every agency has the same score: half the scale, {_s(f, 'score')}"
     if k == "minmax":
         z = ""
         if g.get("z") is not None:
-            z = (
-                f"z = ({_s(f, 'raw')} - {_s(f, 'mean')}) / {_s(f, 'std')} = {_s(f, 'z')}; "
-            )
+            z = f"z = ({_s(f, 'raw')} - {_s(f, 'mean')}) / {_s(f, 'std')} = {_s(f, 'z')}; "
         lo = _s(f, "low")
         return (
             f"{z}({_s(f, 'x')} - {lo}) / ({_s(f, 'high')} - {lo}) × {_s(f, 'scale')} "
             f"= {_s(f, 'score')}"
         )
-    if k == "rounding":
-        return (
-            f"{_s(f, 'total')} rounded half up to {_s(f, 'precision')} decimals = "
-            f"{_s(f, 'published')}"
-        )
-    if k == "no_rounding":
-        return "-"
-    if k == "condition_at_least":
-        return f"{_s(f, 'question')} >= {_s(f, 'value')}"
-    if k == "condition_yes_no":
-        return f"{_s(f, 'question')} = {'yes' if g['yes'] else 'no'}"
     if k == "condition_any_of":
         return f"{_s(f, 'question')} is any of {', '.join(c.code for c in _chosen(f))}"
-    if k == "condition_equals":
-        return f"{_s(f, 'question')} = {_s(f, 'value')}"
-    if k == "answer_yes_no":
-        return "yes" if g["yes"] else "no"
-    if k == "answer_not_applicable":
-        return "not applicable"
     if k == "answer_choices":
         return "; ".join(c.code for c in _chosen(f)) if _chosen(f) else "(none chosen)"
-    if k == "answer_value":
-        return _s(f, "value")
     raise ValueError(f"unknown formula kind {k!r}")
 
 
 # --------------------------------------------------------------------------- points
-
-
-def question_points(question: Question, value: AnswerValue | None) -> tuple[float, float, str]:
-    """(points, max_points, how) of one answer; unanswered earns 0 points.
-
-    The score is ``max(points, 0) / max_points`` clipped to 0..1 (0 when max_points is 0).
-    """
-    points, top, how = answer_points(question, value)
-    return points, top, how.text
 
 
 def _option(question: Question, code: str, points: float | None = None) -> Chosen:
@@ -325,10 +296,10 @@ __all__ = [
     "FormulaKind",
     "answer_points",
     "answer_shown",
+    "as_data",
     "bilingual_dict",
     "condition_formula",
     "display",
     "formula_text",
     "number_text",
-    "question_points",
 ]
