@@ -20,6 +20,7 @@ from phrom.frameworks.deadlines import agency_deadline, has_passed, local_day
 from phrom.frameworks.errors import FrameworkRejected
 from phrom.frameworks.models import Cycle, CycleStatus, DeadlineChange, Framework, spec_of_text
 from phrom.notifications.services import notify_reopened
+from phrom.publications.freeze import frozen_message, is_frozen
 from phrom.responses.models import AnswerChange, ChangeKind, Response, ResponseStatus
 from scoring.model import Framework as FrameworkSpec
 
@@ -113,6 +114,9 @@ def _refuse_frozen(cycles: QuerySet[Cycle], file_name: str) -> None:
             "framework cannot be reloaded: its answers, totals and ranks would change; load "
             "the file under a new framework code (and cycle) instead"
             + (", or open the cycle again first" if frozen.status == CycleStatus.CLOSED else "")
+            + ("; its results are published: a correction is published as a new version "
+               "(phrom publish CYCLE --note ...)" if frozen.status == CycleStatus.PUBLISHED
+               else "")
         )
 
 
@@ -335,6 +339,8 @@ def response_reopen(*, response: Response, reason: str, by: User, site_url: str 
             )
             % {"code": cycle.code}
         )
+    if is_frozen(cycle):
+        raise LifecycleRefused(frozen_message(cycle))
     if cycle.status != CycleStatus.OPEN:
         raise LifecycleRefused(
             gettext(

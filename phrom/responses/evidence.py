@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from phrom.frameworks.deadlines import Block, change_block
+from phrom.publications.freeze import frozen_message, is_frozen
 from phrom.responses.evidence_content import (
     ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS,  # the widget's ``accept`` list
 )
@@ -306,7 +307,10 @@ def _check_open(response: Response, question: str = "") -> None:
     after the agency's deadline (``change_block``, the one rule for every write).
 
     Evidence added to QUESTION is allowed anyway while an open clarification request of
-    the response names it (``phrom.reviews.clarifications.open_for_question``)."""
+    the response names it (``phrom.reviews.clarifications.open_for_question``), never
+    in a published cycle (its evidence is frozen with its figures)."""
+    if is_frozen(response.cycle):
+        raise EvidenceRejected(frozen_message(response.cycle))
     blocked = change_block(response)
     if blocked is None:
         return

@@ -25,6 +25,7 @@ from phrom.agencies.models import Agency
 from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle
 from phrom.notifications.services import notify_submitted
+from phrom.publications.freeze import frozen_message, is_frozen
 from phrom.responses.models import (
     Answer,
     AnswerChange,
@@ -212,7 +213,10 @@ def _locked_response(response: Response) -> Response:
 
 def _check_open(current: Response) -> None:
     """Refuse a change to a submitted response, in a cycle that is not open, or after the
-    agency's deadline (``change_block``, the one rule for every write)."""
+    agency's deadline (``change_block``, the one rule for every write); a published
+    cycle's with the reason: its figures are frozen."""
+    if is_frozen(current.cycle):
+        raise ResponseLocked(frozen_message(current.cycle))
     blocked = change_block(current)
     if blocked is not None:
         raise ResponseLocked(blocked.message())

@@ -29,6 +29,7 @@ from phrom.accounts.gates import (
 from phrom.accounts.models import Role
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.publications.freeze import frozen_message, is_frozen
 from phrom.responses.models import Answer, AnswerChange, ChangeKind, Response, ResponseStatus
 from phrom.reviews.models import (
     PublishOverride,
@@ -83,6 +84,8 @@ def _status_label(status: str) -> str:
 
 
 def _refuse_closed_cycle(cycle: Cycle) -> None:
+    if is_frozen(cycle):  # verdicts decide verified values: frozen with the figures
+        raise ReviewRefused(frozen_message(cycle))
     if cycle.status not in REVIEW_CYCLE_STATUSES:
         raise ReviewRefused(
             _("Cycle %(code)s is “%(status)s”: responses are reviewed only when a cycle is "
