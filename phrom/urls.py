@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("phrom.reviews.urls")),
     path("open-data/", include("phrom.publications.urls")),
     path("exports/", include("phrom.exports.urls")),
+    path("dashboard/", include("phrom.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 
