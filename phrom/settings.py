@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "phrom.publications",
     "phrom.exports",
     "phrom.dashboard",
+    "phrom.awards",
     # Last, so that Phrom's Thai wording wins over the admin's for shared words ("Remove").
     "django.contrib.admin",
 ]
