@@ -50,7 +50,7 @@ FIELDS = [
     "new_password2", "old_password", "role", "agency", "dimensions", "status", "confirm",
     "reason", "deadline", "response", "value", "base_version", "explanation",
     "not_applicable", "none_chosen", "url", "size", "language", "next", "page", "cycle",
-    "focus", "q", "o", "p", "e", "_changelist_filters", "kind",
+    "focus", "q", "o", "p", "e", "_changelist_filters", "kind", "group", "ministry",
 ]
 
 PERSONAS = ["administrator", "coordinator_a", "outsider", "anonymous"]
