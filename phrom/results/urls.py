@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from phrom.reports.views import scorecard_pdf_view
 from phrom.results import integrity_views, views
@@ -6,7 +6,7 @@ from phrom.results import integrity_views, views
 app_name = "results"
 urlpatterns = [
     path("<str:cycle>/", views.cycle_results, name="cycle"),
-    path("<str:cycle>/awards/", views.cycle_awards, name="awards"),
+    path("<str:cycle>/awards/", include("phrom.awards.urls")),
     path("<str:cycle>/integrity/", integrity_views.cycle_integrity_page, name="integrity"),
     path("<str:cycle>/<str:agency>/", views.agency_scorecard, name="agency"),
     path("<str:cycle>/<str:agency>/scorecard.pdf", scorecard_pdf_view, name="scorecard_pdf"),
