@@ -9,13 +9,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phrom.frameworks.models import Cycle
 
 
 class ExportKind(models.TextChoices):
     RESULTS = "results", _("Results")
-    ANSWERS = "answers", _("Answers")
+    ANSWERS = "answers", pgettext_lazy("export", "Answers")
     EVIDENCE = "evidence", _("Evidence list")
     REVIEWS = "reviews", _("Reviews")
     SCORECARDS = "scorecards", _("Every scorecard (PDF)")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phrom.core.thai import format_date, format_datetime
 from phrom.exports.models import Export
@@ -141,7 +142,12 @@ def results_figures(*, cycle: Cycle) -> Figures:
             raise ExportProblem(_(
                 "This cycle is published but its figures are not stored yet: wait until "
                 "the publication is complete, then ask again."))
-        scored = published_scored(cycle=cycle)
+        try:
+            scored = published_scored(cycle=cycle)
+        except Exception as exc:  # stored in a layout this version cannot read
+            raise ExportProblem(_(
+                "The stored figures of this cycle's publication cannot be read: %(error)s")
+                % {"error": exc}) from exc
         if scored is None:
             raise ExportProblem(_(
                 "The stored figures of this cycle's publication cannot be read by this "
@@ -293,7 +299,7 @@ def answers_sheet(*, cycle: Cycle, language: str) -> Sheet:
         _("Changed at"), _("Changed by"), _("Verdict"), _("Verified value"),
         _("Reason for the verified value"), _("Value scored"),
     ]
-    return Sheet(_("Answers"), headers, lines(), _answers(cycle).count(),
+    return Sheet(pgettext("export sheet", "Answers"), headers, lines(), _answers(cycle).count(),
                  [18, 40, 12, 14, 10, 16, 16, 40, 8, 20, 24, 18, 16, 40, 16])
 
 
