@@ -159,33 +159,29 @@ def screen_gains(result: CycleResult, settings: Settings = Settings()) -> list[F
     """Total and dimension gains far above the others' (robust z-score)."""
     if result.previous is None:
         return []
-    flags: list[Flag] = []
     series: list[tuple[str, np.ndarray, tuple[str, ...]]] = [("total", result.gain, ())]
     if result.previous.dimensions:
         gains = result.dimension_gains
         for k, dim in enumerate(result.framework.dimensions):
             codes = tuple(q.code for i in dim.indicators for q in i.questions if q.scored)
             series.append((dim.code, gains[:, k], codes))
+    flags: list[Flag] = []
     for name, gain, codes in series:
         z = robust_z(np.asarray(gain, dtype=np.float64))
         median = float(np.nanmedian(gain)) if np.isfinite(gain).any() else 0.0
+        what = "total" if name == "total" else f"dimension {name}"
         with np.errstate(invalid="ignore"):
             far = np.flatnonzero(z > settings.gain_z)
         for row in far.tolist():
             g, zz = float(gain[row]), float(z[row])
-            what = "total" if name == "total" else f"dimension {name}"
-            flags.append(
-                Flag(
-                    agency=result.agencies[row],
-                    screen="gain",
-                    detail=(
-                        f"gain of the {what} {g:+.2f} over the previous cycle "
-                        f"(median {median:+.2f}, robust z {zz:.1f} > {settings.gain_z:g})"
-                    ),
-                    questions=codes,
-                    figures={"of": name, "gain": g, "median": median, "z": round(zz, 2)},
-                )
+            detail = (
+                f"gain of the {what} {g:+.2f} over the previous cycle "
+                f"(median {median:+.2f}, robust z {zz:.1f} > {settings.gain_z:g})"
             )
+            figures: dict[str, float | str] = {
+                "of": name, "gain": g, "median": median, "z": round(zz, 2)
+            }
+            flags.append(Flag(result.agencies[row], "gain", detail, codes, figures))
     return flags
 
 
@@ -212,12 +208,10 @@ def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> 
     hit = (n >= settings.maximum_min) & (share >= settings.maximum_share - 1e-12)
     return [
         Flag(
-            agency=result.agencies[row],
-            screen="all_maximum",
-            detail=(
-                f"{int(k[row])} of {int(n[row])} scored answers at full points "
-                f"({share[row]:.0%}, threshold {settings.maximum_share:.0%})"
-            ),
+            result.agencies[row],
+            "all_maximum",
+            f"{int(k[row])} of {int(n[row])} scored answers at full points "
+            f"({share[row]:.0%}, threshold {settings.maximum_share:.0%})",
             figures={"at_maximum": int(k[row]), "answered": int(n[row]), "share": float(share[row])},
         )
         for row in np.flatnonzero(hit).tolist()
@@ -241,9 +235,7 @@ def normalise_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
 
 
-def _shared(
-    items: Iterable[EvidenceItem], key: str, screen: str, settings: Settings
-) -> list[Flag]:
+def _shared(items: Iterable[EvidenceItem], key: str, screen: str, settings: Settings) -> list[Flag]:
     # first pass: the values held by more than one agency (few), cheaply
     first: dict[str, str] = {}
     shared: set[str] = set()
@@ -262,31 +254,24 @@ def _shared(
         if value in shared:
             users[value][item.agency].append(item.question)
             names.setdefault(value, item.name or value)
+    what = "file" if key == "sha256" else "URL"
     flags: list[Flag] = []
     for value, by_agency in users.items():
-        if len(by_agency) < 2:
-            continue
         agencies = sorted(by_agency)
+        label = value[:12] if key == "sha256" else value
         for agency in agencies:
             others = [a for a in agencies if a != agency]
             shown_others = ", ".join(others[: settings.name_others])
             more = len(others) - settings.name_others
             if more > 0:
                 shown_others += f" and {more} more"
-            what = "file" if key == "sha256" else "URL"
-            label = value[:12] if key == "sha256" else value
-            flags.append(
-                Flag(
-                    agency=agency,
-                    screen=screen,
-                    detail=(
-                        f"the same evidence {what} {names[value]!r} ({label}) is used by "
-                        f"{len(others)} other agencies: {shown_others}"
-                    ),
-                    questions=tuple(sorted(set(by_agency[agency]))),
-                    figures={key: value, "agencies": len(agencies)},
-                )
+            detail = (
+                f"the same evidence {what} {names[value]!r} ({label}) is used by "
+                f"{len(others)} other agencies: {shown_others}"
             )
+            questions = tuple(sorted(set(by_agency[agency])))
+            figures: dict[str, float | str] = {key: value, "agencies": len(agencies)}
+            flags.append(Flag(agency, screen, detail, questions, figures))
     return flags
 
 
@@ -308,14 +293,12 @@ def screen_carried_over(items: Sequence[EvidenceItem]) -> list[Flag]:
             carried[item.agency].append(item)
     return [
         Flag(
-            agency=agency,
-            screen="carried_over",
-            detail=(
-                f"{len(found)} evidence item(s) carried over unchanged from the previous "
-                f"cycle: {', '.join(sorted({i.name or i.url or i.sha256[:12] for i in found})[:5])}"
-            ),
-            questions=tuple(sorted({i.question for i in found})),
-            figures={"items": len(found)},
+            agency,
+            "carried_over",
+            f"{len(found)} evidence item(s) carried over unchanged from the previous "
+            f"cycle: {', '.join(sorted({i.name or i.url or i.sha256[:12] for i in found})[:5])}",
+            tuple(sorted({i.question for i in found})),
+            {"items": len(found)},
         )
         for agency, found in sorted(carried.items())
     ]
@@ -328,28 +311,22 @@ def screen_out_of_period(items: Sequence[EvidenceItem], period: Period) -> list[
         outside = [d for d in item.dates if d not in period]
         if outside:
             found[item.agency].append((item, min(outside)))
+    start, end = period.start.isoformat(), period.end.isoformat()
     flags = []
     for agency, hits in sorted(found.items()):
         shown_hits = "; ".join(
             f"{i.name or i.sha256[:12]} dated {d.isoformat()}" for i, d in hits[:5]
         )
-        flags.append(
-            Flag(
-                agency=agency,
-                screen="out_of_period",
-                detail=(
-                    f"{len(hits)} evidence file(s) dated outside the cycle's period "
-                    f"{period.start.isoformat()} to {period.end.isoformat()}: {shown_hits}"
-                ),
-                questions=tuple(sorted({i.question for i, _ in hits})),
-                figures={
-                    "files": len(hits),
-                    "earliest": min(d for _, d in hits).isoformat(),
-                    "start": period.start.isoformat(),
-                    "end": period.end.isoformat(),
-                },
-            )
+        detail = (
+            f"{len(hits)} evidence file(s) dated outside the cycle's period "
+            f"{start} to {end}: {shown_hits}"
         )
+        earliest = min(d for _, d in hits).isoformat()
+        figures: dict[str, float | str] = {
+            "files": len(hits), "earliest": earliest, "start": start, "end": end
+        }
+        questions = tuple(sorted({i.question for i, _ in hits}))
+        flags.append(Flag(agency, "out_of_period", detail, questions, figures))
     return flags
 
 
@@ -371,19 +348,13 @@ def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) 
     missing = _visible_answered(result) & required[None, :] & ~has
     flags = []
     for row in np.flatnonzero(missing.any(axis=1)).tolist():
-        cols = np.flatnonzero(missing[row]).tolist()
-        names = tuple(codes[j] for j in cols)
+        names = tuple(codes[j] for j in np.flatnonzero(missing[row]).tolist())
+        detail = (
+            f"{len(names)} answer(s) without their required evidence: "
+            f"{', '.join(names[:8])}{' ...' if len(names) > 8 else ''}"
+        )
         flags.append(
-            Flag(
-                agency=result.agencies[row],
-                screen="missing_evidence",
-                detail=(
-                    f"{len(names)} answer(s) without their required evidence: "
-                    f"{', '.join(names[:8])}{' ...' if len(names) > 8 else ''}"
-                ),
-                questions=names,
-                figures={"answers": len(names)},
-            )
+            Flag(result.agencies[row], "missing_evidence", detail, names, {"answers": len(names)})
         )
     return flags
 
@@ -391,11 +362,10 @@ def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) 
 def screen_not_whole(result: CycleResult) -> list[Flag]:
     """Whole counts answered with decimals."""
     codes = result.matrix.questions
-    by_code = {q.code: q for q in result.framework.questions}
     whole = [
         j
-        for j, c in enumerate(codes)
-        if by_code[c].whole and by_code[c].type is QuestionType.NUMBER
+        for j, q in enumerate(_matrix_questions(result))
+        if q.whole and q.type is QuestionType.NUMBER
     ]
     if not whole:
         return []
@@ -406,18 +376,11 @@ def screen_not_whole(result: CycleResult) -> list[Flag]:
     flags = []
     for row in np.flatnonzero(bad.any(axis=1)).tolist():
         cols = np.flatnonzero(bad[row]).tolist()
-        shown_values = ", ".join(
-            f"{codes[whole[k]]} = {values[row, k]:g}" for k in cols[:5]
-        )
-        flags.append(
-            Flag(
-                agency=result.agencies[row],
-                screen="not_whole",
-                detail=f"whole counts answered with decimals: {shown_values}",
-                questions=tuple(codes[whole[k]] for k in cols),
-                figures={"answers": len(cols)},
-            )
-        )
+        shown_values = ", ".join(f"{codes[whole[k]]} = {values[row, k]:g}" for k in cols[:5])
+        detail = f"whole counts answered with decimals: {shown_values}"
+        questions = tuple(codes[whole[k]] for k in cols)
+        figures: dict[str, float | str] = {"answers": len(cols)}
+        flags.append(Flag(result.agencies[row], "not_whole", detail, questions, figures))
     return flags
 
 
@@ -452,23 +415,18 @@ def screen_contradictions(
     rules = result.framework.consistency if rules is None else rules
     flags = []
     for rule in rules:
-        bad = _has_any(result, rule.question, rule.options) & _has_any(
-            result, rule.excludes_question, rule.excludes
+        bad = _has_any(result, rule.question, rule.options)
+        bad &= _has_any(result, rule.excludes_question, rule.excludes)
+        detail = (
+            f"rule {rule.code}: {rule.question} is {'/'.join(rule.options)} but "
+            f"{rule.excludes_question} is {'/'.join(rule.excludes)}"
+            + (f" ({rule.message})" if rule.message else "")
         )
-        for row in np.flatnonzero(bad).tolist():
-            flags.append(
-                Flag(
-                    agency=result.agencies[row],
-                    screen="contradiction",
-                    detail=(
-                        f"rule {rule.code}: {rule.question} is {'/'.join(rule.options)} but "
-                        f"{rule.excludes_question} is {'/'.join(rule.excludes)}"
-                        + (f" ({rule.message})" if rule.message else "")
-                    ),
-                    questions=(rule.question, rule.excludes_question),
-                    figures={"rule": rule.code},
-                )
-            )
+        questions = (rule.question, rule.excludes_question)
+        flags += [
+            Flag(result.agencies[row], "contradiction", detail, questions, {"rule": rule.code})
+            for row in np.flatnonzero(bad).tolist()
+        ]
     return flags
 
 
@@ -488,24 +446,22 @@ def screen_reviewers(rows: Sequence[VerdictRow], settings: Settings = Settings()
     median = float(np.median(share))
     flags = []
     for k, reviewer in enumerate(reviewers):
-        if abs(z[k]) > settings.reviewer_z and abs(share[k] - median) >= settings.reviewer_gap:
-            flags.append(
-                Flag(
-                    agency=reviewer,
-                    screen="reviewer",
-                    detail=(
-                        f"{share[k]:.0%} of {len(support[reviewer])} verdicts found the answer "
-                        f"supported; the {len(reviewers)} reviewers' median is {median:.0%} "
-                        f"(robust z {z[k]:.1f}, threshold {settings.reviewer_z:g})"
-                    ),
-                    figures={
-                        "share": round(float(share[k]), 4),
-                        "verdicts": len(support[reviewer]),
-                        "median": round(median, 4),
-                        "z": round(float(z[k]), 2),
-                    },
-                )
-            )
+        far = abs(z[k]) > settings.reviewer_z and abs(share[k] - median) >= settings.reviewer_gap
+        if not far:
+            continue
+        verdicts = len(support[reviewer])
+        detail = (
+            f"{share[k]:.0%} of {verdicts} verdicts found the answer "
+            f"supported; the {len(reviewers)} reviewers' median is {median:.0%} "
+            f"(robust z {z[k]:.1f}, threshold {settings.reviewer_z:g})"
+        )
+        figures = {
+            "share": round(float(share[k]), 4),
+            "verdicts": verdicts,
+            "median": round(median, 4),
+            "z": round(float(z[k]), 2),
+        }
+        flags.append(Flag(reviewer, "reviewer", detail, figures=figures))
     return flags
 
 
