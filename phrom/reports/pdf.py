@@ -35,7 +35,8 @@ def scorecard_html(context: dict[str, Any]) -> str:
     """The print page of a scorecard (:func:`phrom.reports.scorecard.scorecard_context`),
     in Thai."""
     with translation.override("th"):
-        return _template().render({**context, **_fonts(), "LANGUAGE_CODE": "th"})
+        return _template().render(
+            {**context, "card": context, **_fonts(), "LANGUAGE_CODE": "th"})
 
 
 def scorecard_pdf(context: dict[str, Any]) -> bytes:

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from phrom.results.adapter import ScoredCycle
-from phrom.results.selectors import names_of, result_rows
+from phrom.results.selectors import agency_explanation, claimed_total, names_of, result_rows
 
 SHOWN = 3  # strongest, weakest indicators and recommendations shown
 
@@ -25,21 +25,83 @@ def _width(value: float | None, scale: float) -> float:
     return round(max(0.0, min(100.0, 100.0 * value / scale)), 2)
 
 
-def _claimed_total(scored: ScoredCycle, agency: str) -> float | None:
-    """The total the agency's own answers gave, as the cycle's current publication
-    stored it beside the verified one; None without a publication or a review."""
-    from phrom.publications.selectors import current_publication
+RADAR_RADIUS = 80.0  # the radar's outer ring, in SVG units around (0, 0)
+RADAR_RINGS = (0.25, 0.5, 0.75, 1.0)
 
-    publication = current_publication(cycle=scored.cycle)
-    if publication is None:
-        return None
-    from phrom.publications.models import Publication
 
-    rows = Publication.objects.values_list("rows", flat=True).get(pk=publication.pk) or []
-    for row in rows:
-        if str(row.get("agency")) == agency:
-            return _num(row.get("claimed_total"))
-    return None
+def _point(k: int, n: int, share: float, *, clamp: bool = True) -> tuple[str, str]:
+    """Where axis K of N meets SHARE (0..1) of the radius, as SVG coordinates written
+    out (never localised): the first axis points up, the others follow clockwise."""
+    angle = -math.pi / 2 + 2 * math.pi * k / n
+    r = RADAR_RADIUS * (max(0.0, min(1.0, share)) if clamp else share)
+    return f"{r * math.cos(angle):.2f}", f"{r * math.sin(angle):.2f}"
+
+
+def _polygon(values: list[float | None], scale: float) -> str:
+    """SVG ``points`` of a radar polygon; a missing value sits at the centre."""
+    n = len(values)
+    return " ".join(
+        ",".join(_point(k, n, (v or 0.0) / scale if scale > 0 else 0.0))
+        for k, v in enumerate(values)
+    )
+
+
+def radar(dimensions: list[dict[str, Any]], scale: float, *, previous: bool) -> dict[str, Any]:
+    """A radar chart of the dimensions as SVG shapes only: rings, axes, one polygon per
+    series and each axis's number at its end (WeasyPrint garbles Thai inside SVG text, so
+    the names are in an HTML legend beside it, numbered alike)."""
+    n = len(dimensions)
+    if n < 3:  # a radar needs three axes; the bars and the table show the rest
+        return {}
+    return {
+        "rings": [_polygon([scale * share] * n, scale) for share in RADAR_RINGS],
+        "axes": [_point(k, n, 1.0) for k in range(n)],
+        "numbers": [(k + 1, *_point(k, n, 1.15, clamp=False)) for k in range(n)],
+        "own": _polygon([d["score"] for d in dimensions], scale),
+        "average": _polygon([d["average"] for d in dimensions], scale),
+        "previous": (_polygon([d["previous"] for d in dimensions], scale)
+                     if previous and any(d["previous"] is not None for d in dimensions)
+                     else ""),
+    }
+
+
+def _recommendations(explanation: Any, scale: float, precision: int,
+                     language: str) -> list[dict[str, Any]]:
+    """The indicators with the most points to gain on the total, each with the questions
+    that lost the most: an indicator's share of the total (its effective weight in its
+    dimension times the dimension's in the total) times what its score is short of full
+    marks; a question's, its share of the indicator times the points it missed."""
+    found = []
+    for dim in explanation.dimensions:
+        for ind in dim.indicators:
+            if ind.score is None or ind.effective_weight <= 0 or dim.effective_weight <= 0:
+                continue
+            share = dim.effective_weight * ind.effective_weight
+            gain = share * (scale - float(ind.score))
+            if round(gain, precision) <= 0:
+                continue
+            questions = []
+            for q in ind.questions:
+                if q.effective_weight <= 0 or q.max_points <= 0:
+                    continue
+                missed = 1.0 - (q.score if q.score is not None else 0.0)
+                q_gain = round(share * q.effective_weight * missed * scale, precision)
+                if q_gain <= 0:
+                    continue
+                questions.append({
+                    "code": q.code, "text": q.text.get(language), "answer": q.answer,
+                    "shown": q.shown,
+                    "points": q.points, "max_points": q.max_points, "gain": q_gain,
+                    "unanswered": q.status == "unanswered",
+                })
+            questions.sort(key=lambda q: (-q["gain"], q["code"]))
+            found.append({
+                "code": ind.code, "name": ind.name.get(language),
+                "dimension": dim.name.get(language), "score": float(ind.score),
+                "gain": round(gain, precision), "questions": questions[:SHOWN],
+            })
+    found.sort(key=lambda i: (-i["gain"], i["code"]))
+    return found[:SHOWN]
 
 
 def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dict[str, Any]:
@@ -79,31 +141,25 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
             "previous_width": _width(before, scale),
         })
 
-    # an indicator's share of the total: its weight in its dimension times the
-    # dimension's weight in the total (normalisation across agencies left aside)
-    dim_weights = sum(d.weight for d in spec.dimensions) or 1.0
     indicator_scores = result.published_indicators[index]
     indicators = []
     position = 0
     for dim in spec.dimensions:
-        ind_weights = sum(i.weight for i in dim.indicators) or 1.0
         for ind in dim.indicators:
             score = _num(float(indicator_scores[position]))
             position += 1
             if score is None:
                 continue
-            share = (dim.weight / dim_weights) * (ind.weight / ind_weights)
             indicators.append({
                 "code": ind.code, "name": ind.name.get(language),
                 "dimension": dim.name.get(language), "score": score,
                 "width": _width(score, scale),
-                "gain": round(share * (scale - score), result.precision),
             })
     by_score = sorted(indicators, key=lambda i: (-i["score"], i["code"]))
     strongest = by_score[:SHOWN]
     weakest = [i for i in reversed(by_score) if i not in strongest][:SHOWN]
-    to_gain = sorted((i for i in indicators if i["gain"] > 0),
-                     key=lambda i: (-i["gain"], i["code"]))[:SHOWN]
+    to_gain = _recommendations(agency_explanation(scored=scored, agency=agency), scale,
+                               result.precision, language)
 
     from phrom.frameworks.models import Cycle, CycleStatus
 
@@ -111,7 +167,7 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
     provisional = not Cycle.objects.filter(
         pk=scored.cycle.pk, status=CycleStatus.PUBLISHED).exists()
     verified = _num(row["total"])
-    claimed = _claimed_total(scored, agency)
+    claimed = claimed_total(scored=scored, agency=agency)
     return {
         "scored": scored,
         "cycle": scored.cycle,
@@ -128,6 +184,7 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
         "has_previous": result.has_previous,
         "previous_label": result.previous_label if result.has_previous else "",
         "dimensions": dimensions,
+        "radar": radar(dimensions, scale, previous=result.has_previous),
         "strongest": strongest,
         "weakest": weakest,
         "recommendations": to_gain,
