@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
@@ -12,6 +15,7 @@ from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
 from phrom.publications.selectors import VersionNotFound
 from phrom.reports.scorecard import scorecard_context
 from phrom.results.adapter import ScoredCycle
+from phrom.results.public import SORTS, Found, Query, find, read_query, table_of
 from phrom.results.selectors import (
     agency_explanation,
     award_tables,
@@ -46,18 +50,68 @@ def _precisions(scored: ScoredCycle) -> dict[str, int]:
     }
 
 
+@require_safe
 def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
+    """The cycle's table, one page of it: searched by name or code, filtered by peer group,
+    ministry and band, sorted by rank, name (Thai collation), total or gain, from the query
+    string; an odd value is set aside with a note on the page."""
     scored = _scored(request, cycle)
     language = get_language() or "th"
+    table = table_of(scored=scored, language=language)
+    query = read_query(request.GET, table)
+    found = find(table, query)
     context = {
         "scored": scored,
         "spec": scored.spec,
         "dimensions": [(d.code, d.name.get(language)) for d in scored.spec.dimensions],
-        "rows": result_rows(scored=scored, language=language),
+        "table": table,
+        "query": query,
+        "found": found,
+        "rows": found.rows,
         "has_previous": scored.result.has_previous,
+        "sorting": _sort_links(query, has_previous=table.has_previous),
+        "pages": _page_links(query, found),
+        "previous_page": "?" + urlencode(query.params(page=found.page - 1))
+        if found.page > 1 else "",
+        "next_page": "?" + urlencode(query.params(page=found.page + 1))
+        if found.page < found.pages else "",
+        "filtered": bool(query.q or query.group or query.ministry or query.band),
         **_precisions(scored),
     }
     return render(request, "results/cycle.html", context)
+
+
+def _sort_links(query: Query, *, has_previous: bool) -> dict[str, dict[str, str]]:
+    """For each sortable column: the link that sorts by it (the other way when it is the
+    current sort) and its ``aria-sort`` value ("" when not the current sort)."""
+    links = {}
+    for sort, natural in SORTS.items():
+        if sort == "gain" and not has_previous:
+            continue
+        current = query.sort == sort
+        direction = ("desc" if query.direction == "asc" else "asc") if current else natural
+        links[sort] = {
+            "href": "?" + urlencode(query.params(sort=sort, dir=direction, page=1)),
+            "aria": ("ascending" if query.direction == "asc" else "descending") if current else "",
+        }
+    return links
+
+
+def _page_links(query: Query, found: Found) -> list[dict[str, object]]:
+    """Links to the first, previous, nearby, next and last pages (none for one page)."""
+    if found.pages <= 1:
+        return []
+    numbers = sorted({1, found.pages, *range(max(1, found.page - 2),
+                                             min(found.pages, found.page + 2) + 1)})
+    links: list[dict[str, object]] = []
+    before = 0
+    for n in numbers:
+        if n - before > 1:
+            links.append({"gap": True})
+        links.append({"number": n, "current": n == found.page,
+                      "href": "?" + urlencode(query.params(page=n))})
+        before = n
+    return links
 
 
 def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
