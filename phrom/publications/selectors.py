@@ -65,7 +65,7 @@ def stored_explanation(*, stored: StoredCycle, agency: str) -> Explanation:
             .values_list("explanation", flat=True).first())
     if data is None:
         raise KeyError(agency)
-    return explanation_from(data)
+    return explanation_from(data, stored.spec)
 
 
 def open_publication(*, year_be: int, version: int | None = None) -> Publication | None:

@@ -132,31 +132,29 @@ def _from_maybe_formula(data: Mapping[str, Any] | None) -> Formula | None:
 
 
 def explanation_data(e: Explanation) -> dict[str, object]:
-    """One agency's explanation as plain JSON (every field, the formulas as data)."""
+    """One agency's explanation as plain JSON: what is the agency's own (figures, answers,
+    statuses, the formulas as data). What the framework says (names, question texts,
+    types, weights, maximum points) is left to the framework text stored with the
+    publication, which :func:`explanation_from` reads it from."""
     return {
-        "agency": e.agency, "group": e.group, "framework": e.framework, "scale": e.scale,
-        "precision": e.precision, "total": _num(e.total),
+        "agency": e.agency, "group": e.group, "total": _num(e.total),
         "published_total": _num(e.published_total), "band": e.band, "rank": e.rank,
         "group_rank": e.group_rank, "previous_total": _num(e.previous_total),
         "gain": _num(e.gain), "how": _formula(e.how), "rounded": _formula(e.rounded),
-        "dimensions": [{
-            "code": d.code, "name": _bilingual(d.name), "raw_score": _num(d.raw_score),
-            "score": _num(d.score), "published_score": _num(d.published_score),
-            "weight": d.weight, "effective_weight": d.effective_weight, "status": d.status,
-            "how": _formula(d.how), "normalising": _maybe_formula(d.normalising),
-            "indicators": [{
-                "code": i.code, "name": _bilingual(i.name), "score": _num(i.score),
-                "weight": i.weight, "effective_weight": i.effective_weight,
-                "status": i.status, "how": _formula(i.how),
-                "questions": [{
-                    "code": q.code, "type": q.type, "text": _bilingual(q.text),
-                    "answer": q.answer, "points": _num(q.points), "max_points": q.max_points,
-                    "score": _num(q.score), "weight": q.weight,
-                    "effective_weight": q.effective_weight, "status": q.status,
-                    "how": _formula(q.how), "shown": _maybe_formula(q.shown),
-                } for q in i.questions],
-            } for i in d.indicators],
-        } for d in e.dimensions],
+        # dimension: [code, raw, score, published, effective weight, status, how,
+        #             normalising, indicators]
+        "dimensions": [[
+            d.code, _num(d.raw_score), _num(d.score), _num(d.published_score),
+            d.effective_weight, d.status, _formula(d.how), _maybe_formula(d.normalising),
+            # indicator: [code, score, effective weight, status, how, questions]
+            [[
+                i.code, _num(i.score), i.effective_weight, i.status, _formula(i.how),
+                # question: [code, answer, points, score, effective weight, status, how,
+                #            shown]
+                [[q.code, q.answer, _num(q.points), _num(q.score), q.effective_weight,
+                  q.status, _formula(q.how), _maybe_formula(q.shown)] for q in i.questions],
+            ] for i in d.indicators],
+        ] for d in e.dimensions],
     }
 
 
@@ -164,43 +162,52 @@ def _opt(x: object) -> float | None:
     return None if x is None else float(x)  # type: ignore[arg-type]
 
 
-def explanation_from(data: Mapping[str, Any]) -> Explanation:
-    """The explanation stored by :func:`explanation_data`."""
+def explanation_from(data: Mapping[str, Any], spec: FrameworkSpec) -> Explanation:
+    """The explanation stored by :func:`explanation_data`, with what the framework SPEC
+    (the publication's) says of each part."""
+    dimensions = {d.code: d for d in spec.dimensions}
+    indicators = {i.code: i for i in spec.indicators}
+
+    def question(row: Sequence[Any]) -> QuestionExplanation:
+        code, answer, points, score, effective, status, how, shown = row
+        q = spec.question(code)
+        if q is None:
+            raise StoredFiguresUnreadable(f"question {code} is not in the stored framework")
+        return QuestionExplanation(
+            code=code, type=q.type.value, text=q.text, answer=answer, points=_opt(points),
+            max_points=q.max_points, score=_opt(score), weight=q.weight,
+            effective_weight=effective, status=status, how=_from_formula(how),
+            shown=_from_maybe_formula(shown),
+        )
+
+    def indicator(row: Sequence[Any]) -> IndicatorExplanation:
+        code, score, effective, status, how, questions = row
+        i = indicators[code]
+        return IndicatorExplanation(
+            code=code, name=i.name, score=_opt(score), weight=i.weight,
+            effective_weight=effective, status=status, how=_from_formula(how),
+            questions=tuple(question(q) for q in questions),
+        )
+
+    def dimension(row: Sequence[Any]) -> DimensionExplanation:
+        code, raw, score, published, effective, status, how, normalising, parts = row
+        d = dimensions[code]
+        return DimensionExplanation(
+            code=code, name=d.name, raw_score=_opt(raw), score=_opt(score),
+            published_score=_opt(published), weight=d.weight, effective_weight=effective,
+            status=status, how=_from_formula(how),
+            normalising=_from_maybe_formula(normalising),
+            indicators=tuple(indicator(i) for i in parts),
+        )
+
     return Explanation(
-        agency=data["agency"], group=data["group"], framework=data["framework"],
-        scale=float(data["scale"]), precision=int(data["precision"]),
+        agency=data["agency"], group=data["group"], framework=spec.code,
+        scale=float(spec.scale), precision=spec.precision,
         total=_opt(data["total"]), published_total=_opt(data["published_total"]),
         band=data["band"], rank=data["rank"], group_rank=data["group_rank"],
         previous_total=_opt(data["previous_total"]), gain=_opt(data["gain"]),
         how=_from_formula(data["how"]), rounded=_from_formula(data["rounded"]),
-        dimensions=tuple(
-            DimensionExplanation(
-                code=d["code"], name=_from_bilingual(d["name"]), raw_score=_opt(d["raw_score"]),
-                score=_opt(d["score"]), published_score=_opt(d["published_score"]),
-                weight=d["weight"], effective_weight=d["effective_weight"], status=d["status"],
-                how=_from_formula(d["how"]), normalising=_from_maybe_formula(d["normalising"]),
-                indicators=tuple(
-                    IndicatorExplanation(
-                        code=i["code"], name=_from_bilingual(i["name"]), score=_opt(i["score"]),
-                        weight=i["weight"], effective_weight=i["effective_weight"],
-                        status=i["status"], how=_from_formula(i["how"]),
-                        questions=tuple(
-                            QuestionExplanation(
-                                code=q["code"], type=q["type"], text=_from_bilingual(q["text"]),
-                                answer=q["answer"], points=_opt(q["points"]),
-                                max_points=q["max_points"], score=_opt(q["score"]),
-                                weight=q["weight"], effective_weight=q["effective_weight"],
-                                status=q["status"], how=_from_formula(q["how"]),
-                                shown=_from_maybe_formula(q["shown"]),
-                            )
-                            for q in i["questions"]
-                        ),
-                    )
-                    for i in d["indicators"]
-                ),
-            )
-            for d in data["dimensions"]
-        ),
+        dimensions=tuple(dimension(d) for d in data["dimensions"]),
     )
 
 

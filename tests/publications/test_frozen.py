@@ -258,3 +258,18 @@ def test_a_publication_stored_by_older_code_is_refused_not_scored_again(
         client.get("/results/th-2564/")
     # the open data, plain text stored with it, stays readable
     assert client.get("/open-data/2564/results.csv").status_code == 200
+
+
+def test_the_stored_explanation_is_the_one_explained_at_publication(published) -> None:  # type: ignore[no-untyped-def]
+    from phrom.results.adapter import score_cycle_from_db
+    from phrom.results.selectors import agency_explanation, scored_cycle
+    from scoring.explain import explain_agency
+
+    live = score_cycle_from_db(cycle=published.cycle, verified=True)
+    stored = scored_cycle(cycle=published.cycle)
+    for agency in ("mot-drr", "mot-doh"):
+        expected = explain_agency(live.result, agency, live.answers[agency])
+        assert agency_explanation(scored=stored, agency=agency) == expected
+    assert stored.result.to_rows() == live.result.to_rows()
+    assert [a.to_dict() for a in stored.result.awards] == [
+        a.to_dict() for a in live.result.awards]
