@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from phrom.awards.models import AwardDecision
 from phrom.core.admin import ReadOnlyAdmin
 
-_LARGE = ("snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")
-
 
 @admin.register(AwardDecision)
 class AwardDecisionAdmin(ReadOnlyAdmin):
@@ -22,8 +20,9 @@ class AwardDecisionAdmin(ReadOnlyAdmin):
     readonly_fields = ("version",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return (super().get_queryset(request).select_related("cycle", "publication")
-                .defer(*(f"publication__{name}" for name in _LARGE)))
+        return (super().get_queryset(request).select_related("publication")
+                .only("cycle_id", "by_id", "by_name", "at", "note", "winners",
+                      "publication__version", "publication__cycle_id"))
 
     @admin.display(description=_("version"))
     def version(self, obj: AwardDecision) -> int:

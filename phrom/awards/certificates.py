@@ -18,7 +18,7 @@ TEMPLATE = "awards/certificate.html"
 
 
 def certificate_context(*, scored: ScoredCycle, agency: str,
-                        won: list[tuple[AwardResult, AwardEntry]], publication: Any,
+                        won: list[tuple[AwardResult, AwardEntry]], version: int | None,
                         decision: Any) -> dict[str, Any]:
     """What the certificates of AGENCY say, in Thai: for each award WON, its name, peer
     group or dimension, the place and the figures, and the reason; the cycle, the
@@ -49,7 +49,7 @@ def certificate_context(*, scored: ScoredCycle, agency: str,
             "agency_name": names["agency"].get(agency, agency),
             "framework_name": scored.spec.name.get("th"),
             "year_be": scored.cycle.year_be,
-            "version": publication.version if publication is not None else None,
+            "version": version,
             "decided_by": decision.by_name if decision is not None else "",
             "decided_on": format_date(decision.at, language="th") if decision is not None else "",
             "draft": decision is None,

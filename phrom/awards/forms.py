@@ -52,7 +52,7 @@ class RuleForm(forms.Form):
     )
 
     def __init__(self, *args: Any, rule: AwardRule, group_choices: list[tuple[str, str]],
-                 scale: float, **kwargs: Any) -> None:
+                 scale: float, language: str = "th", **kwargs: Any) -> None:
         kwargs.setdefault("prefix", rule.code)
         kwargs.setdefault("initial", {
             "top": rule.top, "grouping": "each" if rule.per_group else "together",
@@ -60,6 +60,7 @@ class RuleForm(forms.Form):
         })
         super().__init__(*args, **kwargs)
         self.rule = rule
+        self.title = rule.name.get(language) or rule.code
         self.fields["groups"].choices = group_choices  # type: ignore[attr-defined]
         self.fields["groups"].error_messages["invalid_choice"] = _(
             "“%(value)s” is not a peer group of this framework.")
@@ -85,6 +86,9 @@ class RuleForm(forms.Form):
 
 
 def rule_forms(rules: tuple[AwardRule, ...], data: Mapping[str, Any] | None,
-               group_choices: list[tuple[str, str]], scale: float) -> list[RuleForm]:
-    return [RuleForm(data, rule=rule, group_choices=group_choices, scale=scale)
+               group_choices: list[tuple[str, str]], scale: float,
+               language: str) -> list[RuleForm]:
+    """One form per award rule, bound to DATA (the query string) when given."""
+    return [RuleForm(data, rule=rule, group_choices=group_choices, scale=scale,
+                     language=language)
             for rule in rules]

@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 from django.utils.translation import gettext, pgettext
 
 from phrom.awards.models import AwardDecision
@@ -17,6 +18,7 @@ from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import award_tables, names_of
 from scoring.awards import AwardEntry, AwardResult, evaluate_awards
 from scoring.model import AwardRule
+from scoring.ranking import Published
 
 
 def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
@@ -26,10 +28,35 @@ def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
     return text.lstrip("+-") if float(text) == 0 else text
 
 
+def published_figures(scored: ScoredCycle) -> Published:
+    """SCORED's published figures as the engine's award placing reads them: the scored
+    cycle's own, or (for a stored publication, which keeps the figures and not the
+    engine's arrays) the same figures gathered from the stored columns."""
+    result: Any = scored.result
+    own = getattr(result, "published", None)
+    if isinstance(own, Published):
+        return own
+    framework_groups = [g.code for g in scored.spec.peer_groups]
+    present = sorted({g for g in result.groups if g} - set(framework_groups))
+    group_names = tuple(framework_groups + present)
+    return Published(
+        agencies=tuple(result.agencies), groups=tuple(result.groups),
+        group_ids=np.array([group_names.index(g) if g else -1 for g in result.groups],
+                           dtype=np.int64),
+        group_names=group_names, dimension_codes=tuple(result.dimension_codes),
+        total=np.asarray(result.published_total, dtype=np.float64),
+        dimensions=np.asarray(result.published_dimensions, dtype=np.float64),
+        previous_total=np.asarray(result.previous_total, dtype=np.float64),
+        gain=np.asarray(result.gain, dtype=np.float64),
+        precision=result.precision, previous_precision=result.previous_precision,
+        gain_precision=result.gain_precision, previous_label=result.previous_label,
+    )
+
+
 def _figure_value(scored: ScoredCycle, name: str, agency: str) -> float | None:
     """A tie-break figure (``total``, ``gain``, ``previous_total``, ``dimension:<code>``)
     of AGENCY as published."""
-    published = scored.result.published
+    published = published_figures(scored)
     at = published.agencies.index(agency)
     if name == "total":
         value = float(published.total[at])
@@ -83,13 +110,16 @@ def _figures(scored: ScoredCycle, entry: AwardEntry, columns: Sequence[tuple[str
     return shown
 
 
-def _ties(award: AwardResult, names: Mapping[str, str], figure_names: Mapping[str, str],
-          ranked: Sequence[AwardEntry]) -> list[dict[str, object]]:
+def _ties(scored: ScoredCycle, award: AwardResult, names: Mapping[str, str],
+          figure_names: Mapping[str, str], ranked: Sequence[AwardEntry]) -> list[dict[str, object]]:
     """The ties of one award result, each as what the page says plainly: agencies that
     share a place (``shared``), an equal figure settled by a tie-break figure
     (``tie_break``), agencies equal on every figure put in order by agency code (``code``).
     ``wins``: whether the tie decided who won (it straddles the last winning place)."""
     top = award.award_rule.top
+    # the figures each agency is ordered by: the award's figure, then its tie-break figures
+    keys = [(e.value, *(_figure_value(scored, f, e.agency) for f in award.award_rule.tie_break))
+            for e in ranked]
     ties: list[dict[str, object]] = []
     by_place: dict[int, list[AwardEntry]] = {}
     for entry in ranked:
@@ -113,11 +143,12 @@ def _ties(award: AwardResult, names: Mapping[str, str], figure_names: Mapping[st
                 "figure": figure_names.get(r.tie.figure, r.tie.figure),
                 "mine": value, "theirs": other, "wins": before.place <= top < entry.place,
             })
-        if r.after is not None:
+        elif i > 0 and award.award_rule.ties == "code" and keys[i] == keys[i - 1]:
+            before = ranked[i - 1]
             ties.append({
                 "kind": "code", "name": names.get(entry.agency, entry.agency),
-                "before": names.get(r.after, r.after), "code": entry.agency,
-                "before_code": r.after, "place": entry.place, "wins": True,
+                "before": names.get(before.agency, before.agency), "place": entry.place,
+                "wins": before.place <= top < entry.place,
             })
     return ties
 
@@ -126,10 +157,16 @@ def _no_winner(scored: ScoredCycle, award: AwardResult) -> str:
     """Why an award result has no winner, in the reader's language ("" when it has)."""
     if award.winners:
         return ""
-    if award.kind == "top_gain" and not scored.result.has_previous:
-        return gettext("No winner: this cycle has no previous cycle to measure a gain from.")
-    if award.kind == "top_gain" and award.award_rule.floor is not None:
-        return gettext("No winner: no agency with a gain has a total at or above the floor.")
+    if award.kind == "top_gain":
+        if not scored.result.has_previous:
+            return gettext("No winner: this cycle has no previous cycle to measure a gain "
+                           "from.")
+        if bool(np.isnan(published_figures(scored).gain).all()):
+            return gettext("No winner: no agency has a total in the previous cycle to "
+                           "measure a gain from.")
+        if award.award_rule.floor is not None:
+            return gettext("No winner: no agency with a gain has a total at or above the "
+                           "floor.")
     return gettext("No winner: no agency is eligible for this award.")
 
 
@@ -159,7 +196,7 @@ def award_sections(*, scored: ScoredCycle, language: str) -> list[dict[str, obje
                  "figures": _figures(scored, e, columns)}
                 for e in (*runners, *below)
             ],
-            "ties": _ties(award, agency_names, figure_names, (*award.winners, *runners)),
+            "ties": _ties(scored, award, agency_names, figure_names, (*award.winners, *runners)),
             "no_winner": _no_winner(scored, award),
             "agency_names": agency_names,
         })
@@ -194,8 +231,8 @@ def decision_history(*, cycle: Cycle) -> list[AwardDecision]:
     return list(
         AwardDecision.objects.filter(cycle=cycle)
         .select_related("publication")
-        .defer(*(f"publication__{f}" for f in (
-            "snapshot", "rows", "awards", "results_csv", "answers_csv", "framework_text")))
+        .only("cycle_id", "by_id", "by_name", "at", "note", "winners", "publication__version",
+              "publication__cycle_id")
         .order_by("-at", "-id")
     )
 
@@ -209,6 +246,17 @@ def decision_for(*, publication_id: int | None,
 
 
 # --------------------------------------------------------------------------- what-if
+
+
+class _WithAwards:
+    """A cycle's results read as they are, with other award results."""
+
+    def __init__(self, result: Any, awards: tuple[AwardResult, ...]) -> None:
+        self._result = result
+        self.awards = awards
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -253,8 +301,9 @@ def what_if(*, scored: ScoredCycle, changes: Mapping[str, RuleChange],
     longer (``dropped``). Computed by the engine's award placing; nothing is stored."""
     spec = scored.spec
     rules = changed_rules(spec.awards, changes)
-    preview = evaluate_awards(scored.result.published, rules, [g.code for g in spec.peer_groups])
-    previewed = dataclasses.replace(scored, result=dataclasses.replace(scored.result, awards=preview))
+    preview = evaluate_awards(published_figures(scored), rules,
+                              [g.code for g in spec.peer_groups])
+    previewed = dataclasses.replace(scored, result=cast(Any, _WithAwards(scored.result, preview)))
     names = names_of(scored=scored, language=language)
     current_tables = award_tables(scored=scored, language=language)
     preview_tables = award_tables(scored=previewed, language=language)

@@ -54,17 +54,17 @@ def award_decision_record(*, cycle: Cycle, by: Any, version: int | None, note: s
                 % {"code": locked.code})
         if version != publication.version:
             raise DecisionRefused(gettext(
-                "You confirmed the awards of version %(seen)s, but the current results are "
-                "version %(current)s (a correction). Look at the awards of version "
-                "%(current)s, then confirm them.")
+                "The page you confirmed from showed version %(seen)s of the results, but the "
+                "current version is %(current)s. Look at the awards of version %(current)s, "
+                "then confirm them.")
                 % {"seen": version if version is not None else "?",
                    "current": publication.version})
         earlier = (AwardDecision.objects.filter(publication=publication)
                    .only("by_name", "at").first())
         if earlier is not None:
             raise DecisionRefused(gettext(
-                "The awards of version %(version)s were confirmed already, by %(name)s on "
-                "%(when)s. A decision is never changed; a correction of the results is "
+                "The awards of version %(version)s were confirmed already, by %(name)s "
+                "(%(when)s). A decision is never changed; a correction of the results is "
                 "confirmed as a new version.")
                 % {"version": publication.version, "name": earlier.by_name,
                    "when": format_datetime(earlier.at)})

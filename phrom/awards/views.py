@@ -43,30 +43,38 @@ def _precisions(scored: ScoredCycle) -> dict[str, int]:
     }
 
 
-def _publication(scored: ScoredCycle) -> Any:
-    """The cycle's current publication (None before it is published and stored)."""
-    from phrom.publications.selectors import current_publication
+class Shown:
+    """Which publication of a published cycle a page shows (``?version=N``, else the
+    current one), and the current one: ``id``/``version`` None before it is stored."""
 
-    if scored.cycle.status != CycleStatus.PUBLISHED:
-        return None
-    return current_publication(cycle=scored.cycle)
+    def __init__(self, scored: ScoredCycle) -> None:
+        from phrom.publications.selectors import current_publication
+
+        self.current = None
+        if scored.cycle.status == CycleStatus.PUBLISHED:
+            self.current = current_publication(cycle=scored.cycle)
+        current_id = self.current.pk if self.current is not None else None
+        current_version = self.current.version if self.current is not None else None
+        self.id: int | None = getattr(scored, "publication_id", None) or current_id
+        self.version: int | None = getattr(scored, "version", None) or current_version
+        self.is_current = self.id is not None and self.id == current_id
+        self.current_version = current_version
 
 
 def _render_page(request: HttpRequest, scored: ScoredCycle, *,
                  form: DecisionForm | None = None, status: int = 200) -> HttpResponse:
     language = get_language() or "th"
     profile = profile_of(request.user)
-    publication = _publication(scored)
+    shown = Shown(scored)
     history = decision_history(cycle=scored.cycle)
-    decision = decision_for(publication_id=publication.pk if publication else None,
-                            history=history)
-    may_decide = may_decide_awards(profile) and publication is not None and decision is None
+    decision = decision_for(publication_id=shown.id, history=history)
+    may_decide = may_decide_awards(profile) and shown.is_current and decision is None
     if may_decide and form is None:
-        form = DecisionForm(initial={"version": publication.version})
+        form = DecisionForm(initial={"version": shown.version})
     return render(request, "awards/page.html", {
         "scored": scored,
         "sections": award_sections(scored=scored, language=language),
-        "publication": publication,
+        "shown": shown,
         "decision": decision,
         "history": history,
         "form": form if may_decide or form is not None else None,
@@ -123,7 +131,8 @@ def preview(request: HttpRequest, cycle: str) -> HttpResponse:
     spec = scored.spec
     groups = [(g.code, g.name.get(language)) for g in spec.peer_groups]
     asked = "preview" in request.GET
-    forms = rule_forms(spec.awards, request.GET if asked else None, groups, spec.scale)
+    forms = rule_forms(spec.awards, request.GET if asked else None, groups, spec.scale,
+                       language)
     has_scores = bool(scored.agencies)
     compared = None
     if asked and has_scores and all(f.is_valid() for f in forms):
@@ -151,15 +160,12 @@ def certificate(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
     won = awards_won(scored=scored, agency=agency)
     if not won:
         raise Http404("that agency won no award in this cycle")
-    publication = _publication(scored)
-    decision = decision_for(
-        publication_id=publication.pk if publication else None,
-        history=decision_history(cycle=scored.cycle),
-    )
+    shown = Shown(scored)
+    decision = decision_for(publication_id=shown.id, history=decision_history(cycle=scored.cycle))
     if decision is None and not reads_every_agency(profile_of(request.user)):
         raise Http404("the awards of this cycle are not confirmed yet")
     context = certificate_context(scored=scored, agency=agency, won=won,
-                                  publication=publication, decision=decision)
+                                  version=shown.version, decision=decision)
     response = HttpResponse(certificate_pdf(context), content_type="application/pdf")
     draft = "-draft" if decision is None else ""
     filename = f"certificate-{scored.cycle.year_be}-{agency}{draft}.pdf"
