@@ -71,17 +71,6 @@ def _run_starts(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return run_start - group_start
 
 
-def competition_rank(values: np.ndarray) -> np.ndarray:
-    """Competition ranks over everybody (see :func:`competition_ranks`)."""
-    v = np.asarray(values, dtype=np.float64)
-    return competition_ranks(v, np.full(v.shape[0], -1))[0]
-
-
-def group_competition_rank(values: np.ndarray, group_ids: np.ndarray) -> np.ndarray:
-    """Competition ranks within each group (see :func:`competition_ranks`)."""
-    return competition_ranks(values, group_ids)[1]
-
-
 def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Index into ``bands`` of the band of each total (the highest minimum it reaches),
     -1 where the total is NaN or below every band. Same rule as ``Framework.band_for``."""

@@ -32,8 +32,9 @@ from scoring.model import (
     Question,
     QuestionType,
 )
-from scoring.ranking import competition_rank, round_half_up
+from scoring.ranking import round_half_up
 from scoring.result import PreviousCycle, score_cycle
+from tests.scoring.test_ranking import competition_rank
 
 EGDI = Path(__file__).resolve().parents[2] / "data" / "egdi"
 PUBLISHED_PRECISION = {2014: 5, 2016: 5, 2018: 4}

@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 
 from scoring.model import Band
-from scoring.ranking import (
-    band_indexes,
-    competition_rank,
-    group_competition_rank,
-    round_half_up,
-)
+from scoring.ranking import band_indexes, competition_ranks, round_half_up
 from tests.scoring.test_engine_support import BANDS, framework, text
+
+
+def competition_rank(values: np.ndarray) -> np.ndarray:
+    """Competition ranks over everybody: no agency in a group."""
+    return competition_ranks(values, np.full(len(values), -1))[0]
+
+
+def group_competition_rank(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    return competition_ranks(values, groups)[1]
 
 
 @pytest.mark.parametrize(
