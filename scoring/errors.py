@@ -38,17 +38,10 @@ class FrameworkError(ValueError):
         if source is None:
             source = self.problems[0].source if self.problems else "<framework>"
         self.source = source
-        super().__init__(self._render())
-
-    def _render(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{self.source}: {count} {noun}; nothing was loaded"]
-        lines.extend(str(problem) for problem in self.problems)
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self._render()
+        lines = [f"{source}: {count} {noun}; nothing was loaded", *map(str, self.problems)]
+        super().__init__("\n".join(lines))
 
     def __reduce__(self) -> tuple[type[FrameworkError], tuple[list[FrameworkProblem], str]]:
         # ValueError would rebuild from the rendered text alone; keep the problems instead.

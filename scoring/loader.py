@@ -2,8 +2,7 @@
 
 ``load_framework`` reads one YAML file, checks everything the format requires and returns
 an immutable ``Framework``; when anything is wrong it raises ``FrameworkError`` listing
-every problem with its file, line and path, and nothing is returned.
-``validate_framework_file`` returns the same problems as a list instead. The checks
+every problem with its file, line and path, and nothing is returned. The checks
 themselves live in ``scoring.checks``, one module for each part of the format.
 
 Pure Python: no Django.
@@ -30,7 +29,6 @@ __all__ = [
     "load_framework",
     "load_framework_text",
     "read_framework_text",
-    "validate_framework_file",
 ]
 
 # The largest shipped framework is about 125 kB; a file 80 times that is not a framework.
@@ -58,34 +56,9 @@ def _check(text: str, source: str) -> tuple[Framework | None, list[FrameworkProb
         return None, reader.problems
     for line, path, message in found:
         reader.report(line, path, message)
-    framework = read_framework(reader, root)
+    framework = read_framework(reader, root)  # None when there is any problem
     # Conditions and references are checked after the walk: list problems in file order.
-    problems = sorted(reader.problems, key=lambda problem: problem.line or 0)
-    if problems:
-        return None, problems
-    return framework, problems
-
-
-def _read(path: str | Path) -> tuple[str | None, FrameworkProblem | None]:
-    """The text of a framework file, or the problem that kept it from being read."""
-    source = str(path)
-    try:
-        with Path(path).open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return None, FrameworkProblem(
-            source, None, "", f"cannot read the file ({reason}); check the path"
-        )
-    if len(data) > MAX_FILE_BYTES:
-        return None, FrameworkProblem(source, None, "", _TOO_LARGE)
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, FrameworkProblem(
-            source, line, "", "the file is not UTF-8 text; save it as UTF-8"
-        )
+    return framework, sorted(reader.problems, key=lambda problem: problem.line or 0)
 
 
 def load_framework_text(text: str, source: str = "<string>") -> Framework:
@@ -105,11 +78,24 @@ def read_framework_text(path: str | Path) -> str:
 
     Raises ``FrameworkError`` when the file cannot be read, is too large or is not UTF-8.
     """
-    text, problem = _read(path)
-    if problem is not None:
-        raise FrameworkError([problem], str(path))
-    assert text is not None
-    return text
+    source = str(path)
+
+    def refused(line: int | None, message: str) -> FrameworkError:
+        return FrameworkError([FrameworkProblem(source, line, "", message)], source)
+
+    try:
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise refused(None, f"cannot read the file ({reason}); check the path") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise refused(None, _TOO_LARGE)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise refused(line, "the file is not UTF-8 text; save it as UTF-8") from None
 
 
 def load_framework(path: str | Path) -> Framework:
@@ -119,12 +105,3 @@ def load_framework(path: str | Path) -> Framework:
     anything is wrong; nothing is loaded then.
     """
     return load_framework_text(read_framework_text(path), str(path))
-
-
-def validate_framework_file(path: str | Path) -> list[FrameworkProblem]:
-    """Every problem with the framework file at ``path``, in file order; empty when it is fine."""
-    text, problem = _read(path)
-    if problem is not None:
-        return [problem]
-    assert text is not None
-    return _check(text, str(path))[1]

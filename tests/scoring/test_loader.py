@@ -17,12 +17,21 @@ from scoring.loader import (
     load_framework,
     load_framework_text,
     read_framework_text,
-    validate_framework_file,
 )
 from scoring.model import Bilingual, Condition, Framework, QuestionType, Threshold
 
 DATA = Path(__file__).parent / "data"
 SOURCE = "t.yaml"
+
+
+def validate_framework_file(path: Path) -> list[FrameworkProblem]:
+    """Every problem of the framework file at ``path``, in file order; empty when it loads."""
+    try:
+        load_framework(path)
+    except FrameworkError as error:
+        return error.problems
+    return []
+
 
 HEADER = """\
 format: phrom-framework/1
