@@ -37,16 +37,11 @@ class QuestionType(StrEnum):
     FILE = "file"
 
 
-SCORED_TYPES: frozenset[QuestionType] = frozenset(
-    {
-        QuestionType.YES_NO,
-        QuestionType.SINGLE_CHOICE,
-        QuestionType.MULTIPLE_CHOICE,
-        QuestionType.MATURITY,
-        QuestionType.NUMBER,
-        QuestionType.PERCENTAGE,
-    }
-)
+SCORED_TYPES: frozenset[QuestionType] = frozenset(QuestionType) - {
+    QuestionType.TEXT,
+    QuestionType.URL,
+    QuestionType.FILE,
+}
 
 MATURITY_LEVELS = 6  # levels 0..5
 
@@ -137,10 +132,7 @@ class Question:
         return 0.0
 
     def option(self, code: str) -> Option | None:
-        for o in self.options:
-            if o.code == code:
-                return o
-        return None
+        return next((o for o in self.options if o.code == code), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,13 +247,8 @@ class Framework:
         return tuple(q for d in self.dimensions for i in d.indicators for q in i.questions)
 
     def question(self, code: str) -> Question | None:
-        for q in self.questions:
-            if q.code == code:
-                return q
-        return None
+        return next((q for q in self.questions if q.code == code), None)
 
     def band_for(self, total: float) -> Band | None:
-        for band in sorted(self.bands, key=lambda b: b.minimum, reverse=True):
-            if total >= band.minimum:
-                return band
-        return None
+        by_minimum = sorted(self.bands, key=lambda b: b.minimum, reverse=True)
+        return next((band for band in by_minimum if total >= band.minimum), None)

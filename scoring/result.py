@@ -105,10 +105,6 @@ class CycleResult:
         return self.matrix.group_ids
 
     @property
-    def question_codes(self) -> tuple[str, ...]:
-        return self.matrix.questions
-
-    @property
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(i.code for i in self.framework.indicators)
 

@@ -133,7 +133,7 @@ def test_percentage_scores_value_over_hundred_or_by_thresholds() -> None:
 def test_text_and_url_questions_are_not_scored() -> None:
     fw = framework(dimension("D", indicator("I", yes_no("q"), url("link"))))
     result = score_cycle(fw, agencies({"q": True, "link": "https://example.go.th/plan.pdf"}))
-    assert result.question_codes == ("q",)
+    assert result.matrix.questions == ("q",)
     assert result.total.tolist() == [100.0]
 
 
