@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.frameworks.models import CycleStatus
@@ -50,7 +49,6 @@ def _precisions(scored: ScoredCycle) -> dict[str, int]:
     }
 
 
-@require_safe
 def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
     """The cycle's table, one page of it: searched by name or code, filtered by peer group,
     ministry and band, sorted by rank, name (Thai collation), total or gain, from the query
