@@ -161,6 +161,31 @@ def verified_cycle_answers(
     return answers, agencies, skipped
 
 
+def published_previous(*, cycle: Cycle) -> PreviousCycle | None:
+    """CYCLE's published figures as its latest publication stored them, for the gains of
+    the cycle after it (None when it has no publication): a published cycle is never
+    scored again, not even for its successor's gains."""
+    from phrom.publications.models import Publication
+    from phrom.publications.selectors import current_publication
+
+    publication = current_publication(cycle=cycle)
+    if publication is None:
+        return None
+    rows, pages = Publication.objects.values_list("rows", "pages").get(pk=publication.pk)
+
+    def present(figures: dict[str, object]) -> dict[str, float]:
+        return {c: float(v) for c, v in figures.items() if isinstance(v, int | float)}
+
+    return PreviousCycle(
+        totals={str(r["agency"]): float(r["total"]) for r in rows if r.get("total") is not None},
+        indicators={str(r["agency"]): present(r.get("indicators") or {}) for r in rows},
+        dimensions={str(r["agency"]): present(r.get("dimensions") or {}) for r in rows},
+        framework_code=cycle.framework.code,
+        precision=(pages or {}).get("precision", cycle.framework.spec().precision),
+        label=cycle.code,
+    )
+
+
 def score_cycle_from_db(
     *,
     cycle: Cycle,
@@ -182,7 +207,8 @@ def score_cycle_from_db(
             cycle=previous_cycle, submitted_only=submitted_only, with_previous=False,
             verified=verified,
         )
-        previous = previous_scored.result.as_previous(label=previous_cycle.code)
+        previous = (published_previous(cycle=previous_cycle)
+                    or previous_scored.result.as_previous(label=previous_cycle.code))
     read = verified_cycle_answers if verified else cycle_answers
     answers, agencies, skipped = read(cycle=cycle, spec=spec, submitted_only=submitted_only)
     result = score_cycle(spec, list(answers.values()), previous)

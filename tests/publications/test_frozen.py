@@ -273,3 +273,33 @@ def test_the_stored_explanation_is_the_one_explained_at_publication(published) -
     assert stored.result.to_rows() == live.result.to_rows()
     assert [a.to_dict() for a in stored.result.awards] == [
         a.to_dict() for a in live.result.awards]
+
+
+def test_the_next_cycle_gains_over_the_published_figures_of_the_previous_one(world) -> None:  # type: ignore[no-untyped-def]
+    """Gains of th-2564 compare with th-2563 as published, even once th-2563's answers
+    changed behind every screen."""
+    from phrom.results.selectors import scored_cycle
+
+    previous = world.cycle.previous
+    for cycle in (previous, world.cycle):
+        spec = cycle.framework.spec()
+        for agency in (world.agency_a, world.agency_b):
+            response, _ = Response.objects.get_or_create(cycle=cycle, agency=agency)
+            for question in (q for q in spec.questions if q.type == "yes_no"):
+                Answer.objects.create(response=response, question=question.code,
+                                      value=agency == world.agency_a, version=1)
+            Response.objects.filter(pk=response.pk).update(status="submitted")
+    Cycle.objects.filter(pk=previous.pk).update(status=CycleStatus.PUBLISHED)
+    previous.refresh_from_db()
+    publish_results(cycle=previous)
+
+    def previous_total() -> object:
+        forget_everything()
+        rows = scored_cycle(cycle=world.cycle).result.to_rows()
+        return next(r["previous_total"] for r in rows if r["agency"] == "mot-drr")
+
+    before = previous_total()
+    assert before is not None and before > 0
+    Answer.objects.filter(response__cycle=previous, response__agency=world.agency_a).update(
+        value=False, version=2)
+    assert previous_total() == before
