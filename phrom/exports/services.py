@@ -152,13 +152,54 @@ def _figures_text(export: Export, publication: Any) -> str:
         "version": publication.version, "when": format_datetime(publication.created_at)}
 
 
-def _write_scorecards(export: Export, folder: Path, progress: _Progress,
-                      stamp: str) -> tuple[Path, str, str]:
-    """Every scored agency's scorecard PDF (in Thai) into one ZIP archive, one at a time."""
-    from phrom.exports.selectors import results_figures
-    from phrom.exports.workbooks import write_scorecards
+# The scored cycle that the processes of a scorecard batch render from (set before they
+# are forked, so each reads it without a copy being sent).
+_BATCH: dict[str, Any] = {}
+# Database connections a forked process inherited: kept, never used or closed (closing
+# one would end the parent's session), so that the process opens its own.
+_INHERITED: list[Any] = []
+
+
+def _forked() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        _INHERITED.append(connection.connection)
+        connection.connection = None
+
+
+def _render(code: str) -> tuple[str, bytes | None, str]:
+    """AGENCY's scorecard PDF (in Thai), or the error that stopped it."""
     from phrom.reports.pdf import scorecard_pdf
     from phrom.reports.scorecard import scorecard_context
+
+    try:
+        context = scorecard_context(scored=_BATCH["scored"], agency=code, language="th")
+        return code, scorecard_pdf(context), ""
+    except Exception as exc:  # one scorecard's problem does not stop the others
+        logger.warning("the scorecard of %s could not be made", code, exc_info=True)
+        return code, None, f"{type(exc).__name__}: {exc}"
+
+
+def batch_processes() -> int:
+    """How many processes render a scorecard batch: one per core, at most two (a batch
+    must leave the server's requests room); one inside a transaction (a test's), whose
+    rows other processes cannot see."""
+    import os
+
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _write_scorecards(export: Export, folder: Path, progress: _Progress,
+                      stamp: str) -> tuple[Path, str, str]:
+    """Every scored agency's scorecard PDF (in Thai) into one ZIP archive, each written
+    as it comes, rendered by :func:`batch_processes` processes."""
+    from phrom.exports.selectors import results_figures
+    from phrom.exports.workbooks import write_scorecards
 
     cycle = export.cycle
     figures = results_figures(cycle=cycle)
@@ -170,14 +211,25 @@ def _write_scorecards(export: Export, folder: Path, progress: _Progress,
                               "to make."))
     export.total = len(agencies)
     progress.total(len(agencies))
-
-    def make(code: str) -> bytes:
-        return scorecard_pdf(scorecard_context(scored=scored, agency=code, language="th"))
-
-    pages = ((f"scorecard-{cycle.year_be}-{code}.pdf", lambda code=code: make(code))
-             for code in agencies)
     path = folder / "scorecards.zip"
-    failed = write_scorecards(path, pages, progress)
+
+    def named(pages: Any) -> Any:
+        for code, pdf, error in pages:
+            yield f"scorecard-{cycle.year_be}-{code}.pdf", pdf, error
+
+    _BATCH["scored"] = scored
+    try:
+        processes = batch_processes()
+        if processes == 1:
+            failed = write_scorecards(path, named(map(_render, agencies)), progress)
+        else:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(processes, _forked) as pool:
+                failed = write_scorecards(
+                    path, named(pool.imap(_render, agencies, chunksize=2)), progress)
+    finally:
+        _BATCH.clear()
     if len(failed) == len(agencies):
         raise ExportProblem(_("No scorecard could be made; the first error: %(error)s") % {
             "error": failed[0][1]})

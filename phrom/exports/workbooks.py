@@ -86,23 +86,21 @@ def _title(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", text)[:31] or "Sheet"
 
 
-def write_scorecards(path: Path, pages: Iterable[tuple[str, Callable[[], bytes]]],
+def write_scorecards(path: Path, pages: Iterable[tuple[str, bytes | None, str]],
                      progress: Progress) -> list[tuple[str, str]]:
-    """Write each (file name, make PDF) of PAGES into the ZIP file PATH, one PDF at a
-    time (each written and let go before the next is made), calling PROGRESS after each;
-    return the (file name, error) of those that could not be made. The archive says so
-    in ``ERRORS.txt`` when any could not."""
+    """Write each (file name, PDF, error) of PAGES into the ZIP file PATH as it comes (each
+    PDF let go before the next is read), calling PROGRESS after each; return the (file
+    name, error) of those without a PDF. The archive lists them in ``ERRORS.txt``."""
     failed: list[tuple[str, str]] = []
     done = 0
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, make in pages:
-            try:
-                pdf = make()
-            except Exception as exc:  # one scorecard's problem does not stop the rest
-                failed.append((name, f"{type(exc).__name__}: {exc}"))
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, pdf, error in pages:
+            if pdf is None:
+                failed.append((name, error))
             else:
+                # PDF streams are compressed already: stored as they are
                 archive.writestr(name, pdf, compress_type=zipfile.ZIP_STORED)
-                del pdf
+            del pdf
             done += 1
             progress(done)
         if failed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 
 import pytest
@@ -279,3 +280,24 @@ def test_a_file_that_cannot_be_stored_fails_the_export_in_plain_words(
         export = ask(client, answered, "evidence", django_capture_on_commit_callbacks)
     assert export.status == ExportStatus.FAILED
     assert export.error.startswith("เขียนหรือเก็บไฟล์ไม่ได้")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_a_transaction_renders_in_two_processes(world) -> None:  # type: ignore[no-untyped-def]
+    from phrom.exports.services import batch_processes, export_run
+
+    spec = world.cycle.framework.spec()
+    for response in (world.response_a, world.response_b):
+        Answer.objects.bulk_create(
+            Answer(response=response, question=q.code, value=response == world.response_b,
+                   version=1) for q in spec.questions if q.type == "yes_no")
+    Response.objects.update(status="submitted")
+    export = Export.objects.create(cycle=world.cycle, kind="scorecards")
+    assert batch_processes() == min(2, os.cpu_count() or 1)
+    export = export_run(export_id=export.pk)
+    assert export.status == ExportStatus.COMPLETE, export.error
+    with zipfile.ZipFile(export.file.path) as archive:
+        assert sorted(archive.namelist()) == ["scorecard-2564-mot-doh.pdf",
+                                              "scorecard-2564-mot-drr.pdf"]
+        assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+    assert export_run(export_id=export.pk) is None  # run once only
