@@ -4,6 +4,7 @@ lists, reviews) and every scorecard as one ZIP archive, each written by the task
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from phrom.frameworks.models import Cycle
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+"""A running export without progress for this long has likely lost its worker."""
 
 
 class ExportKind(models.TextChoices):
@@ -77,6 +81,14 @@ class Export(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Running without progress for STALLED_AFTER: its worker has likely stopped."""
+        from django.utils import timezone
+
+        return (self.status == ExportStatus.RUNNING and self.updated_at is not None
+                and timezone.now() - self.updated_at > STALLED_AFTER)
 
     @property
     def percent(self) -> int:

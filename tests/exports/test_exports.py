@@ -4,6 +4,7 @@ by the task worker, with its progress and its failures shown on the exports page
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -11,6 +12,7 @@ import zipfile
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from phrom.exports.models import Export, ExportStatus
@@ -230,6 +232,10 @@ def test_the_page_shows_progress_while_the_worker_writes_and_a_link_when_done(
         status=ExportStatus.RUNNING, done=40, total=100)
     page = client.get(f"/exports/{answered.cycle.code}/").content.decode()
     assert '<progress max="100" value="40">' in page and "40 จาก 100" in page
+    Export.objects.filter(pk=Export.objects.first().pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=11))
+    page = client.get(f"/exports/{answered.cycle.code}/jobs/").content.decode()
+    assert "ตัวประมวลผลเบื้องหลังอาจหยุดทำงาน" in page  # no progress for long: said so
     Export.objects.update(status=ExportStatus.PENDING, done=0, total=None)
     assert run_worker() == 2
     page = client.get(f"/exports/{answered.cycle.code}/jobs/").content.decode()
