@@ -56,7 +56,8 @@ class RuleForm(forms.Form):
         kwargs.setdefault("prefix", rule.code)
         kwargs.setdefault("initial", {
             "top": rule.top, "grouping": "each" if rule.per_group else "together",
-            "groups": list(rule.groups), "floor": rule.floor,
+            "groups": list(rule.groups),
+            "floor": None if rule.floor is None else f"{rule.floor:g}",
         })
         super().__init__(*args, **kwargs)
         self.rule = rule
