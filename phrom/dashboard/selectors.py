@@ -22,7 +22,7 @@ from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import scored_cycle
 
 BINS = 10  # the histogram of totals: ten equal ranges of the scale
-HEAT_LEVELS = 10  # heatmap cells: ten shades, by the share of the scale
+HEAT_LEVELS = 10  # heatmap cells: ten shades, from the table's lowest average to its highest
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,14 @@ class Chart:
 
 @dataclass
 class HeatRow:
+    """One row of a heatmap: the averages of the agencies of a group or a ministry (or of
+    every agency shown: ``national``), each with its shade once the table is known."""
+
     label: str
     count: int
-    cells: list[tuple[float | None, str]]  # (average, css class)
+    values: list[float | None]
+    national: bool = False
+    cells: list[tuple[float | None, str]] = field(default_factory=list)  # (average, class)
 
 
 @dataclass
@@ -120,22 +125,32 @@ def _mean(values: list[float], precision: int) -> float | None:
     return round(sum(values) / len(values), precision) if values else None
 
 
-def heat_class(value: float | None, scale: float) -> str:
-    """The shade of a heatmap cell: ``heat-0`` (low) to ``heat-9`` (high)."""
-    if value is None or scale <= 0:
+def heat_class(value: float | None, low: float, high: float) -> str:
+    """The shade of a heatmap cell: ``heat-0`` for the table's lowest average LOW to
+    ``heat-9`` for its highest HIGH (the middle shade when they are equal)."""
+    if value is None:
         return "heat-none"
-    level = int(HEAT_LEVELS * max(0.0, min(value, scale)) / scale)
+    if high <= low:
+        return f"heat-{HEAT_LEVELS // 2}"
+    level = int(HEAT_LEVELS * (max(low, min(value, high)) - low) / (high - low))
     return f"heat-{min(level, HEAT_LEVELS - 1)}"
 
 
-def _heat_row(label: str, rows: list[int], dims: list[list[float]], scale: float,
-              precision: int) -> HeatRow:
-    cells = []
+def _heat_row(label: str, rows: list[int], dims: list[list[float]], precision: int,
+              *, national: bool = False) -> HeatRow:
+    values = []
     for k in range(len(dims[0]) if dims else 0):
         column = [dims[i][k] for i in rows if not math.isnan(dims[i][k])]
-        average = _mean(column, precision)
-        cells.append((average, heat_class(average, scale)))
-    return HeatRow(label=label, count=len(rows), cells=cells)
+        values.append(_mean(column, precision))
+    return HeatRow(label=label, count=len(rows), values=values, national=national)
+
+
+def _shaded(rows: list[HeatRow]) -> list[HeatRow]:
+    """ROWS with each cell shaded between the lowest and the highest average of them."""
+    present = [v for row in rows for v in row.values if v is not None]
+    low, high = (min(present), max(present)) if present else (0.0, 0.0)
+    return [HeatRow(label=r.label, count=r.count, values=r.values, national=r.national,
+                    cells=[(v, heat_class(v, low, high)) for v in r.values]) for r in rows]
 
 
 def _number(value: float, precision: int) -> str:
@@ -183,10 +198,10 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
     for g in spec.peer_groups:
         rows = [i for i in chosen if groups[i] == g.code]
         if rows:
-            by_group.append(_heat_row(g.name.get(language), rows, dims, scale, precision))
+            by_group.append(_heat_row(g.name.get(language), rows, dims, precision))
     no_group = [i for i in chosen if not groups[i]]
     if no_group:
-        by_group.append(_heat_row(gettext("No peer group"), no_group, dims, scale, precision))
+        by_group.append(_heat_row(gettext("No peer group"), no_group, dims, precision))
 
     per_ministry: dict[int | None, list[int]] = {}
     for i in chosen:
@@ -194,8 +209,11 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
     by_ministry = []
     for pk, rows in per_ministry.items():
         label = gettext("No ministry") if pk is None else ministry_names.get(pk, str(pk))
-        by_ministry.append(_heat_row(label, rows, dims, scale, precision))
+        by_ministry.append(_heat_row(label, rows, dims, precision))
     by_ministry.sort(key=lambda r: thai_sort_key(r.label))
+    national = (_heat_row(gettext("All shown"), chosen, dims, precision, national=True)
+                if chosen else None)
+    lead = [national] if national is not None else []
 
     figures: dict[str, object] = {
         "precision": precision,
@@ -205,9 +223,9 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
         "mean_total": _mean([totals[i] for i in with_total], precision),
         "histogram": histogram,
         "bands": band_chart,
-        "by_group": by_group,
-        "by_ministry": by_ministry,
-        "national": _heat_row("", chosen, dims, scale, precision) if chosen else None,
+        "by_group": _shaded(lead + by_group),
+        "by_ministry": _shaded(lead + by_ministry),
+        "national": national,
         "has_previous": result.has_previous,
         "previous_label": result.previous_label if result.has_previous else "",
         "groups": [(g.code, g.name.get(language)) for g in spec.peer_groups],

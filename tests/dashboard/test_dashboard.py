@@ -106,13 +106,14 @@ def test_the_histogram_and_bands_count_every_agency_with_a_total(client, submitt
     assert d.agencies == 2 and d.national is not None and d.national.count == 2
 
 
-def test_the_heatmap_shades_each_cell_by_its_share_of_the_scale() -> None:
+def test_the_heatmap_shades_each_cell_between_the_lowest_and_highest_of_its_table() -> None:
     from phrom.dashboard.selectors import heat_class
 
-    assert heat_class(0.0, 100.0) == "heat-0"
-    assert heat_class(49.99, 100.0) == "heat-4"
-    assert heat_class(100.0, 100.0) == "heat-9"
-    assert heat_class(None, 100.0) == "heat-none"
+    assert heat_class(60.0, 60.0, 80.0) == "heat-0"
+    assert heat_class(69.99, 60.0, 80.0) == "heat-4"
+    assert heat_class(80.0, 60.0, 80.0) == "heat-9"
+    assert heat_class(None, 60.0, 80.0) == "heat-none"
+    assert heat_class(70.0, 70.0, 70.0) == "heat-5"  # one value: the middle shade
 
 
 def test_the_heatmaps_average_each_dimension_by_group_and_by_ministry(client, submitted) -> None:  # type: ignore[no-untyped-def]
