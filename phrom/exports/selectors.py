@@ -152,20 +152,17 @@ def results_figures(*, cycle: Cycle) -> Figures:
             raise ExportProblem(_(
                 "The stored figures of this cycle's publication cannot be read by this "
                 "version of Phrom; publish a correction to store them again."))
-        return Figures(scored, publication, _stored_claimed(publication))
+        return Figures(scored, publication, _stored_claimed(scored))
     from phrom.results.selectors import scored_cycle
 
     scored = scored_cycle(cycle=cycle)
     return Figures(scored, None, _current_claimed(cycle))
 
 
-def _stored_claimed(publication: Any) -> dict[str, float | None]:
-    """Each agency's claimed total as PUBLICATION stored it (empty without review)."""
-    from phrom.publications.models import Publication
-
-    rows = Publication.objects.values_list("rows", flat=True).get(pk=publication.pk) or []
-    return {str(r.get("agency")): r.get("claimed_total") for r in rows
-            if "claimed_total" in r}
+def _stored_claimed(scored: Any) -> dict[str, float | None]:
+    """Each agency's claimed total as the publication stored it (empty without review)."""
+    stored = getattr(scored.result, "claimed_totals", None) or {}
+    return {agency: total for agency, total in stored.items() if total is not None}
 
 
 def _current_claimed(cycle: Cycle) -> dict[str, float | None]:

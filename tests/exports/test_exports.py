@@ -211,7 +211,9 @@ def test_a_published_cycles_results_workbook_keeps_the_stored_figures(
     figures = [sheet_rows(download(client, answered, e), "ผลการประเมิน")
                for e in (before, after)]
     assert figures[0] == figures[1]
-    assert by_header(figures[1])[0]["รหัสหน่วยงาน"] == "mot-drr"
+    first = by_header(figures[1])[0]
+    assert first["รหัสหน่วยงาน"] == "mot-drr"
+    assert first["คะแนนรวมตามที่รายงาน"] is not None  # claimed beside verified, as stored
 
 
 # --- the page ----------------------------------------------------------------------------
