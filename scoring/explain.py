@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from scoring.answers import AgencyAnswers, AnswerValue, check_answer
 from scoring.engine import Normalisation
@@ -55,8 +55,21 @@ def _as_dict(node: object, **texts: str | None) -> dict[str, object]:
     return out
 
 
+class _Node:
+    """What every node of the tree has: ``how`` its figure is made, also in English."""
+
+    how: Formula
+
+    @property
+    def formula(self) -> str:
+        return self.how.text
+
+    def to_dict(self) -> dict[str, object]:
+        return _as_dict(self, formula=self.formula)
+
+
 @dataclass(frozen=True)
-class QuestionExplanation:
+class QuestionExplanation(_Node):
     code: str
     type: str
     text: Bilingual
@@ -70,16 +83,9 @@ class QuestionExplanation:
     how: Formula
     shown: Formula | None = None  # the answer with the names of its options
 
-    @property
-    def formula(self) -> str:
-        return self.how.text
-
-    def to_dict(self) -> dict[str, object]:
-        return _as_dict(self, formula=self.formula)
-
 
 @dataclass(frozen=True)
-class IndicatorExplanation:
+class IndicatorExplanation(_Node):
     code: str
     name: Bilingual
     score: float | None  # on the scale; None when excluded
@@ -89,16 +95,9 @@ class IndicatorExplanation:
     how: Formula
     questions: tuple[QuestionExplanation, ...]
 
-    @property
-    def formula(self) -> str:
-        return self.how.text
-
-    def to_dict(self) -> dict[str, object]:
-        return _as_dict(self, formula=self.formula)
-
 
 @dataclass(frozen=True)
-class DimensionExplanation:
+class DimensionExplanation(_Node):
     code: str
     name: Bilingual
     raw_score: float | None  # weighted mean of indicators, on the scale
@@ -112,10 +111,6 @@ class DimensionExplanation:
     indicators: tuple[IndicatorExplanation, ...]
 
     @property
-    def formula(self) -> str:
-        return self.how.text
-
-    @property
     def normalisation(self) -> str | None:
         return None if self.normalising is None else self.normalising.text
 
@@ -124,7 +119,7 @@ class DimensionExplanation:
 
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(_Node):
     agency: str
     group: str | None
     framework: str
@@ -140,10 +135,6 @@ class Explanation:
     how: Formula
     rounded: Formula
     dimensions: tuple[DimensionExplanation, ...]
-
-    @property
-    def formula(self) -> str:
-        return self.how.text
 
     @property
     def rounding(self) -> str:
@@ -240,20 +231,13 @@ def explain_agency(
                 )
             )
             ind_parts.append((max(indicator.weight, 0.0), score))
-        ind_weight = sum(w for w, _ in ind_parts)
-        indicators = [
-            ind
-            if ind.status == "excluded" or ind_weight <= 0
-            else replace(ind, effective_weight=ind.weight / ind_weight)
-            for ind in indicators
-        ]
+        shared = _with_shares(indicators, ind_parts)
         raw = _number(float(result.raw_dimensions[row, k]))
         if raw is None:
             dimensions.append(
                 DimensionExplanation(
                     dimension.code, dimension.name, None, None, None, dimension.weight, 0.0,
-                    "excluded", Formula("dimension_excluded"), None,
-                    tuple(indicators),
+                    "excluded", Formula("dimension_excluded"), None, shared,
                 )
             )
             continue
@@ -263,17 +247,10 @@ def explain_agency(
                 dimension.code, dimension.name, raw, score,
                 float(result.published_dimensions[row, k]), dimension.weight, 0.0, "scored",
                 _mean_formula(ind_parts, raw),
-                _normalisation(norm, k, raw / scale, score, scale), tuple(indicators),
+                _normalisation(norm, k, raw / scale, score, scale), shared,
             )
         )
         dim_parts.append((max(dimension.weight, 0.0), score))
-    dim_weight = sum(w for w, _ in dim_parts)
-    dimensions = [
-        d
-        if d.status == "excluded" or dim_weight <= 0
-        else replace(d, effective_weight=d.weight / dim_weight)
-        for d in dimensions
-    ]
     total = _number(float(result.total[row]))
     p = fw.precision
     published: float | None = None
@@ -304,7 +281,20 @@ def explain_agency(
         gain=_number(float(result.gain[row])),
         how=formula,
         rounded=rounding,
-        dimensions=tuple(dimensions),
+        dimensions=_with_shares(dimensions, dim_parts),
+    )
+
+
+_Part = TypeVar("_Part", IndicatorExplanation, DimensionExplanation)
+
+
+def _with_shares(parts: list[_Part], included: list[tuple[float, float]]) -> tuple[_Part, ...]:
+    """``parts`` with their effective weight: their weight over the summed weight of the
+    ``included`` ones (weight, score); the excluded ones keep 0."""
+    total = sum(w for w, _ in included)
+    return tuple(
+        p if p.status == "excluded" or total <= 0 else replace(p, effective_weight=p.weight / total)
+        for p in parts
     )
 
 
