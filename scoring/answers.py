@@ -397,17 +397,11 @@ def _encode_one(question: Question, value: AnswerValue) -> float:
     t = question.type
     if t is QuestionType.YES_NO:
         return 1.0 if value is True else 0.0
+    codes = [option.code for option in question.options]
     if t is QuestionType.SINGLE_CHOICE:
-        for k, option in enumerate(question.options):
-            if option.code == value:
-                return float(k)
-        raise AssertionError(value)
+        return float(codes.index(str(value)))
     if t is QuestionType.MULTIPLE_CHOICE:
         assert isinstance(value, tuple)
-        mask = 0
-        for k, option in enumerate(question.options):
-            if option.code in value:
-                mask |= 1 << k
-        return float(mask)
+        return float(sum(1 << k for k, code in enumerate(codes) if code in value))
     assert isinstance(value, float)
     return value

@@ -132,15 +132,10 @@ class AwardEntry(NamedTuple):
         return reason_text(self.reason)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "agency": self.agency,
-            "group": self.group,
-            "place": self.place,
-            "total": self.total,
-            "gain": self.gain,
-            "value": self.value,
-            "why": self.why,
-        }
+        """Every field but the reason, which is written out as ``why``."""
+        out: dict[str, object] = self._asdict()
+        del out["reason"]
+        return {**out, "why": self.why}
 
 
 @dataclass(frozen=True)
@@ -185,10 +180,7 @@ class AwardResult:
 
 
 def ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 

@@ -259,17 +259,12 @@ def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:
             bad = (v != np.floor(v)) | (v < 0) | (v >= len(q.options))
         elif t is QuestionType.MULTIPLE_CHOICE:
             bad = (v != np.floor(v)) | (v < 0) | (v >= 2.0 ** len(q.options))
-        elif t is QuestionType.MATURITY:
-            bad = (v != np.floor(v)) | (v < 0) | (v > 5)
         else:
-            bad = ~np.isfinite(v)
-            if t is QuestionType.PERCENTAGE:
-                bad |= (v < 0) | (v > 100)
-            if q.minimum is not None:
-                bad |= v < q.minimum
-            if q.maximum is not None:
-                bad |= v > q.maximum
-            if q.whole:
+            bounds = number_bounds(q)
+            assert bounds is not None  # matrix columns are scored: the rest are number-like
+            low, high, whole = bounds
+            bad = ~np.isfinite(v) | (v < low) | (v > high)
+            if whole:
                 bad |= v != np.floor(v)
         if bad.any():
             row = int(np.flatnonzero(answered)[int(np.argmax(bad))])
