@@ -189,18 +189,15 @@ def _options(
     seen: Seen = {}
     options: list[Option] = []
     codes: list[str] = []
-    points_found: list[float] | None = []
+    points_found: list[float | None] = []
     for option_path, mapping in reader.items(question, "options", path, "option", minimum=2):
         code, label = reader.coded(
             mapping, option_path, "option", seen, ("code", "label", "points"), name="label"
         )
         points = reader.number(mapping, "points", option_path)
+        points_found.append(points)
         if code is not None:
             codes.append(code)
-        if points is None:
-            points_found = None
-        elif points_found is not None:
-            points_found.append(points)
         if code is not None and label is not None and points is not None:
             options.append(Option(code=code, label=label, points=points))
     reader.some_points(entry.key_line, join(path, "options"), "option", points_found)
@@ -308,7 +305,7 @@ def _thresholds(
     percent = question_type is QuestionType.PERCENTAGE
     rule = "a percentage from 0 to 100" if percent else "a number"
     result: list[Threshold] = []
-    points_found: list[float] | None = []
+    points_found: list[float | None] = []
     highest: tuple[float, int] | None = None
     for threshold_path, mapping in reader.items(
         question, "thresholds", path, "threshold", minimum=1
@@ -322,10 +319,7 @@ def _thresholds(
             check=(lambda v: 0 <= v <= 100) if percent else None,
         )
         points = reader.number(mapping, "points", threshold_path)
-        if points is None:
-            points_found = None
-        elif points_found is not None:
-            points_found.append(points)
+        points_found.append(points)
         if at_least is not None:
             line = mapping.entries["at_least"].key_line
             at_path = join(threshold_path, "at_least")

@@ -123,18 +123,17 @@ def _is_quoted_number(node: Node) -> bool:
 
 
 def count(number: int, noun: str) -> str:
-    if number == 1:
-        return f"one {noun}"
-    return f"{number} {noun}s"
+    return f"one {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice nearest to ``word``, ignoring case when none is near as written."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not close:
-        lowered = {choice.lower(): choice for choice in choices}
-        close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        return lowered[close[0]] if close else None
-    return close[0]
+    if close:
+        return close[0]
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
 
 
 def nearest_or(word: str, choices: Sequence[str], otherwise: str) -> str:
@@ -460,14 +459,12 @@ class Reader:
             found = False
         return found
 
-    def some_points(
-        self, entry_line: int, path: str, what: str, points: list[float] | None
-    ) -> None:
-        """Report a list of ``what`` in which nothing earns points (``points`` is None when a
-        points value is missing or wrong: reported already)."""
-        if points and max(points) <= 0:
+    def some_points(self, line: int, path: str, what: str, points: list[float | None]) -> None:
+        """Report a list of ``what`` in which nothing earns points (a points value that is
+        None, missing or wrong, is reported already)."""
+        if points and None not in points and max(p for p in points if p is not None) <= 0:
             self.report(
-                entry_line,
+                line,
                 path,
                 f"no {what} earns points, so this question could never score; give at least one "
                 f"{what} positive points",
