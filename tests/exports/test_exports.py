@@ -309,3 +309,18 @@ def test_a_batch_outside_a_transaction_renders_in_two_processes(world) -> None: 
                                               "scorecard-2564-mot-drr.pdf"]
         assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
     assert export_run(export_id=export.pk) is None  # run once only
+
+
+def test_an_export_asked_for_in_english_is_written_in_english(
+    client, answered, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import in_english
+
+    in_english(client)
+    export = ask(client, answered, "answers", django_capture_on_commit_callbacks)
+    assert export.language == "en"
+    rows = sheet_rows(download(client, answered, export), "Answers")
+    assert rows[0][:3] == ["Agency code", "Agency", "Peer group"]
+    assert {r[1] for r in rows[1:] if r[0] == "mot-drr"} == {"Department of Rural Roads"}
+    page = client.get(f"/exports/{answered.cycle.code}/").content.decode()
+    assert "Ready" in page and export.filename in page
