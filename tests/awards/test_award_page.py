@@ -129,3 +129,16 @@ def test_the_figures_beside_a_gain_winner_are_its_gain_previous_total_and_total(
     assert [(row["name"], row["figures"]) for row in gain["winner_rows"]] == [
         ("Dept A1", ["+40.00", "50.00", "90.00"]), ("Dept A2", ["+25.00", "55.00", "80.00"]),
         ("Dept A3", ["+10.00", "60.00", "70.00"])]
+
+
+@pytest.mark.django_db
+def test_the_award_pages_keep_to_the_content_security_policy(client, published) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(published.user("administrator"))
+    for path in ("/results/th-2564/awards/", "/results/th-2564/awards/what-if/",
+                 "/results/th-2564/awards/what-if/?preview=1&highest_readiness-top=1"):
+        reply = client.get(path)
+        nonce = re.search(r"'nonce-([^']+)'", reply["Content-Security-Policy"]).group(1)
+        page = reply.content.decode()
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", page):
+            assert "src=" in tag or f'nonce="{nonce}"' in tag, (path, tag)
+        assert not re.search(r"<[^>]+\s(style|on[a-z]+)\s*=", page), path
