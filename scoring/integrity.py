@@ -44,16 +44,10 @@ from scoring.model import ConsistencyRule, Question, QuestionType
 from scoring.plan import plan_for
 from scoring.result import CycleResult
 
+# the screens of agencies, in the order of a report
 SCREENS = (
-    "gain",
-    "all_maximum",
-    "shared_file",
-    "shared_url",
-    "carried_over",
-    "out_of_period",
-    "missing_evidence",
-    "not_whole",
-    "contradiction",
+    "gain", "all_maximum", "shared_file", "shared_url", "carried_over", "out_of_period",
+    "missing_evidence", "not_whole", "contradiction",
 )
 
 # 1 / Phi^-1(3/4): makes the MAD of normal data estimate its standard deviation
@@ -111,10 +105,9 @@ class VerdictRow:
     verdict: str  # verified | partly_verified | not_supported | needs_clarification
 
 
+# how far each verdict finds an answer supported (needs_clarification: not counted)
 VERDICT_SUPPORT: Mapping[str, float] = {
-    "verified": 1.0,
-    "partly_verified": 0.5,
-    "not_supported": 0.0,
+    "verified": 1.0, "partly_verified": 0.5, "not_supported": 0.0
 }
 
 

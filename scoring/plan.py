@@ -83,11 +83,9 @@ class Plan:
     # the indicator can drop out (the weighted sum is then the indicator's score); the
     # question weight where one can
     sum_weight: np.ndarray
-    ind_dimension: np.ndarray  # (i,) dimension of each indicator
     dim_weight: np.ndarray  # (d,)
     dim_start: np.ndarray  # (d,) first indicator of each dimension
     dim_stop: np.ndarray  # (d,) one past its last indicator
-    indicator_codes: tuple[str, ...]
     dimension_codes: tuple[str, ...]
     points: Points
     conditions: tuple[PlanCondition, ...]
@@ -170,11 +168,9 @@ def _make(framework: Framework) -> Plan:
         can_drop=can_drop,
         drop_ranges=drop_ranges,
         sum_weight=sum_weight,
-        ind_dimension=dims,
         dim_weight=np.array([max(d.weight, 0.0) for d in framework.dimensions]),
         dim_start=np.searchsorted(dims, np.arange(n_dim), side="left"),
         dim_stop=np.searchsorted(dims, np.arange(n_dim), side="right"),
-        indicator_codes=tuple(i.code for i in indicators),
         dimension_codes=tuple(d.code for d in framework.dimensions),
         points=_points(questions),
         conditions=conditions,

@@ -206,9 +206,6 @@ class CycleResult:
         except KeyError:
             raise KeyError(f"agency {agency!r} is not in this cycle") from None
 
-    def band(self, agency: str) -> str | None:
-        return self.bands[self.index(agency)]
-
     def as_previous(self, label: str | None = None) -> PreviousCycle:
         """This cycle's published results, for the next cycle's gains ("2563" as label
         by default: the Buddhist Era year)."""
