@@ -3,7 +3,7 @@ test suits its type."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Final
 
@@ -28,9 +28,9 @@ _TYPES_FOR_TEST: Final[dict[str, frozenset[QuestionType]]] = {
     "at_least": frozenset({QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE}),
 }
 # The rule of at_least by the type of question tested; others take any number.
-_AT_LEAST: Final[dict[QuestionType, tuple[str, float, float]]] = {
-    QuestionType.MATURITY: ("a level from 0 to 5", 0, 5),
-    QuestionType.PERCENTAGE: ("a percentage from 0 to 100", 0, 100),
+_AT_LEAST: Final[dict[QuestionType, tuple[str, Callable[[float], bool]]]] = {
+    QuestionType.MATURITY: ("a level from 0 to 5", lambda v: 0 <= v <= 5),
+    QuestionType.PERCENTAGE: ("a percentage from 0 to 100", lambda v: 0 <= v <= 100),
 }
 
 
@@ -151,19 +151,10 @@ def _test(
                 )
             return None
         known = [_known_option(reader, code, target, line, where) for code, line, where in codes]
-        if not all(known):
-            return None
-        return Condition(question=target.code, any_of=tuple(code for code, _, _ in codes))
-    rule = _AT_LEAST.get(target_type)
-    if rule is None:
-        at_least = reader.number(when, "at_least", path)
-    else:
-        at_least = reader.number(
-            when, "at_least", path, rule=rule[0], check=lambda v: rule[1] <= v <= rule[2]
-        )
-    if at_least is None:
-        return None
-    return Condition(question=target.code, at_least=at_least)
+        return Condition(target.code, any_of=tuple(c for c, _, _ in codes)) if all(known) else None
+    rule, check = _AT_LEAST.get(target_type, ("a number", None))
+    at_least = reader.number(when, "at_least", path, rule, check)
+    return None if at_least is None else Condition(question=target.code, at_least=at_least)
 
 
 def _known_option(reader: Reader, option: str, target: QuestionInfo, line: int, path: str) -> bool:
