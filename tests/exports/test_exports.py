@@ -214,6 +214,9 @@ def test_a_published_cycles_results_workbook_keeps_the_stored_figures(
     first = by_header(figures[1])[0]
     assert first["รหัสหน่วยงาน"] == "mot-drr"
     assert first["คะแนนรวมตามที่รายงาน"] is not None  # claimed beside verified, as stored
+    batch = ask(client, answered, "scorecards", django_capture_on_commit_callbacks)
+    assert batch.status == ExportStatus.COMPLETE, batch.error
+    assert batch.publication_version == 1 and batch.done == 2
 
 
 # --- the page ----------------------------------------------------------------------------
