@@ -16,8 +16,8 @@ How a total is made (``docs/framework-format.md``):
   midpoint favours nobody.
 - total = weighted mean of the included dimensions (dimension weights are relative).
 
-Publication (rounding, bands, ranks, gains) is :mod:`scoring.ranking`'s; the result of a
-cycle is assembled by :func:`scoring.result.score_cycle`.
+Publication (rounding, bands, ranks) is :mod:`scoring.ranking`'s; the result of a cycle,
+with its gains, is assembled by :func:`scoring.result.score_cycle`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A scored cycle as plain data, and :func:`score_cycle`, which makes it.
 
 ``score_cycle(framework, answers, previous)`` scores every agency (:mod:`scoring.engine`),
-publishes the figures (:mod:`scoring.ranking`: rounding half up at the framework's
-precision, bands, competition ranks, gains) and places the awards
+publishes the figures (rounding half up at the framework's precision, gains; bands and
+competition ranks; the rules are :mod:`scoring.ranking`'s) and places the awards
 (:mod:`scoring.awards`). Bands, ranks, gains and awards read published values, so equal
 published totals share a rank (1, 2, 2, 4).
 """
@@ -23,7 +23,7 @@ from scoring.engine import Normalisation, question_scores, score
 from scoring.matrix import AnswerMatrix, encode_answers
 from scoring.model import Framework
 from scoring.plan import matrix_scores, plan_for
-from scoring.ranking import Published, band_indexes, competition_ranks, publish, round_half_up
+from scoring.ranking import Published, band_indexes, competition_ranks, round_half_up
 
 
 @dataclass(frozen=True)
@@ -270,19 +270,28 @@ def score_cycle(
     scores = score(plan, matrix.values, matrix.not_applicable, matrix_scores(plan, matrix))
     p = framework.precision
     label = framework.previous or "the previous cycle"
-    if previous is not None:
+    total = round_half_up(scores.total, p)
+    previous_p = p if previous is None or previous.precision is None else previous.precision
+    gain_p = max(p, previous_p)  # gains are published at the finer of the two precisions
+    if previous is None:
+        previous_total, gain = np.full(total.shape[0], np.nan), np.full(total.shape[0], np.nan)
+    else:
         label = previous.label or previous.framework_code or label
-    published = publish(
-        total=scores.total,
-        dimensions=scores.dimensions,
-        previous_total=None if previous is None else previous.aligned_totals(matrix.agencies),
-        precision=p,
-        previous_precision=p if previous is None or previous.precision is None else previous.precision,
+        previous_total = round_half_up(previous.aligned_totals(matrix.agencies), previous_p)
+        gain = round_half_up(total - previous_total, gain_p)
+    published = Published(
         agencies=matrix.agencies,
         groups=matrix.groups,
         group_ids=matrix.group_ids,
         group_names=matrix.group_names,
         dimension_codes=plan.dimension_codes,
+        total=total,
+        dimensions=round_half_up(scores.dimensions, p),
+        previous_total=previous_total,
+        gain=gain,
+        precision=p,
+        previous_precision=previous_p,
+        gain_precision=gain_p,
         previous_label=label,
     )
     rank, group_rank = competition_ranks(published.total, matrix.group_ids)
