@@ -111,6 +111,7 @@ class Dashboard:
     has_previous: bool
     previous_label: str
     change: Chart
+    gains: Chart
     compared: int  # agencies with a total in both cycles
     improved: int
     declined: int
@@ -243,8 +244,8 @@ def _change(*, scored: ScoredCycle, chosen: list[int], language: str) -> dict[st
     empty = Chart(key="change", heading=gettext("Dimension"), series=series, rows=[],
                   precision=precision)
     if result.previous is None:
-        return {"change": empty, "compared": 0, "improved": 0, "declined": 0,
-                "unchanged": 0, "mean_gain": None}
+        return {"change": empty, "gains": _gains([], 1.0), "compared": 0, "improved": 0,
+                "declined": 0, "unchanged": 0, "mean_gain": None}
     gains = result.gain.tolist()
     compared = [g for i in chosen if not math.isnan(g := gains[i])]
     dims = result.published_dimensions.tolist()
@@ -265,12 +266,37 @@ def _change(*, scored: ScoredCycle, chosen: list[int], language: str) -> dict[st
     return {
         "change": Chart(key="change", heading=gettext("Dimension"), series=series, rows=rows,
                         precision=precision),
+        "gains": _gains(compared, float(result.framework.scale) / 20),
         "compared": len(compared),
         "improved": sum(1 for g in compared if g > 0),
         "declined": sum(1 for g in compared if g < 0),
         "unchanged": sum(1 for g in compared if g == 0),
         "mean_gain": _mean(compared, result.gain_precision),
     }
+
+
+def _gains(gains: list[float], step: float) -> Chart:
+    """Agencies by their gain over the previous cycle, in steps of STEP (a twentieth of
+    the scale): declined or improved by less than one step, by one to two, by more."""
+    def text(x: float) -> str:
+        return _number(x, 0 if float(x).is_integer() else 1)
+
+    one, two = text(step), text(2 * step)
+    bins = [
+        (gettext("Declined by %(step)s or more") % {"step": two}, lambda g: g <= -2 * step),
+        (gettext("Declined by %(low)s to %(high)s") % {"low": one, "high": two},
+         lambda g: -2 * step < g <= -step),
+        (gettext("Declined by less than %(step)s") % {"step": one}, lambda g: -step < g < 0),
+        (gettext("Unchanged"), lambda g: g == 0),
+        (gettext("Improved by less than %(step)s") % {"step": one}, lambda g: 0 < g < step),
+        (gettext("Improved by %(low)s to %(high)s") % {"low": one, "high": two},
+         lambda g: step <= g < 2 * step),
+        (gettext("Improved by %(step)s or more") % {"step": two}, lambda g: g >= 2 * step),
+    ]
+    return Chart(key="gains", heading=gettext("Gain over the previous cycle"),
+                 series=[gettext("Agencies")],
+                 rows=[Bar(label=label, values=[float(sum(1 for g in gains if inside(g)))])
+                       for label, inside in bins])
 
 
 def response_progress(*, cycle: Cycle, group: str, ministry: Ministry | None) -> dict[str, int]:
@@ -332,6 +358,7 @@ def dashboard(*, cycle: Cycle, group: str, ministry: Ministry | None,
             "bands": Chart(key="bands", heading="", series=[], rows=[]), "by_group": [],
             "by_ministry": [], "national": None, "has_previous": False,
             "previous_label": "", "change": Chart(key="change", heading="", series=[], rows=[]),
+            "gains": Chart(key="gains", heading="", series=[], rows=[]),
             "compared": 0, "improved": 0, "declined": 0, "unchanged": 0, "mean_gain": None,
             "groups": [(g.code, g.name.get(language)) for g in spec.peer_groups],
         }

@@ -188,6 +188,7 @@ def test_the_change_over_the_previous_cycle_compares_the_same_agencies(client, s
     assert 'id="chart-change"' in page
     assert "1 agency has a total in both this cycle and th-2563" in page
     assert "1 improved, 0 declined, 0 unchanged." in page
+    assert sum(int(n) for _, n in cells(page, "chart-gains")) == 1
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries(
@@ -202,3 +203,12 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
     # session, user with profile; ministries, cycles; the publication; responses, reviews
     with django_assert_num_queries(7):
         assert client.get(URL, {"group": "service"}).status_code == 200
+
+
+def test_the_gains_are_counted_in_steps_of_a_twentieth_of_the_scale() -> None:
+    from phrom.dashboard.selectors import _gains
+
+    chart = _gains([-12.0, -10.0, -7.5, -5.0, -0.01, 0.0, 0.01, 5.0, 9.99, 10.0, 30.0], 5.0)
+    assert [int(r.values[0] or 0) for r in chart.rows] == [2, 2, 1, 1, 1, 2, 2]
+    assert chart.rows[0].label == "ลดลงตั้งแต่ 10 คะแนน"  # "declined by 10 or more"
+    assert chart.rows[3].label == "เท่าเดิม"  # "unchanged"
