@@ -169,6 +169,8 @@ class Query:
     sort: str = "rank"
     direction: str = "asc"
     page: int = 1
+    # ?version=N of an earlier publication (checked by the view before), kept in every link
+    version: str = ""
     notes: list[str] = field(default_factory=list)
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -176,6 +178,7 @@ class Query:
         values: dict[str, object] = {
             "q": self.q, "group": self.group, "ministry": self.ministry, "band": self.band,
             "sort": self.sort, "dir": self.direction, "page": self.page,
+            "version": self.version,
         }
         values.update(changes)
         if values["sort"] == "rank" and values["dir"] == "asc":
@@ -231,8 +234,10 @@ def read_query(get: Mapping[str, str], table: Table) -> Query:
         else:
             notes.append(_("“%(value)s” is not a page number: the first page is shown.")
                          % {"value": _shown(raw_page)})
+    version = str(get.get("version", ""))
+    version = version if version.isascii() and version.isdigit() else ""
     return Query(q=q, group=group, ministry=ministry, band=band, sort=sort,
-                 direction=direction, page=page, notes=notes)
+                 direction=direction, page=page, version=version, notes=notes)
 
 
 @dataclass

@@ -20,7 +20,6 @@ from phrom.results.selectors import (
     award_tables,
     names_of,
     requested_version,
-    result_rows,
     scored_cycle,
 )
 
@@ -131,7 +130,9 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
     language = get_language() or "th"
-    row = next(r for r in result_rows(scored=scored, language=language) if r["agency"] == agency)
+    # the row as the table shows it (made once per process for a published cycle)
+    row = next(r for r in table_of(scored=scored, language=language).rows
+               if r["agency"] == agency)
     return render(
         request,
         "results/agency.html",

@@ -286,3 +286,17 @@ def test_staff_see_unpublished_cycles_only_through_their_own_pages(client, publi
     client.force_login(world.user("administrator"))
     html = client.get("/results/").content.decode()
     assert "th-2563" not in html
+
+
+def test_an_earlier_version_keeps_its_number_in_every_link_of_the_table(client, published):
+    from phrom.publications.services import publish_results
+
+    world, _first = published
+    publish_results(cycle=world.cycle, by=world.user("administrator"), note="แก้ไขครั้งที่หนึ่ง")
+    html = page(client, "?version=1&sort=name")
+    assert "ฉบับที่ 1" in html and 'name="version" value="1"' in html
+    assert 'href="/results/th-2564/mot-md/?version=1"' in html
+    assert "version=1" in re.search(r'<a href="([^"]+)" rel="next">', html)[1]
+    latest = page(client)
+    assert "ฉบับที่ 2" in latest and "แก้ไขครั้งที่หนึ่ง" in latest
+    assert client.get(URL + "?version=3").status_code == 404
