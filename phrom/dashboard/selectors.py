@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.core.thai import thai_sort_key
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.frameworks.selectors import target_agencies
+from phrom.frameworks.selectors import TARGET_KINDS, target_agencies
 from phrom.responses.models import Response, ResponseStatus
 from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import scored_cycle
@@ -180,11 +180,11 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
     for i in with_total:
         counts[min(int(totals[i] / width), BINS - 1) if width > 0 else 0] += 1
     bin_precision = 0 if float(width).is_integer() else 1
-    histogram = Chart(key="histogram", heading=gettext("Total"), series=[gettext("Agencies")], rows=[
-        Bar(label=f"{_number(k * width, bin_precision)}–{_number((k + 1) * width, bin_precision)}",
-            values=[float(n)])
-        for k, n in enumerate(counts)
-    ])
+    histogram = Chart(key="histogram", heading=gettext("Total"), series=[gettext("Agencies")],
+                      rows=[Bar(label=f"{_number(k * width, bin_precision)}–"
+                                      f"{_number((k + 1) * width, bin_precision)}",
+                                values=[float(n)])
+                            for k, n in enumerate(counts)])
 
     bands = result.bands
     band_rows = [Bar(label=b.name.get(language), values=[float(sum(
@@ -310,18 +310,21 @@ def response_progress(*, cycle: Cycle, group: str, ministry: Ministry | None) ->
     # a LEFT JOIN on this cycle's response only: an agency without one keeps a NULL status
     joined = agencies.annotate(
         cycle_response=FilteredRelation("responses", condition=Q(responses__cycle=cycle)))
-    for row in (joined.values(status=F("cycle_response__status")).annotate(n=Count("pk")).order_by()):
+    rows = joined.values(status=F("cycle_response__status")).annotate(n=Count("pk")).order_by()
+    for row in rows:
         status = row["status"] if row["status"] in counts else ResponseStatus.NOT_STARTED
         counts[status] += row["n"]
     return counts
 
 
 def review_progress(*, cycle: Cycle, group: str, ministry: Ministry | None) -> dict[str, int]:
-    """How many submitted responses (of GROUP and MINISTRY) are at each review status;
-    a response no reviewer has opened is not started."""
+    """How many submitted responses of target agencies (of GROUP and MINISTRY: those
+    :func:`response_progress` counts as submitted) are at each review status; a response
+    no reviewer has opened is not started."""
     from phrom.reviews.models import ReviewStatus
 
-    responses = Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED)
+    responses = Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED,
+                                        agency__active=True, agency__kind__in=TARGET_KINDS)
     if group:
         responses = responses.filter(agency__group=group)
     if ministry is not None:
@@ -329,7 +332,9 @@ def review_progress(*, cycle: Cycle, group: str, ministry: Ministry | None) -> d
     counts = {s: 0 for s in ReviewStatus.values}
     for row in (responses.values(review_status=F("review__status"))
                 .annotate(n=Count("pk")).order_by()):
-        status = row["review_status"] if row["review_status"] in counts else ReviewStatus.NOT_STARTED
+        status = row["review_status"]
+        if status not in counts:  # no review yet
+            status = ReviewStatus.NOT_STARTED
         counts[status] += row["n"]
     return counts
 
