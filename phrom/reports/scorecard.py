@@ -107,8 +107,10 @@ def _recommendations(explanation: Any, scale: float, precision: int,
 def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dict[str, Any]:
     """Everything one agency's scorecard shows, names in ``language``: the headline
     figures with ranks out of how many, each dimension beside its peer-group average and
-    the previous cycle (bar widths in percent of the scale), the strongest and weakest
-    indicators, the indicators with the most points to gain, and claimed beside verified.
+    the previous cycle (bar widths in percent of the scale, and a radar: :func:`radar`),
+    the strongest and weakest indicators, the indicators with the most points to gain
+    with the questions behind them (:func:`_recommendations`), and the claimed total
+    beside the verified one (stored by the publication where review exists).
 
     Raises ``KeyError`` when ``agency`` has no scored response in the cycle."""
     result, spec = scored.result, scored.spec
