@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,41 +21,59 @@ from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
 from phrom.results.adapter import score_cycle_from_db
 from phrom.reviews.audit import AuditRefused, audit_sample, parse_seed, parse_share
 from phrom.reviews.models import ReviewAssignment, Verdict, VerdictKind
+from tests.conftest import make_world
 
 pytestmark = pytest.mark.django_db
 
 AGENCIES = 40
 
 
-@pytest.fixture
-def cycle_of_40(world: Any) -> Any:
+@pytest.fixture(scope="module")
+def _cycle_of_40(django_db_setup: None, django_db_blocker: Any) -> Any:
     """The world's cycle in review with 40 more agencies (service and policy groups), each
-    with a submitted response of generated answers."""
-    spec = world.cycle.framework.spec()
-    for i in range(AGENCIES):
-        agency = Agency.objects.create(
-            code=f"dep-{i:02d}", name_th=f"กรมที่ {i}", name_en=f"=Department {i}",
-            kind="department", group=("service", "policy")[i % 2],
-        )
-        response = Response.objects.create(
-            cycle=world.cycle, agency=agency, status=ResponseStatus.SUBMITTED
-        )
-        rng = seeded_rng(7, "audit", str(i))
-        drawn = draw_response(spec, rng.uniform(0.3, 0.95), rng)
-        drop_contradictions(spec, drawn)
-        Answer.objects.bulk_create(
-            Answer(response=response, question=code, value=value, not_applicable=na, version=1)
-            for code, (value, na) in drawn.items()
-        )
-        # the evidence every answer needs, so that the integrity screens flag few
-        Evidence.objects.bulk_create(
-            Evidence(response=response, question=q.code, url=f"https://x.go.th/{i}/{q.code}")
-            for q in spec.questions
-            if q.evidence == "required" and q.code in drawn and not drawn[q.code][1]
-        )
-    Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
-    world.cycle.refresh_from_db()
-    return world
+    with a submitted response of generated answers: made once for the module, in a
+    transaction rolled back after it; each test runs in a savepoint of it, rolled back
+    after the test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = make_world()
+        spec = world.cycle.framework.spec()
+        for i in range(AGENCIES):
+            agency = Agency.objects.create(
+                code=f"dep-{i:02d}", name_th=f"กรมที่ {i}", name_en=f"=Department {i}",
+                kind="department", group=("service", "policy")[i % 2],
+            )
+            response = Response.objects.create(
+                cycle=world.cycle, agency=agency, status=ResponseStatus.SUBMITTED
+            )
+            rng = seeded_rng(7, "audit", str(i))
+            drawn = draw_response(spec, rng.uniform(0.3, 0.95), rng)
+            drop_contradictions(spec, drawn)
+            Answer.objects.bulk_create(
+                Answer(response=response, question=code, value=value, not_applicable=na,
+                       version=1)
+                for code, (value, na) in drawn.items()
+            )
+            # the evidence every answer needs, so that the integrity screens flag few
+            Evidence.objects.bulk_create(
+                Evidence(response=response, question=q.code, url=f"https://x.go.th/{i}/{q.code}")
+                for q in spec.questions
+                if q.evidence == "required" and q.code in drawn and not drawn[q.code][1]
+            )
+        Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
+        world.cycle.refresh_from_db()
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def cycle_of_40(_cycle_of_40: Any, db: None) -> Any:
+    return _cycle_of_40
+
+
+@pytest.fixture
+def world(_cycle_of_40: Any, db: None) -> Any:
+    """The module's world (its transaction holds it; a second one would clash)."""
+    return _cycle_of_40
 
 
 def candidates_of(cycle: Cycle) -> set[str]:
