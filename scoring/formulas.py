@@ -227,10 +227,8 @@ def answer_points(question: Question, value: AnswerValue | None) -> tuple[float,
     if t is QuestionType.MATURITY:
         return value, top, Formula("level", {"level": number_text(value)})
     if question.thresholds:
-        best = None
-        for th in sorted(question.thresholds, key=lambda th: th.at_least):
-            if value >= th.at_least:
-                best = th
+        ordered = sorted(question.thresholds, key=lambda th: th.at_least)
+        best = next((th for th in reversed(ordered) if value >= th.at_least), None)
         if best is None:
             return 0.0, top, Formula("below_thresholds", {"value": number_text(value), "max": number_text(top)})
         return best.points, top, Formula(
@@ -288,18 +286,3 @@ def answer_shown(question: Question | None, value: AnswerValue | None) -> Formul
     if question is not None and question.type is QuestionType.SINGLE_CHOICE:
         return Formula("answer_choices", {"chosen": (_option(question, str(value)),)})
     return Formula("answer_value", {"value": str(value)})
-
-
-__all__ = [
-    "Chosen",
-    "Formula",
-    "FormulaKind",
-    "answer_points",
-    "answer_shown",
-    "as_data",
-    "bilingual_dict",
-    "condition_formula",
-    "display",
-    "formula_text",
-    "number_text",
-]

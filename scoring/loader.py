@@ -62,10 +62,7 @@ def _check(text: str, source: str) -> tuple[Framework | None, list[FrameworkProb
 
 
 def load_framework_text(text: str, source: str = "<string>") -> Framework:
-    """The framework described by the YAML ``text``; ``source`` names it in problems.
-
-    Raises ``FrameworkError`` listing every problem when anything is wrong.
-    """
+    """The framework described by the YAML ``text``; ``source`` names it in problems."""
     framework, problems = _check(text, source)
     if framework is None:
         raise FrameworkError(problems, source)
@@ -99,9 +96,5 @@ def read_framework_text(path: str | Path) -> str:
 
 
 def load_framework(path: str | Path) -> Framework:
-    """The framework in the YAML file at ``path``.
-
-    Raises ``FrameworkError`` listing every problem (file, line, path, message) when
-    anything is wrong; nothing is loaded then.
-    """
+    """The framework in the YAML file at ``path``."""
     return load_framework_text(read_framework_text(path), str(path))

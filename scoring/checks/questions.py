@@ -103,10 +103,9 @@ def read_question(reader: Reader, mapping: Map, path: str, seen: QuestionsSeen) 
         misplaced = {
             key: _misplaced(key, question_type) for key in _ALL_TYPE_KEYS if key not in extra
         }
-    required_keys = ("code", "type", "text")
-    optional_keys = (*_QUESTION_OPTIONAL, *extra)
     code, text = reader.coded(
-        mapping, path, "question", seen.codes, required_keys, optional_keys, "text", misplaced
+        mapping, path, "question", seen.codes, ("code", "type", "text"),
+        (*_QUESTION_OPTIONAL, *extra), "text", misplaced,
     )
     help_text = reader.text(mapping, "help", path)
     weight = reader.number(mapping, "weight", path, rule="a number, 0 or more", check=not_negative)

@@ -224,8 +224,7 @@ class Reader:
 
     def listed(self, mapping: Map, key: str, path: str, like: str) -> Seq | None:
         """The list under ``key``; None when absent, and reported when it is not a list."""
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         if not isinstance(entry.value, Seq):
             self.report(
@@ -250,8 +249,7 @@ class Reader:
         self, mapping: Map, key: str, path: str, what: str, minimum: int = 0
     ) -> list[tuple[str, Map]]:
         """The mappings listed under ``key``, with their paths; reports what is not one."""
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return []
         key_path = join(path, key)
         empty = isinstance(entry.value, Scalar) and entry.value.value is None
@@ -285,8 +283,7 @@ class Reader:
         check: Callable[[float], bool] | None = None,
     ) -> float | None:
         """The number under ``key``; None when absent or wrong (wrong is reported)."""
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         value = _as_number(entry.value)
         if value is None:
@@ -321,8 +318,7 @@ class Reader:
         return None if value is None else int(value)
 
     def boolean(self, mapping: Map, key: str, path: str) -> bool | None:
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         node = entry.value
         if isinstance(node, Scalar) and isinstance(node.value, bool):
@@ -333,8 +329,7 @@ class Reader:
         return None
 
     def choice(self, mapping: Map, key: str, path: str, choices: Mapping[str, _T]) -> _T | None:
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         text = as_string(entry.value)
         if text is not None and text in choices:
@@ -368,8 +363,7 @@ class Reader:
         return text
 
     def code(self, mapping: Map, key: str, path: str) -> str | None:
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         return self.code_value(entry.value, entry.key_line, join(path, key), key)
 
@@ -396,8 +390,7 @@ class Reader:
             self.keys(node, path, what, ("th", "en"), ())
             texts: list[str] = []
             for language in ("th", "en"):
-                entry = node.entries.get(language)
-                if entry is None:
+                if (entry := node.entries.get(language)) is None:
                     continue
                 text = as_string(entry.value)
                 if text is None or not text.strip():
@@ -419,8 +412,7 @@ class Reader:
         return Bilingual(text, text)
 
     def text(self, mapping: Map, key: str, path: str, what: str | None = None) -> Bilingual | None:
-        entry = mapping.entries.get(key)
-        if entry is None:
+        if (entry := mapping.entries.get(key)) is None:
             return None
         return self.bilingual(entry.value, entry.key_line, join(path, key), what or key)
 

@@ -236,13 +236,8 @@ class _Builder:
             # What SafeConstructor raises on text its tag cannot read varies: ValueError,
             # AttributeError ("!!timestamp x"), IndexError ("!!float ''"), ...
             path = self._stack[-1].child_path() if self._stack else ""
-            self.found.append(
-                (
-                    _line(event),
-                    path,
-                    f"cannot read {event.value!r} as {tag}; remove the tag or fix the value",
-                )
-            )
+            message = f"cannot read {event.value!r} as {tag}; remove the tag or fix the value"
+            self.found.append((_line(event), path, message))
             return str(event.value)
 
     def _add(self, node: Node, size: int) -> None:
@@ -273,14 +268,11 @@ class _Builder:
         entries = top.node.entries
         first = entries.get(top.key)
         if first is not None:
-            self.found.append(
-                (
-                    top.key_line,
-                    join(top.path, top.key),
-                    f'duplicate key "{top.key}" (first at line {first.key_line}); YAML keeps '
-                    "only the last one, so remove or rename one of them",
-                )
+            message = (
+                f'duplicate key "{top.key}" (first at line {first.key_line}); YAML keeps only '
+                "the last one, so remove or rename one of them"
             )
+            self.found.append((top.key_line, join(top.path, top.key), message))
         entries[top.key] = Entry(top.key_line, node)
 
 
