@@ -30,11 +30,14 @@ demo: $(STAMP)
 	$(BIN)/phrom worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	  $(BIN)/phrom serve --host $(HOST) --port $(PORT)
 
+# Each pytest worker imports every test file: with PYTHONDONTWRITEBYTECODE set (as in some
+# containers) pytest would rewrite and compile them all again at each run, seconds a worker.
 test: $(STAMP)
 	@scripts/system-packages test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	PHROM_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	PHROM_DATA_DIR=$(CURDIR)/var/test PYTHONDONTWRITEBYTECODE= \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@scripts/system-packages bench
