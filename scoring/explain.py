@@ -38,6 +38,7 @@ from scoring.plan import matrix_scores, plan_for
 from scoring.result import CycleResult
 
 QuestionStatus = Literal["scored", "not_applicable", "hidden", "unanswered"]
+Status = Literal["scored", "excluded"]
 
 
 # --------------------------------------------------------------------------- the tree
@@ -91,7 +92,7 @@ class IndicatorExplanation(_Node):
     score: float | None  # on the scale; None when excluded
     weight: float
     effective_weight: float  # share of the dimension; 0 when excluded
-    status: Literal["scored", "excluded"]
+    status: Status
     how: Formula
     questions: tuple[QuestionExplanation, ...]
 
@@ -105,7 +106,7 @@ class DimensionExplanation(_Node):
     published_score: float | None
     weight: float
     effective_weight: float  # share of the total; 0 when excluded
-    status: Literal["scored", "excluded"]
+    status: Status
     how: Formula
     normalising: Formula | None
     indicators: tuple[IndicatorExplanation, ...]
@@ -215,22 +216,17 @@ def explain_agency(
                 scored_answers, shown_answers, fw,
             )
             score = _number(indicator_scores[i])
-            if score is None:
-                indicators.append(
-                    IndicatorExplanation(
-                        indicator.code, indicator.name, None, indicator.weight, 0.0, "excluded",
-                        Formula("indicator_excluded"), questions,
-                    )
-                )
-                continue
-            formula = _mean_formula(parts, score, number_text(scale))
+            status: Status = "excluded"
+            how = Formula("indicator_excluded")
+            if score is not None:
+                status, how = "scored", _mean_formula(parts, score, number_text(scale))
+                ind_parts.append((max(indicator.weight, 0.0), score))
             indicators.append(
                 IndicatorExplanation(
-                    indicator.code, indicator.name, score, indicator.weight, 0.0, "scored",
-                    formula, questions,
+                    indicator.code, indicator.name, score, indicator.weight, 0.0, status, how,
+                    questions,
                 )
             )
-            ind_parts.append((max(indicator.weight, 0.0), score))
         shared = _with_shares(indicators, ind_parts)
         raw = _number(float(result.raw_dimensions[row, k]))
         if raw is None:
@@ -285,15 +281,17 @@ def explain_agency(
     )
 
 
-_Part = TypeVar("_Part", IndicatorExplanation, DimensionExplanation)
+_Part = TypeVar("_Part", QuestionExplanation, IndicatorExplanation, DimensionExplanation)
 
 
 def _with_shares(parts: list[_Part], included: list[tuple[float, float]]) -> tuple[_Part, ...]:
     """``parts`` with their effective weight: their weight over the summed weight of the
-    ``included`` ones (weight, score); the excluded ones keep 0."""
+    ``included`` ones (weight, score); the excluded ones (no score) keep 0."""
     total = sum(w for w, _ in included)
     return tuple(
-        p if p.status == "excluded" or total <= 0 else replace(p, effective_weight=p.weight / total)
+        p
+        if p.score is None or total <= 0
+        else replace(p, effective_weight=max(p.weight, 0.0) / total)
         for p in parts
     )
 
@@ -310,49 +308,36 @@ def _questions(
 ) -> tuple[tuple[QuestionExplanation, ...], list[tuple[float, float]]]:
     """The questions of one indicator explained, and the (weight, score) of those
     included."""
-    # (question, status, score, formula, points): points of scored and unanswered only
-    rows: list[tuple[Question, QuestionStatus, float | None, Formula, float | None]] = []
+    explained: list[QuestionExplanation] = []
     for q in questions:
         j = column.get(q.code)
         if j is None:
             continue  # text, url, file: not scored
         value = scored_answers.get(q.code)
         score = _number(scores[j])
+        points: float | None = None  # of scored and unanswered questions only
+        status: QuestionStatus = "scored"
         if not visible.get(j, True):
             assert q.condition is not None
             condition = condition_formula(q.condition, framework.question(q.condition.question))
-            hidden = Formula("hidden", {"condition": condition, "excluded": score is None})
-            rows.append((q, "hidden", score, hidden, None))
+            status = "hidden"
+            how = Formula("hidden", {"condition": condition, "excluded": score is None})
         elif not_applicable[j]:
-            rows.append((q, "not_applicable", None, Formula("not_applicable"), None))
+            status, score, how = "not_applicable", None, Formula("not_applicable")
         elif value is None:
-            rows.append((q, "unanswered", score, Formula("unanswered"), 0.0))
+            status, points, how = "unanswered", 0.0, Formula("unanswered")
         else:
-            points, _, how = answer_points(q, value)
-            formula = Formula("question_scored", {"how": how, "score": number_text(score)})
-            rows.append((q, "scored", score, formula, points))
-    parts = [(q.weight, s) for q, _st, s, _f, _p in rows if s is not None and q.weight > 0]
-    included = sum(w for w, _ in parts)
-    explained = tuple(
-        QuestionExplanation(
-            code=q.code,
-            type=q.type.value,
-            text=q.text,
-            answer=display(shown_answers.get(q.code)),
-            points=points,
-            max_points=q.max_points,
-            score=s,
-            weight=q.weight,
-            effective_weight=(q.weight / included)
-            if s is not None and included > 0 and q.weight > 0
-            else 0.0,
-            status=st,
-            how=f,
-            shown=answer_shown(q, shown_answers.get(q.code)),
+            points, _, answered = answer_points(q, value)
+            how = Formula("question_scored", {"how": answered, "score": number_text(score)})
+        shown = shown_answers.get(q.code)
+        explained.append(
+            QuestionExplanation(
+                q.code, q.type.value, q.text, display(shown), points, q.max_points, score,
+                q.weight, 0.0, status, how, answer_shown(q, shown),
+            )
         )
-        for q, st, s, f, points in rows
-    )
-    return explained, parts
+    parts = [(q.weight, q.score) for q in explained if q.score is not None and q.weight > 0]
+    return _with_shares(explained, parts), parts
 
 
 def _normalisation(
