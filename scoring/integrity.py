@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from scoring.model import ConsistencyRule, Question, QuestionType
-from scoring.plan import plan_for
+from scoring.plan import passes, plan_for
 from scoring.result import CycleResult
 
 # the screens of agencies, in the order of a report
@@ -379,26 +379,23 @@ def screen_not_whole(result: CycleResult) -> list[Flag]:
 
 def _has_any(result: CycleResult, code: str, options: Sequence[str]) -> np.ndarray:
     """Whether each agency's answer to ``code`` holds one of ``options`` (option codes;
-    ``yes``/``no`` for a yes/no question)."""
-    n = result.matrix.n_agencies
+    ``yes``/``no`` for a yes/no question), by the test of a condition."""
     question = result.framework.question(code)
     if question is None or code not in result.matrix.questions:
-        return np.zeros(n, dtype=np.bool_)
+        return np.zeros(result.matrix.n_agencies, dtype=np.bool_)
     j = result.matrix.questions.index(code)
-    values = result.matrix.values[:, j]
-    answered = ~np.isnan(values) & ~result.matrix.not_applicable[:, j]
-    v = np.where(answered, values, -1.0)
-    if question.type is QuestionType.YES_NO:
-        wanted = [1.0 if o == "yes" else 0.0 for o in options if o in ("yes", "no")]
-        return np.asarray(answered & np.isin(v, wanted), dtype=np.bool_)
-    codes = [o.code for o in question.options]
+    yes_no = question.type is QuestionType.YES_NO
+    # the matrix holds no/yes as 0/1 and a choice by its options' indexes
+    codes = ["no", "yes"] if yes_no else [o.code for o in question.options]
     index = [codes.index(o) for o in options if o in codes]
-    if question.type is QuestionType.SINGLE_CHOICE:
-        return np.asarray(answered & np.isin(v, np.array(index, dtype=np.float64)), np.bool_)
     if question.type is QuestionType.MULTIPLE_CHOICE:
-        mask = sum(1 << k for k in index)
-        return np.asarray(answered & ((v.clip(0).astype(np.int64) & mask) != 0), np.bool_)
-    return np.zeros(n, dtype=np.bool_)
+        held = passes("mask", (float(sum(1 << k for k in index)),), result.matrix.values[:, j])
+    elif yes_no or question.type is QuestionType.SINGLE_CHOICE:
+        held = passes("in", tuple(map(float, index)), result.matrix.values[:, j])
+    else:
+        return np.zeros(result.matrix.n_agencies, dtype=np.bool_)
+    out: np.ndarray = held & ~result.matrix.not_applicable[:, j]
+    return out
 
 
 def screen_contradictions(

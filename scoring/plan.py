@@ -383,7 +383,7 @@ def matrix_scores(plan: Plan, matrix: AnswerMatrix) -> np.ndarray:
     return scores
 
 
-def _passes(kind: ConditionKind, values: tuple[float, ...], gate: np.ndarray) -> np.ndarray:
+def passes(kind: ConditionKind, values: tuple[float, ...], gate: np.ndarray) -> np.ndarray:
     """Whether each gate cell passes a condition's test (NaN, unanswered, fails)."""
     ok: np.ndarray
     if kind == "equals":
@@ -405,7 +405,7 @@ def shown(plan: Plan, values: np.ndarray, not_applicable: np.ndarray) -> np.ndar
     out = np.empty((values.shape[0], len(plan.conditions)), dtype=np.bool_)
     with np.errstate(invalid="ignore"):
         for k, c in enumerate(plan.conditions):
-            ok = _passes(c.kind, c.values, values[:, c.gate])
+            ok = passes(c.kind, c.values, values[:, c.gate])
             ok &= ~not_applicable[:, c.gate]
             if c.gate_condition >= 0:
                 ok &= out[:, c.gate_condition]
@@ -439,6 +439,6 @@ def shown_for(framework: Framework, answers: AgencyAnswers) -> dict[str, bool]:
                 if g is None:
                     raise ValueError(f"{q.code}: condition on {cond.question}, which is not a scored question")
                 kind, test = _test(q, plan.questions[g])
-                ok = bool(_passes(kind, test, values[:1, g])[0]) and not not_applicable[0, g]
+                ok = bool(passes(kind, test, values[:1, g])[0]) and not not_applicable[0, g]
                 out[q.code] = ok and out.get(cond.question, False)
     return out
