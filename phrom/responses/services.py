@@ -278,12 +278,11 @@ def _write_answer(
         question, value, not_applicable, explanation
     )
 
-    answer = (
-        Answer.objects.select_for_update(of=("self",))
-        .filter(response=current_response, question=question.code)
-        .first()
-    )
-    if answer is None:
+    try:
+        answer = Answer.objects.select_for_update(of=("self",)).get(
+            response=current_response, question=question.code
+        )
+    except Answer.DoesNotExist:
         answer = Answer(response=current_response, question=question.code, version=0)
     unchanged = (
         answer.value == new_value
@@ -316,7 +315,12 @@ def _write_answer(
             )
             raise _conflict(question, current) from None
     else:
-        answer.save(update_fields=ANSWER_FIELDS)
+        # One UPDATE of the fields a version changes (as ``save(update_fields=...)`` would
+        # write, without its bookkeeping: no signal listens to answers).
+        answer.updated_at = timezone.now()
+        Answer.objects.filter(pk=answer.pk).update(
+            **{field: getattr(answer, field) for field in ANSWER_FIELDS}
+        )
     AnswerChange.objects.create(
         response=current_response,
         question=question.code,

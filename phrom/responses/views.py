@@ -384,7 +384,6 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
                         status=403,
                     )
                 raise
-            back = _question_url(response, dimension.code, question)
             posted = answer_from_post(spec_question, request.POST)
             answer = answer_save(
                 response=response,
@@ -405,11 +404,11 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
         if _wants_json(request):
             return JsonResponse({"status": kind, "message": refused.message}, status=status)
         messages.error(request, f"{question}: {refused.message}")
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(_question_url(response, dimension.code, question))
     if _wants_json(request):
         return JsonResponse(_saved_payload(request, answer))
     messages.success(request, _("Answer %(code)s saved.") % {"code": question})
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(_question_url(response, dimension.code, question))
 
 
 def _conflict_response(
