@@ -67,9 +67,7 @@ class InvalidAnswer(ValueError):
 
 
 def _fmt(x: float) -> str:
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.10g}"
+    return str(int(x)) if x == int(x) and abs(x) < 1e15 else f"{x:.10g}"
 
 
 def _codes(question: Question) -> str:

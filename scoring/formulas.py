@@ -88,9 +88,7 @@ def as_data(value: object) -> object:
         return to_dict()
     if isinstance(value, Bilingual):
         return bilingual_dict(value)
-    if isinstance(value, tuple):
-        return [as_data(v) for v in value]
-    return value
+    return [as_data(v) for v in value] if isinstance(value, tuple) else value
 
 
 def _s(f: Formula, name: str) -> str:

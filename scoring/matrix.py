@@ -172,9 +172,7 @@ def _fast_encoder(question: Question) -> Callable[[object], float | None]:
     def numeric(raw: object) -> float | None:
         if type(raw) is not float or not low <= raw <= high:  # NaN fails too
             return None
-        if whole and raw != int(raw):
-            return None
-        return raw
+        return None if whole and raw != int(raw) else raw
 
     return numeric
 

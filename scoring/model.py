@@ -20,9 +20,7 @@ class Bilingual:
     en: str
 
     def get(self, language: str) -> str:
-        if language.startswith("en"):
-            return self.en or self.th
-        return self.th or self.en
+        return (self.en or self.th) if language.startswith("en") else (self.th or self.en)
 
 
 class QuestionType(StrEnum):
@@ -126,9 +124,7 @@ class Question:
         if t is QuestionType.MATURITY:
             return float(MATURITY_LEVELS - 1)
         if t in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
-            if self.thresholds:
-                return max(th.points for th in self.thresholds)
-            return 1.0
+            return max(th.points for th in self.thresholds) if self.thresholds else 1.0
         return 0.0
 
     def option(self, code: str) -> Option | None:

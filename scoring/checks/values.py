@@ -74,25 +74,19 @@ def describe(node: Node | None) -> str:
         return "a list"
     if node.value is None:
         return "nothing"
-    if isinstance(node.value, str):
-        return repr(node.value)
-    return node.raw
+    return repr(node.value) if isinstance(node.value, str) else node.raw
 
 
 def fmt(value: float) -> str:
     """A number as a person would write it: ``20`` rather than ``20.0``."""
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def as_string(node: Node) -> str | None:
     """A scalar as text; unquoted numbers and booleans as written (``yes``, ``2564``)."""
     if not isinstance(node, Scalar) or node.value is None:
         return None
-    if isinstance(node.value, str):
-        return node.value
-    return node.raw
+    return node.value if isinstance(node.value, str) else node.raw
 
 
 def _as_number(node: Node) -> float | None:
