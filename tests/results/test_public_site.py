@@ -300,3 +300,15 @@ def test_an_earlier_version_keeps_its_number_in_every_link_of_the_table(client, 
     latest = page(client)
     assert "ฉบับที่ 2" in latest and "แก้ไขครั้งที่หนึ่ง" in latest
     assert client.get(URL + "?version=3").status_code == 404
+
+
+def test_the_other_public_pages_take_a_few_queries_however_many_agencies(client, published):
+    counts = {}
+    for path in ("/results/", URL + "methodology/", URL + "downloads/",
+                 URL + "data-dictionary/"):
+        client.get(path)  # a publication's figures and file sizes are read once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts[path] = len(queries)
+    assert counts == {"/results/": 1, URL + "methodology/": 2, URL + "downloads/": 3,
+                      URL + "data-dictionary/": 2}, counts
