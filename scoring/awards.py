@@ -18,6 +18,7 @@ the results pages write it in the reader's language.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -414,9 +415,7 @@ def _place(
     n_eligible = int(eligible.size)
     candidates = _candidates(figure, eligible, rule.top + rule.near_misses)
     ranked = _rank(published, [figure, *tie_breaks], candidates, rule.ties == "code")
-    per_place: dict[int, int] = {}
-    for item in ranked:
-        per_place[item.place] = per_place.get(item.place, 0) + 1
+    per_place = Counter(item.place for item in ranked)
 
     facts = AwardFacts(
         kind=rule.kind, top=rule.top, floor=rule.floor if rule.kind == "top_gain" else None,
@@ -433,7 +432,7 @@ def _place(
     ) -> AwardEntry:
         gain, before, value, total = float(gains[at]), float(previous[at]), float(figure[at]), float(totals[at])
         reason = Reason(
-            kind, place, per_place.get(place, 0) > 1, value, total,
+            kind, place, per_place[place] > 1, value, total,
             None if math.isnan(before) else before, after, facts, tie,
         )
         return AwardEntry(

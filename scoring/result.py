@@ -169,34 +169,32 @@ class CycleResult:
         """Gain of each indicator over the previous cycle (published values), NaN where
         either is missing. An indicator's previous score is the score under its own code,
         else the mean of the scores under the codes it ``replaces``."""
-        indicators = self.framework.indicators
-        previous = np.full(self.indicators.shape, np.nan)
-        scores_of = self.previous.indicators if self.previous is not None else {}
-        for row, agency in enumerate(self.agencies):
-            scores = scores_of.get(agency)
-            if not scores:
-                continue
-            for i, ind in enumerate(indicators):
-                if ind.code in scores:
-                    previous[row, i] = scores[ind.code]
-                else:
-                    old = [scores[c] for c in ind.replaces if c in scores]
-                    if old:
-                        previous[row, i] = sum(old) / len(old)
-        previous = round_half_up(previous, self.previous_precision)
-        return round_half_up(self.published_indicators - previous, self.gain_precision)
+        scores = {} if self.previous is None else self.previous.indicators
+        codes = [(i.code, i.replaces) for i in self.framework.indicators]
+        return self._gains(self.published_indicators, scores, codes)
 
     @property
     def dimension_gains(self) -> np.ndarray:
-        previous = np.full(self.dimensions.shape, np.nan)
-        scores_of = self.previous.dimensions if self.previous is not None else {}
+        scores = {} if self.previous is None else self.previous.dimensions
+        return self._gains(self.published_dimensions, scores, [(c, ()) for c in self.dimension_codes])
+
+    def _gains(
+        self,
+        now: np.ndarray,
+        scores_of: Mapping[str, Mapping[str, float]],
+        codes: Sequence[tuple[str, tuple[str, ...]]],
+    ) -> np.ndarray:
+        """``now`` less the previous scores ``scores_of`` (agency -> code -> score) of each
+        (code, codes it replaces) of ``codes``, both at their publication precision."""
+        previous = np.full(now.shape, np.nan)
         for row, agency in enumerate(self.agencies):
-            scores = scores_of.get(agency)
-            for k, code in enumerate(self.dimension_codes):
-                if scores and code in scores:
-                    previous[row, k] = scores[code]
+            scores = scores_of.get(agency) or {}
+            for k, (code, replaces) in enumerate(codes):
+                old = [scores[code]] if code in scores else [scores[c] for c in replaces if c in scores]
+                if old:
+                    previous[row, k] = sum(old) / len(old)
         previous = round_half_up(previous, self.previous_precision)
-        return round_half_up(self.published_dimensions - previous, self.gain_precision)
+        return round_half_up(now - previous, self.gain_precision)
 
     # ------------------------------------------------------------ per agency
 

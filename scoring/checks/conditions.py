@@ -36,12 +36,8 @@ _AT_LEAST: Final[dict[QuestionType, tuple[str, Callable[[float], bool]]]] = {
 
 def read_conditions(reader: Reader, seen: QuestionsSeen) -> dict[int, Condition]:
     """The condition of each question that has a valid one, by question position."""
-    result: dict[int, Condition] = {}
-    for pending in seen.pending:
-        condition = _condition(reader, pending, seen)
-        if condition is not None:
-            result[pending.position] = condition
-    return result
+    read = {pending.position: _condition(reader, pending, seen) for pending in seen.pending}
+    return {position: c for position, c in read.items() if c is not None}
 
 
 def _condition(reader: Reader, pending: PendingCondition, seen: QuestionsSeen) -> Condition | None:
