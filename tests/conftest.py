@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -226,10 +227,15 @@ def browser():
 
 @pytest.fixture
 def login(live_server):
-    """login(context_or_page, persona_user) signs a browser page in through the real form."""
+    """login(context_or_page, persona_user) signs a browser page in through the real form.
 
-    def do(page: Any, user: Any) -> Any:
-        page.goto(f"{live_server.url}/accounts/login/")
+    With ``then="/path/"`` the form is opened as a link to that page opens it (``?next=``),
+    so that the sign-in lands there rather than on the home page: one page load fewer.
+    """
+
+    def do(page: Any, user: Any, then: str | None = None) -> Any:
+        query = "?" + urlencode({"next": then}) if then else ""
+        page.goto(f"{live_server.url}/accounts/login/{query}")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main button[type=submit]")
