@@ -8,6 +8,7 @@ word is not taken for it.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,13 +37,17 @@ def second_coordinator_a(world):
 
 
 def open_page(browser, login, user, url, *, locale="th-TH"):
-    """A fresh browser context signed in as USER, on URL."""
+    """A fresh browser context signed in as USER through the sign-in form, on URL: the form
+    sends the person on to it (an address with a #fragment is opened after signing in)."""
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
-    login(page, user)
+    address = urlsplit(url)
+    then = address.path + (f"?{address.query}" if address.query else "")
+    login(page, user, then=None if address.fragment else then)
     page.wait_for_url(lambda u: "/accounts/login/" not in u)
-    page.goto(url)
+    if address.fragment:
+        page.goto(url)
     return context, page
 
 
@@ -162,7 +167,11 @@ def test_an_answer_given_offline_arrives_when_the_network_returns(browser, live_
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
         page.close(run_before_unload=True)
-        page.wait_for_timeout(500)
+        for _ in range(100):  # the question comes asynchronously: up to 5 s
+            if dialogs:
+                break
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(50)  # (and no second question right after it)
         assert dialogs == ["beforeunload"]
         context.set_offline(False)
         saved(page, "POL-06-1")
@@ -340,6 +349,9 @@ def test_an_answer_typed_after_the_session_ended_is_sent_after_signing_in_elsewh
         login(other, coordinator)
         other.wait_for_url(lambda u: "/accounts/login/" not in u)
         page.bring_to_front()
+        # (headless Chromium does not always tell the page it has the focus again: without
+        # this the page only tried again at its 15 s check, in about half of the runs)
+        page.evaluate("window.dispatchEvent(new Event('focus'))")
         expect(page.locator("#q-POL-04-2-status")).to_have_attribute(
             "data-state", "saved", timeout=25_000
         )
