@@ -8,9 +8,8 @@ engine's (a :class:`scoring.result.CycleResult`); :func:`answer_points` only des
 each answer (its option, level or threshold, and the points they stand for) for the
 formulas.
 
-Each formula is data (a :class:`scoring.formulas.Formula`: what kind of step, and its
-figures, with the names of options); its ``formula`` text is the English of the command
-line and JSON, and the results pages write the same data in the reader's language.
+Each formula is data, a :class:`scoring.formulas.Formula`; a node's ``formula`` is its
+English, for the command line and JSON.
 """
 
 from __future__ import annotations

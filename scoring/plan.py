@@ -306,19 +306,6 @@ def _test(question: Question, gate: Question) -> tuple[ConditionKind, tuple[floa
 # --------------------------------------------------------------------------- answers
 
 
-def check_not_applicable(plan: Plan, not_applicable: np.ndarray) -> None:
-    """Raise ``ValueError`` naming the questions flagged not applicable that do not allow
-    it."""
-    allowed = np.zeros(plan.n_columns, dtype=np.bool_)
-    allowed[plan.allow_na] = True
-    bad = np.flatnonzero(not_applicable.any(axis=0) & ~allowed)
-    if bad.size:
-        raise ValueError(
-            "not applicable given for questions that do not allow it: "
-            + ", ".join(plan.codes[j] for j in bad[:10])
-        )
-
-
 def answer_scores(plan: Plan, values: np.ndarray, not_applicable: np.ndarray) -> np.ndarray:
     """Each cell's score on 0..1 as answered (agencies x columns): points / max points, 0
     where unanswered or not applicable. Conditions are not applied.
@@ -376,7 +363,14 @@ def matrix_scores(plan: Plan, matrix: AnswerMatrix) -> np.ndarray:
     if isinstance(kept, tuple) and kept[0] is plan:
         scores: np.ndarray = kept[1]
         return scores
-    check_not_applicable(plan, matrix.not_applicable)
+    allowed = np.zeros(plan.n_columns, dtype=np.bool_)
+    allowed[plan.allow_na] = True
+    bad = np.flatnonzero(matrix.not_applicable.any(axis=0) & ~allowed)
+    if bad.size:
+        raise ValueError(
+            "not applicable given for questions that do not allow it: "
+            + ", ".join(plan.codes[j] for j in bad[:10])
+        )
     scores = answer_scores(plan, matrix.values, matrix.not_applicable)
     scores.flags.writeable = False
     matrix.derived["scores"] = (plan, scores)
