@@ -127,4 +127,9 @@ def test_the_public_pages_have_no_serious_accessibility_violation(visitor, site)
         if path.endswith("methodology/"):
             page.locator("details.m-indicator summary").first.click()
         assert run_axe(page) == [], path
+    page.set_viewport_size({"width": 640, "height": 900})  # the table scrolls sideways
+    page.goto(site + CYCLE)
+    assert page.evaluate("(() => { const d = document.querySelector('.table-scroll');"
+                         " return d.scrollWidth > d.clientWidth; })()")
+    assert run_axe(page) == []
     assert page.refused == []
