@@ -209,18 +209,14 @@ def answer_points(question: Question, value: AnswerValue | None) -> tuple[float,
         assert isinstance(value, tuple)
         chosen = [o for o in question.options if o.code in value]
         raw = sum(o.points for o in chosen)
-        points = raw
+        cap = question.cap if question.cap is not None and raw > question.cap else None
+        points = raw if cap is None else cap
         figures: dict[str, object] = {
             "chosen": tuple(Chosen(o.code, o.label, number_text(o.points)) for o in chosen),
-            "sum": number_text(raw), "cap": None, "zero": False, "max": number_text(top),
+            "sum": number_text(raw), "cap": None if cap is None else number_text(cap),
+            "zero": points < 0, "max": number_text(top),
         }
-        if question.cap is not None and raw > question.cap:
-            points = question.cap
-            figures["cap"] = number_text(question.cap)
-        if points < 0:
-            points = 0.0
-            figures["zero"] = True
-        return points, top, Formula("choices", figures)
+        return (0.0 if points < 0 else points), top, Formula("choices", figures)
     assert isinstance(value, float)
     if t is QuestionType.MATURITY:
         return value, top, Formula("level", {"level": number_text(value)})
