@@ -40,9 +40,6 @@ QuestionStatus = Literal["scored", "not_applicable", "hidden", "unanswered"]
 Status = Literal["scored", "excluded"]
 
 
-# --------------------------------------------------------------------------- the tree
-
-
 def _as_dict(node: object, **texts: str | None) -> dict[str, object]:
     """A node of the tree as plain data: its fields in order, with its English ``texts``
     just before ``how``; the answer as shown (``shown``) stays out."""

@@ -90,8 +90,6 @@ class CycleResult:
     group_rank: np.ndarray
     awards: tuple[AwardResult, ...]
 
-    # ------------------------------------------------------------ names and published
-
     @property
     def agencies(self) -> tuple[str, ...]:
         return self.matrix.agencies
@@ -195,8 +193,6 @@ class CycleResult:
                     previous[row, k] = sum(old) / len(old)
         previous = round_half_up(previous, self.previous_precision)
         return round_half_up(now - previous, self.gain_precision)
-
-    # ------------------------------------------------------------ per agency
 
     def index(self, agency: str) -> int:
         try:
