@@ -27,7 +27,10 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and wrk
 Targets (issue 11): autosave at least 25 % of the minimal view's throughput (requests
 over all runs of each mode), autosave p99 under 100 ms (its worst run), zero lost writes,
 at 32 clients. The save runs through the ORM, one way on every database; more load is met
-by more application servers on one PostgreSQL.
+by more application servers on one PostgreSQL. The server runs with the database OPTIONS
+that phrom.core.env gives PostgreSQL (server-side binding, statements prepared after five
+runs; PHROM_DB_PREPARED=false turns preparing off); the table prints them and the load
+average, since a busy machine moves every latency figure.
 --check exits 1 when one is missed, or a save is refused or a socket error occurs.
 
 The client is closed-loop: each of the N clients sends its next request as soon as the
@@ -478,6 +481,15 @@ def print_row(name: str, r: dict[str, Any]) -> None:
           + "".join(f"{r['cpu_ms'][k]:>7.2f}" for k in ("server", "postgres", "wrk", "other")))
 
 
+def options_of_server() -> dict[str, Any]:
+    """The database OPTIONS the server's settings give PostgreSQL (phrom.core.env)."""
+    sys.path.insert(0, str(REPO))
+    from phrom.core.env import env_database
+
+    url = f"postgres://{os.environ.get('PGUSER', 'postgres')}@127.0.0.1:5432/bench"
+    return dict(env_database("PHROM_BENCH_UNSET_DATABASE_URL", url).get("OPTIONS", {}))
+
+
 def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dict[str, Any]]],
                 ledger: Ledger) -> bool:
     print(f"\nautosave under load: {args.clients} clients (wrk -t{args.clients} "
@@ -485,6 +497,8 @@ def print_table(args: argparse.Namespace, workers: int, runs: dict[str, list[dic
           f"gunicorn {workers} sync workers, "
           f"PostgreSQL{''.join(', ' + x for x in args.pg_set)}, {os.cpu_count()} cores, "
           f"think time {args.think_ms} ms")
+    print(f"database OPTIONS {options_of_server()}; load average at the end "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(f"{'run':<12}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
           f"{'2xx':>8}{'409':>6}{'other':>7}{'sock err':>9}{'busy':>6}"
           f"{'gunic.':>7}{'pg':>7}{'wrk':>7}{'rest':>7}")
