@@ -68,28 +68,76 @@ def django_db_modify_db_settings(
             test["NAME"] = str(folder / f"test-phrom{suffix}.sqlite3")
 
 
+# --- the order in which `make test` hands files to its workers ------------------------------
+# `make test` gives whole files to the pytest-xdist workers in collection order (--dist
+# loadfile --no-loadscope-reorder). The costliest go first, so that no worker is left
+# running a long one alone at the end: each file's seconds in the last runs, kept in pytest's
+# cache (.pytest_cache), else a guess from its tests.
+
+FILE_SECONDS = "phrom/file-seconds"
 # Files whose tests share a costly module-scoped setup (tests/demo loads the demo once).
-FIRST_UNDER_XDIST = ("tests/demo/",)
+COSTLY_SETUP = {"tests/demo/": 20.0}
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _guess_seconds(item: pytest.Item) -> float:
+    return 2.5 if item.get_closest_marker("browser") else 0.1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(pytest-xdist, on the controller) every worker orders by the same figures."""
+    cache = getattr(node.config, "cache", None)
+    node.workerinput[FILE_SECONDS] = cache.get(FILE_SECONDS, {}) if cache else {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, files in the order they are best handed out to the workers.
-
-    `make test` gives whole files to the workers in collection order (--dist loadfile
-    --no-loadscope-reorder): the costly ones first, so that no worker is left running one
-    alone at the end, then the others by their number of tests, most first.
-    """
+    """Under pytest-xdist, the files costliest first (the tests of a file keep their order)."""
     if not hasattr(config, "workerinput"):
         return
-    sizes: dict[str, int] = {}
+    known: dict[str, float] = config.workerinput.get(FILE_SECONDS) or {}
+    cost: dict[str, float] = {}
     for item in items:
-        sizes[item.location[0]] = sizes.get(item.location[0], 0) + 1
+        path = _file_of(item.nodeid)
+        if path not in cost:
+            cost[path] = next((s for p, s in COSTLY_SETUP.items() if path.startswith(p)), 0.0)
+        cost[path] += _guess_seconds(item)
+    cost.update((path, float(known[path])) for path in cost if path in known)
+    items.sort(key=lambda item: (-cost[_file_of(item.nodeid)], _file_of(item.nodeid)))
 
-    def rank(item: pytest.Item) -> tuple[bool, int, str]:
-        path = item.location[0]
-        return (not path.startswith(FIRST_UNDER_XDIST), -sizes[path], path)
 
-    items.sort(key=rank)  # stable: the tests of a file keep their order
+_seconds_of_files: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Each file's seconds (setup, call and teardown of its tests). The main process of
+    pytest-xdist sees every worker's reports."""
+    path = _file_of(report.nodeid)
+    _seconds_of_files[path] = _seconds_of_files.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep each file's seconds for the next run's order (half the last figure, half this),
+    unless only some of a file's tests may have run."""
+    config = session.config
+    if hasattr(config, "workerinput") or not _seconds_of_files:
+        return
+    option = config.option
+    some = (getattr(option, "keyword", ""), getattr(option, "markexpr", ""),
+            getattr(option, "lf", False), getattr(option, "stepwise", False),
+            session.shouldstop, session.shouldfail, any("::" in arg for arg in config.args))
+    if any(some):
+        return
+    cache = getattr(config, "cache", None)
+    if cache is None:
+        return
+    kept: dict[str, float] = dict(cache.get(FILE_SECONDS, {}))
+    for path, seconds in _seconds_of_files.items():
+        kept[path] = round((kept[path] + seconds) / 2 if path in kept else seconds, 2)
+    cache.set(FILE_SECONDS, kept)
 
 
 @pytest.fixture
