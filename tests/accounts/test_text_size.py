@@ -88,9 +88,8 @@ def test_at_the_largest_size_every_control_is_larger(browser, live_server, world
     context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        login(page, world.user("coordinator_a"))
+        login(page, world.user("coordinator_a"), then=f"/responses/{world.response_a.pk}/policy/")
         page.wait_for_url(lambda u: "/accounts/login/" not in u)
-        page.goto(f"{live_server.url}/responses/{world.response_a.pk}/policy/")
         controls = {
             "file button": ("input[type=file]", "::file-selector-button"),
             "number input": ("#q-POL-04-2-v", None),
