@@ -25,6 +25,13 @@ CYCLE_MANAGERS = (Role.ADMINISTRATOR,)
 CYCLE_WATCHERS = (Role.ADMINISTRATOR, Role.EXECUTIVE)
 
 User = AbstractBaseUser | AnonymousUser
+# What ``response_for_viewer(..., lock=True)`` reads: the response's status for the write,
+# its cycle's status, deadline and code for the checks, the framework's hash for its
+# parsed questions.
+LOCKED_FIELDS = (
+    "cycle", "agency", "status", "started_at", "submitted_at",
+    "cycle__code", "cycle__status", "cycle__deadline", "cycle__framework__sha256",
+)
 
 
 def profile_of(user: User) -> Profile | None:
@@ -47,19 +54,25 @@ def response_for_viewer(user: User, response_id: int, *, lock: bool = False) -> 
     """A response the user may read: staff read every one, agency members their own.
 
     Read with its cycle, framework (without its YAML source: ``framework.spec()`` finds the
-    parsed framework by its sha256) and agency. ``lock=True`` also locks the response's
-    row (``FOR NO KEY UPDATE``, PostgreSQL; inside the caller's transaction) so that a
-    write need not read it again.
+    parsed framework by its sha256) and agency. ``lock=True`` (an autosave) also locks the
+    response's row (``FOR NO KEY UPDATE``, PostgreSQL; inside the caller's transaction) so
+    that a write need not read it again, and reads only ``LOCKED_FIELDS`` (not the agency):
+    the columns a write and its checks use (any other costs a query of its own).
     """
     profile = profile_of(user)
     if profile is None:
         raise Http404
-    queryset = Response.objects.select_related("cycle__framework", "agency").defer(
-        "cycle__framework__source"
-    )
     if lock:
         # The response's row only (not its cycle, which every agency's saves read).
-        queryset = queryset.select_for_update(of=("self",), no_key=True)
+        queryset = (
+            Response.objects.select_related("cycle__framework")
+            .only(*LOCKED_FIELDS)
+            .select_for_update(of=("self",), no_key=True)
+        )
+    else:
+        queryset = Response.objects.select_related("cycle__framework", "agency").defer(
+            "cycle__framework__source"
+        )
     try:
         response = queryset.get(pk=response_id)
     except Response.DoesNotExist:
