@@ -180,8 +180,9 @@ def formula_text(f: Formula) -> str:
 # --------------------------------------------------------------------------- points
 
 
-def _option(question: Question, code: str, points: float | None = None) -> Chosen:
-    option = question.option(code)
+def _option(question: Question | None, code: str, points: float | None = None) -> Chosen:
+    """An option named by its code: its name and points (the code and 0 when unknown)."""
+    option = question.option(code) if question is not None else None
     name = option.label if option is not None else Bilingual(th=code, en=code)
     if points is None:
         points = option.points if option is not None else 0.0
@@ -246,13 +247,10 @@ def condition_formula(condition: Condition, owner: Question | None) -> Formula:
     if isinstance(condition.equals, bool):
         return Formula("condition_yes_no", {"question": q, "yes": condition.equals})
     if condition.any_of:
-        chosen = tuple(
-            _option(owner, c, 0.0) if owner is not None else Chosen(c, Bilingual(c, c), "0")
-            for c in condition.any_of
-        )
+        chosen = tuple(_option(owner, c, 0.0) for c in condition.any_of)
         return Formula("condition_any_of", {"question": q, "chosen": chosen})
     equals = str(condition.equals)
-    name = _option(owner, equals).name if owner is not None else Bilingual(equals, equals)
+    name = _option(owner, equals).name
     return Formula("condition_equals", {"question": q, "value": equals, "name": name})
 
 
