@@ -141,11 +141,9 @@ class Explanation(_Node):
         return _as_dict(self, formula=self.formula, rounding=self.rounding)
 
     def question(self, code: str) -> QuestionExplanation:
-        for d in self.dimensions:
-            for i in d.indicators:
-                for q in i.questions:
-                    if q.code == code:
-                        return q
+        for q in (x for d in self.dimensions for i in d.indicators for x in i.questions):
+            if q.code == code:
+                return q
         raise KeyError(code)
 
 

@@ -77,15 +77,12 @@ class AnswerMatrix:
             )
         if len(self.groups) != n:
             raise ValueError(f"{len(self.groups)} groups for {n} agencies")
-        if self.values.dtype != np.float64:
-            self.values = self.values.astype(np.float64)
-        if self.not_applicable.dtype != np.bool_:
-            self.not_applicable = self.not_applicable.astype(np.bool_)
         if len(self.group_ids) != n:
             self.group_ids, self.group_names = _group_ids(self.groups)
-        self.values = self.values.view()
+        # views of their own, read-only (converted to float64 and bool first when needed)
+        self.values = self.values.astype(np.float64, copy=False).view()
         self.values.flags.writeable = False
-        self.not_applicable = self.not_applicable.view()
+        self.not_applicable = self.not_applicable.astype(np.bool_, copy=False).view()
         self.not_applicable.flags.writeable = False
 
     @property
