@@ -249,7 +249,7 @@ def check_answer(question: Question, value: object) -> AnswerValue | None:
 
 @dataclass(frozen=True, eq=False)
 class ParsedColumn:
-    """One question's cells, read by :meth:`ColumnParser.parse`.
+    """One question's cells, read by :meth:`ColumnParser.parse_columns`.
 
     ``values`` is the :class:`AnswerMatrix` encoding (NaN unanswered, 0 where not
     applicable; NaN throughout for questions that are not matrix columns),
@@ -274,10 +274,6 @@ class ColumnParser:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._texts = texts
-
-    def parse(self, question: Question, ids: np.ndarray) -> ParsedColumn:
-        """The cells of one question, ``ids`` indexing ``texts``."""
-        return self.parse_columns([question], ids.reshape(1, -1))[0]
 
     def parse_columns(self, questions: Sequence[Question], ids: np.ndarray) -> list[ParsedColumn]:
         """The cells of each question, row ``k`` of ``ids`` (questions x cells) holding

@@ -470,12 +470,6 @@ class Report:
     def flagged(self) -> set[str]:
         return {f.agency for f in self.flags}
 
-    def by_agency(self) -> dict[str, list[Flag]]:
-        out: dict[str, list[Flag]] = defaultdict(list)
-        for f in self.flags:
-            out[f.agency].append(f)
-        return dict(out)
-
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(SCREENS, 0)
         for f in self.flags:

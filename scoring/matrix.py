@@ -1,6 +1,6 @@
 """A whole cycle's answers as arrays: :class:`AnswerMatrix`, made by
-:func:`encode_answers` from every agency's checked answers (or built directly and held to
-the framework by :func:`check_matrix`), the numeric form the engine scores in one go.
+:func:`encode_answers` from every agency's checked answers, the numeric form the engine
+scores in one go.
 """
 
 from __future__ import annotations
@@ -228,46 +228,3 @@ def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> Answe
         values=np.asfortranarray(values),
         not_applicable=np.asfortranarray(na),
     )
-
-
-def check_matrix(framework: Framework, matrix: AnswerMatrix) -> None:
-    """Check a matrix built elsewhere (not by :func:`encode_answers`) column by column.
-
-    Raises :class:`InvalidAnswer` naming the first agency and question with a value the
-    framework does not allow, or ``ValueError`` when the columns do not match.
-    """
-    questions = matrix_questions(framework)
-    if matrix.questions != tuple(q.code for q in questions):
-        raise ValueError(
-            f"matrix columns do not match framework {framework.code}: expected "
-            f"{[q.code for q in questions]}"
-        )
-    for j, q in enumerate(questions):
-        col = matrix.values[:, j]
-        answered = ~np.isnan(col) & ~matrix.not_applicable[:, j]
-        v = col[answered]
-        bad: np.ndarray
-        t = q.type
-        if t is QuestionType.YES_NO:
-            bad = (v != 0) & (v != 1)
-        elif t is QuestionType.SINGLE_CHOICE:
-            bad = (v != np.floor(v)) | (v < 0) | (v >= len(q.options))
-        elif t is QuestionType.MULTIPLE_CHOICE:
-            bad = (v != np.floor(v)) | (v < 0) | (v >= 2.0 ** len(q.options))
-        else:
-            bounds = number_bounds(q)
-            assert bounds is not None  # matrix columns are scored: the rest are number-like
-            low, high, whole = bounds
-            bad = ~np.isfinite(v) | (v < low) | (v > high)
-            if whole:
-                bad |= v != np.floor(v)
-        if bad.any():
-            row = int(np.flatnonzero(answered)[int(np.argmax(bad))])
-            raise InvalidAnswer(
-                q.code, f"value {float(matrix.values[row, j])!r} is not valid", matrix.agencies[row]
-            )
-        if not q.allow_na and matrix.not_applicable[:, j].any():
-            row = int(np.argmax(matrix.not_applicable[:, j]))
-            raise InvalidAnswer(
-                q.code, "not applicable is not allowed for this question", matrix.agencies[row]
-            )

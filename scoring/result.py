@@ -163,36 +163,17 @@ class CycleResult:
         return round_half_up(self.indicators, self.precision)
 
     @property
-    def indicator_gains(self) -> np.ndarray:
-        """Gain of each indicator over the previous cycle (published values), NaN where
-        either is missing. An indicator's previous score is the score under its own code,
-        else the mean of the scores under the codes it ``replaces``."""
-        scores = {} if self.previous is None else self.previous.indicators
-        codes = [(i.code, i.replaces) for i in self.framework.indicators]
-        return self._gains(self.published_indicators, scores, codes)
-
-    @property
     def dimension_gains(self) -> np.ndarray:
+        """Each dimension's gain over the previous cycle, both at their publication
+        precision; NaN where either is missing."""
         scores = {} if self.previous is None else self.previous.dimensions
-        return self._gains(self.published_dimensions, scores, [(c, ()) for c in self.dimension_codes])
-
-    def _gains(
-        self,
-        now: np.ndarray,
-        scores_of: Mapping[str, Mapping[str, float]],
-        codes: Sequence[tuple[str, tuple[str, ...]]],
-    ) -> np.ndarray:
-        """``now`` less the previous scores ``scores_of`` (agency -> code -> score) of each
-        (code, codes it replaces) of ``codes``, both at their publication precision."""
-        previous = np.full(now.shape, np.nan)
+        previous = np.full(self.published_dimensions.shape, np.nan)
         for row, agency in enumerate(self.agencies):
-            scores = scores_of.get(agency) or {}
-            for k, (code, replaces) in enumerate(codes):
-                old = [scores[code]] if code in scores else [scores[c] for c in replaces if c in scores]
-                if old:
-                    previous[row, k] = sum(old) / len(old)
+            of_agency = scores.get(agency) or {}
+            for k, code in enumerate(self.dimension_codes):
+                previous[row, k] = of_agency.get(code, math.nan)
         previous = round_half_up(previous, self.previous_precision)
-        return round_half_up(now - previous, self.gain_precision)
+        return round_half_up(self.published_dimensions - previous, self.gain_precision)
 
     def index(self, agency: str) -> int:
         try:

@@ -237,7 +237,7 @@ def test_a_number_column_reads_each_number_as_parse_answer_reads_it(data, texts)
 
 def check_column(question: Question, texts: list[str], data: st.DataObject) -> None:
     ids = np.array(data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=40)), dtype=np.intp)
-    column = ColumnParser(texts).parse(question, ids)
+    (column,) = ColumnParser(texts).parse_columns([question], ids.reshape(1, -1))
     problems = dict(column.problems)
     in_matrix = question.type in SCORED_TYPES
     for k, i in enumerate(ids.tolist()):

@@ -441,26 +441,6 @@ def test_previous_totals_are_taken_at_their_own_precision() -> None:
     assert result.gain.tolist() == [9.8765]
 
 
-def test_indicator_gains_follow_replaced_codes() -> None:
-    fw = framework(
-        dimension(
-            "D",
-            indicator("KEEP", percentage("a")),
-            indicator("RENAMED", percentage("b"), replaces=("OLD",)),
-            indicator("MERGED", percentage("c"), replaces=("X", "Y")),
-            indicator("NEW", percentage("d")),
-        )
-    )
-    previous = PreviousCycle(
-        totals={"A1": 50.0},
-        indicators={"A1": {"KEEP": 40.0, "OLD": 30.0, "X": 10.0, "Y": 20.0}},
-    )
-    result = score_cycle(fw, agencies({"a": 50.0, "b": 50.0, "c": 50.0, "d": 50.0}), previous)
-    gains = result.indicator_gains[0]
-    assert gains[:3].tolist() == [10.0, 20.0, 35.0]
-    assert math.isnan(gains[3])
-
-
 def test_to_rows_gives_published_figures() -> None:
     fw = framework(
         dimension("D1", indicator("I1", percentage("a"))),
@@ -568,7 +548,6 @@ def test_a_cycle_becomes_the_previous_cycle_of_the_next() -> None:
     )
     later = score_cycle(later_fw, agencies({"a": 45.0, "b": 70.0}), previous)
     assert later.gain.tolist() == [7.5]
-    assert later.indicator_gains.tolist() == [[5.0, 10.0]]
 
 
 def test_a_matrix_keeps_its_scores_and_its_answers_cannot_change_under_them(synthetic) -> None:  # type: ignore[no-untyped-def]

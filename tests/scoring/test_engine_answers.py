@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scoring.answers import NOT_APPLICABLE, AgencyAnswers, InvalidAnswer, check_answer, parse_answer
-from scoring.matrix import AnswerMatrix, check_matrix, encode_answers
+from scoring.matrix import encode_answers
 from tests.scoring.test_engine_support import (
     dimension,
     framework,
@@ -193,22 +193,6 @@ def test_encode_answers_names_agency_and_question_of_a_bad_answer() -> None:
 def test_encode_answers_refuses_a_repeated_agency() -> None:
     with pytest.raises(ValueError, match="appears twice"):
         encode_answers(FW, [AgencyAnswers("A", {}), AgencyAnswers("A", {})])
-
-
-def test_check_matrix_finds_values_outside_the_framework() -> None:
-    matrix = encode_answers(FW, [AgencyAnswers("A1", {"c": "mid"})])
-    check_matrix(FW, matrix)
-    values = matrix.values.copy()
-    values[0, 1] = 7.0
-    bad = AnswerMatrix(
-        matrix.agencies,
-        matrix.groups,
-        matrix.questions,
-        values,
-        matrix.not_applicable,
-    )
-    with pytest.raises(InvalidAnswer, match="A1: c: value 7.0 is not valid"):
-        check_matrix(FW, bad)
 
 
 def test_not_applicable_survives_pickling() -> None:

@@ -46,11 +46,8 @@ def test_screens_catch_the_planted_agencies_and_few_others(seed: int) -> None:
     flagged = report.flagged()
     assert len(planted & flagged) >= 0.95 * len(planted)
     assert len(others & flagged) <= 0.05 * len(others)
-    by_agency = report.by_agency()
-    named = [
-        a for a, kind in cycle.planted.items()
-        if CAUSE[kind] in {f.screen for f in by_agency.get(a, [])}
-    ]
+    screens = {(f.agency, f.screen) for f in report.flags}
+    named = [a for a, kind in cycle.planted.items() if (a, CAUSE[kind]) in screens]
     assert len(named) >= 0.95 * len(planted)
     for flag in report.flags:
         assert flag.detail and flag.figures
