@@ -235,7 +235,7 @@ def explain_agency(
         dimensions.append(
             DimensionExplanation(
                 dimension.code, dimension.name, raw, score,
-                float(result.published_dimensions[row, k]), dimension.weight, 0.0, "scored",
+                float(result.published.dimensions[row, k]), dimension.weight, 0.0, "scored",
                 _mean_formula(ind_parts, raw),
                 _normalisation(norm, k, raw / scale, score, scale), shared,
             )
@@ -249,7 +249,7 @@ def explain_agency(
         rounding = Formula("no_rounding")
     else:
         formula = _mean_formula(dim_parts, total)
-        published = float(result.published_total[row])
+        published = float(result.published.total[row])
         rounding = Formula(
             "rounding",
             {"total": number_text(total), "precision": str(p), "published": f"{published:.{p}f}"},
@@ -267,8 +267,8 @@ def explain_agency(
         band=result.bands[row],
         rank=rank or None,
         group_rank=group_rank or None,
-        previous_total=_number(float(result.previous_total[row])),
-        gain=_number(float(result.gain[row])),
+        previous_total=_number(float(result.published.previous_total[row])),
+        gain=_number(float(result.published.gain[row])),
         how=formula,
         rounded=rounding,
         dimensions=_with_shares(dimensions, dim_parts),

@@ -152,7 +152,7 @@ def screen_gains(result: CycleResult, settings: Settings = Settings()) -> list[F
     """Total and dimension gains far above the others' (robust z-score)."""
     if result.previous is None:
         return []
-    series: list[tuple[str, np.ndarray, tuple[str, ...]]] = [("total", result.gain, ())]
+    series: list[tuple[str, np.ndarray, tuple[str, ...]]] = [("total", result.published.gain, ())]
     if result.previous.dimensions:
         gains = result.dimension_gains
         for k, dim in enumerate(result.framework.dimensions):

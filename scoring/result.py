@@ -107,42 +107,6 @@ class CycleResult:
         return tuple(i.code for i in self.framework.indicators)
 
     @property
-    def dimension_codes(self) -> tuple[str, ...]:
-        return self.published.dimension_codes
-
-    @property
-    def precision(self) -> int:
-        return self.published.precision
-
-    @property
-    def previous_precision(self) -> int:
-        return self.published.previous_precision
-
-    @property
-    def gain_precision(self) -> int:
-        return self.published.gain_precision
-
-    @property
-    def previous_label(self) -> str:
-        return self.published.previous_label
-
-    @property
-    def published_total(self) -> np.ndarray:
-        return self.published.total
-
-    @property
-    def published_dimensions(self) -> np.ndarray:
-        return self.published.dimensions
-
-    @property
-    def previous_total(self) -> np.ndarray:
-        return self.published.previous_total
-
-    @property
-    def gain(self) -> np.ndarray:
-        return self.published.gain
-
-    @property
     def question_scores(self) -> np.ndarray:
         """Question scores on 0..1 (agencies x matrix questions), NaN where excluded."""
         plan = plan_for(self.framework)
@@ -160,20 +124,21 @@ class CycleResult:
 
     @property
     def published_indicators(self) -> np.ndarray:
-        return round_half_up(self.indicators, self.precision)
+        return round_half_up(self.indicators, self.published.precision)
 
     @property
     def dimension_gains(self) -> np.ndarray:
         """Each dimension's gain over the previous cycle, both at their publication
         precision; NaN where either is missing."""
         scores = {} if self.previous is None else self.previous.dimensions
-        previous = np.full(self.published_dimensions.shape, np.nan)
+        p = self.published
+        previous = np.full(p.dimensions.shape, np.nan)
         for row, agency in enumerate(self.agencies):
             of_agency = scores.get(agency) or {}
-            for k, code in enumerate(self.dimension_codes):
+            for k, code in enumerate(p.dimension_codes):
                 previous[row, k] = of_agency.get(code, math.nan)
-        previous = round_half_up(previous, self.previous_precision)
-        return round_half_up(self.published_dimensions - previous, self.gain_precision)
+        previous = round_half_up(previous, p.previous_precision)
+        return round_half_up(p.dimensions - previous, p.gain_precision)
 
     def index(self, agency: str) -> int:
         try:
@@ -188,14 +153,15 @@ class CycleResult:
         def present(codes: Sequence[str], row: np.ndarray) -> dict[str, float]:
             return {c: v for c, v in zip(codes, row.tolist(), strict=True) if not math.isnan(v)}
 
-        totals = present(self.agencies, self.published_total)
-        indicators, dimensions = self.published_indicators, self.published_dimensions
+        p = self.published
+        totals = present(self.agencies, p.total)
+        indicators, dimensions = self.published_indicators, p.dimensions
         return PreviousCycle(
             totals=totals,
             indicators={a: present(self.indicator_codes, indicators[i]) for i, a in enumerate(self.agencies)},
-            dimensions={a: present(self.dimension_codes, dimensions[i]) for i, a in enumerate(self.agencies)},
+            dimensions={a: present(p.dimension_codes, dimensions[i]) for i, a in enumerate(self.agencies)},
             framework_code=self.framework.code,
-            precision=self.precision,
+            precision=p.precision,
             label=label or str(self.framework.year_be),
         )
 
@@ -205,24 +171,25 @@ class CycleResult:
         def num(x: float, decimals: int) -> float | None:
             return None if math.isnan(x) else round(x, decimals)
 
-        p, has_previous = self.precision, self.previous is not None
-        dims = self.published_dimensions.tolist()
+        published, has_previous = self.published, self.previous is not None
+        p = published.precision
+        dims = published.dimensions.tolist()
         bands = self.bands  # a property that makes every agency's band
         rows: list[dict[str, object]] = []
         for i, agency in enumerate(self.agencies):
             row: dict[str, object] = {
                 "agency": agency,
                 "group": self.groups[i],
-                "total": num(float(self.published_total[i]), p),
+                "total": num(float(published.total[i]), p),
             }
-            for k, code in enumerate(self.dimension_codes):
+            for k, code in enumerate(published.dimension_codes):
                 row[code] = num(dims[i][k], p)
             row["band"] = bands[i]
             row["rank"] = int(self.rank[i]) or None
             row["group_rank"] = int(self.group_rank[i]) or None
             if has_previous:
-                row["previous_total"] = num(float(self.previous_total[i]), self.previous_precision)
-                row["gain"] = num(float(self.gain[i]), self.gain_precision)
+                row["previous_total"] = num(float(published.previous_total[i]), published.previous_precision)
+                row["gain"] = num(float(published.gain[i]), published.gain_precision)
             rows.append(row)
         return rows
 

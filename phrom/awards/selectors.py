@@ -18,7 +18,6 @@ from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import award_tables, names_of
 from scoring.awards import AwardEntry, AwardResult, evaluate_awards
 from scoring.model import AwardRule
-from scoring.ranking import Published
 
 
 def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
@@ -28,35 +27,10 @@ def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
     return text.lstrip("+-") if float(text) == 0 else text
 
 
-def published_figures(scored: ScoredCycle) -> Published:
-    """SCORED's published figures as the engine's award placing reads them: the scored
-    cycle's own, or (for a stored publication, which keeps the figures and not the
-    engine's arrays) the same figures gathered from the stored columns."""
-    result: Any = scored.result
-    own = getattr(result, "published", None)
-    if isinstance(own, Published):
-        return own
-    framework_groups = [g.code for g in scored.spec.peer_groups]
-    present = sorted({g for g in result.groups if g} - set(framework_groups))
-    group_names = tuple(framework_groups + present)
-    return Published(
-        agencies=tuple(result.agencies), groups=tuple(result.groups),
-        group_ids=np.array([group_names.index(g) if g else -1 for g in result.groups],
-                           dtype=np.int64),
-        group_names=group_names, dimension_codes=tuple(result.dimension_codes),
-        total=np.asarray(result.published_total, dtype=np.float64),
-        dimensions=np.asarray(result.published_dimensions, dtype=np.float64),
-        previous_total=np.asarray(result.previous_total, dtype=np.float64),
-        gain=np.asarray(result.gain, dtype=np.float64),
-        precision=result.precision, previous_precision=result.previous_precision,
-        gain_precision=result.gain_precision, previous_label=result.previous_label,
-    )
-
-
 def _figure_value(scored: ScoredCycle, name: str, agency: str) -> float | None:
     """A tie-break figure (``total``, ``gain``, ``previous_total``, ``dimension:<code>``)
     of AGENCY as published."""
-    published = published_figures(scored)
+    published = scored.result.published
     at = published.agencies.index(agency)
     if name == "total":
         value = float(published.total[at])
@@ -79,7 +53,7 @@ def _columns(scored: ScoredCycle, award: AwardResult, dimension_name: str,
     if award.kind == "top_gain":
         columns = [
             ("gain", pgettext("award figure", "gain")),
-            ("previous_total", gettext("Total %(label)s") % {"label": result.previous_label}),
+            ("previous_total", gettext("Total %(label)s") % {"label": result.published.previous_label}),
             ("total", pgettext("award figure", "total")),
         ]
     elif award.kind == "best_dimension":
@@ -94,7 +68,7 @@ def _columns(scored: ScoredCycle, award: AwardResult, dimension_name: str,
 
 
 def _figures(scored: ScoredCycle, entry: AwardEntry, columns: Sequence[tuple[str, str]]) -> list[str]:
-    r, result = entry.reason, scored.result
+    r, published = entry.reason, scored.result.published
     shown = []
     for key, _heading in columns:
         if key == "value":
@@ -102,11 +76,11 @@ def _figures(scored: ScoredCycle, entry: AwardEntry, columns: Sequence[tuple[str
         elif key == "total":
             shown.append(r.shown_total)
         elif key == "gain":
-            shown.append(_fmt(entry.gain, result.gain_precision, signed=True))
+            shown.append(_fmt(entry.gain, published.gain_precision, signed=True))
         elif key == "previous_total":
-            shown.append(_fmt(r.previous_total, result.previous_precision))
+            shown.append(_fmt(r.previous_total, published.previous_precision))
         else:  # a tie-break figure: a dimension score
-            shown.append(_fmt(_figure_value(scored, key, entry.agency), result.precision))
+            shown.append(_fmt(_figure_value(scored, key, entry.agency), published.precision))
     return shown
 
 
@@ -161,7 +135,7 @@ def _no_winner(scored: ScoredCycle, award: AwardResult) -> str:
         if not scored.result.has_previous:
             return gettext("No winner: this cycle has no previous cycle to measure a gain "
                            "from.")
-        if bool(np.isnan(published_figures(scored).gain).all()):
+        if bool(np.isnan(scored.result.published.gain).all()):
             return gettext("No winner: no agency has a total in the previous cycle to "
                            "measure a gain from.")
         if award.award_rule.floor is not None:
@@ -301,7 +275,7 @@ def what_if(*, scored: ScoredCycle, changes: Mapping[str, RuleChange],
     longer (``dropped``). Computed by the engine's award placing; nothing is stored."""
     spec = scored.spec
     rules = changed_rules(spec.awards, changes)
-    preview = evaluate_awards(published_figures(scored), rules,
+    preview = evaluate_awards(scored.result.published, rules,
                               [g.code for g in spec.peer_groups])
     previewed = dataclasses.replace(scored, result=cast(Any, _WithAwards(scored.result, preview)))
     names = names_of(scored=scored, language=language)

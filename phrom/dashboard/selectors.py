@@ -163,9 +163,9 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
     """The figures computed from one cycle's scores, for the agencies of GROUP (all when
     empty) and MINISTRY (all when None)."""
     result, spec = scored.result, scored.spec
-    scale, precision = float(result.framework.scale), result.precision
-    totals = result.published_total.tolist()
-    dims = result.published_dimensions.tolist()
+    scale, precision = float(result.framework.scale), result.published.precision
+    totals = result.published.total.tolist()
+    dims = result.published.dimensions.tolist()
     groups = result.groups
     agencies = result.agencies
     chosen = [
@@ -228,7 +228,7 @@ def score_figures(*, scored: ScoredCycle, group: str, ministry: Ministry | None,
         "by_ministry": _shaded(lead + by_ministry),
         "national": national,
         "has_previous": result.has_previous,
-        "previous_label": result.previous_label if result.has_previous else "",
+        "previous_label": result.published.previous_label if result.has_previous else "",
         "groups": [(g.code, g.name.get(language)) for g in spec.peer_groups],
     }
     figures.update(_change(scored=scored, chosen=chosen, language=language))
@@ -239,16 +239,16 @@ def _change(*, scored: ScoredCycle, chosen: list[int], language: str) -> dict[st
     """Change over the previous cycle: totals up, down and unchanged, the mean gain, and
     each dimension's average in both cycles over the agencies scored in both."""
     result, spec = scored.result, scored.spec
-    precision = result.precision
+    precision = result.published.precision
     series = [gettext("This cycle"), gettext("Previous cycle"), gettext("Difference")]
     empty = Chart(key="change", heading=gettext("Dimension"), series=series, rows=[],
                   precision=precision)
     if result.previous is None:
         return {"change": empty, "gains": _gains([], 1.0), "compared": 0, "improved": 0,
                 "declined": 0, "unchanged": 0, "mean_gain": None}
-    gains = result.gain.tolist()
+    gains = result.published.gain.tolist()
     compared = [g for i in chosen if not math.isnan(g := gains[i])]
-    dims = result.published_dimensions.tolist()
+    dims = result.published.dimensions.tolist()
     previous = result.previous.dimensions
     rows = []
     for k, dim in enumerate(spec.dimensions):
@@ -271,7 +271,7 @@ def _change(*, scored: ScoredCycle, chosen: list[int], language: str) -> dict[st
         "improved": sum(1 for g in compared if g > 0),
         "declined": sum(1 for g in compared if g < 0),
         "unchanged": sum(1 for g in compared if g == 0),
-        "mean_gain": _mean(compared, result.gain_precision),
+        "mean_gain": _mean(compared, result.published.gain_precision),
     }
 
 

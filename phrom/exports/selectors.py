@@ -212,7 +212,7 @@ def results_sheets(*, figures: Figures, language: str) -> list[Sheet]:
                 line += [_number(row.get("previous_total")), _number(row.get("gain"))]
             if claimed:
                 own = _number(claimed.get(str(row["agency"])))
-                gap = (round(total - own, result.precision)
+                gap = (round(total - own, result.published.precision)
                        if total is not None and own is not None else None)
                 line += [own, gap]
             yield line

@@ -84,7 +84,7 @@ def _rows(scored: Any, claimed: Any) -> list[dict[str, object]]:
             code: (None if v != v else float(v))  # NaN: not scored
             for code, v in zip(result.indicator_codes, indicators[i].tolist(), strict=True)
         }
-        row["dimensions"] = {code: row.get(code) for code in result.dimension_codes}
+        row["dimensions"] = {code: row.get(code) for code in result.published.dimension_codes}
         if claimed is not None:
             row["claimed_total"] = claimed_totals.get(str(row["agency"]))
     return rows

@@ -37,6 +37,7 @@ from scoring.explain import (
 from scoring.formulas import Chosen, Formula
 from scoring.model import Bilingual
 from scoring.model import Framework as FrameworkSpec
+from scoring.ranking import Published
 from scoring.result import PreviousCycle
 
 FORMAT = 1
@@ -307,12 +308,12 @@ def page_data(scored: Any) -> dict[str, object]:
     return {
         "format": FORMAT,
         "agencies": agencies,
-        "dimension_codes": list(result.dimension_codes),
+        "dimension_codes": list(result.published.dimension_codes),
         "indicator_codes": list(result.indicator_codes),
-        "precision": result.precision,
-        "previous_precision": result.previous_precision,
-        "gain_precision": result.gain_precision,
-        "previous_label": result.previous_label,
+        "precision": result.published.precision,
+        "previous_precision": result.published.previous_precision,
+        "gain_precision": result.published.gain_precision,
+        "previous_label": result.published.previous_label,
         "previous": None if previous is None else {
             "label": previous.label, "framework_code": previous.framework_code,
             "precision": previous.precision,
@@ -331,7 +332,7 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 
 class StoredResult:
     """A published cycle's figures as the pages read a ``CycleResult``: the same names
-    (``to_rows``, ``awards``, ``published_total``, ``published_dimensions``,
+    (``to_rows``, ``awards``, ``published`` (the engine's :class:`Published`),
     ``published_indicators``, ``rank``, ``bands``, ``previous``, ``index`` ...), read from
     the stored rows. The engine's inner arrays (answer matrix, unrounded scores) are not
     kept: nothing here can be scored again."""
@@ -345,12 +346,8 @@ class StoredResult:
         self.agencies: tuple[str, ...] = tuple(str(r["agency"]) for r in rows)
         self.groups: tuple[str | None, ...] = tuple(r.get("group") or None for r in rows)
         self._index = {a: i for i, a in enumerate(self.agencies)}
-        self.dimension_codes: tuple[str, ...] = tuple(pages["dimension_codes"])
+        dimension_codes: tuple[str, ...] = tuple(pages["dimension_codes"])
         self.indicator_codes: tuple[str, ...] = tuple(pages["indicator_codes"])
-        self.precision: int = pages["precision"]
-        self.previous_precision: int = pages["previous_precision"]
-        self.gain_precision: int = pages["gain_precision"]
-        self.previous_label: str = pages["previous_label"]
 
         def column(key: str) -> np.ndarray:
             return _read_only(np.array([_float(r.get(key)) for r in rows], dtype=np.float64))
@@ -360,10 +357,21 @@ class StoredResult:
                            dtype=np.float64).reshape(len(rows), len(codes))
             return _read_only(out)
 
-        self.published_total = column("total")
-        self.previous_total = column("previous_total")
-        self.gain = column("gain")
-        self.published_dimensions = table("dimensions", self.dimension_codes)
+        # group ids as the engine's awards read them: the framework's peer groups in
+        # order, then any other group present by code
+        framework_groups = [g.code for g in spec.peer_groups]
+        group_names = tuple(
+            framework_groups + sorted({g for g in self.groups if g} - set(framework_groups)))
+        self.published = Published(
+            agencies=self.agencies, groups=self.groups,
+            group_ids=np.array([group_names.index(g) if g else -1 for g in self.groups],
+                               dtype=np.int64),
+            group_names=group_names, dimension_codes=dimension_codes,
+            total=column("total"), dimensions=table("dimensions", dimension_codes),
+            previous_total=column("previous_total"), gain=column("gain"),
+            precision=pages["precision"], previous_precision=pages["previous_precision"],
+            gain_precision=pages["gain_precision"], previous_label=pages["previous_label"],
+        )
         self.published_indicators = table("indicators", self.indicator_codes)
         self.rank = _read_only(np.array([r["rank"] or 0 for r in rows], dtype=np.int64))
         self.group_rank = _read_only(

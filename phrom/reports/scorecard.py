@@ -127,14 +127,14 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
     ranked = sum(1 for r in rows if r["rank"])
     group_ranked = sum(1 for r in rows if r["group_rank"] and r["group"] == group)
 
-    dims = result.published_dimensions
+    dims = result.published.dimensions
     previous_dims = (result.previous.dimensions.get(agency, {})
                      if result.previous is not None else {})
     dimensions = []
     for k, dim in enumerate(spec.dimensions):
         own = _num(float(dims[index, k]))
         column = [float(dims[i, k]) for i in peers if not math.isnan(float(dims[i, k]))]
-        average = round(sum(column) / len(column), result.precision) if column else None
+        average = round(sum(column) / len(column), result.published.precision) if column else None
         before = _num(previous_dims.get(dim.code))
         dimensions.append({
             "code": dim.code, "name": dim.name.get(language),
@@ -161,7 +161,7 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
     strongest = by_score[:SHOWN]
     weakest = [i for i in reversed(by_score) if i not in strongest][:SHOWN]
     to_gain = _recommendations(agency_explanation(scored=scored, agency=agency), scale,
-                               result.precision, language)
+                               result.published.precision, language)
 
     from phrom.frameworks.models import Cycle, CycleStatus
 
@@ -184,17 +184,17 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
         "ranked": ranked,
         "group_ranked": group_ranked,
         "has_previous": result.has_previous,
-        "previous_label": result.previous_label if result.has_previous else "",
+        "previous_label": result.published.previous_label if result.has_previous else "",
         "dimensions": dimensions,
         "radar": radar(dimensions, scale, previous=result.has_previous),
         "strongest": strongest,
         "weakest": weakest,
         "recommendations": to_gain,
         "claimed": claimed,
-        "claimed_gap": (round(verified - claimed, result.precision)
+        "claimed_gap": (round(verified - claimed, result.published.precision)
                         if claimed is not None and verified is not None else None),
-        "precision": result.precision,
-        "previous_precision": result.previous_precision,
-        "gain_precision": result.gain_precision,
+        "precision": result.published.precision,
+        "previous_precision": result.published.previous_precision,
+        "gain_precision": result.published.gain_precision,
     }
 

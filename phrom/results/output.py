@@ -26,7 +26,9 @@ def _fmt(value: object, precision: int) -> str:
 
 
 def result_columns(result: CycleResult) -> list[str]:
-    columns = ["agency", "group", "total", *result.dimension_codes, "band", "rank", "group_rank"]
+    columns = [
+        "agency", "group", "total", *result.published.dimension_codes, "band", "rank", "group_rank"
+    ]
     if result.has_previous:
         columns += ["previous_total", "gain"]
     return columns
@@ -125,7 +127,7 @@ def print_awards(console: Any, result: CycleResult, *, names: dict[str, str], ex
             table.add_column("why")
         for entry in award.winners:
             cells = [str(entry.place), entry.agency, names.get(entry.agency, ""),
-                     _fmt(entry.total, precision), _fmt(entry.gain, result.gain_precision)]
+                     _fmt(entry.total, precision), _fmt(entry.gain, result.published.gain_precision)]
             if explain:
                 cells.append(entry.why)
             table.add_row(*cells)

@@ -100,6 +100,6 @@ def data_dictionary(request: HttpRequest, cycle: str) -> HttpResponse:
         "columns": result_columns(scored.result),
         "dimensions": [(d.code, d.name.get(language)) for d in spec.dimensions],
         "has_previous": scored.result.has_previous,
-        "precision": scored.result.precision,
+        "precision": scored.result.published.precision,
         "first_question": spec.questions[0].code if spec.questions else "",
     })

@@ -40,11 +40,11 @@ def _scored(request: HttpRequest, name: str) -> ScoredCycle:
 
 
 def _precisions(scored: ScoredCycle) -> dict[str, int]:
-    result = scored.result
+    published = scored.result.published
     return {
-        "precision": result.precision,
-        "previous_precision": result.previous_precision,
-        "gain_precision": result.gain_precision,
+        "precision": published.precision,
+        "previous_precision": published.previous_precision,
+        "gain_precision": published.gain_precision,
     }
 
 

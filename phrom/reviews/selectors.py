@@ -227,13 +227,13 @@ def claimed_and_verified(*, response: Response) -> SideBySide | None:
     ci, vi = claimed.index(code), verified.index(code)
     spec = claimed.framework
     total = ScoreRow(
-        code="total", name=spec.name, claimed=float(claimed.published_total[ci]),
-        verified=float(verified.published_total[vi]),
+        code="total", name=spec.name, claimed=float(claimed.published.total[ci]),
+        verified=float(verified.published.total[vi]),
     )
     dimensions = [
         ScoreRow(
-            code=d.code, name=d.name, claimed=float(claimed.published_dimensions[ci, j]),
-            verified=float(verified.published_dimensions[vi, j]),
+            code=d.code, name=d.name, claimed=float(claimed.published.dimensions[ci, j]),
+            verified=float(verified.published.dimensions[vi, j]),
         )
         for j, d in enumerate(spec.dimensions)
     ]

@@ -122,8 +122,8 @@ def test_the_heatmaps_average_each_dimension_by_group_and_by_ministry(client, su
     client.force_login(submitted.user("administrator"))
     page = client.get(URL).content.decode()
     scored = scored_cycle(cycle=submitted.cycle)
-    dims = scored.result.published_dimensions
-    average = round(float(dims[:, 0].mean()), scored.result.precision)
+    dims = scored.result.published.dimensions
+    average = round(float(dims[:, 0].mean()), scored.result.published.precision)
     assert "กระทรวงคมนาคม" in page  # the ministry's row
     assert f"{average:.2f}" in page
     assert re.search(r'class="num heat-\d"', page)

@@ -232,14 +232,14 @@ def test_results_and_awards_are_computed_from_verified_values(in_review: Any) ->
     assign(world)
     claimed = scored_cycle(cycle=world.cycle).result
     index = claimed.index("mot-drr")
-    claimed_total = float(claimed.published_total[index])
+    claimed_total = float(claimed.published.total[index])
     save(world, verdict="not_supported", set_verified_value=True, verified_value="0",
          reason="No evidence of any service online.")
     verified = scored_cycle(cycle=world.cycle).result
-    assert float(verified.published_total[verified.index("mot-drr")]) < claimed_total
+    assert float(verified.published.total[verified.index("mot-drr")]) < claimed_total
     side = claimed_and_verified(response=world.response_a)
     assert side is not None
-    assert side.total.verified == float(verified.published_total[verified.index("mot-drr")])
+    assert side.total.verified == float(verified.published.total[verified.index("mot-drr")])
     assert side.total.claimed == claimed_total
 
 

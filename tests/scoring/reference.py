@@ -127,7 +127,7 @@ def assert_scores_match(result: CycleResult, agencies: Sequence[str] | None = No
             _close(question_scores[row, j], want.questions[code], 1.0, (agency, code))
         for i, code in enumerate(result.indicator_codes):
             _close(result.indicators[row, i], want.indicators[i], scale, (agency, code))
-        for k, code in enumerate(result.dimension_codes):
+        for k, code in enumerate(result.published.dimension_codes):
             _close(result.raw_dimensions[row, k], want.dimensions[k], scale, (agency, code))
         if fw.normalisation == "none":
             _close(result.total[row], want.total, scale, (agency, "total"))

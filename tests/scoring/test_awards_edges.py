@@ -629,7 +629,7 @@ def test_a_floor_is_met_by_the_published_total_under_float_error() -> None:
     figures: list[Figures] = [(79.99, 80.02), (80.0, 80.01), (79.999, 80.0), (90.0, 90.0)]
     codes = ["A1", "A2", "A3", "A4"]
     result = score_cycle(fw, answers(figures, codes), previous_of(codes, [50.0, 50.0, 49.0, 50.0]))
-    assert result.published_total.tolist() == [80.01, 80.01, 80.0, 90.0]
+    assert result.published.total.tolist() == [80.01, 80.01, 80.0, 90.0]
     (gain,) = result.awards
     assert [(e.agency, e.place) for e in gain.winners] == [("A4", 1), ("A1", 2), ("A2", 2)]
     assert [e.agency for e in gain.near_misses] == ["A3"]

@@ -392,13 +392,13 @@ def test_total_keeps_full_precision_and_published_total_rounds_half_up() -> None
     assert result.total[0] == pytest.approx(57.005)
     # 57.005 is stored just below the half: numpy's round (half to even) gives 57.0
     assert np.round(result.total[0], 2) == 57.0
-    assert result.published_total.tolist() == [57.01, 57.00, 12.35]
+    assert result.published.total.tolist() == [57.01, 57.00, 12.35]
 
 
 def test_band_comes_from_the_published_total() -> None:
     fw = one_question(number("q", minimum=0, maximum=100000))
     result = score_cycle(fw, agencies({"q": 79995.0}, {"q": 79994.0}))
-    assert result.published_total.tolist() == [80.0, 79.99]
+    assert result.published.total.tolist() == [80.0, 79.99]
     assert result.bands == ("advanced", "intermediate")
 
 
@@ -427,8 +427,8 @@ def test_gain_is_published_total_minus_previous_published_total() -> None:
     fw = one_question(number("q", minimum=0, maximum=100000))
     previous = PreviousCycle(totals={"A1": 74.05, "A2": 70.0}, label="2563")
     result = score_cycle(fw, agencies({"q": 86404.0}, {"q": 70004.0}, {"q": 1.0}), previous)
-    assert result.gain[:2].tolist() == [12.35, 0.0]
-    assert math.isnan(result.gain[2]) and math.isnan(result.previous_total[2])
+    assert result.published.gain[:2].tolist() == [12.35, 0.0]
+    assert math.isnan(result.published.gain[2]) and math.isnan(result.published.previous_total[2])
     row = result.to_rows()[0]
     assert row["previous_total"] == 74.05 and row["gain"] == 12.35
 
@@ -437,8 +437,8 @@ def test_previous_totals_are_taken_at_their_own_precision() -> None:
     fw = one_question(number("q", minimum=0, maximum=100000))
     previous = PreviousCycle(totals={"A1": 70.12345}, precision=4)
     result = score_cycle(fw, agencies({"q": 80000.0}), previous)
-    assert result.previous_total.tolist() == [70.1235]
-    assert result.gain.tolist() == [9.8765]
+    assert result.published.previous_total.tolist() == [70.1235]
+    assert result.published.gain.tolist() == [9.8765]
 
 
 def test_to_rows_gives_published_figures() -> None:
@@ -486,7 +486,7 @@ def test_explanations_recompute_every_total(synthetic) -> None:  # type: ignore[
         e = explain_agency(result, agency)
         row = result.index(agency)
         assert e.total == pytest.approx(result.total[row], abs=1e-9)
-        assert e.published_total == result.published_total[row]
+        assert e.published_total == result.published.total[row]
         for k, d in enumerate(e.dimensions):
             if d.score is None:
                 assert math.isnan(result.dimensions[row, k])
@@ -504,7 +504,7 @@ def test_matrix_layout_does_not_change_scores(synthetic) -> None:  # type: ignor
         np.ascontiguousarray(matrix.not_applicable),
     )
     again = score_cycle(fw, c_order)
-    np.testing.assert_array_equal(again.published_total, result.published_total)
+    np.testing.assert_array_equal(again.published.total, result.published.total)
     np.testing.assert_allclose(again.total, result.total, rtol=0, atol=1e-12)
 
 
@@ -547,7 +547,7 @@ def test_a_cycle_becomes_the_previous_cycle_of_the_next() -> None:
         )
     )
     later = score_cycle(later_fw, agencies({"a": 45.0, "b": 70.0}), previous)
-    assert later.gain.tolist() == [7.5]
+    assert later.published.gain.tolist() == [7.5]
 
 
 def test_a_matrix_keeps_its_scores_and_its_answers_cannot_change_under_them(synthetic) -> None:  # type: ignore[no-untyped-def]
@@ -562,4 +562,4 @@ def test_a_matrix_keeps_its_scores_and_its_answers_cannot_change_under_them(synt
     # another framework object with the same questions: scores of its own, same figures
     other = replace(fw)
     assert matrix_scores(plan_for(other), matrix) is not scores
-    np.testing.assert_array_equal(score_cycle(other, matrix).published_total, result.published_total)
+    np.testing.assert_array_equal(score_cycle(other, matrix).published.total, result.published.total)

@@ -128,7 +128,7 @@ def test_total_rounding_rank_and_gain_are_explained() -> None:
     e = explain("A1")
     result = score_cycle(FW, ANSWERS, PreviousCycle(totals={"A1": 50.0}))
     assert e.total == pytest.approx(result.total[0], abs=1e-12)
-    assert e.published_total == result.published_total[0]
+    assert e.published_total == result.published.total[0]
     assert e.rounding.endswith(f"rounded half up to 2 decimals = {e.published_total:.2f}")
     assert e.formula.startswith("(20×")
     assert e.rank == result.rank[0] and e.previous_total == 50.0

@@ -56,7 +56,7 @@ def test_answers_to_hidden_questions_are_ignored(seed: int) -> None:
     assert_scores_match(result)
     # the answers to hidden questions changed no figure
     again = score_cycle(fw, base)
-    np.testing.assert_array_equal(result.published_total, again.published_total)
+    np.testing.assert_array_equal(result.published.total, again.published.total)
     np.testing.assert_allclose(result.indicators, again.indicators, rtol=0, atol=1e-12)
 
 
@@ -99,7 +99,7 @@ def test_agencies_without_a_total_are_not_published_banded_or_ranked() -> None:
     missing = na[:, 0]
     assert np.isnan(result.total).sum() == missing.sum()
     assert (result.rank[missing] == 0).all() and (result.group_rank[missing] == 0).all()
-    assert np.isnan(result.gain[missing]).all() and (result.band_index[missing] == -1).all()
+    assert np.isnan(result.published.gain[missing]).all() and (result.band_index[missing] == -1).all()
     assert all(result.bands[i] is None for i in np.flatnonzero(missing).tolist())
     assert_scores_match(result)
 
@@ -134,12 +134,12 @@ def test_every_publication_precision_rounds_ranks_and_awards_as_defined(precisio
     first = score_cycle(fw, matrix)
     previous = replace(synthetic_previous(first, seed=43), precision=max(precision - 1, 0))
     result = score_cycle(fw, matrix, previous)
-    np.testing.assert_array_equal(result.published_total, round_half_up(result.total, precision))
-    totals = result.published_total.tolist()
+    np.testing.assert_array_equal(result.published.total, round_half_up(result.total, precision))
+    totals = result.published.total.tolist()
     for i in range(0, 1500, 37):
         if totals[i] == totals[i]:
             assert result.rank[i] == 1 + sum(1 for t in totals if t > totals[i])
-    assert (result.gain[~np.isnan(result.gain)] < 0).any()
+    assert (result.published.gain[~np.isnan(result.published.gain)] < 0).any()
     assert_awards_match(result)
 
 

@@ -50,6 +50,6 @@ def test_synthetic_previous_cycle_gives_modest_gains() -> None:
     result = score_cycle(fw, synthetic_answers(fw, 1000, seed=3))
     previous = synthetic_previous(result, seed=4)
     again = score_cycle(fw, result.matrix, previous)
-    gains = again.gain[~np.isnan(again.gain)]
+    gains = again.published.gain[~np.isnan(again.published.gain)]
     assert 900 <= gains.size < 1000
     assert 0 < np.median(gains) < 6

@@ -292,8 +292,8 @@ def synthetic_previous(result: CycleResult, seed: int = 0) -> PreviousCycle:
     n = len(result.agencies)
     gain = rng.normal(0.025, 0.04, n) * scale
     gain[rng.random(n) < 0.02] += 0.15 * scale
-    previous = np.clip(result.published_total - gain, 0.0, scale)
-    factor = 10.0**result.precision
+    previous = np.clip(result.published.total - gain, 0.0, scale)
+    factor = 10.0**result.published.precision
     previous = np.floor(previous * factor + 0.5) / factor
     keep = (rng.random(n) >= 0.05) & ~np.isnan(previous)
     totals = {a: float(v) for a, v, k in zip(result.agencies, previous, keep, strict=True) if k}

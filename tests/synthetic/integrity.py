@@ -153,9 +153,9 @@ def planted_cycle(
         not_applicable=na,
     )
     current = score_cycle(framework, answers)
-    total = current.published_total
-    dims = current.published_dimensions
-    dim_codes = current.dimension_codes
+    total = current.published.total
+    dims = current.published.dimensions
+    dim_codes = current.published.dimension_codes
     free = [r for r in order[len(chosen) :].tolist() if total[r] >= 45.0]
     for row in free[: kinds.count("gain")]:
         planted[agencies[row]] = "gain"
