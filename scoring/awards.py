@@ -129,7 +129,6 @@ class AwardEntry(NamedTuple):
 
     @property
     def why(self) -> str:
-        """The reason as a plain English sentence."""
         return reason_text(self.reason)
 
     def to_dict(self) -> dict[str, object]:
@@ -160,7 +159,6 @@ class AwardResult:
 
     @property
     def rule(self) -> str:
-        """The rule in plain English."""
         return rule_text(self.award_rule, self.dimension, self.previous_label, self.precision)
 
     def to_dict(self) -> dict[str, object]:
@@ -194,7 +192,6 @@ def _signed(x: float, decimals: int) -> str:
 
 
 def rule_text(rule: AwardRule, dimension: str | None, previous_label: str, precision: int) -> str:
-    """An award rule in plain English."""
     many = rule.top != 1
     if rule.kind == "top_total":
         text = f"the {rule.top} highest totals" if many else "the highest total"
@@ -220,7 +217,6 @@ def rule_text(rule: AwardRule, dimension: str | None, previous_label: str, preci
 
 
 def reason_text(r: Reason) -> str:
-    """A reason as a plain English sentence."""
     a = r.award
     of = f"of {a.eligible} eligible" + (f" in group {a.group}" if a.group else "")
     if r.kind == "below_floor":

@@ -73,7 +73,6 @@ class Formula:
 
     @property
     def text(self) -> str:
-        """The step in plain English."""
         return formula_text(self)
 
     def to_dict(self) -> dict[str, object]:

@@ -97,8 +97,6 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class VerdictRow:
-    """One reviewer's verdict on one agency's answer."""
-
     reviewer: str
     agency: str
     question: str
@@ -149,7 +147,6 @@ def robust_z(x: np.ndarray) -> np.ndarray:
 
 
 def screen_gains(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
-    """Total and dimension gains far above the others' (robust z-score)."""
     if result.previous is None:
         return []
     series: list[tuple[str, np.ndarray, tuple[str, ...]]] = [("total", result.published.gain, ())]
@@ -189,7 +186,6 @@ def _visible_answered(result: CycleResult) -> np.ndarray:
 
 
 def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
-    """Agencies with (nearly) every scored answer at full points."""
     scored = np.array([q.scored for q in _matrix_questions(result)], dtype=np.bool_)
     counted = _visible_answered(result) & scored[None, :]
     scores = result.question_scores
@@ -271,15 +267,12 @@ def _shared(items: Iterable[EvidenceItem], key: str, screen: str, settings: Sett
 def screen_shared_evidence(
     items: Sequence[EvidenceItem], settings: Settings = Settings()
 ) -> list[Flag]:
-    """The same file (SHA-256) or the same URL used by different agencies."""
     return _shared(items, "sha256", "shared_file", settings) + _shared(
         items, "url", "shared_url", settings
     )
 
 
 def screen_carried_over(items: Sequence[EvidenceItem]) -> list[Flag]:
-    """Last cycle's evidence carried over unchanged (every evidence question asks for this
-    year's: the framework format has no flag saying otherwise)."""
     carried: dict[str, list[EvidenceItem]] = defaultdict(list)
     for item in items:
         if item.carried:
@@ -298,7 +291,6 @@ def screen_carried_over(items: Sequence[EvidenceItem]) -> list[Flag]:
 
 
 def screen_out_of_period(items: Sequence[EvidenceItem], period: Period) -> list[Flag]:
-    """Evidence whose own dates lie outside ``period``."""
     found: dict[str, list[tuple[EvidenceItem, date]]] = defaultdict(list)
     for item in items:
         outside = [d for d in item.dates if d not in period]
@@ -324,7 +316,6 @@ def screen_out_of_period(items: Sequence[EvidenceItem], period: Period) -> list[
 
 
 def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) -> list[Flag]:
-    """Answered, shown questions whose evidence is required but has none."""
     codes = result.matrix.questions
     required = np.array(
         [q.evidence == "required" for q in _matrix_questions(result)], dtype=np.bool_
@@ -353,7 +344,6 @@ def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) 
 
 
 def screen_not_whole(result: CycleResult) -> list[Flag]:
-    """Whole counts answered with decimals."""
     codes = result.matrix.questions
     whole = [
         j

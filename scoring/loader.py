@@ -96,5 +96,4 @@ def read_framework_text(path: str | Path) -> str:
 
 
 def load_framework(path: str | Path) -> Framework:
-    """The framework in the YAML file at ``path``."""
     return load_framework_text(read_framework_text(path), str(path))

@@ -244,7 +244,3 @@ class Framework:
 
     def question(self, code: str) -> Question | None:
         return next((q for q in self.questions if q.code == code), None)
-
-    def band_for(self, total: float) -> Band | None:
-        by_minimum = sorted(self.bands, key=lambda b: b.minimum, reverse=True)
-        return next((band for band in by_minimum if total >= band.minimum), None)

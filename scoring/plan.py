@@ -96,10 +96,6 @@ class Plan:
     # columns
     condition_excludable: tuple[tuple[int, int], ...]
 
-    @property
-    def n_columns(self) -> int:
-        return len(self.codes)
-
 
 def plan_for(framework: Framework) -> Plan:
     """The plan of ``framework``, made when first asked for and kept on it.
@@ -363,7 +359,7 @@ def matrix_scores(plan: Plan, matrix: AnswerMatrix) -> np.ndarray:
     if isinstance(kept, tuple) and kept[0] is plan:
         scores: np.ndarray = kept[1]
         return scores
-    allowed = np.zeros(plan.n_columns, dtype=np.bool_)
+    allowed = np.zeros(len(plan.codes), dtype=np.bool_)
     allowed[plan.allow_na] = True
     bad = np.flatnonzero(matrix.not_applicable.any(axis=0) & ~allowed)
     if bad.size:

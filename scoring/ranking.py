@@ -73,10 +73,11 @@ def _run_starts(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def band_indexes(totals: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
     """Index into ``bands`` of the band of each total (the highest minimum it reaches),
-    -1 where the total is NaN or below every band. Same rule as ``Framework.band_for``."""
+    -1 where the total is NaN or below every band; among bands of equal minimum, the first
+    listed."""
     t = np.asarray(totals, dtype=np.float64)
-    # among equal minimums band_for (a stable descending sort) takes the first listed:
-    # put it last among its equals so that searchsorted(side="right") - 1 lands on it
+    # put the first listed of equal minimums last among them, so that
+    # searchsorted(side="right") - 1 lands on it
     order = sorted(range(len(bands)), key=lambda k: (bands[k].minimum, -k))
     minima = np.array([bands[k].minimum for k in order], dtype=np.float64)
     position = np.searchsorted(minima, np.where(np.isnan(t), -np.inf, t), side="right") - 1

@@ -80,7 +80,6 @@ def _side(
 def read_consistency(
     reader: Reader, top: Map, dimensions: list[Dimension]
 ) -> list[ConsistencyRule]:
-    """The consistency rules, checked against the framework's questions."""
     questions = {q.code: q for d in dimensions for i in d.indicators for q in i.questions}
     seen: Seen = {}
     rules: list[ConsistencyRule] = []

@@ -271,7 +271,6 @@ def _levels(reader: Reader, question: Map, path: str) -> tuple[Bilingual, ...]:
 def _bounds(
     reader: Reader, question: Map, path: str
 ) -> tuple[float | None, float | None, Bilingual | None]:
-    """``minimum``, ``maximum`` and ``unit`` of a number question."""
     minimum = reader.number(question, "minimum", path)
     maximum = reader.number(question, "maximum", path)
     unit = reader.text(question, "unit", path)

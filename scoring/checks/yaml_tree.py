@@ -71,7 +71,6 @@ class Refused(Exception):
 
 
 def join(path: str, key: str) -> str:
-    """The path of ``key`` inside the mapping at ``path``."""
     return f"{path}.{key}" if path else key
 
 
@@ -302,7 +301,6 @@ def read_tree(text: str) -> tuple[Node | None, list[Found]]:
 
 
 def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[int | None, str]:
-    """The line and message for a YAML error in ``text``."""
     if isinstance(error, yaml.reader.ReaderError):
         return text.count("\n", 0, error.position) + 1, (
             f"the file holds the control character U+{error.character:04X}, which YAML does "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from scoring.answers import NOT_APPLICABLE, AnswerValue
 from scoring.matrix import matrix_questions
-from scoring.model import AwardRule, Framework, Question, QuestionType
+from scoring.model import AwardRule, Band, Framework, Question, QuestionType
 from scoring.result import CycleResult
 
 
@@ -44,6 +44,13 @@ def question_score(q: Question, value: AnswerValue | None) -> float:
             assert q.minimum is not None and q.maximum is not None
             points, top = value - q.minimum, q.maximum - q.minimum
     return min(max(points, 0.0) / top, 1.0)
+
+
+def band_for(fw: Framework, total: float) -> Band | None:
+    """The band of a total: the highest minimum it reaches (a stable sort, so the first
+    listed of equal minimums)."""
+    by_minimum = sorted(fw.bands, key=lambda b: b.minimum, reverse=True)
+    return next((band for band in by_minimum if total >= band.minimum), None)
 
 
 def is_shown(q: Question, answers: Mapping[str, AnswerValue], by_code: Mapping[str, Question]) -> bool:

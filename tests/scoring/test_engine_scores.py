@@ -15,7 +15,7 @@ from scoring.loader import load_framework
 from scoring.matrix import AnswerMatrix
 from scoring.plan import plan_for, shown
 from scoring.result import score_cycle
-from tests.scoring.reference import assert_awards_match, assert_scores_match
+from tests.scoring.reference import assert_awards_match, assert_scores_match, band_for
 from tests.synthetic.cycles import synthetic_answers, synthetic_framework, synthetic_previous
 
 FRAMEWORKS = Path(__file__).resolve().parents[2] / "frameworks"
@@ -218,7 +218,7 @@ def test_band_indexes_agree_with_band_for_with_few_and_many_bands(n_bands: int) 
     totals = np.concatenate([rng.uniform(-1, 101, 300), np.array(minima), [np.nan]])
     got = band_indexes(totals, bands)
     for total, index in zip(totals.tolist(), got.tolist(), strict=True):
-        band = fw.band_for(total)
+        band = band_for(fw, total)
         assert (bands[index] if index >= 0 else None) is band
 
 

@@ -247,7 +247,7 @@ def every_kind_of_condition(n: int) -> tuple[Framework, np.ndarray, np.ndarray]:
     )
     cf = plan_for(fw)
     rng = np.random.default_rng(11)
-    values = np.empty((n, cf.n_columns))
+    values = np.empty((n, len(cf.codes)))
     for j, q in enumerate(cf.questions):
         t = q.type.value
         if t == "yes_no":

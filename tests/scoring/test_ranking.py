@@ -9,6 +9,7 @@ import pytest
 
 from scoring.model import Band
 from scoring.ranking import band_indexes, competition_ranks, round_half_up
+from tests.scoring.reference import band_for
 from tests.scoring.test_engine_support import BANDS, framework, text
 
 
@@ -102,7 +103,7 @@ def test_band_indexes_agree_with_framework_band_for() -> None:
     values = np.array([0.0, 0.2499, 0.5, 0.6, 0.75, 1.0, -0.1, np.nan])
     indexes = band_indexes(values, bands)
     for v, k in zip(values, indexes, strict=True):
-        expected = fw.band_for(float(v)) if not math.isnan(v) else None
+        expected = band_for(fw, float(v)) if not math.isnan(v) else None
         assert (bands[k] if k >= 0 else None) == expected
 
 
