@@ -21,6 +21,8 @@ def run_python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedPro
     environment = {
         key: value for key, value in os.environ.items()
         if not key.startswith(("PHROM_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
+        # set by the browser tests' fixture in this process; no deployment has it
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     environment.update(
         {"PHROM_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "phrom.settings"}
