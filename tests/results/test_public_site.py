@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from phrom.frameworks.models import Cycle, CycleStatus, Framework
-from tests.conftest import in_english
+from tests.conftest import in_english, make_world
 from tests.results.public_world import FILLER, NAMED, publish_world
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +24,27 @@ URL = "/results/th-2564/"
 COUNT = FILLER + len(NAMED) + 2
 
 
+@pytest.fixture(scope="module")
+def _published(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The personas' world with its cycle published (publish_world): made once for the
+    module, in a transaction rolled back after it; each test runs in a savepoint of it,
+    rolled back after the test, so every test sees the same published state."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = make_world()
+        publication = publish_world(world)
+        yield world, publication
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def published(world):  # type: ignore[no-untyped-def]
-    publication = publish_world(world)
-    return world, publication
+def published(_published: Any, db: None) -> Any:
+    return _published
+
+
+@pytest.fixture
+def world(_published: Any, db: None) -> Any:
+    """The module's world (its transaction holds it; a second one would clash)."""
+    return _published[0]
 
 
 def body(html: str) -> str:
@@ -171,6 +189,11 @@ def test_the_table_does_not_change_when_an_answer_changes_after_publication(clie
 
 
 def test_an_unpublished_cycle_is_not_found_for_anyone_without_a_staff_role(client, world):
+    from phrom.publications.models import Publication
+
+    # the module's cycle taken back to review, with no publication (rolled back after)
+    Publication.objects.filter(cycle=world.cycle).delete()
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
     for path in ("", "methodology/", "downloads/", "data-dictionary/"):
         assert client.get(URL + path).status_code == 404
     client.force_login(world.user("administrator"))
