@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "phrom.core.context_processors.text_size",
+                "phrom.core.context_processors.navigation",
             ],
         },
     },

@@ -26,3 +26,24 @@ def current_text_size(request: HttpRequest) -> str:
 
 def text_size(request: HttpRequest) -> dict[str, object]:
     return {"text_sizes": TEXT_SIZES, "text_size": current_text_size(request)}
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Which links of the main navigation the signed-in person has, asked of the gates
+    (the template compares no roles)."""
+    from phrom.accounts import gates
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    profile = gates.profile_of(user)
+    return {"nav": {
+        "response": profile is not None and profile.is_agency_member,
+        "colleagues": (profile is not None and not gates.manages_every_agency(profile)
+                       and gates.may_see_people_of(profile, profile.agency)),
+        "reviews": gates.may_use_review_queue(profile),
+        "dashboard": gates.may_see_dashboard(profile),
+        "cycles": gates.may_manage_cycles(profile),
+        "exports": gates.may_export_cycle_data(profile),
+        "invite": gates.manages_every_agency(profile),
+    }}

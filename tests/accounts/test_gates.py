@@ -107,12 +107,12 @@ def test_reopening_asks_the_gate(world):
         response_reopen(response=world.response_a, reason="typo", by=world.user("executive"))
 
 
-def test_views_and_services_do_not_compare_roles_themselves():
+def test_views_services_and_templates_do_not_compare_roles_themselves():
     # A role compared outside the gates is a permission rule that the gates do not know.
     compared = re.compile(r"\b\w*profile\w*\.role\s*(==|!=|in\b|not\s+in\b)")
     found = [
         f"{path.relative_to(PHROM)}:{number}"
-        for path in PHROM.rglob("*.py")
+        for path in [*PHROM.rglob("*.py"), *PHROM.rglob("*.html")]
         if path.name != "gates.py" and "migrations" not in path.parts
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if compared.search(line)
