@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "phrom.core.middleware.StoredFiguresUnreadableMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a sign-in refused by the throttle into the page that says until when.
     "axes.middleware.AxesMiddleware",

@@ -1,7 +1,9 @@
-"""Request middleware: the language (Thai first, never the browser's), and NUL refused."""
+"""Request middleware: the language (Thai first, never the browser's), NUL refused, and
+stored results that cannot be read said plainly."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -9,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -48,3 +52,25 @@ class RefuseNulMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class StoredFiguresUnreadableMiddleware:
+    """A publication that this version of Phrom cannot read answers with a page that says
+    so (503), on every page that reads published figures, instead of a server error; the
+    log says how to publish the cycle again. Its figures are never scored again instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from phrom.publications.stored import StoredFiguresUnreadable
+
+        if not isinstance(exception, StoredFiguresUnreadable):
+            return None
+        logger.error("%s", exception)
+        return render(request, "core/results_unavailable.html", status=503)

@@ -1,4 +1,5 @@
-"""Published results: the cycle table, awards and one agency's scorecard."""
+"""Published results: the cycle table and one agency's scorecard (the award pages are
+phrom/awards)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from phrom.results.adapter import ScoredCycle
 from phrom.results.public import SORTS, Found, Query, find, read_query, table_of
 from phrom.results.selectors import (
     agency_explanation,
-    award_tables,
     names_of,
     requested_version,
     scored_cycle,
@@ -109,20 +109,6 @@ def _page_links(query: Query, found: Found) -> list[dict[str, object]]:
                       "href": "?" + urlencode(query.params(page=n))})
         before = n
     return links
-
-
-def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
-    scored = _scored(request, cycle)
-    language = get_language() or "th"
-    return render(
-        request,
-        "results/awards.html",
-        {
-            "scored": scored,
-            "awards": award_tables(scored=scored, language=language),
-            **_precisions(scored),
-        },
-    )
 
 
 def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
