@@ -293,6 +293,7 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
     from phrom.demo.accounts import create_demo_accounts
 
     create_demo_accounts(console=console)
+    _confirm_awards(first, console)
     from phrom.demo.review import REVIEW_CYCLE, create_review_cycle
 
     create_review_cycle(seed=seed, console=console)
@@ -304,3 +305,23 @@ def load_demo(*, console: Any, seed: int = 2564) -> None:
         f"lead.reviewer@demo.phrom.local, and try `phrom integrity {REVIEW_CYCLE}` and "
         f"`phrom audit-sample {REVIEW_CYCLE} --seed 1`."
     )
+
+
+def _confirm_awards(cycle: Cycle, console: Any) -> None:
+    """The demo administrator's decision on the published 2563 awards, so that its award
+    page shows a recorded decision and the winners' certificates are public; loaded again,
+    the decision is kept as it is."""
+    from django.contrib.auth import get_user_model
+
+    from phrom.awards.models import AwardDecision
+    from phrom.awards.services import award_decision_record
+    from phrom.publications.selectors import current_publication
+
+    publication = current_publication(cycle=cycle)
+    if publication is None or AwardDecision.objects.filter(publication=publication).exists():
+        return
+    admin = get_user_model().objects.get(username="admin@demo.phrom.local")
+    award_decision_record(cycle=cycle, by=admin, version=publication.version,
+                          note="มติคณะกรรมการพิจารณารางวัล (ข้อมูลสาธิต)")
+    console.print(f"{cycle.code}: awards confirmed by the demo administrator")
+
