@@ -26,12 +26,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def english_page(browser: Any, live_server: Any, login: Any, user: Any) -> Any:
+def english_page(browser: Any, live_server: Any, login: Any, user: Any, then: str = "/") -> Any:
+    """A new English page signed in as USER, landed on THEN."""
     context = browser.new_context(locale="en-GB")
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
-    login(page, user)
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, user, then=None if then == "/" else then)
+    page.wait_for_url(f"{live_server.url}{then}")
     return page
 
 
@@ -64,11 +65,11 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     Response.objects.filter(pk=world.response_b.pk).update(status=ResponseStatus.IN_PROGRESS)
     reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
                      by=world.user("administrator"), agencies=[world.agency_a])
-    review_url = f"{live_server.url}/reviews/{world.response_a.pk}/"
+    review_path = f"/reviews/{world.response_a.pk}/"
+    review_url = f"{live_server.url}{review_path}"
 
     # The reviewer: verifies, adjusts a value with a reason, asks for clarification.
-    reviewer = english_page(browser, live_server, login, world.user("reviewer"))
-    reviewer.goto(review_url)
+    reviewer = english_page(browser, live_server, login, world.user("reviewer"), review_path)
     give_verdict(reviewer, "POL-01-1", "Verified")
     give_verdict(reviewer, "POL-01-3", "Partly verified", "40",
                  "Only 40% of the services are online.")
@@ -109,7 +110,17 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     frame = reviewer.get_by_title("Preview of the PDF committee-orders.pdf")
     assert frame.count() == 1
     frame.scroll_into_view_if_needed()
-    reviewer.wait_for_load_state("networkidle")
+    # The lazy frame has loaded its document, or been refused (then its document is the
+    # browser's error page, which the page cannot read).
+    reviewer.wait_for_function(
+        """title => {
+            const frame = document.querySelector(`iframe[title="${title}"]`);
+            const shown = frame && frame.contentDocument;
+            return frame !== null && (shown === null
+                || (shown.URL !== "about:blank" && shown.readyState === "complete"));
+        }""",
+        arg="Preview of the PDF committee-orders.pdf",
+    )
     # Framed, not refused: a refused frame holds the browser's error page (text/html).
     shown = frame.element_handle().content_frame()
     assert shown is not None and shown.evaluate("document.contentType") == "application/pdf"
@@ -145,8 +156,7 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     reviewer.context.close()
 
     # The lead reviewer signs off.
-    lead = english_page(browser, live_server, login, world.user("lead_reviewer"))
-    lead.goto(review_url)
+    lead = english_page(browser, live_server, login, world.user("lead_reviewer"), review_path)
     lead.get_by_role("radio", name="Signed off", exact=True).check()
     lead.get_by_role("button", name="Change status").click()
     lead.wait_for_selector("text=Review status changed.")
@@ -154,8 +164,8 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     lead.context.close()
 
     # The administrator publishes through the confirmation page.
-    admin = english_page(browser, live_server, login, world.user("administrator"))
-    admin.goto(f"{live_server.url}/reviews/assign/")
+    admin = english_page(browser, live_server, login, world.user("administrator"),
+                         "/reviews/assign/")
     admin.get_by_role("link", name=f"Publish cycle {world.cycle.code}").click()
     admin.wait_for_selector("text=Every submitted response is signed off.")
     admin.get_by_role("button", name="Publish").click()
