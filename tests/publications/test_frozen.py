@@ -157,15 +157,28 @@ def everything(client, world) -> dict[str, object]:  # type: ignore[no-untyped-d
     return seen
 
 
+@pytest.fixture(scope="module")
+def _read_once() -> dict[str, object]:
+    return {}
+
+
+@pytest.fixture
+def before(client, published, _read_once):  # type: ignore[no-untyped-def]
+    """``everything`` as the module's publication shows it before a test changes anything:
+    read once for the module (every test starts from the same published state)."""
+    if not _read_once:
+        _read_once.update(everything(client, published))
+    return dict(_read_once)
+
+
 def assert_same(before: dict[str, object], after: dict[str, object]) -> None:
     for key, value in before.items():
         assert after[key] == value, f"{key} changed after publication"
 
 
 def test_an_answer_changed_in_the_database_after_publication_moves_no_figure(
-    client, published
+    client, published, before
 ) -> None:  # type: ignore[no-untyped-def]
-    before = everything(client, published)
     assert "mot-drr" in str(before["results.csv"])
     # behind every screen: every answer of A turned to "no", as a careless admin would
     Answer.objects.filter(response=published.response_a).update(value=False, version=2)
@@ -174,9 +187,8 @@ def test_an_answer_changed_in_the_database_after_publication_moves_no_figure(
 
 
 def test_a_framework_text_changed_after_publication_moves_no_figure(
-    client, published
+    client, published, before
 ) -> None:  # type: ignore[no-untyped-def]
-    before = everything(client, published)
     framework = Framework.objects.get(pk=published.cycle.framework_id)
     # weights, names and the framework's title rewritten directly in the database
     text = (framework.source.replace("weight: 15", "weight: 1")
@@ -193,9 +205,8 @@ def test_a_framework_text_changed_after_publication_moves_no_figure(
 
 
 def test_changed_scoring_code_moves_no_published_figure(
-    client, published, monkeypatch, capsys
+    client, published, before, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    before = everything(client, published)
 
     def wrong(framework, answers, previous=None):  # type: ignore[no-untyped-def]
         """A scoring change: every answer ignored (every total 0)."""
