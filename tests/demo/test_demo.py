@@ -192,6 +192,19 @@ def test_the_published_2563_has_stored_figures_and_open_data(demo, client):
     assert body.decode("utf-8").startswith("agency,")
 
 
+def test_the_published_2563_awards_are_confirmed_and_certificates_public(demo, client):
+    from phrom.awards.models import AwardDecision
+
+    decision = AwardDecision.objects.get(cycle__code="th-2563")
+    assert decision.by.username == "admin@demo.phrom.local" and decision.note
+    page = client.get("/results/2563/awards/").content.decode()
+    assert decision.note in page
+    first = page.index("/certificate.pdf")
+    url = page[page.rindex('"', 0, first) + 1:first] + "/certificate.pdf"
+    certificate = client.get(url)  # anybody, signed in or not
+    assert certificate.status_code == 200 and certificate["Content-Type"] == "application/pdf"
+
+
 # --- published: open data (issue 14) and scorecards (issue 14, point 3) ---------------------
 
 
