@@ -43,6 +43,18 @@ def test_the_banner_is_in_english_for_english_readers(client, scored):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_published_results_carry_no_banner(client, scored, url):
+def test_published_and_stored_results_carry_no_banner(client, scored, url):
+    from phrom.publications.services import publish_results
+
     Cycle.objects.filter(pk=scored.cycle.pk).update(status="published")
+    publish_results(cycle=scored.cycle)
     assert 'class="provisional"' not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_published_results_not_stored_yet_say_so(client, scored, url):
+    # published on /cycles/, before the worker has stored the figures (or after it failed)
+    Cycle.objects.filter(pk=scored.cycle.pk).update(status="published")
+    page = client.get(url).content.decode()
+    assert 'class="provisional" role="note"' in page
+    assert "ยังไม่ได้จัดเก็บผลที่เผยแพร่" in page
