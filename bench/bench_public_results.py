@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -127,11 +125,12 @@ def measure(agencies: int, repeats: int) -> list[dict[str, Any]]:
     small = published(BASELINE_AGENCIES, "public-small")
     large = published(agencies, f"public-{agencies}")
     some = f"{large.code}-a{agencies // 2:05d}"
+    deep = max(1, agencies // 50 - 50)  # page 150 of 10,000 agencies
     pages = [
         ("baseline", f"/results/{small.code}/", BASELINE_AGENCIES),
         ("default", f"/results/{large.code}/", agencies),
         ("by name", f"/results/{large.code}/?sort=name", agencies),
-        ("name, deep page", f"/results/{large.code}/?sort=name&dir=desc&page=150", agencies),
+        ("name, deep page", f"/results/{large.code}/?sort=name&dir=desc&page={deep}", agencies),
         ("search", f"/results/{large.code}/?q=ทดสอบ+12", agencies),
         ("group+band", f"/results/{large.code}/?group=service&band=high&sort=total", agencies),
         ("ministry+gain", f"/results/{large.code}/?ministry=bench-ministry-03&sort=gain",
@@ -176,29 +175,11 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(args.keep or tempfile.mkdtemp(prefix="phrom-bench-public-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    user = os.environ.get("PGUSER", "postgres")
-    db = f"phrom_bench_public_{os.getpid()}"
-    postgres = not args.sqlite and not args.keep and subprocess.run(
-        ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
+    from bench.page_timing import fresh_database
 
-    def psql(sql: str) -> None:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", user, "-d", "postgres", "-qc", sql],
-                       check=True, env=dict(os.environ,
-                                            PGOPTIONS="-c client_min_messages=warning"))
-
-    if postgres:
-        psql(f"CREATE DATABASE {db}")
-        url = f"postgres://{user}@127.0.0.1:5432/{db}"
-    else:
-        url = f"sqlite:///{tmp}/public.sqlite3"
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="phrom.settings",
-                      PHROM_DATA_DIR=str(tmp / "data"), SECRET_KEY=secrets.token_urlsafe(50))
-    os.environ.pop("DEBUG", None)
-    try:
+    # a kept folder keeps its SQLite cycle (building it takes minutes)
+    with fresh_database("public", tmp, sqlite=args.sqlite or bool(args.keep)) as postgres:
         figures = measure(args.agencies, args.repeats)
-    finally:
-        if postgres:
-            psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     print(f"public results page, anonymous, server time through the test Client, "
           f"{'PostgreSQL' if postgres else 'SQLite'}, {args.repeats} requests after a "
           f"first one (ms; cpu = median CPU time of the process)")

@@ -1,5 +1,6 @@
-"""What bench_questionnaire_page.py and bench_review_page.py share: a fresh database, each
-page requested through Django's test Client, and the table of figures.
+"""What the page benchmarks share: a fresh database (`fresh_database`, also used by
+bench_public_results.py), each page requested through Django's test Client, and the table of
+figures.
 
 A page is (label, response, user, questions); `run` times `url_of(response)` as that user.
 """
@@ -7,13 +8,14 @@ A page is (label, response, user, questions); `run` times `url_of(response)` as 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,20 +113,14 @@ def _measure(build: Callable[[Path], list[Page]], url_of: Callable[[Any], str],
     return figures
 
 
-def run(*, title: str, name: str, description: str, build: Callable[[Path], list[Page]],
-        url_of: Callable[[Any], str], count_forms: Callable[[str], int]) -> int:
-    """Parse the command line, time every page of BUILD on a fresh database and print the
-    table; the exit code says whether the 200-question page met its budget (with --check)."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--sqlite", action="store_true", help="use SQLite, not PostgreSQL")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when the 200-question page's best time is 150 ms or more")
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix=f"phrom-bench-{name}-"))
+@contextlib.contextmanager
+def fresh_database(name: str, tmp: Path, *, sqlite: bool) -> Iterator[bool]:
+    """Phrom's settings pointed at a new database for benchmark NAME: PostgreSQL when it
+    answers on 127.0.0.1:5432 and SQLITE is false (dropped afterwards), else the SQLite
+    file TMP/NAME.sqlite3 (kept with TMP). Yields whether it is PostgreSQL."""
     user = os.environ.get("PGUSER", "postgres")
     db = f"phrom_bench_{name}_{os.getpid()}"
-    postgres = not args.sqlite and subprocess.run(
+    postgres = not sqlite and subprocess.run(
         ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0
 
     def psql(sql: str) -> None:
@@ -136,15 +132,30 @@ def run(*, title: str, name: str, description: str, build: Callable[[Path], list
         psql(f"CREATE DATABASE {db}")
         url = f"postgres://{user}@127.0.0.1:5432/{db}"
     else:
-        url = f"sqlite:///{tmp}/page.sqlite3"
+        url = f"sqlite:///{tmp}/{name}.sqlite3"
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="phrom.settings",
                       PHROM_DATA_DIR=str(tmp / "data"), SECRET_KEY=secrets.token_urlsafe(50))
     os.environ.pop("DEBUG", None)
     try:
-        figures = _measure(build, url_of, count_forms, args.repeats, tmp)
+        yield postgres
     finally:
         if postgres:
             psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def run(*, title: str, name: str, description: str, build: Callable[[Path], list[Page]],
+        url_of: Callable[[Any], str], count_forms: Callable[[str], int]) -> int:
+    """Parse the command line, time every page of BUILD on a fresh database and print the
+    table; the exit code says whether the 200-question page met its budget (with --check)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite, not PostgreSQL")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when the 200-question page's best time is 150 ms or more")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix=f"phrom-bench-{name}-"))
+    with fresh_database(name, tmp, sqlite=args.sqlite) as postgres:
+        figures = _measure(build, url_of, count_forms, args.repeats, tmp)
     print(f"{title}, server time through the test Client, "
           f"{'PostgreSQL' if postgres else 'SQLite'}, {args.repeats} requests after a "
           f"first one (ms)")
