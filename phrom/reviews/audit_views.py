@@ -31,7 +31,7 @@ from phrom.reviews.audit import (
     parse_share,
     sample_csv_rows,
 )
-from phrom.reviews.services import ReviewRefused, reviewers_assign
+from phrom.reviews.views import assign_and_report
 
 
 @login_required
@@ -88,18 +88,4 @@ def _assign(request: HttpRequest, cycle: Cycle, share: float, seed: int) -> None
     if not sample.rows:
         messages.error(request, _("The sample is empty: no submitted response to assign."))
         return
-    try:
-        result = reviewers_assign(
-            cycle=cycle, reviewer=reviewer, by=request.user, agencies=sample.agencies
-        )
-    except ReviewRefused as exc:
-        messages.error(request, exc.message)
-        return
-    messages.success(request, _(
-        "%(name)s: %(created)s responses assigned, %(already)s already assigned."
-    ) % {"name": reviewer.get_username(), "created": len(result.created),
-         "already": result.already})
-    if result.own_agency:
-        messages.warning(request, _(
-            "Not assigned, as the reviewer belongs to them: %(codes)s."
-        ) % {"codes": ", ".join(result.own_agency)})
+    assign_and_report(request, cycle=cycle, reviewer=reviewer, agencies=sample.agencies)

@@ -197,11 +197,16 @@ def _assign_from_post(
             messages.error(request, _("No agency has the code: %(codes)s.")
                            % {"codes": ", ".join(unknown[:20])})
             return
+    assign_and_report(request, cycle=cycle, reviewer=reviewer, agencies=agencies,
+                      ministry=ministry, group=group)
+
+
+def assign_and_report(request: HttpRequest, *, cycle: Cycle, reviewer: Any,
+                      **scope: Any) -> None:
+    """Assign REVIEWER to CYCLE's responses in SCOPE (``reviewers_assign``'s agencies,
+    ministry, group) and say in the page's messages what came of it."""
     try:
-        result = reviewers_assign(
-            cycle=cycle, reviewer=reviewer, by=request.user, agencies=agencies,
-            ministry=ministry, group=group,
-        )
+        result = reviewers_assign(cycle=cycle, reviewer=reviewer, by=request.user, **scope)
     except ReviewRefused as exc:
         messages.error(request, exc.message)
         return
