@@ -31,16 +31,7 @@ from phrom.awards.selectors import (
 from phrom.awards.services import award_decision_record
 from phrom.frameworks.models import CycleStatus
 from phrom.results.adapter import ScoredCycle
-from phrom.results.views import _scored
-
-
-def _precisions(scored: ScoredCycle) -> dict[str, int]:
-    published = scored.result.published
-    return {
-        "precision": published.precision,
-        "previous_precision": published.previous_precision,
-        "gain_precision": published.gain_precision,
-    }
+from phrom.results.views import precisions, scored_for_reader
 
 
 class Shown:
@@ -80,13 +71,13 @@ def _render_page(request: HttpRequest, scored: ScoredCycle, *,
         "form": form if may_decide or form is not None else None,
         "may_preview": may_preview_awards(profile),
         "certificates": decision is not None or reads_every_agency(profile),
-        **_precisions(scored),
+        **precisions(scored),
     }, status=status)
 
 
 @require_GET
 def cycle_awards(request: HttpRequest, cycle: str) -> HttpResponse:
-    return _render_page(request, _scored(request, cycle))
+    return _render_page(request, scored_for_reader(request, cycle))
 
 
 def _signed_in_with(request: HttpRequest, gate: Any) -> HttpResponse | None:
@@ -103,7 +94,7 @@ def decide(request: HttpRequest, cycle: str) -> HttpResponse:
     refused = _signed_in_with(request, may_decide_awards)
     if refused is not None:
         return refused
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_page(request, scored, form=form, status=400)
@@ -126,7 +117,7 @@ def preview(request: HttpRequest, cycle: str) -> HttpResponse:
     refused = _signed_in_with(request, may_preview_awards)
     if refused is not None:
         return refused
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     language = get_language() or "th"
     spec = scored.spec
     groups = [(g.code, g.name.get(language)) for g in spec.peer_groups]
@@ -145,7 +136,7 @@ def preview(request: HttpRequest, cycle: str) -> HttpResponse:
         "compared": compared,
         "has_scores": has_scores,
         "published": scored.cycle.status == CycleStatus.PUBLISHED,
-        **_precisions(scored),
+        **precisions(scored),
     }, status=400 if asked and compared is None and has_scores else 200)
 
 
@@ -156,7 +147,7 @@ def certificate(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
     only."""
     from phrom.awards.certificates import certificate_context, certificate_pdf
 
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     won = awards_won(scored=scored, agency=agency)
     if not won:
         raise Http404("that agency won no award in this cycle")

@@ -6,11 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from phrom.reports.pdf import scorecard_pdf
 from phrom.reports.scorecard import scorecard_context
-from phrom.results.views import _scored
+from phrom.results.views import scored_for_reader
 
 
 def scorecard_pdf_view(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
-    scored = _scored(request, cycle)  # published for everybody, staff before
+    scored = scored_for_reader(request, cycle)  # published for everybody, staff before
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
     context = scorecard_context(scored=scored, agency=agency, language="th")

@@ -13,7 +13,7 @@ from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.publications.models import PublicationStatus
 from phrom.results.output import result_columns
 from phrom.results.public import open_files
-from phrom.results.views import _scored
+from phrom.results.views import scored_for_reader
 
 
 @require_safe
@@ -43,7 +43,7 @@ def _figure(name: str, dimensions: dict[str, str]) -> str:
 def methodology(request: HttpRequest, cycle: str) -> HttpResponse:
     """The cycle's framework in readable form, in the reader's language: dimensions and
     weights, indicators, questions and how each is scored, bands, peer groups and awards."""
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     spec = scored.spec  # a published cycle's: read from the framework text stored with it
     language = get_language() or "th"
     dimension_weight = sum(d.weight for d in spec.dimensions) or 1.0
@@ -70,7 +70,7 @@ def methodology(request: HttpRequest, cycle: str) -> HttpResponse:
 
 
 def _published(request: HttpRequest, cycle: str):  # type: ignore[no-untyped-def]
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     if scored.cycle.status != CycleStatus.PUBLISHED:
         raise Http404("open data exists only for published cycles")
     return scored

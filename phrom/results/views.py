@@ -24,7 +24,7 @@ from phrom.results.selectors import (
 )
 
 
-def _scored(request: HttpRequest, name: str) -> ScoredCycle:
+def scored_for_reader(request: HttpRequest, name: str) -> ScoredCycle:
     """A scored cycle: published ones for everybody, others for staff only."""
     try:
         cycle = cycle_by_name(name)
@@ -39,7 +39,8 @@ def _scored(request: HttpRequest, name: str) -> ScoredCycle:
         raise Http404(str(exc)) from None
 
 
-def _precisions(scored: ScoredCycle) -> dict[str, int]:
+def precisions(scored: ScoredCycle) -> dict[str, int]:
+    """The precisions a results template formats the published figures with."""
     published = scored.result.published
     return {
         "precision": published.precision,
@@ -52,7 +53,7 @@ def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
     """The cycle's table, one page of it: searched by name or code, filtered by peer group,
     ministry and band, sorted by rank, name (Thai collation), total or gain, from the query
     string; an odd value is set aside with a note on the page."""
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     language = get_language() or "th"
     table = table_of(scored=scored, language=language)
     query = read_query(request.GET, table)
@@ -73,7 +74,7 @@ def cycle_results(request: HttpRequest, cycle: str) -> HttpResponse:
         "next_page": "?" + urlencode(query.params(page=found.page + 1))
         if found.page < found.pages else "",
         "filtered": bool(query.q or query.group or query.ministry or query.band),
-        **_precisions(scored),
+        **precisions(scored),
     }
     return render(request, "results/cycle.html", context)
 
@@ -112,7 +113,7 @@ def _page_links(query: Query, found: Found) -> list[dict[str, object]]:
 
 
 def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
-    scored = _scored(request, cycle)
+    scored = scored_for_reader(request, cycle)
     if agency not in scored.agencies:
         raise Http404("no scored response of that agency in this cycle")
     language = get_language() or "th"
@@ -131,6 +132,6 @@ def agency_scorecard(request: HttpRequest, cycle: str, agency: str) -> HttpRespo
             "has_previous": scored.result.has_previous,
             "names": names_of(scored=scored, language=language),
             "card": scorecard_context(scored=scored, agency=agency, language=language),
-            **_precisions(scored),
+            **precisions(scored),
         },
     )
