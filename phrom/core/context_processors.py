@@ -39,8 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     profile = gates.profile_of(user)
     return {"nav": {
         "response": profile is not None and profile.is_agency_member,
-        "colleagues": (profile is not None and not gates.manages_every_agency(profile)
-                       and gates.may_see_people_of(profile, profile.agency)),
+        # coordinators invite and see their own agency's people (administrators go by
+        # "Invite"); asked without loading the agency, on every page
+        "colleagues": bool(gates.invitable_roles(profile))
+        and not gates.manages_every_agency(profile),
         "reviews": gates.may_use_review_queue(profile),
         "dashboard": gates.may_see_dashboard(profile),
         "cycles": gates.may_manage_cycles(profile),
