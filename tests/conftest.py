@@ -250,6 +250,21 @@ def world(db) -> World:
     return make_world()
 
 
+def submit_yes_no_answers(world: World) -> World:
+    """WORLD's responses A and B submitted with every yes/no question of its framework
+    answered, A yes and B no: a cycle with figures, ranks and award winners."""
+    from phrom.responses.models import Answer, Response
+
+    for response in (world.response_a, world.response_b):
+        for question in world.cycle.framework.spec().questions:
+            if question.type == "yes_no":
+                Answer.objects.create(response=response, question=question.code,
+                                      value=response == world.response_a, version=1)
+    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
+        status="submitted")
+    return world
+
+
 # --- browser ------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
@@ -257,6 +272,17 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+def run_axe(page):  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical findings on PAGE (id, impact, first nodes)."""
+    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")  # (no inline script: CSP)
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture(scope="session")

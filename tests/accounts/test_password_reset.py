@@ -3,9 +3,9 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import PASSWORD
+from tests.notifications.test_mail import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,6 @@ def ask(client, email, ip="10.0.0.1"):
     response = client.post("/accounts/password-reset/", {"email": email}, REMOTE_ADDR=ip)
     run_worker()
     return response
-
-
-def run_worker():
-    """What ``db_worker`` does with each waiting task (the command itself closes the
-    database connection, which a test's transaction cannot survive)."""
-    for row in DBTaskResult.objects.ready():
-        row.claim("test")
-        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client, world):

@@ -10,6 +10,7 @@ import pytest
 
 from phrom.agencies.models import Agency
 from phrom.responses.models import Answer, Response
+from tests.conftest import run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 15_000
@@ -30,16 +31,6 @@ def scored(world):  # type: ignore[no-untyped-def]
                                 name_en="Ministry of Interior", kind="ministry")
     Agency.objects.filter(pk=world.agency_b.pk).update(ministry=moi)
     return world
-
-
-def run_axe(page):  # type: ignore[no-untyped-def]
-    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")  # (no inline script: CSP)
-    result = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def drawn(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import run_axe
 from tests.results.public_world import publish_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,16 +107,6 @@ def test_the_404_page_leads_back_to_the_published_results(visitor, site):
     page.locator(".user-nav").get_by_role("link", name="ผลการประเมินที่ประกาศ").click()
     page.wait_for_url(site + "/results/")
     expect(page.locator("h1")).to_have_text("ผลการประเมินที่ประกาศ")
-
-
-def run_axe(page):  # type: ignore[no-untyped-def]
-    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")  # (no inline script: CSP)
-    result = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 def test_the_public_pages_have_no_serious_accessibility_violation(visitor, site):

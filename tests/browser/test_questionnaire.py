@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from phrom.accounts.models import Profile
 from phrom.responses.models import Answer, AnswerChange, ChangeKind, Evidence, ResponseStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_axe
 from tests.responses.helpers import complete_response
 
 PROJECT_STATIC = Path(__file__).resolve().parents[2] / "phrom" / "static"
@@ -243,16 +243,6 @@ def test_answering_with_the_keyboard_only(browser, live_server, world, login):
     stored = answer(world.response_a, "POL-06-1")
     assert (stored.value, stored.explanation) == (3, "วัดผลด้วยตัวชี้วัด")
     assert answer(world.response_a, "POL-04-2").value == 7
-
-
-def run_axe(page):
-    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")  # (no inline script: CSP)
-    result = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
-    )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("path", ["", "policy/", "submit/", "history/"])

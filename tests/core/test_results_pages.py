@@ -2,23 +2,14 @@
 
 import pytest
 
-from phrom.frameworks.services import load_framework
-from phrom.responses.models import Answer, Response
-from tests.conftest import FRAMEWORKS
+from tests.conftest import submit_yes_no_answers
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def scored(world):
-    spec = load_framework(path=FRAMEWORKS / "th-2564.yaml").spec
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
+    submit_yes_no_answers(world)
     return world
 
 

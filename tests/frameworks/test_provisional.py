@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phrom.frameworks.models import Cycle
-from phrom.responses.models import Answer, Response
-from tests.conftest import in_english
+from tests.conftest import in_english, submit_yes_no_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +14,7 @@ PAGES = ["/results/th-2564/", "/results/th-2564/awards/", "/results/th-2564/mot-
 
 @pytest.fixture
 def scored(world):
-    for response in (world.response_a, world.response_b):
-        for question in world.cycle.framework.spec().questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
-    return world
+    return submit_yes_no_answers(world)
 
 
 @pytest.mark.parametrize("url", PAGES)

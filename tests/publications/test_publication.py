@@ -10,39 +10,22 @@ import io
 import json
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from phrom.cli import main
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import cycle_set_status
 from phrom.publications.models import Publication, PublicationStatus
-from phrom.responses.models import Answer, Response
+from phrom.responses.models import Answer
+from tests.conftest import submit_yes_no_answers
+from tests.notifications.test_mail import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-def run_worker() -> int:
-    """What ``phrom worker`` does with each waiting task (the command itself closes the
-    database connection, which a test's transaction cannot survive)."""
-    count = 0
-    for row in DBTaskResult.objects.ready():
-        row.claim("test")
-        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
-        count += 1
-    return count
 
 
 @pytest.fixture
 def submitted(world):  # type: ignore[no-untyped-def]
     """Both responses submitted with every yes/no question answered (A yes, B no)."""
-    spec = world.cycle.framework.spec()
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
+    submit_yes_no_answers(world)
     return world
 
 

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.reports.scorecard import scorecard_context
-from phrom.responses.models import Answer, Response
+from phrom.responses.models import Answer
 from phrom.results.selectors import scored_cycle
+from tests.conftest import submit_yes_no_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +34,7 @@ def _fresh_snapshots():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def submitted(world):  # type: ignore[no-untyped-def]
     """Both responses submitted with every yes/no question answered (A yes, B no)."""
-    spec = world.cycle.framework.spec()
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
+    submit_yes_no_answers(world)
     return world
 
 

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from scoring.model import AwardRule, Bilingual
 from scoring.result import PreviousCycle, score_cycle
+from tests.conftest import submit_yes_no_answers
 from tests.scoring.test_engine_support import totals_framework, with_totals
 
 NAME = Bilingual(th="รางวัล", en="Award")
@@ -82,18 +83,7 @@ def test_the_command_line_keeps_its_english_sentences() -> None:
 @pytest.mark.django_db
 def test_the_awards_page_gives_each_winner_its_reason_in_thai(client, world) -> None:  # type: ignore[no-untyped-def]
     from phrom.frameworks.models import Cycle
-    from phrom.frameworks.services import load_framework
-    from phrom.responses.models import Answer, Response
-    from tests.conftest import FRAMEWORKS
-
-    spec = load_framework(path=FRAMEWORKS / "th-2564.yaml").spec
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
+    submit_yes_no_answers(world)
     Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
     page = client.get("/results/th-2564/awards/").content.decode()
     assert "อันดับที่ 1 จากหน่วยงานที่มีสิทธิ์" in page
@@ -135,16 +125,9 @@ def test_a_tie_broken_by_the_rules_tie_break_is_said_in_the_readers_language() -
 @pytest.mark.django_db
 def test_the_awards_page_names_each_winner_and_links_to_its_scorecard(client, world) -> None:  # type: ignore[no-untyped-def]
     from phrom.frameworks.models import Cycle
-    from phrom.responses.models import Answer, Response
 
+    submit_yes_no_answers(world)
     spec = world.cycle.framework.spec()
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
     Cycle.objects.filter(pk=world.cycle.pk).update(status="published")
     page = client.get("/results/th-2564/awards/").content.decode()
     assert '<a href="/results/th-2564/mot-drr/">กรมทางหลวงชนบท</a>' in page

@@ -14,6 +14,7 @@ from phrom.frameworks.services import response_reopen
 from phrom.responses.models import Answer, Response
 from phrom.responses.services import answer_save
 from phrom.results.selectors import scored_cycle
+from tests.conftest import submit_yes_no_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def submitted(world):  # type: ignore[no-untyped-def]
     """Both responses submitted with every yes/no question answered (A yes, B no)."""
-    spec = world.cycle.framework.spec()
-    for response in (world.response_a, world.response_b):
-        for question in spec.questions:
-            if question.type == "yes_no":
-                Answer.objects.create(response=response, question=question.code,
-                                      value=response == world.response_a, version=1)
-    Response.objects.filter(pk__in=[world.response_a.pk, world.response_b.pk]).update(
-        status="submitted")
+    submit_yes_no_answers(world)
     return world
 
 

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from phrom.reviews.models import ReviewAssignment
-from tests.browser.test_questionnaire import run_axe
+from tests.conftest import run_axe
 
 
 def english_page(browser, live_server):  # type: ignore[no-untyped-def]
