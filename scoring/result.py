@@ -30,14 +30,13 @@ from scoring.ranking import Published, band_indexes, competition_ranks, round_ha
 class PreviousCycle:
     """Published results of the cycle that gains compare with.
 
-    ``totals``: agency -> published total; ``indicators``/``dimensions``: agency -> code
-    -> score on the scale. ``precision``: decimals they were published with (default:
+    ``totals``: agency -> published total; ``dimensions``: agency -> code -> score on
+    the scale. ``precision``: decimals they were published with (default:
     the current framework's); previous values are taken at that precision. ``label``
     names the cycle in award reasons ("2563"); default the framework code.
     """
 
     totals: Mapping[str, float]
-    indicators: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     dimensions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     framework_code: str | None = None
     precision: int | None = None
@@ -99,10 +98,6 @@ class CycleResult:
         return self.matrix.groups
 
     @property
-    def group_ids(self) -> np.ndarray:
-        return self.matrix.group_ids
-
-    @property
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(i.code for i in self.framework.indicators)
 
@@ -154,12 +149,9 @@ class CycleResult:
             return {c: v for c, v in zip(codes, row.tolist(), strict=True) if not math.isnan(v)}
 
         p = self.published
-        totals = present(self.agencies, p.total)
-        indicators, dimensions = self.published_indicators, p.dimensions
         return PreviousCycle(
-            totals=totals,
-            indicators={a: present(self.indicator_codes, indicators[i]) for i, a in enumerate(self.agencies)},
-            dimensions={a: present(p.dimension_codes, dimensions[i]) for i, a in enumerate(self.agencies)},
+            totals=present(self.agencies, p.total),
+            dimensions={a: present(p.dimension_codes, p.dimensions[i]) for i, a in enumerate(self.agencies)},
             framework_code=self.framework.code,
             precision=p.precision,
             label=label or str(self.framework.year_be),

@@ -178,7 +178,6 @@ def published_previous(*, cycle: Cycle) -> PreviousCycle | None:
 
     return PreviousCycle(
         totals={str(r["agency"]): float(r["total"]) for r in rows if r.get("total") is not None},
-        indicators={str(r["agency"]): present(r.get("indicators") or {}) for r in rows},
         dimensions={str(r["agency"]): present(r.get("dimensions") or {}) for r in rows},
         framework_code=cycle.framework.code,
         precision=(pages or {}).get("precision", cycle.framework.spec().precision),

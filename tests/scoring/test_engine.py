@@ -537,7 +537,7 @@ def test_a_cycle_becomes_the_previous_cycle_of_the_next() -> None:
     earlier = score_cycle(fw, agencies({"a": 40.0, "b": 60.0}))
     previous = earlier.as_previous()
     assert previous.totals == {"A1": 50.0}
-    assert previous.indicators == {"A1": {"OLD": 40.0, "KEEP": 60.0}}
+    assert previous.dimensions == {"A1": {"D": 50.0}}
     assert previous.label == "2564" and previous.precision == 2
     later_fw = framework(
         dimension(
