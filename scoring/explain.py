@@ -140,12 +140,6 @@ class Explanation(_Node):
     def to_dict(self) -> dict[str, object]:
         return _as_dict(self, formula=self.formula, rounding=self.rounding)
 
-    def question(self, code: str) -> QuestionExplanation:
-        for q in (x for d in self.dimensions for i in d.indicators for x in i.questions):
-            if q.code == code:
-                return q
-        raise KeyError(code)
-
 
 def _mean_formula(parts: list[tuple[float, float]], result: float, times: str = "") -> Formula:
     """A weighted mean: its terms written out (empty when nothing is included), the

@@ -159,7 +159,8 @@ def test_explanation_is_json_ready() -> None:
 def test_given_answers_are_shown_but_must_be_the_scored_ones() -> None:
     result = score_cycle(FW, ANSWERS)
     shown = explain_agency(result, "A1", ANSWERS[0])
-    assert shown.question("m").answer == "u; v"
+    assert shown.dimensions[1].indicators[1].questions[0].code == "m"
+    assert shown.dimensions[1].indicators[1].questions[0].answer == "u; v"
     wrong = AgencyAnswers("A1", {**ANSWERS[0].answers, "b": 5.0})
     with pytest.raises(ValueError, match="answer to b"):
         explain_agency(result, "A1", wrong)
