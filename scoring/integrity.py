@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from scoring.model import ConsistencyRule, Question, QuestionType
+from scoring.model import QuestionType
 from scoring.plan import passes, plan_for
 from scoring.result import CycleResult
 
@@ -186,7 +186,7 @@ def _visible_answered(result: CycleResult) -> np.ndarray:
 
 
 def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
-    scored = np.array([q.scored for q in _matrix_questions(result)], dtype=np.bool_)
+    scored = np.array([q.scored for q in plan_for(result.framework).questions], dtype=np.bool_)
     counted = _visible_answered(result) & scored[None, :]
     scores = result.question_scores
     full = counted & (np.nan_to_num(scores, nan=0.0) >= 1.0 - 1e-9)
@@ -205,11 +205,6 @@ def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> 
         )
         for row in np.flatnonzero(hit).tolist()
     ]
-
-
-def _matrix_questions(result: CycleResult) -> tuple[Question, ...]:
-    by_code = {q.code: q for q in result.framework.questions}
-    return tuple(by_code[c] for c in result.matrix.questions)
 
 
 def normalise_url(url: str) -> str:
@@ -318,7 +313,7 @@ def screen_out_of_period(items: Sequence[EvidenceItem], period: Period) -> list[
 def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) -> list[Flag]:
     codes = result.matrix.questions
     required = np.array(
-        [q.evidence == "required" for q in _matrix_questions(result)], dtype=np.bool_
+        [q.evidence == "required" for q in plan_for(result.framework).questions], dtype=np.bool_
     )
     if not required.any():
         return []
@@ -347,7 +342,7 @@ def screen_not_whole(result: CycleResult) -> list[Flag]:
     codes = result.matrix.questions
     whole = [
         j
-        for j, q in enumerate(_matrix_questions(result))
+        for j, q in enumerate(plan_for(result.framework).questions)
         if q.whole and q.type is QuestionType.NUMBER
     ]
     if not whole:
@@ -388,13 +383,10 @@ def _has_any(result: CycleResult, code: str, options: Sequence[str]) -> np.ndarr
     return out
 
 
-def screen_contradictions(
-    result: CycleResult, rules: Sequence[ConsistencyRule] | None = None
-) -> list[Flag]:
-    """Answers that break the framework's consistency rules (or ``rules``)."""
-    rules = result.framework.consistency if rules is None else rules
+def screen_contradictions(result: CycleResult) -> list[Flag]:
+    """Answers that break the framework's consistency rules."""
     flags = []
-    for rule in rules:
+    for rule in result.framework.consistency:
         bad = _has_any(result, rule.question, rule.options)
         bad &= _has_any(result, rule.excludes_question, rule.excludes)
         detail = (
@@ -493,7 +485,6 @@ def screen_cycle(
     evidence: Sequence[EvidenceItem] = (),
     period: Period | None = None,
     settings: Settings = Settings(),
-    rules: Sequence[ConsistencyRule] | None = None,
     verdicts: Sequence[VerdictRow] | None = None,
 ) -> Report:
     """Every screen over one scored cycle, its evidence and its reviewers' verdicts
@@ -516,7 +507,7 @@ def screen_cycle(
         + (screen_out_of_period(evidence, period) if period is not None else [])
         + screen_missing_evidence(result, evidence)
         + screen_not_whole(result)
-        + screen_contradictions(result, rules)
+        + screen_contradictions(result)
     )
     order = {s: k for k, s in enumerate(SCREENS)}
     flags.sort(key=lambda f: (f.agency, order.get(f.screen, 99)))

@@ -164,8 +164,8 @@ def test_a_yes_no_rule_flags_the_contradicting_answers() -> None:
     ][:2]
     matrix, _ = _one_agency_cycle({yes_no[0]: 1.0, yes_no[1]: 1.0})
     rule = ConsistencyRule("counter-only", yes_no[0], ("yes",), yes_no[1], ("yes",))
-    result = score_cycle(cycle.framework, matrix)
-    flags = [f for f in screen_cycle(result, rules=[rule]).flags if f.screen == "contradiction"]
+    result = score_cycle(replace(cycle.framework, consistency=(rule,)), matrix)
+    flags = [f for f in screen_cycle(result).flags if f.screen == "contradiction"]
     assert matrix.agencies[0] in {f.agency for f in flags}
     j, k = (matrix.questions.index(c) for c in yes_no)
     both = (matrix.values[:, j] == 1) & (matrix.values[:, k] == 1)
