@@ -58,8 +58,7 @@ class Points:
     bits: tuple[tuple[int, np.ndarray, float, float], ...]
     # thresholds: ascending levels and the score after reaching 0, 1, ... of them
     steps: tuple[tuple[int, np.ndarray, np.ndarray], ...]
-    # the columns of the four groups one after the other, and where each column went
-    order: np.ndarray
+    # where each column went among the columns of the four groups, one group after the other
     position: np.ndarray
 
 
@@ -240,7 +239,6 @@ def _points(questions: Sequence[Question]) -> Points:
         table=np.array(flat or [0.0], dtype=np.float64),
         bits=tuple(bits),
         steps=tuple(steps),
-        order=np.array(order, dtype=np.int64),
         position=np.argsort(np.array(order, dtype=np.int64)),
     )
 
