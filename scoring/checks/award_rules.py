@@ -12,7 +12,6 @@ from scoring.checks.values import (
     literal_choices,
     nearest_or,
     on_scale,
-    one_of,
 )
 from scoring.checks.yaml_tree import Map, Seq, join
 from scoring.model import AwardKind, AwardRule, Bilingual
@@ -98,7 +97,7 @@ def _tie_breaks(reader: Reader, award: Map, path: str, dimensions_declared: Seen
     node = reader.listed(award, "tie_break", path, "like [total, gain]")
     if node is None:
         return []
-    allowed = f"{one_of(_TIE_BREAKS)} or {_DIMENSION_TIE_BREAK}<code>"
+    allowed = f"{', '.join(_TIE_BREAKS)} or {_DIMENSION_TIE_BREAK}<code>"
     result: list[str] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(node.items):

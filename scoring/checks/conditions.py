@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Final
 
 from scoring.checks.questions import PendingCondition, QuestionInfo, QuestionsSeen
-from scoring.checks.values import Reader, describe, nearest_or, one_of
+from scoring.checks.values import Reader, describe, nearest_or
 from scoring.checks.yaml_tree import Map, Scalar, join
 from scoring.model import SCORED_TYPES, Condition, Dimension, Indicator, Question, QuestionType
 
@@ -158,7 +158,7 @@ def _known_option(reader: Reader, option: str, target: QuestionInfo, line: int, 
         return True
     # A target without usable options has its own problem already.
     if target.options:
-        hint = nearest_or(option, target.options, f"use one of: {one_of(target.options)}")
+        hint = nearest_or(option, target.options, f"use one of: {', '.join(target.options)}")
         reader.report(line, path, f'question "{target.code}" has no option "{option}"; {hint}')
     return False
 

@@ -89,7 +89,7 @@ def read_consistency(
         reader.unique(mapping, code, path, "consistency rule", seen)
         first = _side(reader, mapping, path, "question", "any_of", questions)
         second = _side(reader, mapping, path, "excludes_question", "excludes", questions)
-        message = reader.text(mapping, "message", path) if "message" in mapping.entries else None
+        message = reader.text(mapping, "message", path)
         if code is None or first is None or second is None:
             continue
         rules.append(

@@ -136,10 +136,6 @@ def nearest_or(word: str, choices: Sequence[str], otherwise: str) -> str:
     return f'did you mean "{nearest}"?' if nearest is not None else otherwise
 
 
-def one_of(choices: Sequence[str]) -> str:
-    return ", ".join(choices)
-
-
 def positive(value: float) -> bool:
     return value > 0
 
@@ -186,7 +182,7 @@ class Reader:
                 message = misplaced[key]
             else:
                 message = f'unknown key "{key}"; ' + nearest_or(
-                    key, known, f"remove it or use one of: {one_of(known)}"
+                    key, known, f"remove it or use one of: {', '.join(known)}"
                 )
             self.report(entry.key_line, join(path, key), message)
         for key in required:
@@ -328,7 +324,7 @@ class Reader:
         text = as_string(entry.value)
         if text is not None and text in choices:
             return choices[text]
-        message = f"{key} must be one of {one_of(list(choices))}, got {describe(entry.value)}"
+        message = f"{key} must be one of {', '.join(choices)}, got {describe(entry.value)}"
         nearest = suggest(text, list(choices)) if text is not None else None
         if nearest is not None:
             message += f'; did you mean "{nearest}"?'
@@ -405,10 +401,10 @@ class Reader:
             return None
         return Bilingual(text, text)
 
-    def text(self, mapping: Map, key: str, path: str, what: str | None = None) -> Bilingual | None:
+    def text(self, mapping: Map, key: str, path: str) -> Bilingual | None:
         if (entry := mapping.entries.get(key)) is None:
             return None
-        return self.bilingual(entry.value, entry.key_line, join(path, key), what or key)
+        return self.bilingual(entry.value, entry.key_line, join(path, key), key)
 
     def unique(self, mapping: Map, code: str | None, path: str, what: str, seen: Seen) -> None:
         """Report ``code`` when an earlier ``what`` already has it."""
@@ -435,7 +431,7 @@ class Reader:
             if code in known:
                 continue
             otherwise = (
-                f"use one of: {one_of(list(known))}" if known else f"declare it under {where}"
+                f"use one of: {', '.join(known)}" if known else f"declare it under {where}"
             )
             self.report(
                 line,
