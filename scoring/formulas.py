@@ -267,11 +267,7 @@ def answer_shown(question: Question | None, value: AnswerValue | None) -> Formul
     if isinstance(value, bool):
         return Formula("answer_yes_no", {"yes": value})
     if isinstance(value, tuple):
-        chosen = tuple(
-            _option(question, c) if question is not None else Chosen(c, Bilingual(c, c), "")
-            for c in value
-        )
-        return Formula("answer_choices", {"chosen": chosen})
+        return Formula("answer_choices", {"chosen": tuple(_option(question, c) for c in value)})
     if isinstance(value, float):
         return Formula("answer_value", {"value": number_text(value)})
     if question is not None and question.type is QuestionType.SINGLE_CHOICE:
