@@ -33,14 +33,6 @@ def matrix_questions(framework: Framework) -> tuple[Question, ...]:
     return tuple(q for q in framework.questions if q.type in SCORED_TYPES)
 
 
-def _group_ids(groups: Sequence[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
-    names = tuple(sorted({g for g in groups if g is not None}))
-    codes: dict[str | None, int] = {g: i for i, g in enumerate(names)}
-    codes[None] = -1
-    ids = np.fromiter(map(codes.__getitem__, groups), dtype=np.int32, count=len(groups))
-    return ids, names
-
-
 @dataclass(eq=False)
 class AnswerMatrix:
     """A whole cycle's answers in numeric form.
@@ -53,8 +45,8 @@ class AnswerMatrix:
     (Fortran order): the engine works question by question, so this is faster; any layout
     is accepted.
 
-    ``group_ids``/``group_names`` are derived from ``groups`` when not given. The matrix
-    keeps read-only views of ``values`` and ``not_applicable``: what is derived from them
+    ``group_names`` are the groups by code and ``group_ids`` index them (-1: no group). The
+    matrix keeps read-only views of ``values`` and ``not_applicable``: what is derived from them
     once (``scoring.plan`` keeps the answers' scores in ``derived``) cannot go stale.
     """
 
@@ -63,8 +55,8 @@ class AnswerMatrix:
     questions: tuple[str, ...]
     values: np.ndarray
     not_applicable: np.ndarray
-    group_ids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    group_names: tuple[str, ...] = ()
+    group_ids: np.ndarray = field(init=False)
+    group_names: tuple[str, ...] = field(init=False)
     derived: dict[str, object] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -77,8 +69,10 @@ class AnswerMatrix:
             )
         if len(self.groups) != n:
             raise ValueError(f"{len(self.groups)} groups for {n} agencies")
-        if len(self.group_ids) != n:
-            self.group_ids, self.group_names = _group_ids(self.groups)
+        self.group_names = tuple(sorted({g for g in self.groups if g is not None}))
+        ids: dict[str | None, int] = {g: i for i, g in enumerate(self.group_names)}
+        ids[None] = -1
+        self.group_ids = np.fromiter(map(ids.__getitem__, self.groups), dtype=np.int32, count=n)
         # views of their own, read-only (converted to float64 and bool first when needed)
         self.values = self.values.astype(np.float64, copy=False).view()
         self.values.flags.writeable = False
