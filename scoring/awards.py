@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from scoring.model import AwardRule, Bilingual
+from scoring.model import AwardKind, AwardRule, Bilingual
 from scoring.ranking import Published
 
 ReasonKind = Literal["winner", "near_miss", "below_floor"]
@@ -36,7 +36,7 @@ class AwardFacts:
     """What the reasons of one award result share: the rule's kind, places and floor,
     the eligible agencies, the peer group and dimension, and how figures are written."""
 
-    kind: Literal["top_total", "top_gain", "best_dimension"]
+    kind: AwardKind
     top: int
     floor: float | None  # top_gain only
     eligible: int
@@ -88,7 +88,7 @@ class Reason(NamedTuple):
     def shown_value(self) -> str:
         a = self.award
         if a.kind == "top_gain":
-            return _signed(self.value, a.gain_precision)
+            return f"{self.value:+.{a.gain_precision}f}"
         return _fmt(self.value, a.precision)
 
     @property
@@ -185,10 +185,6 @@ def ordinal(n: int) -> str:
 
 def _fmt(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
-
-
-def _signed(x: float, decimals: int) -> str:
-    return f"{x:+.{decimals}f}"
 
 
 def rule_text(rule: AwardRule, dimension: str | None, previous_label: str, precision: int) -> str:
