@@ -248,8 +248,6 @@ def explain_agency(
             "rounding",
             {"total": number_text(total), "precision": str(p), "published": f"{published:.{p}f}"},
         )
-    rank = int(result.rank[row])
-    group_rank = int(result.group_rank[row])
     return Explanation(
         agency=agency,
         group=result.groups[row],
@@ -259,8 +257,8 @@ def explain_agency(
         total=total,
         published_total=published,
         band=result.bands[row],
-        rank=rank or None,
-        group_rank=group_rank or None,
+        rank=int(result.rank[row]) or None,
+        group_rank=int(result.group_rank[row]) or None,
         previous_total=_number(float(result.published.previous_total[row])),
         gain=_number(float(result.published.gain[row])),
         how=formula,
