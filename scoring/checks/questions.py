@@ -36,17 +36,13 @@ _WHEN_HIDDEN: Final[dict[str, WhenHidden]] = literal_choices(WhenHidden)
 _LEVEL_KEY_RE: Final = re.compile(r"[0-9]+")
 
 _QUESTION_OPTIONAL: Final = tuple("help weight evidence allow_na required when when_hidden".split())
-# Keys that only some question types use.
+# Keys that only some question types use (the other types use none of them).
 _TYPE_KEYS: Final[dict[QuestionType, tuple[str, ...]]] = {
-    QuestionType.YES_NO: (),
     QuestionType.SINGLE_CHOICE: ("options",),
     QuestionType.MULTIPLE_CHOICE: ("options", "cap"),
     QuestionType.MATURITY: ("levels",),
     QuestionType.NUMBER: ("minimum", "maximum", "unit", "thresholds", "whole"),
     QuestionType.PERCENTAGE: ("thresholds",),
-    QuestionType.TEXT: (),
-    QuestionType.URL: (),
-    QuestionType.FILE: (),
 }
 _ALL_TYPE_KEYS: Final = tuple(dict.fromkeys(key for keys in _TYPE_KEYS.values() for key in keys))
 
@@ -99,7 +95,7 @@ def read_question(reader: Reader, mapping: Map, path: str, seen: QuestionsSeen) 
     misplaced: dict[str, str] | None = None
     extra: tuple[str, ...] = _ALL_TYPE_KEYS
     if question_type is not None:
-        extra = _TYPE_KEYS[question_type]
+        extra = _TYPE_KEYS.get(question_type, ())
         misplaced = {
             key: _misplaced(key, question_type) for key in _ALL_TYPE_KEYS if key not in extra
         }
