@@ -64,7 +64,7 @@ class Chosen:
 class Formula:
     """One step of an explanation as data: its ``kind`` and its ``figures``.
 
-    Figures are numbers written as a person writes them (:func:`_n`), yes/no as a bool,
+    Figures are numbers written as a person writes them (:func:`number_text`), yes/no as a bool,
     names as :class:`Bilingual`, chosen options as :class:`Chosen`, and the steps a step
     is made of as nested formulas. Every language writes the same figures."""
 
