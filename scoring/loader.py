@@ -39,33 +39,29 @@ _TOO_LARGE: Final = (
 )
 
 
-def _check(text: str, source: str) -> tuple[Framework | None, list[FrameworkProblem]]:
-    """The framework in ``text`` (None when there is any problem) and every problem found."""
+def load_framework_text(text: str, source: str = "<string>") -> Framework:
+    """The framework described by the YAML ``text``; ``source`` names it in problems.
+
+    Raises ``FrameworkError`` listing every problem when there is any."""
     reader = Reader(source)
     if len(text) > MAX_FILE_BYTES:
         reader.report(None, "", _TOO_LARGE)
-        return None, reader.problems
+        raise FrameworkError(reader.problems, source)
     try:
         root, found = read_tree(text)
     except Refused as refused:
         reader.report(refused.line, "", refused.message)
-        return None, reader.problems
+        raise FrameworkError(reader.problems, source) from None
     except yaml.YAMLError as error:
         line, message = yaml_problem(error, text)
         reader.report(line, "", message)
-        return None, reader.problems
+        raise FrameworkError(reader.problems, source) from None
     for line, path, message in found:
         reader.report(line, path, message)
     framework = read_framework(reader, root)  # None when there is any problem
-    # Conditions and references are checked after the walk: list problems in file order.
-    return framework, sorted(reader.problems, key=lambda problem: problem.line or 0)
-
-
-def load_framework_text(text: str, source: str = "<string>") -> Framework:
-    """The framework described by the YAML ``text``; ``source`` names it in problems."""
-    framework, problems = _check(text, source)
     if framework is None:
-        raise FrameworkError(problems, source)
+        # Conditions and references are checked after the walk: list problems in file order.
+        raise FrameworkError(sorted(reader.problems, key=lambda problem: problem.line or 0), source)
     return framework
 
 
