@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scoring.answers import (
-    MAX_MULTIPLE_OPTIONS,
     NOT_APPLICABLE,
     AgencyAnswers,
     AnswerValue,
@@ -173,15 +172,10 @@ def encode_answers(framework: Framework, rows: Sequence[AgencyAnswers]) -> Answe
 
     Answers to questions that are not matrix columns (text, URL, file) and to codes the
     framework does not know are ignored. Raises :class:`InvalidAnswer` (with the agency) on
-    the first invalid answer, ``ValueError`` on a repeated agency.
+    the first invalid answer, ``ValueError`` on a repeated agency. A multiple choice with
+    too many options for a bitmask is refused by ``plan_for``, which the callers run first.
     """
     questions = matrix_questions(framework)
-    for q in questions:
-        if q.type is QuestionType.MULTIPLE_CHOICE and len(q.options) > MAX_MULTIPLE_OPTIONS:
-            raise ValueError(
-                f"{q.code}: {len(q.options)} options; at most {MAX_MULTIPLE_OPTIONS} fit "
-                "in a bitmask"
-            )
     n, m = len(rows), len(questions)
     column = {q.code: j for j, q in enumerate(questions)}
     fast = [_fast_encoder(q) for q in questions]
