@@ -44,16 +44,6 @@ _TOP_OPTIONAL: Final = tuple(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Replaced:
-    """One code in an indicator's ``replaces``."""
-
-    code: str
-    line: int
-    path: str
-    owner: str | None
-
-
 @dataclass(slots=True)
 class _Declared:
     """Codes declared so far, for the checks that refer to them."""
@@ -61,7 +51,8 @@ class _Declared:
     dimensions: Seen = field(default_factory=dict)
     indicators: Seen = field(default_factory=dict)
     questions: QuestionsSeen = field(default_factory=QuestionsSeen)
-    replaced: list[_Replaced] = field(default_factory=list)
+    # each code in an indicator's replaces: the code, its line and path, the indicator's code
+    replaced: list[tuple[str, int, str, str | None]] = field(default_factory=list)
 
 
 def read_framework(reader: Reader, root: Node | None) -> Framework | None:
@@ -265,7 +256,7 @@ def _indicators(
         description = reader.text(mapping, "description", path)
         weight = reader.number(mapping, "weight", path, rule="a positive number", check=positive)
         replaces = reader.codes(mapping, "replaces", path)
-        declared.replaced.extend(_Replaced(old, line, where, code) for old, line, where in replaces)
+        declared.replaced.extend((old, line, where, code) for old, line, where in replaces)
         questions: list[Question] = []
         for question_path, question_map in reader.items(
             mapping, "questions", path, "question", minimum=1
@@ -288,21 +279,20 @@ def _indicators(
 
 
 def _check_replaces(reader: Reader, declared: _Declared) -> None:
-    for item in declared.replaced:
-        if item.code == item.owner:
+    for code, line, path, owner in declared.replaced:
+        if code == owner:
             reader.report(
-                item.line,
-                item.path,
-                f'indicator "{item.code}" cannot replace itself; remove "{item.code}" from '
-                "replaces",
+                line,
+                path,
+                f'indicator "{code}" cannot replace itself; remove "{code}" from replaces',
             )
             continue
-        other = declared.indicators.get(item.code)
+        other = declared.indicators.get(code)
         if other is not None:
             reader.report(
-                item.line,
-                item.path,
-                f'"{item.code}" is the code of another indicator of this framework (line '
+                line,
+                path,
+                f'"{code}" is the code of another indicator of this framework (line '
                 f"{other[0]}, {other[1]}); replaces may only list codes that are no longer in "
                 "use, so remove it here or rename that indicator",
             )
