@@ -31,7 +31,6 @@ from scoring.formulas import (
     display,
     number_text,
 )
-from scoring.matrix import matrix_questions
 from scoring.model import Bilingual, Framework, Question
 from scoring.plan import matrix_scores, plan_for
 from scoring.result import CycleResult
@@ -170,7 +169,7 @@ def explain_agency(
     scored_answers = result.matrix.answers_of(fw, agency).answers
     shown_answers: dict[str, AnswerValue] = dict(scored_answers)
     if answers is not None:
-        for q in matrix_questions(fw):
+        for q in plan.questions:
             given = check_answer(q, answers.answers.get(q.code))
             if given != scored_answers.get(q.code):
                 raise ValueError(
