@@ -178,8 +178,7 @@ def screen_gains(result: CycleResult, settings: Settings = Settings()) -> list[F
 def _visible_answered(result: CycleResult) -> np.ndarray:
     """Whether each matrix cell is an answer that counts: answered, applicable, shown."""
     plan = plan_for(result.framework)
-    values = result.matrix.values
-    out: np.ndarray = ~np.isnan(values) & ~result.matrix.not_applicable
+    out: np.ndarray = ~np.isnan(result.matrix.values) & ~result.matrix.not_applicable
     if plan.conditions:
         out[:, plan.condition_columns] &= result.shown
     return out
@@ -188,12 +187,10 @@ def _visible_answered(result: CycleResult) -> np.ndarray:
 def screen_all_maximum(result: CycleResult, settings: Settings = Settings()) -> list[Flag]:
     scored = np.array([q.scored for q in plan_for(result.framework).questions], dtype=np.bool_)
     counted = _visible_answered(result) & scored[None, :]
-    scores = result.question_scores
-    full = counted & (np.nan_to_num(scores, nan=0.0) >= 1.0 - 1e-9)
+    full = counted & (np.nan_to_num(result.question_scores, nan=0.0) >= 1.0 - 1e-9)
     n = counted.sum(axis=1)
     k = full.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(n > 0, k / np.maximum(n, 1), 0.0)
+    share = np.where(n > 0, k / np.maximum(n, 1), 0.0)
     hit = (n >= settings.maximum_min) & (share >= settings.maximum_share - 1e-12)
     return [
         Flag(
@@ -364,21 +361,19 @@ def screen_not_whole(result: CycleResult) -> list[Flag]:
 
 def _has_any(result: CycleResult, code: str, options: Sequence[str]) -> np.ndarray:
     """Whether each agency's answer to ``code`` holds one of ``options`` (option codes;
-    ``yes``/``no`` for a yes/no question), by the test of a condition."""
-    question = result.framework.question(code)
-    if question is None or code not in result.matrix.questions:
-        return np.zeros(result.matrix.n_agencies, dtype=np.bool_)
-    j = result.matrix.questions.index(code)
-    yes_no = question.type is QuestionType.YES_NO
+    ``yes``/``no`` for a yes/no question), by the test of a condition. The loader has
+    checked that ``code`` is a yes/no, single or multiple choice question."""
+    plan = plan_for(result.framework)
+    j = plan.codes.index(code)
+    question = plan.questions[j]
     # the matrix holds no/yes as 0/1 and a choice by its options' indexes
+    yes_no = question.type is QuestionType.YES_NO
     codes = ["no", "yes"] if yes_no else [o.code for o in question.options]
     index = [codes.index(o) for o in options if o in codes]
     if question.type is QuestionType.MULTIPLE_CHOICE:
         held = passes("mask", (float(sum(1 << k for k in index)),), result.matrix.values[:, j])
-    elif yes_no or question.type is QuestionType.SINGLE_CHOICE:
-        held = passes("in", tuple(map(float, index)), result.matrix.values[:, j])
     else:
-        return np.zeros(result.matrix.n_agencies, dtype=np.bool_)
+        held = passes("in", tuple(map(float, index)), result.matrix.values[:, j])
     out: np.ndarray = held & ~result.matrix.not_applicable[:, j]
     return out
 
