@@ -214,26 +214,21 @@ def explain_agency(
                     questions,
                 )
             )
-        shared = _with_shares(indicators, ind_parts)
         raw = _number(float(result.raw_dimensions[row, k]))
-        if raw is None:
-            dimensions.append(
-                DimensionExplanation(
-                    dimension.code, dimension.name, None, None, None, dimension.weight, 0.0,
-                    "excluded", Formula("dimension_excluded"), None, shared,
-                )
-            )
-            continue
-        score = float(result.dimensions[row, k])
+        score = published_score = normalising = None
+        status, how = "excluded", Formula("dimension_excluded")
+        if raw is not None:
+            score = float(result.dimensions[row, k])
+            published_score = float(result.published.dimensions[row, k])
+            status, how = "scored", _mean_formula(ind_parts, raw)
+            normalising = _normalisation(norm, k, raw / scale, score, scale)
+            dim_parts.append((max(dimension.weight, 0.0), score))
         dimensions.append(
             DimensionExplanation(
-                dimension.code, dimension.name, raw, score,
-                float(result.published.dimensions[row, k]), dimension.weight, 0.0, "scored",
-                _mean_formula(ind_parts, raw),
-                _normalisation(norm, k, raw / scale, score, scale), shared,
+                dimension.code, dimension.name, raw, score, published_score, dimension.weight, 0.0,
+                status, how, normalising, _with_shares(indicators, ind_parts),
             )
         )
-        dim_parts.append((max(dimension.weight, 0.0), score))
     total = _number(float(result.total[row]))
     p = fw.precision
     published: float | None = None
