@@ -257,8 +257,7 @@ def _conditions(
             raise ValueError(f"{q.code}: condition on {cond.question}, which is not a scored question")
         if g >= j:
             raise ValueError(f"{q.code}: condition on a later question {cond.question}")
-        gate = questions[g]
-        kind, values = _test(q, gate)
+        kind, values = _test(q, questions[g])
         index_of_column[j] = len(conditions)
         conditions.append(
             PlanCondition(j, g, kind, values, q.when_hidden == "exclude", index_of_column.get(g, -1))
