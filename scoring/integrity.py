@@ -337,16 +337,11 @@ def screen_missing_evidence(result: CycleResult, items: Sequence[EvidenceItem]) 
 
 def screen_not_whole(result: CycleResult) -> list[Flag]:
     codes = result.matrix.questions
-    whole = [
-        j
-        for j, q in enumerate(plan_for(result.framework).questions)
-        if q.whole and q.type is QuestionType.NUMBER
-    ]
+    whole = [j for j, q in enumerate(plan_for(result.framework).questions) if q.whole]
     if not whole:
         return []
     values = result.matrix.values[:, whole]
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(values) & (values != np.round(values))
+    bad = ~np.isnan(values) & (values != np.round(values))
     bad &= ~result.matrix.not_applicable[:, whole]
     flags = []
     for row in np.flatnonzero(bad.any(axis=1)).tolist():
