@@ -26,10 +26,6 @@ def number_text(x: float | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def bilingual_dict(b: Bilingual) -> dict[str, str]:
-    return {"th": b.th, "en": b.en}
-
-
 # --------------------------------------------------------------------------- formulas
 
 FormulaKind = Literal[
@@ -57,7 +53,7 @@ class Chosen:
     points: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "name": bilingual_dict(self.name), "points": self.points}
+        return {"code": self.code, "name": as_data(self.name), "points": self.points}
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,7 @@ def as_data(value: object) -> object:
     if callable(to_dict):
         return to_dict()
     if isinstance(value, Bilingual):
-        return bilingual_dict(value)
+        return {"th": value.th, "en": value.en}
     return [as_data(v) for v in value] if isinstance(value, tuple) else value
 
 
