@@ -53,6 +53,7 @@ _SPACES = re.compile(r"[\s\u00a0\u2009\u202f_]+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _MULTI_SEPARATORS = re.compile(r"[;|,\n]")
+_NOT_A_LEVEL: Final = "is not a maturity level; write a whole number from 0 to 5"
 
 
 class InvalidAnswer(ValueError):
@@ -90,16 +91,18 @@ def _parse_number(question: Question, raw: str) -> float:
         text = text[:-1]
     if _GROUPED.match(text):
         text = text.replace(",", "")
-    elif "," in text:
+    if _PLAIN.match(text):
+        return float(text)
+    if question.type is QuestionType.MATURITY:
+        raise InvalidAnswer(question.code, f"{raw!r} {_NOT_A_LEVEL}")
+    if "," in text:
         raise InvalidAnswer(
             question.code,
             f"{raw!r} is not a number; use '.' for decimals and ',' only between groups "
             "of three digits (1,234.5)",
         )
-    if not _PLAIN.match(text):
-        what = "a percentage" if question.type is QuestionType.PERCENTAGE else "a number"
-        raise InvalidAnswer(question.code, f"{raw!r} is not {what}; write digits only, like 1234.5")
-    return float(text)
+    what = "a percentage" if question.type is QuestionType.PERCENTAGE else "a number"
+    raise InvalidAnswer(question.code, f"{raw!r} is not {what}; write digits only, like 1234.5")
 
 
 def _check_number(question: Question, value: float, raw: object) -> float:
@@ -108,10 +111,7 @@ def _check_number(question: Question, value: float, raw: object) -> float:
     t = question.type
     if t is QuestionType.MATURITY:
         if value != int(value) or not 0 <= value <= 5:
-            raise InvalidAnswer(
-                question.code,
-                f"{raw!r} is not a maturity level; write a whole number from 0 to 5",
-            )
+            raise InvalidAnswer(question.code, f"{raw!r} {_NOT_A_LEVEL}")
         return float(value)
     if t is QuestionType.PERCENTAGE and not 0 <= value <= 100:
         raise InvalidAnswer(
@@ -195,16 +195,7 @@ def parse_answer(question: Question, raw: str) -> AnswerValue | None:
         if question.option(text) is None and folded in NONE_CHOSEN_WORDS:
             return ()
         return _multiple(question, _MULTI_SEPARATORS.split(text), text)
-    if t is QuestionType.MATURITY:
-        try:
-            value = _parse_number(question, text)
-        except InvalidAnswer:
-            raise InvalidAnswer(
-                question.code,
-                f"{text!r} is not a maturity level; write a whole number from 0 to 5",
-            ) from None
-        return _check_number(question, value, text)
-    if t in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
+    if t in (QuestionType.MATURITY, QuestionType.NUMBER, QuestionType.PERCENTAGE):
         return _check_number(question, _parse_number(question, text), text)
     return _check_url(question, text)
 
