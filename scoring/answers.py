@@ -143,7 +143,11 @@ def _option_code(question: Question, code: str) -> str:
     matches = [o.code for o in question.options if o.code.casefold() == folded]
     if len(matches) == 1:
         return matches[0]
-    raise InvalidAnswer(question.code, f"{code!r} is not an option; use one of: {_codes(question)}")
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        use = f"use codes from: {_codes(question)}, separated by ';'"
+    else:
+        use = f"use one of: {_codes(question)}"
+    raise InvalidAnswer(question.code, f"{code!r} is not an option; {use}")
 
 
 def _multiple(question: Question, codes: Iterable[str], raw: object) -> tuple[str, ...]:
@@ -154,13 +158,7 @@ def _multiple(question: Question, codes: Iterable[str], raw: object) -> tuple[st
         code = code.strip()
         if not code:
             continue
-        try:
-            chosen.add(_option_code(question, code))
-        except InvalidAnswer:
-            raise InvalidAnswer(
-                question.code,
-                f"{code!r} is not an option; use codes from: {_codes(question)}, separated by ';'",
-            ) from None
+        chosen.add(_option_code(question, code))
     return tuple(o.code for o in question.options if o.code in chosen)
 
 
