@@ -78,10 +78,6 @@ class AnswerMatrix:
         self.not_applicable = self.not_applicable.astype(np.bool_, copy=False).view()
         self.not_applicable.flags.writeable = False
 
-    @property
-    def n_agencies(self) -> int:
-        return len(self.agencies)
-
     def index(self, agency: str) -> int:
         try:
             return self.agencies.index(agency)

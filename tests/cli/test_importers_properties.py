@@ -190,7 +190,7 @@ def test_answers_are_refused_exactly_where_reading_cell_by_cell_refuses_them(row
             problems = exc.problems
         else:
             problems = []
-            assert read.matrix.n_agencies == len({r[0].strip() for r in rows[1:] if any(c.strip() for c in r)})
+            assert len(read.matrix.agencies) == len({r[0].strip() for r in rows[1:] if any(c.strip() for c in r)})
     if b"\0" in data:
         assert len(problems) == 1 and "holds a NUL byte" in problems[0]
         return
