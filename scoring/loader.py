@@ -16,13 +16,12 @@ from typing import Final
 import yaml
 
 from scoring.checks.structure import read_framework
-from scoring.checks.values import FORMAT, Reader
+from scoring.checks.values import Reader
 from scoring.checks.yaml_tree import Refused, read_tree, yaml_problem
 from scoring.errors import FrameworkError, FrameworkProblem
 from scoring.model import Framework
 
 __all__ = [
-    "FORMAT",
     "MAX_FILE_BYTES",
     "FrameworkError",
     "FrameworkProblem",
