@@ -4,5 +4,6 @@
 framework has; ``values`` reads typed values out of it and collects problems; ``structure``
 checks the framework, its cycle, dimensions and indicators; ``questions`` each question with
 its options, levels, bounds and thresholds; ``conditions`` the ``when`` of questions;
-``bands`` peer groups and bands; ``award_rules`` the awards.
+``bands`` peer groups and bands; ``award_rules`` the awards; ``consistency`` the answers that
+must not go together.
 """
