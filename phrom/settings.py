@@ -152,6 +152,10 @@ if env_str("PHROM_S3_BUCKET", ""):
     }
 # Evidence files: the largest accepted upload, in megabytes.
 PHROM_MAX_UPLOAD_MB = env_int("PHROM_MAX_UPLOAD_MB", 20)
+# Export files (phrom/exports): the file of a finished export is deleted from storage this
+# many days after it finished, by `phrom worker` (hourly) or `phrom manage remove_old_exports`;
+# its row stays, so the list still says who asked for what and when.
+PHROM_EXPORT_KEEP_DAYS = env_int("PHROM_EXPORT_KEEP_DAYS", 30, minimum=1)
 # Tests and `phrom serve` run without collectstatic; whitenoise then serves from finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -46,7 +46,9 @@ class Export(models.Model):
     ``publication_version`` is the published version whose stored figures the file
     holds (None: current scores of a cycle not yet published, or no figures at all);
     ``error`` says in plain words why a failed export stopped, ``problems`` what a
-    complete one could not include (a scorecard that could not be made).
+    complete one could not include (a scorecard that could not be made);
+    ``removed_at`` is when its file was deleted from storage, PHROM_EXPORT_KEEP_DAYS days
+    after it finished (``file`` is then empty and the row kept as history).
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="exports")
@@ -68,6 +70,7 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     error = models.TextField(blank=True)
     problems = models.TextField(blank=True)
+    removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -89,6 +92,13 @@ class Export(models.Model):
 
         return (self.status == ExportStatus.RUNNING and self.updated_at is not None
                 and timezone.now() - self.updated_at > STALLED_AFTER)
+
+    @property
+    def kept_days(self) -> int | None:
+        """Whole days between finishing and the removal of its file (None: not removed)."""
+        if self.removed_at is None or self.finished_at is None:
+            return None
+        return max(0, (self.removed_at - self.finished_at).days)
 
     @property
     def percent(self) -> int:

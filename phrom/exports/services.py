@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
@@ -88,6 +90,53 @@ def export_run(*, export_id: int) -> Export | None:
                                    "finished_at", "updated_at", "done", "publication_version"])
         export.refresh_from_db()
     return export
+
+
+FINISHED = (ExportStatus.COMPLETE, ExportStatus.FAILED)
+
+
+def exports_remove_old(*, now: dt.datetime | None = None) -> int:
+    """Delete from storage the file of every finished (complete or failed) export that
+    finished more than PHROM_EXPORT_KEEP_DAYS days before NOW, through Django's storage
+    (local folder or S3 bucket alike). Each row stays as history (who asked for what, and
+    when) with ``file`` cleared and ``removed_at`` set. Waiting and running exports are never
+    touched. A file already gone from storage is logged and its row marked all the same; a
+    file that cannot be deleted now is logged and left for the next round, and neither stops
+    the others. Returns how many exports were marked removed."""
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=settings.PHROM_EXPORT_KEEP_DAYS)
+    due = list(
+        Export.objects.filter(status__in=FINISHED, finished_at__lt=before, removed_at=None)
+        .exclude(file="").order_by("finished_at", "pk").values_list("pk", flat=True))
+    removed = 0
+    for export_id in due:
+        try:
+            removed += _export_remove_file(export_id=export_id, now=now)
+        except Exception:  # storage or database trouble with one file: the others go on
+            logger.exception("the file of export %s could not be removed; trying again at "
+                             "the next round", export_id)
+    return removed
+
+
+def _export_remove_file(*, export_id: int, now: dt.datetime) -> bool:
+    """Delete the file of finished export EXPORT_ID and mark its row; False when another
+    worker did it first (the row is locked while its file is deleted)."""
+    with transaction.atomic():
+        export = (Export.objects.select_for_update()
+                  .filter(pk=export_id, status__in=FINISHED, removed_at=None)
+                  .exclude(file="").first())
+        if export is None:
+            return False
+        name, storage = export.file.name, export.file.storage
+        if storage.exists(name):
+            storage.delete(name)
+        else:
+            logger.warning("the file %s of export %s was already gone from storage; marked "
+                           "removed", name, export.pk)
+        export.file.name = ""
+        export.removed_at = now
+        export.save(update_fields=["file", "removed_at"])
+    return True
 
 
 def plain_error(exc: BaseException) -> str:
