@@ -331,10 +331,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the task worker (django-tasks-db's ``db_worker``): it sends the e-mails, stores
-    publications, and expires clarification requests past their deadline."""
+    publications, writes exports, expires clarification requests past their deadline and
+    deletes the files of exports older than PHROM_EXPORT_KEEP_DAYS (both once at the start,
+    then hourly)."""
     _django()
     from django.core.management import call_command
 
+    from phrom.exports.tasks import remove_old_exports_now
     from phrom.reviews.tasks import (
         expire_clarifications_in_background,
         expire_clarifications_now,
@@ -345,8 +348,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         # Sent now and done: the start-up delay that spreads many workers is not needed.
         options.update(batch=True, startup_delay=False)
         expire_clarifications_now()
+        remove_old_exports_now()
     else:
-        expire_clarifications_in_background()
+        expire_clarifications_in_background(also=[remove_old_exports_now])
     call_command("db_worker", **options)
     return 0
 
@@ -466,7 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=0, help="default: 2 x cores")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("worker", help="run the task worker: e-mails, publications, clarification expiry")
+    p = sub.add_parser("worker", help="run the task worker: e-mails, publications, exports, "
+                       "clarification expiry, removal of old export files")
     p.add_argument("--batch", action="store_true", help="send what is waiting, then stop")
     p.add_argument("--interval", type=float, default=1.0,
                    help="seconds between looks at the queue when it is empty (default 1)")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -87,6 +88,7 @@ def cycle_page(request: HttpRequest, cycle: str) -> HttpResponse:
         return redirect("exports:cycle", cycle=found.code)
     return render(request, "exports/cycle.html", {
         "cycle": found,
+        "keep_days": settings.PHROM_EXPORT_KEEP_DAYS,
         "published": found.status == CycleStatus.PUBLISHED,
         "kinds": _kinds(),
         **_jobs(found),
@@ -107,8 +109,14 @@ def jobs(request: HttpRequest, cycle: str) -> HttpResponse:
 
 @require_GET
 @_administrators
-def download(request: HttpRequest, cycle: str, export_id: int) -> FileResponse:
-    export = export_of(cycle=_cycle(cycle), export_id=export_id)
+def download(request: HttpRequest, cycle: str, export_id: int) -> HttpResponse:
+    found = _cycle(cycle)
+    export = export_of(cycle=found, export_id=export_id)
+    if export is not None and export.removed_at is not None:
+        # Gone for good, and said so in words: 410 with a way to ask again.
+        return render(request, "exports/removed.html", {
+            "cycle": found, "export": export, "keep_days": settings.PHROM_EXPORT_KEEP_DAYS,
+        }, status=410)
     if export is None or export.status != ExportStatus.COMPLETE or not export.file:
         raise Http404("no such export ready to download")
     try:
