@@ -225,3 +225,38 @@ def test_the_workers_hourly_thread_removes_old_files_after_expiring_clarificatio
             break
         time.sleep(0.1)
     assert old.removed_at is not None and thread.is_alive()
+
+
+# --- S3 ------------------------------------------------------------------------------------
+
+
+def test_old_export_files_are_deleted_from_an_s3_bucket_too(world, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Against moto's S3 (it stands in for the service only; the storage code is real)."""
+    pytest.importorskip("moto")
+    pytest.importorskip("storages")
+    import boto3
+    from django.core.files.storage import storages
+    from moto import mock_aws
+
+    bucket = "phrom-exports"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="ap-southeast-1")
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={
+            "LocationConstraint": "ap-southeast-1"})
+        settings.STORAGES = {**settings.STORAGES, "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": bucket, "region_name": "ap-southeast-1",
+                        "default_acl": None, "querystring_auth": True}}}
+        assert type(storages["default"]).__name__ == "S3Storage"
+        old, recent, gone = (finished(world, days_ago=40), finished(world, days_ago=1),
+                             finished(world, days_ago=50))
+        s3.delete_object(Bucket=bucket, Key=gone.file.name)
+        assert exports_remove_old() == 2
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+        assert keys == {recent.file.name}
+        for export in (old, gone):
+            export.refresh_from_db()
+            assert export.removed_at is not None and not export.file
