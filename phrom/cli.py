@@ -486,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
     from phrom.agencies.errors import ImportRejected
     from scoring.answers import InvalidAnswer
     from scoring.loader import FrameworkError
@@ -493,6 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     known: tuple[type[BaseException], ...] = (
         UserError, FrameworkError, ImportRejected, InvalidAnswer, FileNotFoundError,
         IsADirectoryError, PermissionError, UnicodeDecodeError,
+        ImproperlyConfigured,  # a setting of the environment (phrom/core/env.py) refused
     )
     try:
         from phrom.frameworks.errors import FrameworkRejected

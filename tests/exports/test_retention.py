@@ -180,6 +180,11 @@ def test_a_bad_retention_setting_stops_the_start_with_a_clear_message(
     result = run_python("import django; django.setup()", tmp_path, PHROM_EXPORT_KEEP_DAYS=value)
     assert result.returncode != 0
     assert said in result.stderr
+    # what an administrator starting the worker sees: the message alone, no traceback
+    worker = run_python("from phrom.cli import main; raise SystemExit(main(['worker', '--batch']))",
+                        tmp_path, PHROM_EXPORT_KEEP_DAYS=value)
+    assert worker.returncode == 2
+    assert worker.stderr == f"error: {said}\n"
 
 
 def test_the_retention_setting_is_read_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
