@@ -337,20 +337,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
-    from phrom.exports.tasks import remove_old_exports_now
-    from phrom.reviews.tasks import (
-        expire_clarifications_in_background,
-        expire_clarifications_now,
-    )
+    from phrom.core import housekeeping
 
     options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
     if args.batch:
         # Sent now and done: the start-up delay that spreads many workers is not needed.
         options.update(batch=True, startup_delay=False)
-        expire_clarifications_now()
-        remove_old_exports_now()
+        housekeeping.run_once()
     else:
-        expire_clarifications_in_background(also=[remove_old_exports_now])
+        housekeeping.run_in_background()
     call_command("db_worker", **options)
     return 0
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.db import connection
 from django_tasks import task
 
-logger = logging.getLogger(__name__)
+from phrom.core.housekeeping import run_logged
 
 
 @task()
@@ -23,17 +20,9 @@ def run_export(*, export_id: int) -> str:
 
 def remove_old_exports_now() -> int:
     """Delete the files of exports finished more than PHROM_EXPORT_KEEP_DAYS days ago, log
-    it, and return how many were removed (0 on error). ``phrom worker`` runs it when it
-    starts and then hourly, beside the expiry of clarification requests."""
+    it, and return how many were removed (0 on error); run by the worker
+    (``phrom.core.housekeeping``)."""
     from phrom.exports.services import exports_remove_old
 
-    try:
-        count = exports_remove_old()
-    except Exception:  # a database that is down now may be back at the next round
-        logger.exception("old export files could not be removed this round")
-        return 0
-    finally:
-        connection.close()
-    if count:
-        logger.info("the files of %d old export(s) removed", count)
-    return count
+    return run_logged(exports_remove_old, done="the files of %d old export(s) removed",
+                      failed="old export files could not be removed this round")

@@ -217,12 +217,11 @@ def test_phrom_worker_batch_writes_exports_and_removes_old_files() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_workers_hourly_thread_removes_old_files_after_expiring_clarifications() -> None:
-    from phrom.exports.tasks import remove_old_exports_now
-    from phrom.reviews.tasks import expire_clarifications_in_background
+    from phrom.core.housekeeping import run_in_background
 
     world = make_world()
     old = finished(world, days_ago=40)
-    thread = expire_clarifications_in_background(every=3600, also=[remove_old_exports_now])
+    thread = run_in_background(every=3600)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         old.refresh_from_db()
