@@ -21,7 +21,8 @@ from scoring.integrity import Flag, Settings
 
 
 def _number(value: object, places: int = 2) -> str:
-    return number_format(float(str(value)), places)
+    # number_format cuts a float's decimals; round first, as the screen's English detail does
+    return number_format(round(float(str(value)), places), places)
 
 
 def _signed(value: object) -> str:
