@@ -507,7 +507,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report(exc: BaseException) -> None:
     if isinstance(exc, FileNotFoundError) and exc.filename:
-        message = f"no such file: {exc.filename}"
+        missing = Path(os.fsdecode(exc.filename))
+        if not missing.parent.is_dir():
+            # an output beside a folder that is not there: name the folder, not the
+            # temporary file written first
+            message = f"no such folder: {missing.parent}"
+        else:
+            message = f"no such file: {exc.filename}"
     elif isinstance(exc, PermissionError) and exc.filename:
         message = f"permission denied: {exc.filename}"
     elif isinstance(exc, UnicodeDecodeError):
