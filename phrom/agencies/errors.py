@@ -14,7 +14,8 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.source}: row {self.row}"
+        # row 0 is the file itself (missing, a folder, unreadable): no row to name
+        where = f"{self.source}: row {self.row}" if self.row > 0 else self.source
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
