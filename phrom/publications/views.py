@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from phrom.publications.models import Publication
@@ -40,6 +41,15 @@ def _body(publication: Publication, name: str) -> str:
             "rows": publication.rows,
         }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@require_safe
+def open_index(request: HttpRequest, year: int) -> HttpResponse:
+    """``/open-data/<year>/`` itself: the downloads page that lists the files of the
+    published cycle of YEAR (B.E.); 404 for a cycle not published."""
+    if open_publication(year_be=year) is None:
+        raise Http404
+    return HttpResponseRedirect(reverse("results:downloads", args=[str(year)]))
 
 
 @require_safe
