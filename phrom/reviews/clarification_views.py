@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from phrom.accounts.gates import (
@@ -36,6 +36,7 @@ from phrom.responses.evidence import (
     find_question,
 )
 from phrom.responses.models import Answer
+from phrom.responses.selectors import display_value
 from phrom.reviews import clarifications
 from phrom.reviews.models import ClarificationRequest, ReviewAssignment
 from phrom.reviews.services import ReviewRefused
@@ -108,13 +109,18 @@ def _rows(found: ClarificationRequest, user: Any) -> list[dict[str, Any]]:
         )
     }
     added = clarifications.new_evidence(found)
+    language = get_language() or "th"
     rows = []
     for code in found.questions:
         located = find_question(found.response, code)
+        answer = answers.get(code)
         rows.append({
             "code": code,
             "question": located[0] if located else None,
-            "answer": answers.get(code),
+            "answer": answer,
+            # as a person reads it: option labels, "Yes", units; not the stored value
+            "shown": display_value(located[0] if located else None, answer.value,
+                                   answer.not_applicable, language) if answer else "",
             "explanation": found.explanations.get(code, ""),
             "evidence": added.get(code, []),
             "editable": bool(
