@@ -3,6 +3,7 @@ claimed against verified scores by the same engine."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,6 +194,20 @@ class ScoreRow:
     @property
     def difference(self) -> float:
         return self.verified - self.claimed
+
+    # For the page: None where the engine gives no score (NaN, e.g. an indicator answered
+    # "not applicable"), so that the page shows a dash rather than "nan".
+    @property
+    def claimed_shown(self) -> float | None:
+        return None if math.isnan(self.claimed) else self.claimed
+
+    @property
+    def verified_shown(self) -> float | None:
+        return None if math.isnan(self.verified) else self.verified
+
+    @property
+    def difference_shown(self) -> float | None:
+        return None if math.isnan(self.difference) else self.difference
 
 
 @dataclass(frozen=True)
