@@ -18,6 +18,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from phrom.accounts.gates import edits_for, may_answer
 from phrom.accounts.models import Profile
@@ -694,6 +695,15 @@ class HistoryRow:
     old_explanation: str
     new_explanation: str
     reused_from_year_be: int | None = None  # carried over from that cycle (B.E.)
+    reason: str = ""  # the change's reason, in the reader's language when Phrom wrote it
+
+
+# Reasons that Phrom itself stores in English (responses.services); shown translated.
+_STORED_REASONS = {gettext_noop("carried over from last cycle")}
+
+
+def _reason_text(reason: str) -> str:
+    return _(reason) if reason in _STORED_REASONS else reason
 
 
 def _reused_from(change: AnswerChange, previous_year_be: int | None) -> int | None:
@@ -731,6 +741,7 @@ def _history_rows(
                 old_explanation=old.get("explanation", "") if isinstance(old, dict) else "",
                 new_explanation=new.get("explanation", "") if isinstance(new, dict) else "",
                 reused_from_year_be=_reused_from(change, previous_year_be),
+                reason=_reason_text(change.reason),
             )
         )
     return rows

@@ -617,7 +617,7 @@ def history_csv(request: HttpRequest, response_id: int) -> StreamingHttpResponse
                 [safe_cell(v) for v in (
                     change.at.isoformat(), be_date_text(change.at), row.who, change.kind,
                     row.question, row.old, row.new, row.old_explanation, row.new_explanation,
-                    change.version, change.reason,
+                    change.version, row.reason,
                 )]
             )
 
