@@ -102,6 +102,9 @@ class AgencyLine:
     group: str
     ministry_th: str
     ministry_en: str
+    # the peer group's name in the cycle's framework (its code when the framework has none)
+    group_th: str = ""
+    group_en: str = ""
 
     def name(self, language: str) -> str:
         if language.startswith("en") and self.name_en:
@@ -180,6 +183,7 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
         ResponseStatus.NOT_STARTED: [],
         ResponseStatus.IN_PROGRESS: [],
     }
+    group_names = {g.code: g.name for g in cycle.framework.spec().peer_groups}
     for a in (
         _with_response(target_agencies(), cycle)
         .filter(
@@ -201,6 +205,8 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
                 group=a["group"],
                 ministry_th=a["ministry__name_th"] or "",
                 ministry_en=a["ministry__name_en"] or "",
+                group_th=group_names[a["group"]].th if a["group"] in group_names else a["group"],
+                group_en=group_names[a["group"]].en if a["group"] in group_names else a["group"],
             )
         )
     for lines in waiting.values():
