@@ -128,14 +128,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     # a page number that is not one shows the nearest page, not an error
     page = Paginator(found, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    language = get_language() or "th"
+    named: dict[int, dict[str, str]] = {}  # per framework: peer group code -> name
+
+    def group_names(of: Cycle) -> dict[str, str]:
+        if of.framework_id not in named:
+            named[of.framework_id] = {
+                g.code: g.name.get(language) for g in of.framework.spec().peer_groups
+            }
+        return named[of.framework_id]
+
     for row in rows:
         try:
             row.review_status_label = row.review.get_status_display()
         except Review.DoesNotExist:
             row.review_status_label = ReviewStatus.NOT_STARTED.label
+        row.group_name = group_names(row.cycle).get(row.agency.group, row.agency.group)
+    # the filter's groups by name, from the chosen cycle's framework (else the newest)
+    shown_in = cycle or (cycles[0] if cycles else None)
+    group_choices = [
+        (g, group_names(shown_in).get(g, g) if shown_in else g) for g in groups
+    ]
     return render(request, "reviews/queue.html", {
         "rows": rows, "cycles": cycles, "cycle": cycle, "ministries": ministries,
-        "ministry_id": ministry_id, "groups": groups, "group": group,
+        "ministry_id": ministry_id, "groups": group_choices, "group": group,
         "statuses": ReviewStatus.choices, "status": status, "search": search,
         "may_assign": may_assign_reviewers(profile_of(request.user)),
         "may_audit": may_plan_audit_sample(profile_of(request.user)),
