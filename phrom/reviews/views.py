@@ -183,10 +183,20 @@ def assign(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/assign.html", {
         "cycles": cycles, "reviewers": reviewers, "ministries": ministries,
         "loads": selectors.reviewer_loads(),
-        "groups": sorted(set(
-            Agency.objects.exclude(group="").values_list("group", flat=True)
-        )),
+        "groups": _group_choices(
+            sorted(set(Agency.objects.exclude(group="").values_list("group", flat=True))),
+            cycles[0] if cycles else None,
+        ),
     })
+
+
+def _group_choices(groups: list[str], cycle: Cycle | None) -> list[tuple[str, str]]:
+    """Each peer group code with its name in CYCLE's framework (the code if none)."""
+    if cycle is None:
+        return [(g, g) for g in groups]
+    language = get_language() or "th"
+    names = {g.code: g.name.get(language) for g in cycle.framework.spec().peer_groups}
+    return [(g, names.get(g, g)) for g in groups]
 
 
 def _assign_from_post(

@@ -25,3 +25,16 @@ def test_the_queue_shows_the_peer_groups_name(
     assert set(cells) == {name}
     options = re.findall(r'<option value="service"[^>]*>([^<]*)</option>', page)
     assert options == [name]
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("th", "กรมที่ให้บริการประชาชนเป็นหลัก"), ("en", "Departments mainly providing services")],
+)
+def test_the_assignment_form_offers_peer_groups_by_name(
+    in_review: Any, client: Any, settings: Any, language: str, name: str
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(in_review.user("administrator"))
+    page = client.get("/reviews/assign/").content.decode()
+    assert re.findall(r'<option value="service">([^<]*)</option>', page) == [name]
