@@ -352,8 +352,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import execute_from_command_line, get_commands
 
+    name = args.rest[0] if args.rest else ""
+    if name and not name.startswith("-") and name != "help":
+        django.setup()
+        if name not in get_commands():
+            # (Django would say "Unknown command" and exit with 1)
+            print(f"error: no command {name!r}; 'phrom manage help' lists them",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
     execute_from_command_line(["phrom manage", *args.rest])
     return 0
 
