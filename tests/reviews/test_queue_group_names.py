@@ -10,16 +10,24 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
+# The "service" peer group of th-2564, by language.
+GROUP_NAMES = pytest.mark.parametrize(
     ("language", "name"),
     [("th", "กรมที่ให้บริการประชาชนเป็นหลัก"), ("en", "Departments mainly providing services")],
 )
+
+
+def administrators_page(world: Any, client: Any, language: str, path: str) -> str:
+    client.cookies["django_language"] = language
+    client.force_login(world.user("administrator"))
+    return client.get(path).content.decode()
+
+
+@GROUP_NAMES
 def test_the_queue_shows_the_peer_groups_name(
-    in_review: Any, client: Any, settings: Any, language: str, name: str
+    in_review: Any, client: Any, language: str, name: str
 ) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    client.force_login(in_review.user("administrator"))
-    page = client.get("/reviews/").content.decode()
+    page = administrators_page(in_review, client, language, "/reviews/")
     cells = re.findall(r"<td>th-2564</td>\s*<td>([^<]*)</td>", page)
     assert cells, "the submitted responses are listed"
     assert set(cells) == {name}
@@ -27,14 +35,9 @@ def test_the_queue_shows_the_peer_groups_name(
     assert options == [name]
 
 
-@pytest.mark.parametrize(
-    ("language", "name"),
-    [("th", "กรมที่ให้บริการประชาชนเป็นหลัก"), ("en", "Departments mainly providing services")],
-)
+@GROUP_NAMES
 def test_the_assignment_form_offers_peer_groups_by_name(
-    in_review: Any, client: Any, settings: Any, language: str, name: str
+    in_review: Any, client: Any, language: str, name: str
 ) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    client.force_login(in_review.user("administrator"))
-    page = client.get("/reviews/assign/").content.decode()
+    page = administrators_page(in_review, client, language, "/reviews/assign/")
     assert re.findall(r'<option value="service">([^<]*)</option>', page) == [name]
