@@ -121,6 +121,8 @@ def measure(agencies: int, repeats: int) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
 
+    from bench.page_timing import queries_of
+
     call_command("migrate", interactive=False, verbosity=0)
     small = published(BASELINE_AGENCIES, "public-small")
     large = published(agencies, f"public-{agencies}")
@@ -148,14 +150,7 @@ def measure(agencies: int, repeats: int) -> list[dict[str, Any]]:
         html = reply.content.decode()
         assert 'class="results-notes"' not in html, (label, "a parameter was set aside")
         rows = html.count("<tr><td class=\"num\">")
-        queries: list[str] = []
-
-        def count(execute: Any, sql: str, *args: Any, log: list[str] = queries) -> Any:
-            log.append(sql)
-            return execute(sql, *args)
-
-        with connection.execute_wrapper(count):
-            client.get(url)
+        queries = queries_of(client, url)
         figures.append({"page": label, "agencies": size, "rows": rows, "queries": len(queries),
                         "first": first, "first_cpu": first_cpu, **_time(client, url, repeats)})
     connection.close()

@@ -68,6 +68,21 @@ def busy_responses(tmp: Path, *, status: str) -> list[tuple[str, Any, Any, Any]]
     return made
 
 
+def queries_of(client: Any, url: str) -> list[str]:
+    """The SQL of one request of URL by CLIENT, in the order it ran."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, *args: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    return queries
+
+
 def _measure(build: Callable[[Path], list[Page]], url_of: Callable[[Any], str],
              count_forms: Callable[[str], int], repeats: int, tmp: Path) -> list[dict[str, Any]]:
     import django
@@ -88,14 +103,7 @@ def _measure(build: Callable[[Path], list[Page]], url_of: Callable[[Any], str],
         first_ms = (time.perf_counter() - first) * 1000
         assert reply.status_code == 200, (label, reply.status_code)
         forms = count_forms(reply.content.decode())
-        queries: list[str] = []
-
-        def count(execute: Any, sql: str, *args: Any, log: list[str] = queries) -> Any:
-            log.append(sql)
-            return execute(sql, *args)
-
-        with connection.execute_wrapper(count):
-            client.get(url)
+        queries = queries_of(client, url)
         timings = []
         for _ in range(repeats):
             started = time.perf_counter()
