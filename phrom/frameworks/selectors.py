@@ -197,6 +197,7 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
         .order_by()
     ):
         status = a["status"] if a["status"] in waiting else ResponseStatus.NOT_STARTED
+        group = group_names.get(a["group"])
         waiting[status].append(
             AgencyLine(
                 code=a["code"],
@@ -205,8 +206,8 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
                 group=a["group"],
                 ministry_th=a["ministry__name_th"] or "",
                 ministry_en=a["ministry__name_en"] or "",
-                group_th=group_names[a["group"]].th if a["group"] in group_names else a["group"],
-                group_en=group_names[a["group"]].en if a["group"] in group_names else a["group"],
+                group_th=group.th if group else a["group"],
+                group_en=group.en if group else a["group"],
             )
         )
     for lines in waiting.values():

@@ -128,27 +128,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     # a page number that is not one shows the nearest page, not an error
     page = Paginator(found, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    language = get_language() or "th"
     named: dict[int, dict[str, str]] = {}  # per framework: peer group code -> name
-
-    def group_names(of: Cycle) -> dict[str, str]:
-        if of.framework_id not in named:
-            named[of.framework_id] = {
-                g.code: g.name.get(language) for g in of.framework.spec().peer_groups
-            }
-        return named[of.framework_id]
-
     for row in rows:
         try:
             row.review_status_label = row.review.get_status_display()
         except Review.DoesNotExist:
             row.review_status_label = ReviewStatus.NOT_STARTED.label
-        row.group_name = group_names(row.cycle).get(row.agency.group, row.agency.group)
+        if row.cycle.framework_id not in named:
+            named[row.cycle.framework_id] = _group_names(row.cycle)
+        row.group_name = named[row.cycle.framework_id].get(row.agency.group, row.agency.group)
     # the filter's groups by name, from the chosen cycle's framework (else the newest)
-    shown_in = cycle or (cycles[0] if cycles else None)
-    group_choices = [
-        (g, group_names(shown_in).get(g, g) if shown_in else g) for g in groups
-    ]
+    group_choices = _group_choices(groups, cycle or (cycles[0] if cycles else None))
     return render(request, "reviews/queue.html", {
         "rows": rows, "cycles": cycles, "cycle": cycle, "ministries": ministries,
         "ministry_id": ministry_id, "groups": group_choices, "group": group,
@@ -190,12 +180,17 @@ def assign(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _group_names(cycle: Cycle | None) -> dict[str, str]:
+    """Peer group code -> name in the reader's language, from CYCLE's framework."""
+    if cycle is None:
+        return {}
+    language = get_language() or "th"
+    return {g.code: g.name.get(language) for g in cycle.framework.spec().peer_groups}
+
+
 def _group_choices(groups: list[str], cycle: Cycle | None) -> list[tuple[str, str]]:
     """Each peer group code with its name in CYCLE's framework (the code if none)."""
-    if cycle is None:
-        return [(g, g) for g in groups]
-    language = get_language() or "th"
-    names = {g.code: g.name.get(language) for g in cycle.framework.spec().peer_groups}
+    names = _group_names(cycle)
     return [(g, names.get(g, g)) for g in groups]
 
 
