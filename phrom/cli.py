@@ -350,10 +350,36 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reporting_utility(argv: list[str]) -> Any:
+    """Django's ``ManagementUtility``, except that a command's ``CommandError`` becomes a
+    ``UserError`` for ``main`` to report (``error: ...``, exit 2) instead of Django's
+    ``CommandError: ...`` and exit 1. With ``--traceback`` it is raised as it is."""
+    from django.core.management import BaseCommand, CommandError, ManagementUtility
+
+    class Utility(ManagementUtility):
+        def fetch_command(self, subcommand: str) -> BaseCommand:
+            command = super().fetch_command(subcommand)
+            execute = command.execute
+
+            def reporting_execute(*args: Any, **options: Any) -> Any:
+                try:
+                    return execute(*args, **options)
+                except CommandError as exc:
+                    if options.get("traceback"):
+                        raise
+                    # not a CommandError: Django's run_from_argv lets it through
+                    raise UserError(str(exc)) from exc
+
+            command.execute = reporting_execute  # type: ignore[method-assign]
+            return command
+
+    return Utility(argv)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phrom.settings")
     import django
-    from django.core.management import execute_from_command_line, get_commands
+    from django.core.management import get_commands
 
     name = args.rest[0] if args.rest else ""
     if name and not name.startswith("-") and name != "help":
@@ -363,7 +389,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
             print(f"error: no command {name!r}; 'phrom manage help' lists them",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
-    execute_from_command_line(["phrom manage", *args.rest])
+    _reporting_utility(["phrom manage", *args.rest]).execute()
     return 0
 
 
