@@ -396,12 +396,28 @@ def cmd_manage(args: argparse.Namespace) -> int:
 # --- parser -------------------------------------------------------------------------------
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command: it refuses an argument it does not know itself, with its
+    own usage line. (argparse would hand the argument up to the top-level parser, which
+    refuses it with the usage of ``phrom`` and no word of the command's options.)"""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phrom",
         description="Phrom: digital-government readiness assessments and awards.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
+    )
 
     fw = sub.add_parser("framework", help="validate or load a framework file")
     fw_sub = fw.add_subparsers(dest="action", metavar="ACTION", required=True)

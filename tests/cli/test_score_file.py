@@ -147,6 +147,22 @@ def test_bad_input_never_shows_a_traceback_from_the_real_command(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(("command", "name"), [
+    (["score", "2564"], "score"),
+    (["score-file", "--framework", "un-egdi", "--answers", "a.csv"], "score-file"),
+    (["framework", "validate", "un-egdi"], "framework validate"),
+])
+def test_an_unknown_option_after_a_command_shows_that_commands_usage(capsys, command, name):
+    with pytest.raises(SystemExit) as stop:
+        main([*command, "--bogus"])
+
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"usage: phrom {name} [-h]")
+    assert err[-1] == f"phrom {name}: error: unrecognized arguments: --bogus"
+    assert "Traceback" not in "\n".join(err)
+
+
 def test_a_large_cycle_prints_its_first_200_rows_and_says_how_to_get_the_rest(tmp_path, capsys):
     header = "agency,osi,tii,hci\n"
     rows = "".join(f"c{i:04d},0.{i % 90 + 10},0.5,0.5\n" for i in range(250))
