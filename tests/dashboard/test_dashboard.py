@@ -170,6 +170,40 @@ def test_a_cycle_is_chosen_by_its_code_and_the_default_is_the_newest_published(
     assert "No submitted response has been scored" in in_english(client).get(URL).content.decode()
 
 
+@pytest.mark.parametrize("year", ["2563", "๒๕๖๓"])
+def test_a_cycle_is_chosen_by_its_year_when_that_year_has_one_cycle(
+    client, submitted, year  # type: ignore[no-untyped-def]
+) -> None:
+    client.force_login(submitted.user("administrator"))
+    reply = client.get(URL, {"cycle": year})
+    assert reply.status_code == 200
+    assert 'value="th-2563" selected' in reply.content.decode()
+
+
+def test_an_unknown_cycle_names_the_codes_and_years_accepted_in_both_languages(
+    client, submitted  # type: ignore[no-untyped-def]
+) -> None:
+    client.force_login(submitted.user("administrator"))
+    thai = client.get(URL, {"cycle": "2599"})
+    assert thai.status_code == 400
+    assert ("ไม่พบรอบการประเมิน “2599” ระบุรหัสรอบ (th-2564, th-2563) "
+            "หรือปี พ.ศ. ของรอบ (2564, 2563)") in thai.content.decode()
+    english = in_english(client).get(URL, {"cycle": "th-2599"})
+    assert english.status_code == 400
+    assert ("No cycle “th-2599”. Give a cycle code (th-2564, th-2563) or the Buddhist Era "
+            "year of one (2564, 2563).") in english.content.decode()
+
+
+def test_a_year_of_two_cycles_is_refused_saying_to_choose_by_code(client, submitted) -> None:  # type: ignore[no-untyped-def]
+    Cycle.objects.create(code="pilot-2563", year_be=2563, framework=submitted.cycle.framework)
+    client.force_login(submitted.user("administrator"))
+    reply = in_english(client).get(URL, {"cycle": "2563"})
+    assert reply.status_code == 400
+    assert ("2563 is the year of more than one cycle (pilot-2563, th-2563); choose one by "
+            "its code.") in reply.content.decode()
+    assert in_english(client).get(URL, {"cycle": "pilot-2563"}).status_code == 200
+
+
 def test_the_change_over_the_previous_cycle_compares_the_same_agencies(client, submitted) -> None:  # type: ignore[no-untyped-def]
     from phrom.publications.services import publish_results
 
