@@ -16,8 +16,18 @@ from scoring.model import AwardRule
 MAX_PLACES = 50
 
 
+# The version is a hidden field: a value it refuses was changed in the page, or the page
+# is older than the form. Every such value gets the one message, shown with the form's own.
+OUT_OF_DATE = _("This page is out of date or was changed: reload it, look at the awards "
+                "again, then confirm them.")
+
+
 class DecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1,
+        error_messages={key: OUT_OF_DATE
+                        for key in ("required", "invalid", "min_value", "max_value")},
+    )
     note = forms.CharField(
         label=_("Basis of the decision"), max_length=NOTE_MAX, strip=True,
         help_text=_("For example the committee meeting and date, or the order, that decided."),

@@ -14,6 +14,7 @@ from phrom.awards.models import AwardDecision
 from phrom.awards.services import award_decision_record
 from phrom.frameworks.models import Cycle, CycleStatus
 from tests.awards.world import answer_cycle, publish
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,21 @@ def test_a_decision_without_a_note_is_refused_saying_why(client, published) -> N
     reply = client.post(DECIDE, {"version": "1", "note": "   "})
     assert reply.status_code == 400
     assert "โปรดระบุว่าการตัดสินอาศัยอะไร" in reply.content.decode()
+    assert not AwardDecision.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["abc", "", "-1", "0", "1.5", "99999999999999999999"])
+def test_a_changed_hidden_version_is_refused_saying_to_reload(client, published, version) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(published.user("administrator"))
+
+    reply = client.post(DECIDE, {"version": version, "note": NOTE})
+
+    assert reply.status_code == 400
+    assert alert(reply.content.decode()) == (
+        "หน้านี้ไม่เป็นปัจจุบันแล้วหรือถูกแก้ไข โปรดโหลดหน้าใหม่ ตรวจดูรางวัลอีกครั้ง แล้วจึงยืนยัน")
+    english = in_english(client).post(DECIDE, {"version": version, "note": NOTE})
+    assert "This page is out of date or was changed: reload it" in alert(
+        english.content.decode())
     assert not AwardDecision.objects.exists()
 
 
