@@ -7,6 +7,7 @@ import pytest
 from phrom.responses.models import Answer, AnswerChange, ChangeKind, Evidence, ResponseStatus
 from phrom.responses.selectors import missing_items
 from phrom.responses.services import SubmitRefused, response_submit
+from tests.conftest import in_english
 from tests.responses.helpers import complete_response, post_answer
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,23 @@ def test_coordinator_submits_a_complete_response_and_it_locks(world, client):
     reply = client.post(f"/responses/{world.response_a.pk}/submit/", {"confirm": "yes"})
     assert reply.status_code == 400
     assert AnswerChange.objects.filter(kind=ChangeKind.SUBMITTED).count() == 1
+
+
+def test_a_submitter_named_with_an_abbreviation_gets_no_second_full_stop(world, client):
+    coordinator = world.user("coordinator_a")
+    coordinator.first_name, coordinator.last_name = "ทช.", ""
+    coordinator.save()
+    complete_response(world.response_a, coordinator)
+    response_submit(response=world.response_a, by=coordinator)
+    client.force_login(coordinator)
+
+    pages = (f"/responses/{world.response_a.pk}/submit/", "/")  # the submit page, the home
+    for url in pages:
+        assert "โดย ทช. คำตอบถูกล็อกแล้ว" in client.get(url).content.decode()
+    for url in pages:
+        english = in_english(client).get(url).content.decode()
+        assert "(by ทช.). The answers are locked." in english
+        assert "ทช.." not in english
 
 
 @pytest.mark.parametrize("persona", ["respondent_a", "administrator", "reviewer", "executive"])
