@@ -411,6 +411,11 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
     return HttpResponseRedirect(_question_url(response, dimension.code, question))
 
 
+def _changed_by(request: HttpRequest, conflict: Conflict) -> bool:
+    """Whether the person asking saved the newer answer themselves (in another window or tab)."""
+    return conflict.by is not None and conflict.by.pk == request.user.pk
+
+
 def _conflict_response(
     request: HttpRequest,
     response: Response,
@@ -420,11 +425,13 @@ def _conflict_response(
     posted: AnswerInput,
 ) -> HttpResponse:
     language = _language()
+    own = _changed_by(request, conflict)
     context = {
         "response": response,
         "question": question,
         "question_text": question.text.get(language),
         "dimension": dimension,
+        "own": own,
         "theirs": selectors.display_value(
             question, conflict.value, conflict.not_applicable, language
         ),
@@ -445,8 +452,11 @@ def _conflict_response(
             {
                 "status": "conflict",
                 "version": conflict.version,
-                "message": _("%(who)s changed this answer at %(when)s: choose which to keep.")
-                % {"who": context["theirs_by"], "when": context["theirs_at"]},
+                "message": (
+                    _("You changed this answer at %(when)s in another window or tab: choose "
+                      "which to keep.") if own else
+                    _("%(who)s changed this answer at %(when)s: choose which to keep.")
+                ) % {"who": context["theirs_by"], "when": context["theirs_at"]},
                 "html": render_to_string("responses/_conflict.html", context, request=request),
             },
             status=409,
@@ -466,10 +476,13 @@ def carry_over_view(request: HttpRequest, response_id: int, question: str) -> Ht
             response=response, question=spec_question, base_version=base_version, by=request.user
         )
     except Conflict as conflict:
-        message = _(
+        message = (_(
+            "You changed this answer at %(when)s (in another window or tab); the page now "
+            "shows that answer. Carry over again if you still want last cycle's answer."
+        ) if _changed_by(request, conflict) else _(
             "%(who)s changed this answer at %(when)s; the page now shows their answer. "
             "Carry over again if you still want last cycle's answer."
-        ) % {
+        )) % {
             "who": selectors.user_name(conflict.by) or _("a colleague"),
             "when": be_datetime_text(conflict.at),
         }

@@ -12,6 +12,7 @@ from phrom.responses.services import (
     ResponseLocked,
     answer_save,
 )
+from tests.conftest import in_english
 from tests.responses.helpers import post_answer
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,32 @@ def test_conflict_without_script_is_a_page_to_choose_not_an_error(world, client,
     assert "Somchai Jaidee" in page
     assert 'name="base_version" value="1"' in page
     assert 'name="value" value="no"' in page
+
+
+def test_a_conflict_with_ones_own_save_in_another_tab_says_you_changed_it(world, client):
+    coordinator = world.user("coordinator_a")
+    coordinator.first_name, coordinator.last_name = "Malee", "Srisuk"
+    coordinator.save()
+    client.force_login(coordinator)
+    post_answer(client, world.response_a, "POL-02-2", {"value": "once"}, 0)  # another tab
+
+    english = in_english(client)
+    reply = post_answer(english, world.response_a, "POL-02-2", {"value": "four_plus"}, 0)
+
+    assert reply.status_code == 409
+    body = reply.json()
+    assert body["message"].startswith("You changed this answer at ")
+    assert body["message"].endswith(" in another window or tab: choose which to keep.")
+    assert "You changed this answer at " in body["html"]
+    assert "Keep the answer from the other window or tab" in body["html"]
+    assert "Keep the answer on this page" in body["html"]
+    page = english.post(f"/responses/{world.response_a.pk}/answer/POL-02-2/",
+                        {"value": "four_plus", "base_version": "0"}).content.decode()
+    box = page.split('class="q-conflict-box"', 1)[1]  # the page's header names the person
+    assert "You changed this answer at " in box and "Keep the answer on this page" in box
+    for text in (body["message"], body["html"], box):
+        assert "Malee" not in text
+    assert Answer.objects.get(response=world.response_a, question="POL-02-2").value == "once"
 
 
 def test_the_service_refuses_a_stale_version_with_the_current_answer(world, spec, second_coordinator_a):

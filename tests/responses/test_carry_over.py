@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phrom.responses.models import Answer, AnswerChange, ChangeKind, Evidence, Response
+from tests.conftest import in_english
 from tests.responses.helpers import post_answer
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,24 @@ def test_carry_over_over_a_newer_answer_is_a_conflict(world, client, previous_a,
     reply = _carry(client, world.response_a, "POL-02-2", 0)
     assert reply.status_code == 409
     assert "Somchai" in reply.json()["message"]
+    assert Answer.objects.get(response=world.response_a, question="POL-02-2").value == "once"
+
+
+def test_carry_over_over_ones_own_newer_answer_says_you_changed_it(world, client, previous_a):
+    coordinator = world.user("coordinator_a")
+    coordinator.first_name, coordinator.last_name = "Malee", "Srisuk"
+    coordinator.save()
+    client.force_login(coordinator)
+    post_answer(client, world.response_a, "POL-02-2", {"value": "once"})  # in another tab
+
+    thai = _carry(client, world.response_a, "POL-02-2", 0).json()["message"]
+    message = _carry(in_english(client), world.response_a, "POL-02-2", 0).json()["message"]
+
+    assert thai.startswith("คุณแก้ไขคำตอบข้อนี้เมื่อ ") and "(ในหน้าต่างหรือแท็บอื่น)" in thai
+    assert message.startswith("You changed this answer at ")
+    assert ("(in another window or tab); the page now shows that answer. Carry over again if "
+            "you still want last cycle's answer.") in message
+    assert "Malee" not in thai + message
     assert Answer.objects.get(response=world.response_a, question="POL-02-2").value == "once"
 
 
