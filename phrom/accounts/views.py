@@ -186,7 +186,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="phrom.accounts.backends.ProfileBackend")
             messages.success(
                 request,
-                _("Welcome, %(name)s. Your account is ready and you are logged in.")
+                _("Welcome, %(name)s: your account is ready and you are logged in.")
                 % {"name": user.get_full_name()},
             )
             return redirect(settings.LOGIN_REDIRECT_URL)

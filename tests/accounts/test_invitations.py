@@ -207,6 +207,17 @@ def test_invitee_sets_name_and_password_and_is_logged_in(client, world):
     assert invitation.accepted_by == user and invitation.accepted_at is not None
 
 
+def test_the_welcome_after_a_name_ending_in_a_full_stop_has_one_stop(client, world):
+    from tests.conftest import in_english
+
+    _invitation, url = invite(world)
+    in_english(client)
+    home = client.get(accept(client, url, name="Somsri J.")["Location"])
+    text = home.content.decode()
+    assert "Welcome, Somsri J.: your account is ready" in text
+    assert "J.." not in text
+
+
 def test_invitation_link_works_only_once(client, world):
     _invitation, url = invite(world)
     accept(client, url)
