@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Literal, TypeVar
+from dataclasses import dataclass, fields
+from typing import Literal
 
 from scoring.answers import AgencyAnswers, AnswerValue, check_answer
 from scoring.engine import Normalisation
@@ -145,14 +145,21 @@ def _mean_formula(parts: list[tuple[float, float]], result: float, times: str = 
     scale it is multiplied by, its result."""
     mean = ""
     if parts:
-        num = " + ".join(f"{number_text(w)}×{number_text(s)}" for w, s in parts)
-        den = " + ".join(number_text(w) for w, _ in parts)
+        texts = [(number_text(w), number_text(s)) for w, s in parts]
+        num = " + ".join(f"{w}×{s}" for w, s in texts)
+        den = " + ".join(w for w, _ in texts)
         mean = f"({num}) / ({den})"
     return Formula("mean", {"mean": mean, "times": times, "result": number_text(result)})
 
 
 def _number(x: float) -> float | None:
     return None if math.isnan(x) else x
+
+
+def _share(weight: float, score: float | None, total: float) -> float:
+    """A part's effective weight: its weight over ``total``, the summed weight of the
+    included parts; 0 for an excluded part (no score)."""
+    return 0.0 if score is None or total <= 0 else max(weight, 0.0) / total
 
 
 def explain_agency(
@@ -187,46 +194,51 @@ def explain_agency(
         result.shown[row : row + 1],
     )[0].tolist()
     not_applicable = result.matrix.not_applicable[row].tolist()
-    indicator_scores = result.indicators[row].tolist()
+    indicator_scores = iter(result.indicators[row].tolist())
+    raw_scores = [_number(x) for x in result.raw_dimensions[row].tolist()]
+    dimension_scores = result.dimensions[row].tolist()
     norm = result.normalisation
+    scale_text = number_text(scale)
+    # the (weight, score) of the dimensions included, for their shares of the total
+    dim_parts = [(max(d.weight, 0.0), dimension_scores[k])
+                 for k, d in enumerate(fw.dimensions) if raw_scores[k] is not None]
+    dim_total = sum(w for w, _ in dim_parts)
 
     dimensions: list[DimensionExplanation] = []
-    dim_parts: list[tuple[float, float]] = []
-    i = -1
     for k, dimension in enumerate(fw.dimensions):
+        scores = [_number(next(indicator_scores)) for _ in dimension.indicators]
+        ind_parts = [(max(i.weight, 0.0), s)
+                     for i, s in zip(dimension.indicators, scores, strict=True) if s is not None]
+        ind_total = sum(w for w, _ in ind_parts)
         indicators: list[IndicatorExplanation] = []
-        ind_parts: list[tuple[float, float]] = []
-        for indicator in dimension.indicators:
-            i += 1
+        for indicator, score in zip(dimension.indicators, scores, strict=True):
             questions, parts = _questions(
                 indicator.questions, column, visible, question_scores, not_applicable,
                 scored_answers, shown_answers, fw,
             )
-            score = _number(indicator_scores[i])
             status: Status = "excluded"
             how = Formula("indicator_excluded")
             if score is not None:
-                status, how = "scored", _mean_formula(parts, score, number_text(scale))
-                ind_parts.append((max(indicator.weight, 0.0), score))
+                status, how = "scored", _mean_formula(parts, score, scale_text)
             indicators.append(
                 IndicatorExplanation(
-                    indicator.code, indicator.name, score, indicator.weight, 0.0, status, how,
-                    questions,
+                    indicator.code, indicator.name, score, indicator.weight,
+                    _share(indicator.weight, score, ind_total), status, how, questions,
                 )
             )
-        raw = _number(float(result.raw_dimensions[row, k]))
+        raw = raw_scores[k]
         score = published_score = normalising = None
         status, how = "excluded", Formula("dimension_excluded")
         if raw is not None:
-            score = float(result.dimensions[row, k])
+            score = dimension_scores[k]
             published_score = float(result.published.dimensions[row, k])
             status, how = "scored", _mean_formula(ind_parts, raw)
             normalising = _normalisation(norm, k, raw / scale, score, scale)
-            dim_parts.append((max(dimension.weight, 0.0), score))
         dimensions.append(
             DimensionExplanation(
-                dimension.code, dimension.name, raw, score, published_score, dimension.weight, 0.0,
-                status, how, normalising, _with_shares(indicators, ind_parts),
+                dimension.code, dimension.name, raw, score, published_score, dimension.weight,
+                _share(dimension.weight, score, dim_total), status, how, normalising,
+                tuple(indicators),
             )
         )
     total = _number(float(result.total[row]))
@@ -257,22 +269,7 @@ def explain_agency(
         gain=_number(float(result.published.gain[row])),
         how=formula,
         rounded=rounding,
-        dimensions=_with_shares(dimensions, dim_parts),
-    )
-
-
-_Part = TypeVar("_Part", QuestionExplanation, IndicatorExplanation, DimensionExplanation)
-
-
-def _with_shares(parts: list[_Part], included: list[tuple[float, float]]) -> tuple[_Part, ...]:
-    """``parts`` with their effective weight: their weight over the summed weight of the
-    ``included`` ones (weight, score); the excluded ones (no score) keep 0."""
-    total = sum(w for w, _ in included)
-    return tuple(
-        p
-        if p.score is None or total <= 0
-        else replace(p, effective_weight=max(p.weight, 0.0) / total)
-        for p in parts
+        dimensions=tuple(dimensions),
     )
 
 
@@ -288,7 +285,8 @@ def _questions(
 ) -> tuple[tuple[QuestionExplanation, ...], list[tuple[float, float]]]:
     """The questions of one indicator explained, and the (weight, score) of those
     included."""
-    explained: list[QuestionExplanation] = []
+    # each question's figures first: its effective weight needs those of the others
+    found: list[tuple[Question, float | None, float | None, QuestionStatus, Formula]] = []
     for q in questions:
         j = column.get(q.code)
         if j is None:
@@ -309,15 +307,16 @@ def _questions(
         else:
             points, _, answered = answer_points(q, value)
             how = Formula("question_scored", {"how": answered, "score": number_text(score)})
-        shown = shown_answers.get(q.code)
-        explained.append(
-            QuestionExplanation(
-                q.code, q.type.value, q.text, display(shown), points, q.max_points, score,
-                q.weight, 0.0, status, how, answer_shown(q, shown),
-            )
-        )
-    parts = [(q.weight, q.score) for q in explained if q.score is not None and q.weight > 0]
-    return _with_shares(explained, parts), parts
+        found.append((q, points, score, status, how))
+    parts = [(q.weight, score) for q, _, score, _, _ in found if score is not None and q.weight > 0]
+    total = sum(w for w, _ in parts)
+    explained: list[QuestionExplanation] = []
+    for q, points, score, status, how in found:
+        shown = answer_shown(q, shown_answers.get(q.code))  # its text is the answer
+        explained.append(QuestionExplanation(
+            q.code, q.type.value, q.text, None if shown is None else shown.text, points,
+            q.max_points, score, q.weight, _share(q.weight, score, total), status, how, shown))
+    return tuple(explained), parts
 
 
 def _normalisation(
