@@ -297,6 +297,13 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+        # While Playwright's event loop runs in this thread, Django keeps the thread's
+        # database connections apart from those opened before it started (asgiref's Local
+        # of a thread with a running loop). Close them while they can be reached: the one
+        # left open by the last tests would keep PostgreSQL from dropping the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
