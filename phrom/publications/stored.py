@@ -83,6 +83,8 @@ def _from_bilingual(data: Sequence[str]) -> Bilingual:
 
 
 def _figure(value: object) -> object:
+    if value is None or isinstance(value, str | bool | int):  # the most common first
+        return value
     if isinstance(value, Formula):
         return _formula(value)
     if isinstance(value, Chosen):
@@ -91,10 +93,8 @@ def _figure(value: object) -> object:
         return {"b": _bilingual(value)}
     if isinstance(value, tuple | list):
         return {"t": [_figure(v) for v in value]}
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
     raise TypeError(f"a formula figure that cannot be stored: {value!r}")
 
 
@@ -114,7 +114,9 @@ def _from_figure(data: object) -> object:
 
 
 def _formula(f: Formula) -> dict[str, object]:
-    return {"f": f.kind, "g": {k: _figure(v) for k, v in f.figures.items()}}
+    # most figures are text (numbers as written), stored as they are
+    return {"f": f.kind,
+            "g": {k: v if type(v) is str else _figure(v) for k, v in f.figures.items()}}
 
 
 def _from_formula(data: Mapping[str, Any]) -> Formula:
