@@ -96,7 +96,8 @@ def _store_explanations(publication: Publication, scored: Any) -> None:
     for agency, explanation in explanations(scored):
         batch.append(PublishedAgency(publication=publication, agency=agency,
                                      explanation=explanation))
-        if len(batch) >= 500:
+        # small batches: each garbage collection while one is held goes through all of it
+        if len(batch) >= 50:
             PublishedAgency.objects.bulk_create(batch)
             batch = []
     PublishedAgency.objects.bulk_create(batch)
