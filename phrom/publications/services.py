@@ -10,14 +10,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from phrom.core.tables import safe_cell
 from phrom.frameworks.models import Cycle
 from phrom.publications.models import Publication, PublicationStatus, PublishedAgency
 from phrom.publications.stored import explanations, page_data
+from scoring.answers import NOT_APPLICABLE
+from scoring.model import QuestionType
 
 
 def _results_csv(result: Any) -> str:
     """RESULTS.csv text, as ``phrom score`` writes it."""
-    from phrom.core.tables import safe_cell
     from phrom.results.output import _fmt, result_columns
 
     precision = result.framework.precision
@@ -32,10 +34,6 @@ def _results_csv(result: Any) -> str:
 
 def _cell(question: Any, value: Any) -> object:
     """An answer as an ANSWERS.csv cell that ``phrom score-file`` reads back as VALUE."""
-    from phrom.core.tables import safe_cell
-    from scoring.answers import NOT_APPLICABLE
-    from scoring.model import QuestionType
-
     if value is None:
         return ""
     if value is NOT_APPLICABLE:
@@ -54,8 +52,6 @@ def _answers_csv(scored: Any) -> str:
     """The answers the figures were computed from (verified values where reviewers set
     one) in the ANSWERS.csv format of ``phrom score-file``: agency, name, group, then
     one column per question in framework order."""
-    from phrom.core.tables import safe_cell
-
     questions = scored.spec.questions
     out = io.StringIO()
     writer = csv.writer(out)
