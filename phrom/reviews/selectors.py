@@ -150,15 +150,17 @@ class ReviewItem:
     verdict: Verdict | None
 
 
-def review_items(*, response: Response) -> list[ReviewItem]:
-    """Every question of RESPONSE's framework with its answer, evidence, last cycle's
-    answer and evidence, and the verdict, in a fixed number of queries."""
+def review_items(*, response: Response, question: str | None = None) -> list[ReviewItem]:
+    """Every question of RESPONSE's framework (only QUESTION, when given) with its answer,
+    evidence, last cycle's answer and evidence, and the verdict, in a fixed number of
+    queries."""
     spec = response.cycle.framework.spec()
-    answers = {a.question: a for a in Answer.objects.filter(response=response)}
+    only = Q(question=question) if question is not None else Q()
+    answers = {a.question: a for a in Answer.objects.filter(only, response=response)}
     evidence: dict[str, list[Evidence]] = {}
-    for item in Evidence.objects.filter(response=response, removed_at__isnull=True):
+    for item in Evidence.objects.filter(only, response=response, removed_at__isnull=True):
         evidence.setdefault(item.question, []).append(item)
-    verdicts = {v.question: v for v in Verdict.objects.filter(response=response)}
+    verdicts = {v.question: v for v in Verdict.objects.filter(only, response=response)}
     previous_answers: dict[str, Answer] = {}
     previous_evidence: dict[str, list[Evidence]] = {}
     if response.cycle.previous_id is not None:
@@ -166,20 +168,25 @@ def review_items(*, response: Response) -> list[ReviewItem]:
             cycle_id=response.cycle.previous_id, agency_id=response.agency_id
         ).first()
         if previous is not None:
-            previous_answers = {a.question: a for a in Answer.objects.filter(response=previous)}
-            for item in Evidence.objects.filter(response=previous, removed_at__isnull=True):
+            previous_answers = {
+                a.question: a for a in Answer.objects.filter(only, response=previous)
+            }
+            for item in Evidence.objects.filter(only, response=previous, removed_at__isnull=True):
                 previous_evidence.setdefault(item.question, []).append(item)
     items = []
     for dimension in spec.dimensions:
         for indicator in dimension.indicators:
-            for question in indicator.questions:
+            for spec_question in indicator.questions:
+                if question is not None and spec_question.code != question:
+                    continue
+                code = spec_question.code
                 items.append(ReviewItem(
-                    question=question, dimension=dimension, indicator=indicator,
-                    answer=answers.get(question.code),
-                    evidence=evidence.get(question.code, []),
-                    previous_answer=previous_answers.get(question.code),
-                    previous_evidence=previous_evidence.get(question.code, []),
-                    verdict=verdicts.get(question.code),
+                    question=spec_question, dimension=dimension, indicator=indicator,
+                    answer=answers.get(code),
+                    evidence=evidence.get(code, []),
+                    previous_answer=previous_answers.get(code),
+                    previous_evidence=previous_evidence.get(code, []),
+                    verdict=verdicts.get(code),
                 ))
     return items
 

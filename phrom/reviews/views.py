@@ -2,7 +2,8 @@
 
 Responses are fetched only through ``phrom.accounts.gates.review_for_reviewer``; reads go
 through ``selectors`` and writes through ``services``. Forms are plain POST forms that
-work without JavaScript; every write redirects back (post/redirect/get).
+work without JavaScript; every write redirects back (post/redirect/get). The verdict form
+is enhanced with htmx: it then answers with the answer's section alone.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from phrom.reviews.models import Review, ReviewStatus, VerdictKind
 from phrom.reviews.services import (
     REVIEW_CYCLE_STATUSES,
     ReviewRefused,
+    VerdictConflict,
     next_statuses,
     review_set_status,
     reviewers_assign,
@@ -247,58 +249,79 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
     """One response's review: each answer beside its evidence, last cycle's answer, the
     question's guidance and a verdict form; claimed and verified scores side by side."""
     response = review_for_reviewer(request.user, response_id)
-    profile = profile_of(request.user)
     assignments = selectors.assignments_of(response=response)
-    assigned = any(a.reviewer_id == request.user.pk for a in assignments)
-    may_act = (
-        may_review_response(profile, response, assigned=assigned)
-        and response.cycle.status in REVIEW_CYCLE_STATUSES
-    )
-    review_row = Review.objects.filter(response=response).first()
-    status = review_row.status if review_row is not None else ReviewStatus.NOT_STARTED
-    items = []
-    for item in selectors.review_items(response=response):
-        q = item.question
-        verdict = item.verdict
-        items.append({
-            "item": item,
-            "code": q.code,
-            "text": _text(q.text),
-            "help": _text(q.help),
-            "indicator": _text(item.indicator.name),
-            "claimed": _shown(q, item.answer.value if item.answer else None,
-                              bool(item.answer and item.answer.not_applicable)),
-            "explanation": item.answer.explanation if item.answer else "",
-            "previous": (
-                _shown(q, item.previous_answer.value, item.previous_answer.not_applicable)
-                if item.previous_answer else None
-            ),
-            "verified": (
-                _shown(q, verdict.verified_value, verdict.verified_not_applicable)
-                if verdict is not None and verdict.has_verified_value else None
-            ),
-            "value_cell": (
-                _cell(q, verdict.verified_value) if verdict and verdict.has_verified_value
-                else _cell(q, item.answer.value if item.answer else None)
-            ),
-            "allow_na": q.allow_na,
-        })
-    statuses = dict(ReviewStatus.choices)
-    moves = next_statuses(response=response, user=request.user, current=status) if may_act else []
+    may_act = _may_act(request, response, assignments)
+    items = [_row(item) for item in selectors.review_items(response=response)]
     return render(request, "reviews/review.html", {
         "response": response,
         "items": items,
         "assignments": assignments,
         "may_act": may_act,
-        "status": status,
-        "status_label": statuses.get(status, status),
-        "moves": [(s, statuses[s]) for s in moves],
-        "verdicts": VerdictKind.choices,
-        "preview_types": PREVIEW_TYPES,
-        "pdf_type": "application/pdf",
+        **_status_context(request, response, may_act),
+        **_ITEM_CONTEXT,
         "scores": selectors.claimed_and_verified(response=response),
         "agency_name": _agency_name(response),
     })
+
+
+def _may_act(request: HttpRequest, response: Any, assignments: list[Any]) -> bool:
+    """Whether the user gives verdicts and moves the status of RESPONSE's review now."""
+    assigned = any(a.reviewer_id == request.user.pk for a in assignments)
+    return (
+        may_review_response(profile_of(request.user), response, assigned=assigned)
+        and response.cycle.status in REVIEW_CYCLE_STATUSES
+    )
+
+
+def _status_context(request: HttpRequest, response: Any, may_act: bool) -> dict[str, Any]:
+    """The review's status and the moves the user may make, for reviews/_status.html."""
+    review_row = Review.objects.filter(response=response).first()
+    status = review_row.status if review_row is not None else ReviewStatus.NOT_STARTED
+    statuses = dict(ReviewStatus.choices)
+    moves = next_statuses(response=response, user=request.user, current=status) if may_act else []
+    return {
+        "status": status,
+        "status_label": statuses.get(status, status),
+        "moves": [(s, statuses[s]) for s in moves],
+    }
+
+
+def _row(item: selectors.ReviewItem) -> dict[str, Any]:
+    """One answer of the review page as reviews/_review_item.html shows it; ``form`` holds
+    the verdict form's values (the saved verdict's)."""
+    q = item.question
+    verdict = item.verdict
+    return {
+        "item": item,
+        "code": q.code,
+        "text": _text(q.text),
+        "help": _text(q.help),
+        "indicator": _text(item.indicator.name),
+        "claimed": _shown(q, item.answer.value if item.answer else None,
+                          bool(item.answer and item.answer.not_applicable)),
+        "explanation": item.answer.explanation if item.answer else "",
+        "previous": (
+            _shown(q, item.previous_answer.value, item.previous_answer.not_applicable)
+            if item.previous_answer else None
+        ),
+        "verified": (
+            _shown(q, verdict.verified_value, verdict.verified_not_applicable)
+            if verdict is not None and verdict.has_verified_value else None
+        ),
+        "allow_na": q.allow_na,
+        "form": {
+            "version": verdict.version if verdict is not None else 0,
+            "verdict": verdict.verdict if verdict is not None else "",
+            "comment": verdict.comment if verdict is not None else "",
+            "set_value": bool(verdict and verdict.has_verified_value),
+            "value": (
+                _cell(q, verdict.verified_value) if verdict and verdict.has_verified_value
+                else _cell(q, item.answer.value if item.answer else None)
+            ),
+            "not_applicable": bool(verdict and verdict.verified_not_applicable),
+            "reason": verdict.reason if verdict is not None else "",
+        },
+    }
 
 
 @login_required
@@ -359,6 +382,14 @@ PREVIEW_TYPES = frozenset(kind for _signature, kind in PREVIEW_SIGNATURES)
 PDF_SIGNATURE = b"%PDF-"
 
 
+# What reviews/_review_item.html needs besides the row, on the page and alone.
+_ITEM_CONTEXT = {
+    "verdicts": VerdictKind.choices,
+    "preview_types": PREVIEW_TYPES,
+    "pdf_type": "application/pdf",
+}
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 @xframe_options_sameorigin
@@ -401,11 +432,16 @@ def _back(response_id: int, code: str = "") -> HttpResponseRedirect:
 @login_required
 @require_POST
 def verdict(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
-    """Save the verdict on one answer (a plain form post)."""
+    """Save the verdict on one answer. A plain form post redirects back to the page with
+    the outcome in its messages; through htmx (progressive enhancement) the answer is the
+    answer's section alone, with the outcome in it, and the scores swapped out of band."""
     response = review_for_reviewer(request.user, response_id)
     version = _int(request.POST.get("version"))
     if version is None or version > 2**31:
-        messages.error(request, _("The form is missing its version; reload the page."))
+        message = _("The form is missing its version; reload the page.")
+        if request.htmx:
+            return _verdict_answer(request, response, question, message, refused=True)
+        messages.error(request, message)
         return _back(response.pk, question)
     try:
         verdict_save(
@@ -421,10 +457,53 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
             reason=request.POST.get("reason", "")[:5000],
         )
     except ReviewRefused as exc:
+        if request.htmx:
+            # A stale form shows the verdict saved meanwhile; any other refusal keeps what
+            # the reviewer typed, to correct it.
+            return _verdict_answer(request, response, question, exc.message, refused=True,
+                                   typed=not isinstance(exc, VerdictConflict))
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Verdict on %(code)s saved.") % {"code": question})
+        message = _("Verdict on %(code)s saved.") % {"code": question}
+        if request.htmx:
+            return _verdict_answer(request, response, question, message)
+        messages.success(request, message)
     return _back(response.pk, question)
+
+
+def _verdict_answer(request: HttpRequest, response: Any, question: str, message: str, *,
+                    refused: bool = False, typed: bool = False) -> HttpResponse:
+    """The htmx answer to a verdict form: the answer's section, as saved, with MESSAGE
+    (and, when TYPED, the form as the reviewer filled it in); the review's status (a first
+    verdict starts the review) and the scores out of band.
+    A refusal is answered with 200 too, as htmx swaps only successes."""
+    items = selectors.review_items(response=response, question=question[:64])
+    if not items:
+        raise Http404
+    row = _row(items[0])
+    if typed:
+        row["form"] = {
+            **row["form"],
+            "version": request.POST.get("version", "")[:12],
+            "verdict": request.POST.get("verdict", "")[:64],
+            "comment": request.POST.get("comment", "")[:5000],
+            "set_value": request.POST.get("set_value") == "on",
+            "value": request.POST.get("verified_value", "")[:1000],
+            "not_applicable": request.POST.get("verified_na") == "on",
+            "reason": request.POST.get("reason", "")[:5000],
+        }
+    assignments = selectors.assignments_of(response=response)
+    may_act = _may_act(request, response, assignments)
+    return render(request, "reviews/_verdict_answer.html", {
+        "response": response,
+        "row": row,
+        "assignments": assignments,
+        "may_act": may_act,
+        **_status_context(request, response, may_act),
+        **_ITEM_CONTEXT,
+        "outcome": {"message": message, "refused": refused},
+        "scores": selectors.claimed_and_verified(response=response),
+    })
 
 
 @login_required
