@@ -295,7 +295,8 @@ def verdict_save(
     if base_version != current_version:
         message = _(
             "Someone saved the verdict on %(code)s since you opened the page (version "
-            "%(theirs)s, yours %(yours)s); reload it to see theirs."
+            "%(theirs)s, yours %(yours)s). Theirs is shown now: check it, and save yours "
+            "again if it should replace theirs."
         ) % {"code": question, "theirs": current_version, "yours": base_version}
         raise VerdictConflict(message, current)  # type: ignore[arg-type]
     old = _snapshot(current)

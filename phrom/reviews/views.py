@@ -273,10 +273,15 @@ def _may_act(request: HttpRequest, response: Any, assignments: list[Any]) -> boo
     )
 
 
+def _status_of(response: Any) -> str:
+    """The status of RESPONSE's review (not started while it has no review row)."""
+    status = Review.objects.filter(response=response).values_list("status", flat=True).first()
+    return status or ReviewStatus.NOT_STARTED
+
+
 def _status_context(request: HttpRequest, response: Any, may_act: bool) -> dict[str, Any]:
     """The review's status and the moves the user may make, for reviews/_status.html."""
-    review_row = Review.objects.filter(response=response).first()
-    status = review_row.status if review_row is not None else ReviewStatus.NOT_STARTED
+    status = _status_of(response)
     statuses = dict(ReviewStatus.choices)
     moves = next_statuses(response=response, user=request.user, current=status) if may_act else []
     return {
@@ -436,11 +441,13 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
     the outcome in its messages; through htmx (progressive enhancement) the answer is the
     answer's section alone, with the outcome in it, and the scores swapped out of band."""
     response = review_for_reviewer(request.user, response_id)
+    status_before = _status_of(response) if request.htmx else ""
     version = _int(request.POST.get("version"))
     if version is None or version > 2**31:
         message = _("The form is missing its version; reload the page.")
         if request.htmx:
-            return _verdict_answer(request, response, question, message, refused=True)
+            return _verdict_answer(request, response, question, message, status_before,
+                                   refused=True)
         messages.error(request, message)
         return _back(response.pk, question)
     try:
@@ -460,22 +467,24 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
         if request.htmx:
             # A stale form shows the verdict saved meanwhile; any other refusal keeps what
             # the reviewer typed, to correct it.
-            return _verdict_answer(request, response, question, exc.message, refused=True,
-                                   typed=not isinstance(exc, VerdictConflict))
+            return _verdict_answer(request, response, question, exc.message, status_before,
+                                   refused=True, typed=not isinstance(exc, VerdictConflict))
         messages.error(request, exc.message)
     else:
         message = _("Verdict on %(code)s saved.") % {"code": question}
         if request.htmx:
-            return _verdict_answer(request, response, question, message)
+            return _verdict_answer(request, response, question, message, status_before)
         messages.success(request, message)
     return _back(response.pk, question)
 
 
-def _verdict_answer(request: HttpRequest, response: Any, question: str, message: str, *,
-                    refused: bool = False, typed: bool = False) -> HttpResponse:
+def _verdict_answer(request: HttpRequest, response: Any, question: str, message: str,
+                    status_before: str, *, refused: bool = False,
+                    typed: bool = False) -> HttpResponse:
     """The htmx answer to a verdict form: the answer's section, as saved, with MESSAGE
-    (and, when TYPED, the form as the reviewer filled it in); the review's status (a first
-    verdict starts the review) and the scores out of band.
+    (and, when TYPED, the form as the reviewer filled it in); the scores out of band, and
+    the review's status when it moved from STATUS_BEFORE (a first verdict starts the
+    review); otherwise the status form is left as it is, with any note being typed in it.
     A refusal is answered with 200 too, as htmx swaps only successes."""
     items = selectors.review_items(response=response, question=question[:64])
     if not items:
@@ -494,12 +503,14 @@ def _verdict_answer(request: HttpRequest, response: Any, question: str, message:
         }
     assignments = selectors.assignments_of(response=response)
     may_act = _may_act(request, response, assignments)
+    state = _status_context(request, response, may_act)
     return render(request, "reviews/_verdict_answer.html", {
         "response": response,
         "row": row,
         "assignments": assignments,
         "may_act": may_act,
-        **_status_context(request, response, may_act),
+        **state,
+        "status_moved": state["status"] != status_before,
         **_ITEM_CONTEXT,
         "outcome": {"message": message, "refused": refused},
         "scores": selectors.claimed_and_verified(response=response),

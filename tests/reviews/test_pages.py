@@ -132,7 +132,7 @@ def test_reviewer_adjusts_a_value_with_a_reason_through_the_form(in_review: Any)
     assert "Verdict on POL-01-3 saved." in reply.content.decode()
     assert Verdict.objects.get().verified_value == 40.0
     stale = client.post(url, {"verdict": "verified", "version": "0"}, follow=True)
-    assert "reload it" in stale.content.decode()
+    assert "Theirs is shown now" in stale.content.decode()
 
 
 def test_illegal_status_change_is_refused_with_a_message(in_review: Any) -> None:

@@ -127,7 +127,7 @@ def test_a_stale_verdict_version_is_a_conflict(in_review: Any) -> None:
     assign(in_review)
     assign(in_review, "lead_reviewer")
     save(in_review)
-    with override("en"), pytest.raises(VerdictConflict, match="reload"):
+    with override("en"), pytest.raises(VerdictConflict, match="Theirs is shown now"):
         save(in_review, "lead_reviewer", verdict="not_supported")
     assert save(in_review, "lead_reviewer", verdict="not_supported", base_version=1).version == 2
 

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Session, user, response, assignment (gate); the save of a first verdict (16: assignment,
+# Session, user, response, assignment (gate); the review's status before; the save of a first verdict (16: assignment,
 # the review created and moved to "in progress", the claim, the verdict, two history rows,
 # savepoints); this answer's answer, evidence and verdict, last cycle's response;
 # assignments (may act); the review and an assignment (the status and its moves); the two
 # scorings (response, answers; response, answers, verdicts). None of them grows with the
 # number of answers.
-VERDICT_HTMX_QUERIES = 32
+VERDICT_HTMX_QUERIES = 33
 
 
 def reviewer_client(world: Any, *, english: bool = True, persona: str = "reviewer") -> Client:
@@ -69,6 +69,21 @@ def test_htmx_verdict_answers_with_its_section_and_the_scores(
     # The page's messages are not left for the next page.
     page = client.get(f"/reviews/{world.response_a.pk}/").content.decode()
     assert 'class="messages"' not in page
+
+
+def test_htmx_verdict_leaves_the_status_form_alone_when_the_status_did_not_move(
+    in_review: Any,
+) -> None:
+    """The second verdict does not move the review: its status form, where a note may be
+    half typed, is not swapped."""
+    world = in_review
+    client = reviewer_client(world)
+    client.post(url(world), {"verdict": "verified", "version": "0"}, **HTMX)
+    reply = client.post(url(world, "POL-01-1"), {"verdict": "verified", "version": "0"}, **HTMX)
+    text = reply.content.decode()
+    assert "Verdict on POL-01-1 saved." in text
+    assert '<div id="review-scores" hx-swap-oob="true">' in text
+    assert 'id="review-state"' not in text
 
 
 def test_htmx_verdict_message_is_in_thai_by_default(in_review: Any) -> None:
@@ -140,6 +155,7 @@ def test_htmx_stale_version_shows_the_verdict_saved_meanwhile(in_review: Any) ->
                                      "version": "0"}, **HTMX)
     text = reply.content.decode()
     assert "since you opened the page" in text and 'role="alert"' in text
+    assert "Theirs is shown now" in text
     assert 'value="not_supported" required checked' in text
     assert ">No plan found</textarea>" in text
     assert 'name="version" value="1"' in text
