@@ -38,6 +38,7 @@ from phrom.accounts.gates import (
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import LifecycleRefused, cycle_set_status
+from phrom.responses.views import signed_in_for_script
 from phrom.reviews import selectors
 from phrom.reviews.models import Review, ReviewStatus, VerdictKind
 from phrom.reviews.services import (
@@ -434,7 +435,23 @@ def _back(response_id: int, code: str = "") -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url}#q-{code}" if code else url)
 
 
-@login_required
+def _signed_in_for_htmx(view: Any) -> Any:
+    """``login_required`` for a form that htmx enhances: through htmx, a session that has
+    ended gets the 401 "signed out, sign in again" notice at the top of the answer's
+    section, with what the reviewer typed left in place (not the sign-in page swapped in
+    for the section); a plain post still goes to the sign-in page."""
+    guarded = signed_in_for_script(view)
+
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        reply: HttpResponse = guarded(request, *args, **kwargs)
+        if reply.status_code == 401:
+            reply["HX-Reswap"] = "afterbegin"
+        return reply
+
+    return wrapper
+
+
+@_signed_in_for_htmx
 @require_POST
 def verdict(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """Save the verdict on one answer. A plain form post redirects back to the page with

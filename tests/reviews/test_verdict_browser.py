@@ -75,3 +75,34 @@ def test_a_verdict_is_saved_without_reloading_the_page(
     assert page.evaluate("window.marker") == 1
     assert run_axe(page) == []
     context.close()
+
+
+def test_a_verdict_after_the_session_ended_says_so_and_keeps_what_was_typed(
+    browser: Any, live_server: Any, in_review: Any, login: Any
+) -> None:
+    world = in_review
+    reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
+                     by=world.user("administrator"), agencies=[world.agency_a])
+    context = browser.new_context(locale="en-GB")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    review_path = f"/reviews/{world.response_a.pk}/"
+    login(page, world.user("reviewer"), then=review_path)
+    page.wait_for_url(f"{live_server.url}{review_path}")
+    context.clear_cookies(name="sessionid")  # the session ends behind the page
+
+    section = page.locator("#q-POL-01-3")
+    section.get_by_label("Verified", exact=True).check()
+    section.locator("textarea[name=comment]").fill("Checked against the plan")
+    section.get_by_role("button", name="Save verdict").click()
+    notice = section.locator(".signed-out[role=alert]")
+    notice.wait_for()
+    assert "You are signed out, so this was not saved." in notice.inner_text()
+    assert notice.get_by_role("link", name="Sign in again").get_attribute("href") == (
+        f"/accounts/login/?next=/reviews/{world.response_a.pk}/"
+    )
+    # The form is still there with what was typed; nothing was saved.
+    assert section.locator("textarea[name=comment]").input_value() == "Checked against the plan"
+    assert page.url == f"{live_server.url}{review_path}"
+    assert not Verdict.objects.exists()
+    context.close()

@@ -222,3 +222,22 @@ def test_the_page_marks_the_verdict_form_for_htmx(in_review: Any) -> None:
             'hx-target="closest .review-item" hx-swap="outerHTML"') in page
     assert '<div id="review-scores">' in page and '<div id="review-state">' in page
     assert "verdict-outcome" not in page
+
+
+def test_htmx_verdict_after_the_session_ended_says_so_and_keeps_the_form(in_review: Any) -> None:
+    """Through htmx a signed-out save gets the notice at the top of the answer's section
+    (the form, with what was typed, stays); a plain post still goes to the sign-in page."""
+    world = in_review
+    client = reviewer_client(world)
+    client.logout()
+    in_english(client)
+    reply = client.post(url(world), {"verdict": "verified", "version": "0"}, **HTMX,
+                        HTTP_HX_CURRENT_URL=f"http://testserver/reviews/{world.response_a.pk}/")
+    assert reply.status_code == 401
+    assert reply["HX-Reswap"] == "afterbegin"
+    text = reply.content.decode()
+    assert 'role="alert"' in text and "You are signed out, so this was not saved." in text
+    assert f"next=/reviews/{world.response_a.pk}/" in text.replace("%2F", "/")
+    plain = client.post(url(world), {"verdict": "verified", "version": "0"})
+    assert plain.status_code == 302 and plain["Location"].startswith("/accounts/login/")
+    assert not Verdict.objects.exists()
