@@ -26,10 +26,8 @@ def focus_on_outcome(page: Any) -> None:
     )
 
 
-def test_a_verdict_is_saved_without_reloading_the_page(
-    browser: Any, live_server: Any, in_review: Any, login: Any
-) -> None:
-    world = in_review
+def review_page(browser: Any, live_server: Any, login: Any, world: Any) -> tuple[Any, Any]:
+    """An English browser page of agency A's review, signed in as its assigned reviewer."""
     reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
                      by=world.user("administrator"), agencies=[world.agency_a])
     context = browser.new_context(locale="en-GB")
@@ -38,6 +36,14 @@ def test_a_verdict_is_saved_without_reloading_the_page(
     review_path = f"/reviews/{world.response_a.pk}/"
     login(page, world.user("reviewer"), then=review_path)
     page.wait_for_url(f"{live_server.url}{review_path}")
+    return context, page
+
+
+def test_a_verdict_is_saved_without_reloading_the_page(
+    browser: Any, live_server: Any, in_review: Any, login: Any
+) -> None:
+    world = in_review
+    context, page = review_page(browser, live_server, login, world)
     page.evaluate("window.marker = 1")
     before = verified_total(page)
 
@@ -81,14 +87,8 @@ def test_a_verdict_after_the_session_ended_says_so_and_keeps_what_was_typed(
     browser: Any, live_server: Any, in_review: Any, login: Any
 ) -> None:
     world = in_review
-    reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
-                     by=world.user("administrator"), agencies=[world.agency_a])
-    context = browser.new_context(locale="en-GB")
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
+    context, page = review_page(browser, live_server, login, world)
     review_path = f"/reviews/{world.response_a.pk}/"
-    login(page, world.user("reviewer"), then=review_path)
-    page.wait_for_url(f"{live_server.url}{review_path}")
     context.clear_cookies(name="sessionid")  # the session ends behind the page
 
     section = page.locator("#q-POL-01-3")
