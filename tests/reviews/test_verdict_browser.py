@@ -106,3 +106,24 @@ def test_a_verdict_after_the_session_ended_says_so_and_keeps_what_was_typed(
     assert page.url == f"{live_server.url}{review_path}"
     assert not Verdict.objects.exists()
     context.close()
+
+
+def test_a_refused_htmx_request_says_so_instead_of_nothing(
+    browser: Any, live_server: Any, in_review: Any, login: Any
+) -> None:
+    """A verdict sent after the reviewer lost the review (403) is not swapped in, but the page
+    says that it did not go through, beside the form (any htmx request of any page)."""
+    from phrom.reviews.models import ReviewAssignment
+
+    world = in_review
+    context, page = review_page(browser, live_server, login, world)
+    ReviewAssignment.objects.filter(reviewer=world.user("reviewer")).delete()
+    section = page.locator("#q-POL-01-3")
+    section.get_by_label("Verified", exact=True).check()
+    section.get_by_role("button", name="Save verdict").click()
+    note = section.locator(".htmx-failed[role=alert]")
+    note.wait_for()
+    assert "This did not go through" in note.inner_text()
+    assert section.get_by_role("button", name="Save verdict").count() == 1  # the form stays
+    assert not Verdict.objects.exists()
+    context.close()
