@@ -126,4 +126,11 @@ def test_a_refused_htmx_request_says_so_instead_of_nothing(
     assert "This did not go through" in note.inner_text()
     assert section.get_by_role("button", name="Save verdict").count() == 1  # the form stays
     assert not Verdict.objects.exists()
+    # Assigned again, the same form goes through, and the note goes.
+    reviewers_assign(cycle=world.cycle, reviewer=world.user("reviewer"),
+                     by=world.user("administrator"), agencies=[world.agency_a])
+    section.get_by_role("button", name="Save verdict").click()
+    page.wait_for_selector("#q-POL-01-3 [role=status] >> text=Verdict on POL-01-3 saved.")
+    assert page.locator(".htmx-failed").count() == 0
+    assert Verdict.objects.get().verdict == "verified"
     context.close()
