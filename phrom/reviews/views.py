@@ -8,6 +8,7 @@ is enhanced with htmx: it then answers with the answer's section alone.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from csp.constants import SELF
@@ -442,6 +443,7 @@ def _signed_in_for_htmx(view: Any) -> Any:
     for the section); a plain post still goes to the sign-in page."""
     guarded = signed_in_for_script(view)
 
+    @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         reply: HttpResponse = guarded(request, *args, **kwargs)
         if reply.status_code == 401:
