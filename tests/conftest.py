@@ -267,6 +267,11 @@ def submit_yes_no_answers(world: World) -> World:
 
 # --- browser ------------------------------------------------------------------------------
 
+# Chromium's headless shell (the old headless mode, Playwright's own default) draws no
+# browser window around the page: the browser tests cost it less than half the processor time
+# of the full browser. The full one, which previews PDF files in a page, is there for the
+# tests that look at such a preview.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -286,17 +291,13 @@ def run_axe(page):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (no browser download)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+def _playwright():  # type: ignore[no-untyped-def]
+    """Playwright, which drives Debian's Chromium (no browser download)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        yield p
         # While Playwright's event loop runs in this thread, Django keeps the thread's
         # database connections apart from those opened before it started (asgiref's Local
         # of a thread with a running loop). Close them while they can be reached: the one
@@ -304,6 +305,26 @@ def browser():
         from django.db import connections
 
         connections.close_all()
+
+
+def _launched(playwright: Any, executable: str):  # type: ignore[no-untyped-def]
+    if not Path(executable).exists():
+        pytest.skip(f"{executable} is not installed (make test installs it as root)")
+    instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):  # type: ignore[no-untyped-def]
+    """Chromium's headless shell: what most browser tests run in."""
+    yield from _launched(_playwright, HEADLESS_SHELL)
+
+
+@pytest.fixture(scope="session")
+def full_browser(_playwright):  # type: ignore[no-untyped-def]
+    """The whole Chromium, with its PDF viewer, for a test that looks at a PDF in a page."""
+    yield from _launched(_playwright, CHROMIUM)
 
 
 @pytest.fixture

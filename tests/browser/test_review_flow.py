@@ -58,7 +58,7 @@ def total_row(page: Any) -> tuple[float, float]:
 
 
 def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
-    browser: Any, live_server: Any, in_review: Any, login: Any  # noqa: F811
+    browser: Any, full_browser: Any, live_server: Any, in_review: Any, login: Any  # noqa: F811
 ) -> None:
     world = in_review
     # Only agency A submitted, so signing its review off lets the cycle be published.
@@ -106,13 +106,14 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
 
     # The reviewer: sees the new PDF previewed beside its download link,
     # gives the final verdict, closes the request and completes the review.
-    reviewer.goto(review_url)
-    frame = reviewer.get_by_title("Preview of the PDF committee-orders.pdf")
+    # (in the whole Chromium: the headless shell has no PDF viewer)
+    viewer = english_page(full_browser, live_server, login, world.user("reviewer"), review_path)
+    frame = viewer.get_by_title("Preview of the PDF committee-orders.pdf")
     assert frame.count() == 1
     frame.scroll_into_view_if_needed()
     # The lazy frame has loaded its document, or been refused (then its document is the
     # browser's error page, which the page cannot read).
-    reviewer.wait_for_function(
+    viewer.wait_for_function(
         """title => {
             const frame = document.querySelector(`iframe[title="${title}"]`);
             const shown = frame && frame.contentDocument;
@@ -124,14 +125,15 @@ def test_review_from_first_verdict_to_the_agency_seeing_its_verified_scores(
     # Framed, not refused: a refused frame holds the browser's error page (text/html).
     shown = frame.element_handle().content_frame()
     assert shown is not None and shown.evaluate("document.contentType") == "application/pdf"
-    preview = reviewer.request.get(f"{live_server.url}{frame.get_attribute('src')}")
+    preview = viewer.request.get(f"{live_server.url}{frame.get_attribute('src')}")
     assert preview.status == 200
     assert preview.headers["content-type"] == "application/pdf"
     assert preview.headers["x-frame-options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
     assert preview.body() == PDF
-    assert reviewer.locator("#q-POL-02-2").get_by_role(
+    assert viewer.locator("#q-POL-02-2").get_by_role(
         "link", name="committee-orders.pdf").count() == 1
+    reviewer.goto(review_url)
     give_verdict(reviewer, "POL-02-2", "Verified")
     reviewer.goto(f"{live_server.url}/reviews/clarifications/{request.pk}/")
     reviewer.get_by_role("button", name="Close the request").click()
