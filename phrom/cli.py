@@ -19,7 +19,11 @@ EXIT_BAD_INPUT = 2
 
 
 class UserError(Exception):
-    """Bad input: reported as ``error: <message>`` with exit code 2."""
+    """Bad input: reported as ``error: <message>`` with exit code 2 (or ``exit_code``)."""
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = EXIT_BAD_INPUT if exit_code is None else exit_code
 
 
 def fail(message: str) -> NoReturn:
@@ -353,7 +357,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def _reporting_utility(argv: list[str]) -> Any:
     """Django's ``ManagementUtility``, except that a command's ``CommandError`` becomes a
     ``UserError`` for ``main`` to report (``error: ...``, exit 2) instead of Django's
-    ``CommandError: ...`` and exit 1. With ``--traceback`` it is raised as it is."""
+    ``CommandError: ...`` and exit 1. ``dbshell`` passes on its database client's exit code
+    instead (a failed psql script exits 3). With ``--traceback`` it is raised as it is."""
     from django.core.management import BaseCommand, CommandError, ManagementUtility
 
     class Utility(ManagementUtility):
@@ -368,7 +373,8 @@ def _reporting_utility(argv: list[str]) -> Any:
                     if options.get("traceback"):
                         raise
                     # not a CommandError: Django's run_from_argv lets it through
-                    raise UserError(str(exc)) from exc
+                    client = exc.returncode if subcommand == "dbshell" else None
+                    raise UserError(str(exc), exit_code=client) from exc
 
             command.execute = reporting_execute  # type: ignore[method-assign]
             return command
@@ -551,7 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except known as exc:
         _report(exc)
-        return EXIT_BAD_INPUT
+        return exc.exit_code if isinstance(exc, UserError) else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
 
