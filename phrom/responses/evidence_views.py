@@ -33,12 +33,12 @@ from phrom.accounts.gates import (
     response_for_editor,
     response_for_viewer,
 )
+from phrom.accounts.signed_in import signed_in_for_script
 from phrom.core.ids import parse_whole
 from phrom.responses import evidence as services
 from phrom.responses.evidence import EvidenceRejected, find_question, takes_evidence
 from phrom.responses.models import Evidence, Response
 from phrom.responses.templatetags.evidence_tags import questionnaire_url
-from phrom.responses.views import signed_in_for_script
 from scoring.model import Question
 
 WIDGET_HTMX = "responses/evidence/_htmx.html"

@@ -7,15 +7,12 @@ Views fetch responses only through the gates in ``phrom.accounts.gates``, read t
 from __future__ import annotations
 
 import csv
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import (
@@ -29,7 +26,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +38,7 @@ from phrom.accounts.gates import (
     sees_review_history,
 )
 from phrom.accounts.models import Profile
+from phrom.accounts.signed_in import signed_in_for_script, wants_json
 from phrom.core.tables import safe_cell
 from phrom.frameworks.deadlines import Block, agency_deadline, change_block
 from phrom.frameworks.models import Cycle
@@ -76,85 +73,9 @@ def _language() -> str:
     return get_language() or "th"
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _question_url(response: Response, dimension: str, code: str) -> str:
     url = reverse("responses:dimension", args=[response.pk, dimension])
     return f"{url}#q-{code}"
-
-
-def _page_of_script(request: HttpRequest) -> str:
-    """The page a script's request came from (same site only), to return to after signing in."""
-    for header in ("HX-Current-URL", "Referer"):
-        url = request.headers.get(header, "")
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            parts = urlsplit(url)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
-    return reverse("home")
-
-
-def signed_out_reply(request: HttpRequest, *, someone_else: bool = False) -> HttpResponse:
-    """401 for a script whose session has ended: JSON for the questionnaire's autosave, an
-    HTML fragment for htmx (evidence). Never the redirect to the sign-in page, which a
-    script's request follows and then takes the sign-in form for an answer.
-
-    ``someone_else``: the browser is now signed in as another person than the page's.
-    """
-    login_url = redirect_to_login(_page_of_script(request), settings.LOGIN_URL)["Location"]
-    if someone_else:
-        login_url = ""  # the sign-in page would send the other person straight back
-    if not _wants_json(request):
-        # htmx (evidence): nothing is kept for it in the browser, so the words differ.
-        message = _("You are signed out, so this was not saved. Sign in again, then try once more.")
-        html = render_to_string(
-            "responses/_signed_out.html",
-            {"message": message, "login_url": login_url},
-            request=request,
-        )
-        return HttpResponse(html, status=401)
-    if someone_else:
-        message = _(
-            "This browser is now signed in as someone else, so your changes are not saved "
-            "yet. They are kept in this browser: sign in again as yourself and they will be sent."
-        )
-    else:
-        message = _(
-            "You are signed out, so your changes are not saved yet. They are kept in this "
-            "browser: sign in again and they will be sent."
-        )
-    return JsonResponse(
-        {"status": "signed_out", "message": message, "login_url": login_url}, status=401
-    )
-
-
-def signed_in_for_script(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """``login_required`` for views that scripts call: a signed-out script request (JSON,
-    htmx or fetch) gets ``signed_out_reply``; a plain page request still the sign-in page.
-
-    A script names the person its page was made for (``X-Phrom-User``): kept answers are
-    never sent in the name of someone else who signed in on the same browser meanwhile.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            page_user = request.headers.get("X-Phrom-User", "")
-            if page_user and page_user != str(request.user.pk):
-                return signed_out_reply(request, someone_else=True)
-            return view(request, *args, **kwargs)
-        if (
-            _wants_json(request)
-            or request.headers.get("HX-Request")
-            or request.headers.get("X-Requested-With")
-        ):
-            return signed_out_reply(request)
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-
-    return wrapper
 
 
 # --- entry -------------------------------------------------------------------------------
@@ -378,7 +299,7 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
                     request, response_id, question, lock=True
                 )
             except PermissionDenied:
-                if _wants_json(request):
+                if wants_json(request):
                     return JsonResponse(
                         {"status": "forbidden", "message": _("You may not answer this question.")},
                         status=403,
@@ -401,11 +322,11 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
     except AnswerRefused as refused:
         status = 423 if isinstance(refused, ResponseLocked) else 400
         kind = "locked" if isinstance(refused, ResponseLocked) else "invalid"
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"status": kind, "message": refused.message}, status=status)
         messages.error(request, f"{question}: {refused.message}")
         return HttpResponseRedirect(_question_url(response, dimension.code, question))
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(_saved_payload(request, answer))
     messages.success(request, _("Answer %(code)s saved.") % {"code": question})
     return HttpResponseRedirect(_question_url(response, dimension.code, question))
@@ -447,7 +368,7 @@ def _conflict_response(
         ],
         "back": _question_url(response, dimension.code, question.code),
     }
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {
                 "status": "conflict",
@@ -486,7 +407,7 @@ def carry_over_view(request: HttpRequest, response_id: int, question: str) -> Ht
             "who": selectors.user_name(conflict.by) or _("a colleague"),
             "when": be_datetime_text(conflict.at),
         }
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse(
                 {
                     "status": "conflict",
@@ -500,11 +421,11 @@ def carry_over_view(request: HttpRequest, response_id: int, question: str) -> Ht
         return HttpResponseRedirect(back)
     except AnswerRefused as refused:
         status = 423 if isinstance(refused, ResponseLocked) else 400
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"status": "invalid", "message": refused.message}, status=status)
         messages.error(request, f"{question}: {refused.message}")
         return HttpResponseRedirect(back)
-    if _wants_json(request):
+    if wants_json(request):
         payload = _saved_payload(request, answer)
         payload["message"] = _("Carried over from last cycle")
         payload["html"] = _render_question(request, response, question)

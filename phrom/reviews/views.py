@@ -36,10 +36,10 @@ from phrom.accounts.gates import (
     review_for_reviewer,
     verified_scores_for_viewer,
 )
+from phrom.accounts.signed_in import signed_in_for_script
 from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import LifecycleRefused, cycle_set_status
-from phrom.responses.views import signed_in_for_script
 from phrom.reviews import selectors
 from phrom.reviews.models import Review, ReviewStatus, VerdictKind
 from phrom.reviews.services import (
