@@ -268,9 +268,9 @@ def submit_yes_no_answers(world: World) -> World:
 # --- browser ------------------------------------------------------------------------------
 
 # Chromium's headless shell (the old headless mode, Playwright's own default) draws no
-# browser window around the page: the browser tests cost it less than half the processor time
-# of the full browser. The full one, which previews PDF files in a page, is there for the
-# tests that look at such a preview.
+# browser window around the page, so the browser tests cost it far less processor time than
+# the whole browser (docs/benchmarks.md). The whole one, which previews PDF files in a page,
+# is there for the test that looks at such a preview.
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
