@@ -1,0 +1,78 @@
+"""The admin in the reader's language: the names of Phrom's apps, and Django's own strings
+that its Thai catalogue leaves in English (translated in phrom/locale)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+
+from phrom.agencies.models import Agency
+
+pytestmark = pytest.mark.django_db
+
+PHROM_APPS = ("accounts", "agencies", "awards", "frameworks", "responses", "reviews")
+
+
+def _app_captions(client) -> dict[str, str]:
+    page = client.get("/admin/").content.decode()
+    found = {}
+    for app in PHROM_APPS:
+        match = re.search(rf'<a href="/admin/{app}/"[^>]*>([^<]*)</a>', page)
+        assert match, app
+        found[app] = match.group(1).strip()
+    return found
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser(
+        username="root@example.go.th", email="root@example.go.th", password="x-Root-Password-9"
+    )
+
+
+def test_the_admin_names_phroms_apps_in_thai(superuser, client):
+    client.force_login(superuser)
+    captions = _app_captions(client)
+    for app, caption in captions.items():
+        assert re.search(r"[\u0e00-\u0e7f]", caption), (app, caption)
+
+
+def test_the_admin_names_phroms_apps_in_english(superuser, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(superuser)
+    captions = _app_captions(client)
+    assert captions["frameworks"] == "Frameworks and cycles"
+    for caption in captions.values():
+        assert not re.search(r"[\u0e00-\u0e7f]", caption)
+
+
+def test_a_change_in_the_admin_is_confirmed_and_logged_in_thai(superuser, client):
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+    agency = Agency.objects.create(code="mot", name_th="กระทรวงคมนาคม", kind="ministry")
+    url = f"/admin/agencies/agency/{agency.pk}/change/"
+
+    reply = client.post(url, {
+        "code": "mot", "name_th": "กระทรวงคมนาคม", "name_en": "Ministry of Transport",
+        "kind": "ministry", "ministry": "", "group": "", "active": "on",
+    }, follow=True)
+
+    assert reply.status_code == 200
+    page = reply.content.decode()
+    assert "เรียบร้อยแล้ว" in page
+    assert "was changed successfully" not in page
+    history = client.get(f"{url.removesuffix('change/')}history/").content.decode()
+    assert "เปลี่ยน" in history and "Changed" not in history
+    assert LogEntry.objects.count() == 1
+
+
+def test_the_delete_confirmation_asks_in_thai(superuser, client):
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+    agency = Agency.objects.create(code="mot", name_th="กระทรวงคมนาคม", kind="ministry")
+
+    page = client.get(f"/admin/agencies/agency/{agency.pk}/delete/").content.decode()
+
+    assert "ใช่ ยืนยัน" in page
+    assert "I’m sure" not in page
