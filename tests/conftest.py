@@ -17,7 +17,7 @@ FRAMEWORKS = REPO / "frameworks"
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    """Argon2 costs half a second a hash here; tests that need it ask for it explicitly."""
+    """Argon2 is slow by design; tests that need it ask for it explicitly."""
     from django.test.utils import override_settings
 
     with override_settings(

@@ -64,8 +64,8 @@ from phrom.responses.templatetags.responses_tags import be_date_text, be_datetim
 from scoring.model import Dimension, Framework, Question
 
 # Above this many questions on a page, evidence shows as a summary with a link to its own
-# page: the embedded upload widget costs about 1 ms a question and would break the page's
-# 150 ms budget.
+# page: the embedded upload widget adds to every question's rendering, and a page of that
+# many would miss the questionnaire page's server-time target (docs/benchmarks.md).
 INLINE_EVIDENCE_MAX = 60
 
 

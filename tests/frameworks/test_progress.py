@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 import zoneinfo
 from urllib.parse import quote
 
@@ -159,15 +158,12 @@ def test_progress_of_2000_agencies_still_takes_two_queries(world, django_assert_
         for i, a in enumerate(agencies) if i % 4  # every fourth has no row
     )
     cycle = cycle_by_name("th-2564")
-    started = time.perf_counter()
     with django_assert_num_queries(2):
         progress = cycle_progress(cycle=cycle)
-    elapsed = time.perf_counter() - started
     assert progress.overall.total == 2000
     assert sum(r.counts.total for r in progress.by_group) == 2000
     assert sum(r.counts.total for r in progress.by_ministry) == 2000
     assert len(progress.not_started) == progress.overall.not_started
-    assert elapsed < 5  # generous: it takes well under a second on a laptop
 
 
 # --- the pages ------------------------------------------------------------------------------
