@@ -1,4 +1,7 @@
-"""Reads of responses: the questionnaire page, completeness, progress and history.
+"""Reads of responses: the questionnaire page and its completeness.
+
+The history of a response is read in ``history``, the staff list of a cycle in
+``staff_list``.
 
 Every selector plans its queries: the questionnaire reads the response's answers, its
 evidence, and last cycle's answers and evidence in four queries, however many questions
@@ -11,24 +14,19 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from phrom.accounts.gates import edits_for, may_answer
 from phrom.accounts.models import Profile
-from phrom.agencies.models import Agency, AgencyKind
-from phrom.core.thai import format_date, thai_sort_key
+from phrom.core.thai import format_date
 from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle, CycleStatus
-from phrom.frameworks.selectors import TARGET_KINDS
 from phrom.responses.models import (
-    REVIEW_KINDS,
     Answer,
     AnswerChange,
     ChangeKind,
@@ -40,7 +38,6 @@ from phrom.results.adapter import agency_answers
 from scoring.model import Condition, Dimension, Framework, Indicator, Question, QuestionType
 from scoring.plan import shown_for
 
-HISTORY_PAGE_SIZE = 50
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # --- pure helpers: conditions, answered, display -------------------------------------------
@@ -665,7 +662,7 @@ def missing_items(*, response: Response) -> list[MissingItem]:
     return missing
 
 
-# --- lists and history -------------------------------------------------------------------
+# --- lists --------------------------------------------------------------------------------
 
 
 def current_open_cycle() -> Cycle | None:
@@ -681,213 +678,3 @@ def responses_of_agency(*, agency_id: int) -> QuerySet[Response]:
     return Response.objects.filter(agency_id=agency_id).select_related("cycle").order_by(
         "-cycle__year_be"
     )
-
-
-@dataclass
-class HistoryRow:
-    change: AnswerChange
-    who: str
-    question: str
-    question_text: str
-    kind: str
-    old: str
-    new: str
-    old_explanation: str
-    new_explanation: str
-    reused_from_year_be: int | None = None  # carried over from that cycle (B.E.)
-    reason: str = ""  # the change's reason, in the reader's language when Phrom wrote it
-
-
-# Reasons that Phrom itself stores in English (responses.services); shown translated.
-_STORED_REASONS = {gettext_noop("carried over from last cycle")}
-
-
-def _reason_text(reason: str) -> str:
-    return _(reason) if reason in _STORED_REASONS else reason
-
-
-def _reused_from(change: AnswerChange, previous_year_be: int | None) -> int | None:
-    new = change.new_value
-    if isinstance(new, dict) and isinstance(new.get("from_year_be"), int):
-        return int(new["from_year_be"])
-    if change.kind == ChangeKind.CARRIED_OVER:
-        return previous_year_be
-    return None
-
-
-def _previous_year_be(response: Response) -> int | None:
-    previous = response.cycle.previous
-    return previous.year_be if previous is not None else None
-
-
-def _history_rows(
-    changes: Iterable[AnswerChange], spec: Framework, language: str,
-    previous_year_be: int | None = None,
-) -> list[HistoryRow]:
-    questions = {q.code: q for q in spec.questions}
-    rows = []
-    for change in changes:
-        question = questions.get(change.question)
-        old, new = change.old_value, change.new_value
-        rows.append(
-            HistoryRow(
-                change=change,
-                who=user_name(change.by),
-                question=change.question,
-                question_text=question.text.get(language) if question else "",
-                kind=change.get_kind_display(),
-                old=snapshot_display(question, old, language),
-                new=snapshot_display(question, new, language),
-                old_explanation=old.get("explanation", "") if isinstance(old, dict) else "",
-                new_explanation=new.get("explanation", "") if isinstance(new, dict) else "",
-                reused_from_year_be=_reused_from(change, previous_year_be),
-                reason=_reason_text(change.reason),
-            )
-        )
-    return rows
-
-
-def history_changes(*, response: Response, with_review: bool = True) -> QuerySet[AnswerChange]:
-    """The history, newest first; without reviewers' actions unless WITH_REVIEW."""
-    changes = AnswerChange.objects.filter(response=response)
-    if not with_review:
-        changes = changes.exclude(kind__in=REVIEW_KINDS)
-    return changes.select_related("by").order_by("-at", "-id")
-
-
-def history_page(
-    *, response: Response, page: Any, language: str, with_review: bool = True
-) -> tuple[Page, list[HistoryRow]]:
-    """One page of the history, newest first."""
-    paginator = Paginator(
-        history_changes(response=response, with_review=with_review), HISTORY_PAGE_SIZE
-    )
-    current = paginator.get_page(page)
-    spec = response.cycle.framework.spec()
-    return current, _history_rows(
-        current.object_list, spec, language, _previous_year_be(response)
-    )
-
-
-def history_all(
-    *, response: Response, language: str, with_review: bool = True
-) -> Iterable[HistoryRow]:
-    """Every change, oldest first, read in chunks (for the CSV export)."""
-    spec = response.cycle.framework.spec()
-    previous_year_be = _previous_year_be(response)
-    changes = history_changes(response=response, with_review=with_review).order_by("at", "id")
-    batch: list[AnswerChange] = []
-    for change in changes.iterator(chunk_size=2000):
-        batch.append(change)
-        if len(batch) >= 2000:
-            yield from _history_rows(batch, spec, language, previous_year_be)
-            batch = []
-    yield from _history_rows(batch, spec, language, previous_year_be)
-
-
-# --- the staff list ----------------------------------------------------------------------
-
-STAFF_LIST_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class StaffRow:
-    """One agency in the staff list, with its response to the cycle if it has one."""
-
-    code: str
-    name_th: str
-    name_en: str
-    ministry_th: str
-    ministry_en: str
-    group: str
-    response_id: int | None
-    status: str
-    submitted_at: dt.datetime | None
-    answer_count: int = 0
-
-    def name(self, language: str) -> str:
-        return self.name_en if language.startswith("en") and self.name_en else self.name_th
-
-    def ministry(self, language: str) -> str:
-        return self.ministry_en if language.startswith("en") and self.ministry_en else self.ministry_th
-
-    @property
-    def status_label(self) -> str:
-        return str(dict(ResponseStatus.choices).get(self.status, self.status))
-
-
-def ministries() -> list[Agency]:
-    """Every ministry, in Thai dictionary order."""
-    found = list(Agency.objects.filter(kind=AgencyKind.MINISTRY).only("code", "name_th", "name_en"))
-    found.sort(key=lambda a: (thai_sort_key(a.name_th), a.code))
-    return found
-
-
-def staff_rows(
-    *,
-    cycle: Cycle,
-    language: str,
-    query: str = "",
-    ministry: str = "",
-    group: str = "",
-    status: str = "",
-) -> list[StaffRow]:
-    """The agencies asked to respond to CYCLE (and any other with a response to it), with
-    their response, filtered, in one query and in the order of the names shown (Thai
-    dictionary order in Thai).
-
-    QUERY matches a part of the Thai or English name or of the code, whatever the case;
-    MINISTRY is a ministry's code; STATUS counts an agency without a response as not started.
-    """
-    agencies = Agency.objects.annotate(
-        cycle_response=FilteredRelation("responses", condition=Q(responses__cycle=cycle))
-    ).filter(Q(active=True, kind__in=TARGET_KINDS) | Q(cycle_response__isnull=False))
-    if query:
-        agencies = agencies.filter(
-            Q(name_th__icontains=query) | Q(name_en__icontains=query) | Q(code__icontains=query)
-        )
-    if ministry:
-        agencies = agencies.filter(ministry__code=ministry)
-    if group:
-        agencies = agencies.filter(group=group)
-    if status == ResponseStatus.NOT_STARTED:
-        agencies = agencies.filter(
-            Q(cycle_response__isnull=True) | Q(cycle_response__status=ResponseStatus.NOT_STARTED)
-        )
-    elif status:
-        agencies = agencies.filter(cycle_response__status=status)
-    rows = [
-        StaffRow(
-            code=r["code"], name_th=r["name_th"], name_en=r["name_en"],
-            ministry_th=r["ministry__name_th"] or "", ministry_en=r["ministry__name_en"] or "",
-            group=r["group"], response_id=r["response_id"],
-            status=r["status"] or ResponseStatus.NOT_STARTED, submitted_at=r["submitted_at"],
-        )
-        for r in agencies.values(
-            "code", "name_th", "name_en", "group", "ministry__name_th", "ministry__name_en",
-            response_id=F("cycle_response__id"), status=F("cycle_response__status"),
-            submitted_at=F("cycle_response__submitted_at"),
-        ).order_by()
-    ]
-    if language.startswith("en"):
-        rows.sort(key=lambda r: (r.name(language).casefold(), r.code))
-    else:
-        rows.sort(key=lambda r: (thai_sort_key(r.name_th), r.code))
-    return rows
-
-
-def staff_page(*, rows: list[StaffRow], page: Any) -> Page:
-    """One page of ROWS, each with its count of answers (one query for the page)."""
-    current = Paginator(rows, STAFF_LIST_PAGE_SIZE).get_page(page)
-    ids = [r.response_id for r in current.object_list if r.response_id is not None]
-    counts = dict(
-        Answer.objects.filter(response_id__in=ids)
-        .values_list("response_id")
-        .annotate(n=Count("id"))
-        .values_list("response_id", "n")
-    ) if ids else {}
-    current.object_list = [
-        replace(r, answer_count=counts.get(r.response_id, 0)) if r.response_id else r
-        for r in current.object_list
-    ]
-    return current

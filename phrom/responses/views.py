@@ -42,7 +42,7 @@ from phrom.accounts.signed_in import signed_in_for_script, wants_json
 from phrom.core.tables import safe_cell
 from phrom.frameworks.deadlines import Block, agency_deadline, change_block
 from phrom.frameworks.models import Cycle
-from phrom.responses import selectors
+from phrom.responses import history, selectors, staff_list
 from phrom.responses.forms import (
     AnswerInput,
     ResponseFilterForm,
@@ -120,7 +120,7 @@ def _staff_list(request: HttpRequest, *, open_cycle: Cycle | None) -> HttpRespon
     form = ResponseFilterForm(
         data,
         cycles=[(c.code, f"{c.code} ({c.get_status_display()})") for c in cycles],
-        ministries=[(m.code, m.name(language)) for m in selectors.ministries()],
+        ministries=[(m.code, m.name(language)) for m in staff_list.ministries()],
         groups=list(groups.items()),
     )
     context: dict[str, Any] = {"form": form, "cycle": chosen, "language": language, "groups": groups}
@@ -128,12 +128,12 @@ def _staff_list(request: HttpRequest, *, open_cycle: Cycle | None) -> HttpRespon
         return render(request, "responses/list.html", context, status=400)
     if chosen is not None:
         wanted_filters = form.cleaned_data
-        rows = selectors.staff_rows(
+        rows = staff_list.staff_rows(
             cycle=chosen, language=language, query=wanted_filters["q"],
             ministry=wanted_filters["ministry"], group=wanted_filters["group"],
             status=wanted_filters["status"],
         )
-        context["page"] = selectors.staff_page(rows=rows, page=request.GET.get("page"))
+        context["page"] = staff_list.staff_page(rows=rows, page=request.GET.get("page"))
         context["filtered"] = any(wanted_filters[k] for k in ("q", "ministry", "group", "status"))
     return render(request, "responses/list.html", context)
 
@@ -507,7 +507,7 @@ def submit_view(request: HttpRequest, response_id: int) -> HttpResponse:
 @require_GET
 def history_view(request: HttpRequest, response_id: int) -> HttpResponse:
     response = response_for_viewer(request.user, response_id)
-    page, rows = selectors.history_page(
+    page, rows = history.history_page(
         response=response, page=request.GET.get("page"), language=_language(),
         with_review=sees_review_history(profile_of(request.user), response),
     )
@@ -542,7 +542,7 @@ def history_csv(request: HttpRequest, response_id: int) -> StreamingHttpResponse
                 "old_explanation", "new_explanation", "version", "reason",
             ]
         )
-        for row in selectors.history_all(
+        for row in history.history_all(
             response=response, language=_language(),
             with_review=sees_review_history(profile_of(request.user), response),
         ):
