@@ -41,8 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    # (under names in the reader's language; phrom/core/third_party_apps.py)
+    "phrom.core.third_party_apps.BackgroundTasksConfig",
+    "phrom.core.third_party_apps.SignInRecordsConfig",
     "csp",
     "phrom.core",
     "phrom.agencies",

@@ -1,4 +1,4 @@
-"""The admin in the reader's language: the names of Phrom's apps, and Django's own strings
+"""The admin in the reader's language: the names of the apps, and Django's own strings
 that its Thai catalogue leaves in English (translated in phrom/locale)."""
 
 from __future__ import annotations
@@ -76,3 +76,46 @@ def test_the_delete_confirmation_asks_in_thai(superuser, client):
 
     assert "ใช่ ยืนยัน" in page
     assert "I’m sure" not in page
+
+
+def test_the_admins_frame_and_list_controls_are_in_thai(superuser, client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone@example.go.th", ip_address="10.0.0.1", user_agent="test",
+        http_accept="*/*", path_info="/accounts/login/", get_data="", post_data="",
+        failures_since_start=2,
+    )
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+
+    page = client.get("/admin/axes/accessattempt/").content.decode()
+
+    for thai, english in [
+        ("ข้ามไปยังเนื้อหาหลัก", "Skip to main content"),
+        ("สลับรูปแบบสี", "Toggle theme"),
+        ("กรองรายการในแถบนำทาง", "Filter navigation items"),
+        ("เลือกทุกรายการในหน้านี้เพื่อดำเนินการ", "Select all objects on this page"),
+        ("ชื่อผู้ใช้", ">Username<"),
+    ]:
+        assert thai in page and english not in page, english
+
+
+def test_third_party_apps_have_names_in_the_readers_language(superuser, client, settings):
+    client.force_login(superuser)
+
+    thai = client.get("/admin/").content.decode()
+    assert "บันทึกการเข้าสู่ระบบ" in thai and "งานเบื้องหลัง" in thai
+    assert ">Axes<" not in thai and "Tasks Database Backend" not in thai
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/admin/").content.decode()
+    assert "Sign-in records" in english and "Background tasks" in english
+
+
+def test_the_task_results_list_names_statuses_in_thai(superuser, client):
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+
+    page = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+
+    assert "ผลของงานเบื้องหลัง" in page and "Task Results" not in page
+    assert "รอทำงาน" in page and ">Ready<" not in page
