@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from phrom.accounts.models import Invitation, Profile
+from phrom.accounts.models import Invitation, InvitationStatus, Profile
 from phrom.accounts.services import invitation_revoke
 
 
@@ -56,6 +56,10 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # The token exists only when created through the invitation page.
         return False
+
+    @admin.display(description=_("status"))
+    def status(self, obj: Invitation) -> str:
+        return str(InvitationStatus(obj.status).label)
 
     @admin.action(description=_("Withdraw the selected invitations"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:

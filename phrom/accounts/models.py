@@ -26,11 +26,13 @@ AGENCY_ROLES = frozenset({Role.COORDINATOR, Role.RESPONDENT})
 
 class Profile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
+        verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        verbose_name=_("agency"),
     )
     # A respondent may be limited to some dimensions (codes); empty means all.
     dimensions = models.JSONField(_("dimensions"), default=list, blank=True)
@@ -48,7 +50,7 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.role})"
+        return f"{self.user} ({self.get_role_display()})"
 
     @property
     def is_agency_member(self) -> bool:
@@ -68,24 +70,26 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("agency"),
     )
-    dimensions = models.JSONField(default=list, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
+    dimensions = models.JSONField(_("dimensions"), default=list, blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("revoked by"),
     )
 
     class Meta:
@@ -94,7 +98,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.role})"
+        return f"{self.email} ({self.get_role_display()})"
 
     @property
     def status(self) -> str:

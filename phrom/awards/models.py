@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 APPEND_ONLY = "award decisions are append-only; record a new decision instead"
@@ -36,12 +37,17 @@ class AwardDecision(models.Model):
     [{"agency", "place"}]}``."""
 
     cycle = models.ForeignKey(
-        "frameworks.Cycle", on_delete=models.PROTECT, related_name="award_decisions"
+        "frameworks.Cycle", on_delete=models.PROTECT, related_name="award_decisions",
+        verbose_name=_("cycle"),
     )
     publication = models.ForeignKey(
-        "publications.Publication", on_delete=models.PROTECT, related_name="award_decisions"
+        "publications.Publication", on_delete=models.PROTECT, related_name="award_decisions",
+        verbose_name=_("publication"),
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("confirmed by (account)"),
+    )
     by_name = models.CharField(_("confirmed by"), max_length=300)
     at = models.DateTimeField(_("confirmed at"), default=timezone.now, db_index=True)
     note = models.TextField(_("note"))
@@ -58,7 +64,10 @@ class AwardDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"award decision {self.pk} by {self.by_name}"
+        return gettext("award decision %(number)s by %(name)s") % {
+            "number": self.pk,
+            "name": self.by_name,
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

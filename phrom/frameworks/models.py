@@ -19,7 +19,7 @@ class Framework(models.Model):
     previous_code = models.CharField(_("previous framework"), max_length=64, blank=True)
     source = models.TextField(_("YAML source"))
     source_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 of the source"), max_length=64)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
 
     class Meta:
@@ -88,9 +88,12 @@ class CycleStatus(models.TextChoices):
 class Cycle(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     year_be = models.PositiveIntegerField(_("year (B.E.)"))
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("framework")
+    )
     previous = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_cycles"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_cycles",
+        verbose_name=_("previous cycle"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=CycleStatus.choices, default=CycleStatus.DRAFT

@@ -14,15 +14,22 @@ class ResponseStatus(models.TextChoices):
 
 
 class Response(models.Model):
-    cycle = models.ForeignKey("frameworks.Cycle", on_delete=models.CASCADE, related_name="responses")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="responses")
+    cycle = models.ForeignKey(
+        "frameworks.Cycle", on_delete=models.CASCADE, related_name="responses",
+        verbose_name=_("cycle"),
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="responses",
+        verbose_name=_("agency"),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.NOT_STARTED
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
     )
 
     class Meta:
@@ -43,15 +50,18 @@ class Answer(models.Model):
     is refused, so two colleagues never overwrite each other silently.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
     question = models.CharField(_("question code"), max_length=64)
     value = models.JSONField(_("value"), null=True, blank=True)
     not_applicable = models.BooleanField(_("not applicable"), default=False)
     explanation = models.TextField(_("explanation"), blank=True)
-    version = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:

@@ -18,13 +18,16 @@ class ReviewAssignment(models.Model):
     opinion), never a reviewer who belongs to the response's agency."""
 
     response = models.ForeignKey(
-        "responses.Response", on_delete=models.CASCADE, related_name="review_assignments"
+        "responses.Response", on_delete=models.CASCADE, related_name="review_assignments",
+        verbose_name=_("response"),
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments",
+        verbose_name=_("reviewer"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("assigned by"),
     )
     at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
@@ -59,7 +62,8 @@ class Verdict(models.Model):
     """
 
     response = models.ForeignKey(
-        "responses.Response", on_delete=models.CASCADE, related_name="verdicts"
+        "responses.Response", on_delete=models.CASCADE, related_name="verdicts",
+        verbose_name=_("response"),
     )
     question = models.CharField(_("question code"), max_length=64)
     verdict = models.CharField(_("verdict"), max_length=32, choices=VerdictKind.choices)
@@ -68,9 +72,10 @@ class Verdict(models.Model):
     verified_value = models.JSONField(_("verified value"), null=True, blank=True)
     verified_not_applicable = models.BooleanField(_("verified as not applicable"), default=False)
     reason = models.TextField(_("reason for the verified value"), blank=True)
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("version"), default=0)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("verdict given by"),
     )
     at = models.DateTimeField(_("at"), auto_now=True)
 
@@ -82,7 +87,7 @@ class Verdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.response_id}:{self.question} {self.verdict}"
+        return f"{self.response_id}:{self.question} {self.get_verdict_display()}"
 
 
 class ReviewStatus(models.TextChoices):
@@ -97,7 +102,8 @@ class Review(models.Model):
     """The review status of one response (absent means not started)."""
 
     response = models.OneToOneField(
-        "responses.Response", on_delete=models.CASCADE, related_name="review"
+        "responses.Response", on_delete=models.CASCADE, related_name="review",
+        verbose_name=_("response"),
     )
     status = models.CharField(
         _("review status"), max_length=16, choices=ReviewStatus.choices,
@@ -105,12 +111,13 @@ class Review(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("changed by"),
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("signed off by"),
     )
 
     class Meta:
@@ -119,7 +126,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"{self.response_id} {self.status}"
+        return f"{self.response_id} {self.get_status_display()}"
 
 
 class PublishOverride(models.Model):
@@ -127,12 +134,14 @@ class PublishOverride(models.Model):
     was signed off. Rows are only ever inserted."""
 
     cycle = models.ForeignKey(
-        "frameworks.Cycle", on_delete=models.CASCADE, related_name="publish_overrides"
+        "frameworks.Cycle", on_delete=models.CASCADE, related_name="publish_overrides",
+        verbose_name=_("cycle"),
     )
     reason = models.TextField(_("reason"))
     unsigned = models.PositiveIntegerField(_("responses not signed off"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("recorded by"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
