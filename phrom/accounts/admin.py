@@ -25,6 +25,9 @@ admin.site.unregister(User)
 @admin.register(User)
 class PhromUserAdmin(UserAdmin):
     inlines = (ProfileInline,)
+    # Kept by Phrom (signing in, joining), and shown in the Buddhist Era like every date:
+    # not typed here (Django's date fields would take Common Era years).
+    readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active", "last_login")
     list_filter = ("profile__role", "is_active", "is_staff")
     list_select_related = ("profile__agency",)

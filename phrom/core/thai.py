@@ -114,6 +114,26 @@ def format_input(value: dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
 
 
+def buddhist_era_in_django_formats() -> None:
+    """Django's own date formats write the Buddhist Era year too: the admin's lists and
+    read-only fields, and any ``date`` filter, show ``8 ธันวาคม 2569``, not 2026.
+
+    Django's format strings have no B.E. year, so the two year characters of its
+    ``DateFormat`` ("Y" and "y") are replaced once, at start-up (``core.apps``). What machines
+    read keeps the Common Era: ISO dates (``date:"c"``), form values, the database.
+    """
+    from django.utils.dateformat import DateFormat
+
+    def year(self: DateFormat) -> str:
+        return f"{be_year(self.data.year):04d}"
+
+    def year_2_digits(self: DateFormat) -> str:
+        return f"{be_year(self.data.year) % 100:02d}"
+
+    DateFormat.Y = year  # type: ignore[method-assign]
+    DateFormat.y = year_2_digits  # type: ignore[method-assign]
+
+
 # --- entered ------------------------------------------------------------------------------
 
 

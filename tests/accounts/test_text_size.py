@@ -110,7 +110,7 @@ def test_at_the_largest_size_every_control_is_larger(browser, live_server, world
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_admins_date_field_follows_the_size(browser, live_server, world):
+def test_the_admins_fields_follow_the_size(browser, live_server, world):
     from django.contrib.auth import get_user_model
 
     password = "x-Very-long-pass-2570"
@@ -126,10 +126,10 @@ def test_the_admins_date_field_follows_the_size(browser, live_server, world):
         page.click("input[type=submit], button[type=submit]")
         page.goto(f"{live_server.url}/admin/auth/user/{admin.pk}/change/")
         _choose_size(page, "md")
-        md = _font_px(page, "input.vDateField")
+        md = _font_px(page, "input[name=first_name]")
         _choose_size(page, "lg")
         page.wait_for_url(f"**/admin/auth/user/{admin.pk}/change/")
-        lg = _font_px(page, "input.vDateField")
+        lg = _font_px(page, "input[name=first_name]")
         assert lg >= 1.5 * md, (md, lg)
     finally:
         context.close()

@@ -119,3 +119,32 @@ def test_the_task_results_list_names_statuses_in_thai(superuser, client):
 
     assert "ผลของงานเบื้องหลัง" in page and "Task Results" not in page
     assert "รอทำงาน" in page and ">Ready<" not in page
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_admin_shows_dates_in_the_buddhist_era(superuser, client, settings, language):
+    from django.utils import timezone
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(superuser)  # (signing in sets the last sign-in: today)
+    year = timezone.localdate().year
+
+    page = client.get("/admin/auth/user/").content.decode()
+
+    shown = re.search(r'<td class="field-last_login[^"]*">([^<]*)</td>', page)
+    assert shown, page
+    assert str(year + 543) in shown.group(1) and str(year) not in shown.group(1)
+
+
+def test_no_date_is_typed_in_the_admin_and_a_persons_dates_show_in_the_buddhist_era(
+    superuser, client
+):
+    from django.utils import timezone
+
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+
+    page = client.get(f"/admin/auth/user/{superuser.pk}/change/").content.decode()
+
+    assert "vDateField" not in page and "vTimeField" not in page
+    joined = re.search(r'field-date_joined.*?<div class="readonly">([^<]*)</div>', page, re.S)
+    assert joined and str(timezone.localdate().year + 543) in joined.group(1)
