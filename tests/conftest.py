@@ -41,6 +41,19 @@ def _static_files_looked_up_on_request():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_last_test():
+    """Each test starts in no language, as a new process (the task worker) does.
+
+    A request through the test client leaves its language active in the thread (Django's
+    middleware does not undo it): an English request would otherwise make the next test's
+    work outside a request, such as an e-mail, English.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest

@@ -19,8 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import may_invite, may_manage_invitation, profile_of
@@ -135,16 +134,20 @@ def _check_invitation(
 
 def _send_mail(*, invitation: Invitation, url: str, by: AbstractUser, template: str) -> None:
     """Send the invitation (or the notice to someone who has an account); a mail failure
-    is logged, as the inviter sees the link anyway."""
+    is logged, as the inviter sees the link anyway.
+
+    In Thai, whatever language the inviter works in: the person invited has chosen none yet.
+    """
     context = {
         "invitation": invitation,
         "url": url,
         "inviter": by.get_full_name() or by.get_username(),
-        "agency_name": invitation.agency.name(get_language() or "th") if invitation.agency else "",
+        "agency_name": invitation.agency.name("th") if invitation.agency else "",
         "days": INVITATION_LIFETIME.days,
     }
-    subject = render_to_string("accounts/invitation_subject.txt", context).strip()
-    body = render_to_string(template, context)
+    with translation.override("th"):
+        subject = render_to_string("accounts/invitation_subject.txt", context).strip()
+        body = render_to_string(template, context)
     try:
         send_mail(subject, body, None, [invitation.email])
     except (SMTPException, OSError):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from phrom.accounts.models import Invitation, Profile, Role
 from phrom.accounts.services import invitation_accept, invitation_create, invitation_revoke
 from tests.accounts.helpers import invitation_link_in_last_mail
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +164,17 @@ def test_the_owner_of_an_existing_account_is_mailed_to_sign_in_instead(world):
     assert "/accounts/invitation/" not in message.body
     assert "มีบัญชี" in message.body  # in Thai, like every invitation
 
+
+def test_an_administrator_working_in_english_sends_the_invitation_in_thai(client, world):
+    in_english(client).force_login(world.user("administrator"))
+    client.post(
+        "/accounts/invite/",
+        {"email": "somsri@drr.go.th", "role": "coordinator", "agency": world.agency_a.pk},
+    )
+    message = mail.outbox[-1]
+    assert "กรมทางหลวงชนบท" in message.body  # the agency by its Thai name
+    assert "Department of Rural Roads" not in message.body
+    assert re.search(r"[\u0e00-\u0e7f]", message.subject)
 
 def test_a_new_invitation_replaces_the_pending_one_of_the_same_address(client, world):
     _first, first_url = invite(world)
