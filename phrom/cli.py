@@ -239,7 +239,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
 
     scored = _scored_cycle(args.cycle, args.all_responses)
     names = {code: a.name_th for code, a in scored.agencies.items()}
-    if scored.previous is None and any(a.kind == "top_gain" for a in scored.spec.awards):
+    if scored.result.previous is None and any(a.kind == "top_gain" for a in scored.spec.awards):
         _err_console().print(
             "[yellow]note[/yellow]: this cycle has no previous cycle, so no gain-based award"
         )

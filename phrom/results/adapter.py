@@ -32,7 +32,6 @@ class ScoredCycle:
     agencies: dict[str, Agency]
     # answers stored in the database that the framework refuses (question, agency, why)
     skipped: list[tuple[str, str, str]]
-    previous: ScoredCycle | None
 
 
 def engine_value(
@@ -198,16 +197,16 @@ def score_cycle_from_db(
     (``verified_cycle_answers``).
     """
     spec = cycle.framework.spec()
-    previous_scored: ScoredCycle | None = None
     previous: PreviousCycle | None = None
     if with_previous and cycle.previous is not None:
         previous_cycle = Cycle.objects.select_related("framework").get(pk=cycle.previous_id)
-        previous_scored = score_cycle_from_db(
-            cycle=previous_cycle, submitted_only=submitted_only, with_previous=False,
-            verified=verified,
-        )
-        previous = (published_previous(cycle=previous_cycle)
-                    or previous_scored.result.as_previous(label=previous_cycle.code))
+        # its published figures when it has them (not read again), else scored here
+        previous = published_previous(cycle=previous_cycle)
+        if previous is None:
+            previous = score_cycle_from_db(
+                cycle=previous_cycle, submitted_only=submitted_only, with_previous=False,
+                verified=verified,
+            ).result.as_previous(label=previous_cycle.code)
     read = verified_cycle_answers if verified else cycle_answers
     answers, agencies, skipped = read(cycle=cycle, spec=spec, submitted_only=submitted_only)
     result = score_cycle(spec, list(answers.values()), previous)
@@ -218,5 +217,4 @@ def score_cycle_from_db(
         answers=answers,
         agencies=agencies,
         skipped=skipped,
-        previous=previous_scored,
     )

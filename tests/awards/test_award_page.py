@@ -85,7 +85,7 @@ def tie_broken() -> ScoredCycle:
     agencies = {code: Agency(code=code, name_th=th, name_en=f"Dept {code}")
                 for code, th in names.items()}
     return ScoredCycle(cycle=None, spec=fw, result=result, answers={}, agencies=agencies,  # type: ignore[arg-type]
-                       skipped=[], previous=None)
+                       skipped=[])
 
 
 def ties_of(language: str) -> list[str]:
