@@ -7,6 +7,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.integrity import (
     EvidenceItem,
@@ -98,6 +100,41 @@ def test_without_a_previous_cycle_gains_are_not_screened() -> None:
     assert report.counts()["gain"] == 0
     assert any("no previous cycle" in note for note in report.notes)
 
+
+
+def _urlsplit_normalised(url: str) -> str:
+    """The comparison form as urllib.parse.urlsplit gives its parts: what normalise_url
+    reads by one regular expression must agree with it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
+
+
+_TEXT = st.text(st.sampled_from("aZ09-._~%!$&'()*+,;=:@/?# ก"), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    scheme=st.sampled_from(["", "http:", "HTTPS:", "ftp:", "mailto:", "a1+.-:", "1x:", "ก:"]),
+    slashes=st.sampled_from(["", "/", "//"]),
+    host=st.text(st.sampled_from("aZ09.-:@[]ก"), max_size=10),
+    rest=_TEXT,
+    space=st.sampled_from(["", " ", "\t", "\n "]),
+)
+def test_urls_compare_as_urlsplit_reads_them(scheme, slashes, host, rest, space) -> None:
+    url = f"{space}{scheme}{slashes}{host}{rest}{space}"
+    try:
+        expected = _urlsplit_normalised(url)
+    except ValueError:  # (urlsplit refuses a host with an unmatched bracket)
+        return
+    assert normalise_url(url) == expected
+
+
+def test_urls_lose_tabs_and_line_breaks_as_urlsplit_drops_them() -> None:
+    url = "https://x.go.th/pl\tan\n/?a=1#top"
+    assert normalise_url(url) == _urlsplit_normalised(url) == "https://x.go.th/plan?a=1"
 
 def test_urls_compare_without_case_of_host_or_trailing_slash() -> None:
     assert normalise_url(" HTTPS://Agency.GO.th/plan/ ") == "https://agency.go.th/plan"
