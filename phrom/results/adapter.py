@@ -118,15 +118,22 @@ def cycle_answers(
 
 def verified_cycle_answers(
     *, cycle: Cycle, spec: FrameworkSpec, submitted_only: bool = True,
-    response_id: int | None = None,
+    response_id: int | None = None, claimed: ScoredCycle | None = None,
 ) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
     """``cycle_answers`` with each reviewer's verified value in place of the claim where
-    one was set (``phrom.reviews`` Verdict); every other answer stands as claimed."""
+    one was set (``phrom.reviews`` Verdict); every other answer stands as claimed.
+
+    CLAIMED, the same cycle scored as claimed (same SUBMITTED_ONLY), gives the claims
+    without reading them again; it is left as it is.
+    """
     from phrom.reviews.models import Verdict
 
-    answers, agencies, skipped = cycle_answers(
-        cycle=cycle, spec=spec, submitted_only=submitted_only, response_id=response_id
-    )
+    if claimed is not None:
+        answers, agencies, skipped = dict(claimed.answers), claimed.agencies, list(claimed.skipped)
+    else:
+        answers, agencies, skipped = cycle_answers(
+            cycle=cycle, spec=spec, submitted_only=submitted_only, response_id=response_id
+        )
     questions = {q.code: q for q in spec.questions}
     overlay: dict[str, dict[str, AnswerValue | None]] = defaultdict(dict)
     verdicts = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True)
@@ -190,11 +197,13 @@ def score_cycle_from_db(
     submitted_only: bool = True,
     with_previous: bool = True,
     verified: bool = False,
+    claimed: ScoredCycle | None = None,
 ) -> ScoredCycle:
     """Score a stored cycle, with the gains over its previous cycle when it has one.
 
     VERIFIED scores this cycle and the previous one from their verified values
-    (``verified_cycle_answers``).
+    (``verified_cycle_answers``); CLAIMED, this cycle already scored as claimed, spares
+    reading its answers a second time.
     """
     spec = cycle.framework.spec()
     previous: PreviousCycle | None = None
@@ -207,8 +216,14 @@ def score_cycle_from_db(
                 cycle=previous_cycle, submitted_only=submitted_only, with_previous=False,
                 verified=verified,
             ).result.as_previous(label=previous_cycle.code)
-    read = verified_cycle_answers if verified else cycle_answers
-    answers, agencies, skipped = read(cycle=cycle, spec=spec, submitted_only=submitted_only)
+    if verified:
+        answers, agencies, skipped = verified_cycle_answers(
+            cycle=cycle, spec=spec, submitted_only=submitted_only, claimed=claimed
+        )
+    else:
+        answers, agencies, skipped = cycle_answers(
+            cycle=cycle, spec=spec, submitted_only=submitted_only
+        )
     result = score_cycle(spec, list(answers.values()), previous)
     return ScoredCycle(
         cycle=cycle,

@@ -163,7 +163,9 @@ def audit_sample(
     }
     reasons: dict[str, list[SampleReason]] = {}
     if responses:
-        scored = score_cycle_from_db(cycle=cycle, verified=True)
+        # the claims (for the integrity screens) and the verified values read at once
+        claimed = score_cycle_from_db(cycle=cycle) if flags else None
+        scored = score_cycle_from_db(cycle=cycle, verified=True, claimed=claimed)
         for award in scored.result.awards:
             name = _award_name(award)
             for kind, entries in ((CANDIDATE, award.winners), (NEAR_MISS, award.near_misses)):
@@ -175,7 +177,7 @@ def audit_sample(
         if flags:
             from phrom.results.integrity import cycle_integrity
 
-            for flag in cycle_integrity(cycle).report.flags:
+            for flag in cycle_integrity(cycle, scored=claimed).report.flags:
                 if flag.agency in responses:
                     reason = SampleReason(FLAGGED, flag.screen)
                     if reason not in reasons.setdefault(flag.agency, []):
