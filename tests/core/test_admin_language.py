@@ -148,3 +148,24 @@ def test_no_date_is_typed_in_the_admin_and_a_persons_dates_show_in_the_buddhist_
     assert "vDateField" not in page and "vTimeField" not in page
     joined = re.search(r'field-date_joined.*?<div class="readonly">([^<]*)</div>', page, re.S)
     assert joined and str(timezone.localdate().year + 543) in joined.group(1)
+
+
+
+
+def test_the_admins_date_drill_down_names_years_in_the_buddhist_era(superuser, client):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    AccessAttempt.objects.create(
+        username="someone@example.go.th", ip_address="10.0.0.1", user_agent="test",
+        http_accept="*/*", path_info="/accounts/login/", get_data="", post_data="",
+        failures_since_start=2,
+    )
+    client.force_login(superuser)  # (Thai: Phrom's first language)
+
+    page = client.get("/admin/axes/accessattempt/").content.decode()
+
+    # the attempts of one month: the drill-down opens on it, with a link back to its year
+    year = timezone.localtime().year
+    back = re.search(r'class="date-back">&lsaquo; ([^<]*)</a>', page)
+    assert back and back.group(1) == str(year + 543), page
