@@ -121,9 +121,8 @@ def url_evidence(agencies: list[str], repeats: int) -> tuple[float, float, int]:
     """The shared-evidence screen over URLS_PER_AGENCY web addresses an agency, timed with
     scoring.integrity.normalise_url and again with URLs compared through urlsplit (the
     same run's reference)."""
-    from urllib.parse import urlsplit
-
     import scoring.integrity as integrity
+    from tests.synthetic.integrity import urlsplit_normalised
 
     items = [
         integrity.EvidenceItem(agency, f"Q-{q:03d}",
@@ -133,13 +132,8 @@ def url_evidence(agencies: list[str], repeats: int) -> tuple[float, float, int]:
     ]
     ours = best(lambda: integrity.screen_shared_evidence(items), repeats)
 
-    def through_urlsplit(url: str) -> str:
-        parts = urlsplit(url.strip())
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
-
     kept = integrity.normalise_url
-    integrity.normalise_url = through_urlsplit  # type: ignore[assignment]
+    integrity.normalise_url = urlsplit_normalised  # type: ignore[assignment]
     try:
         reference = best(lambda: integrity.screen_shared_evidence(items), repeats)
     finally:

@@ -176,6 +176,7 @@ def test_an_administrator_working_in_english_sends_the_invitation_in_thai(client
     assert "Department of Rural Roads" not in message.body
     assert re.search(r"[\u0e00-\u0e7f]", message.subject)
 
+
 def test_a_new_invitation_replaces_the_pending_one_of_the_same_address(client, world):
     _first, first_url = invite(world)
     _second, second_url = invite(world)

@@ -78,14 +78,19 @@ def test_the_delete_confirmation_asks_in_thai(superuser, client):
     assert "I’m sure" not in page
 
 
-def test_the_admins_frame_and_list_controls_are_in_thai(superuser, client):
+@pytest.fixture
+def failed_sign_in(db):
+    """One failed sign-in, as django-axes records it (a row of its admin list)."""
     from axes.models import AccessAttempt
 
-    AccessAttempt.objects.create(
+    return AccessAttempt.objects.create(
         username="someone@example.go.th", ip_address="10.0.0.1", user_agent="test",
         http_accept="*/*", path_info="/accounts/login/", get_data="", post_data="",
         failures_since_start=2,
     )
+
+
+def test_the_admins_frame_and_list_controls_are_in_thai(superuser, client, failed_sign_in):
     client.force_login(superuser)  # (Thai: Phrom's first language)
 
     page = client.get("/admin/axes/accessattempt/").content.decode()
@@ -150,17 +155,11 @@ def test_no_date_is_typed_in_the_admin_and_a_persons_dates_show_in_the_buddhist_
     assert joined and str(timezone.localdate().year + 543) in joined.group(1)
 
 
-
-
-def test_the_admins_date_drill_down_names_years_in_the_buddhist_era(superuser, client):
-    from axes.models import AccessAttempt
+def test_the_admins_date_drill_down_names_years_in_the_buddhist_era(
+    superuser, client, failed_sign_in
+):
     from django.utils import timezone
 
-    AccessAttempt.objects.create(
-        username="someone@example.go.th", ip_address="10.0.0.1", user_agent="test",
-        http_accept="*/*", path_info="/accounts/login/", get_data="", post_data="",
-        failures_since_start=2,
-    )
     client.force_login(superuser)  # (Thai: Phrom's first language)
 
     page = client.get("/admin/axes/accessattempt/").content.decode()

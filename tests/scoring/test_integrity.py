@@ -25,7 +25,7 @@ from scoring.integrity import (
 from scoring.matrix import AnswerMatrix
 from scoring.model import ConsistencyRule
 from scoring.result import score_cycle
-from tests.synthetic.integrity import PROBLEMS, planted_cycle
+from tests.synthetic.integrity import PROBLEMS, planted_cycle, urlsplit_normalised
 
 # the screen that names each planted problem
 CAUSE = {
@@ -102,16 +102,6 @@ def test_without_a_previous_cycle_gains_are_not_screened() -> None:
 
 
 
-def _urlsplit_normalised(url: str) -> str:
-    """The comparison form as urllib.parse.urlsplit gives its parts: what normalise_url
-    reads by one regular expression must agree with it."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url.strip())
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}{query}"
-
-
 _TEXT = st.text(st.sampled_from("aZ09-._~%!$&'()*+,;=:@/?# ก"), max_size=12)
 
 
@@ -126,7 +116,7 @@ _TEXT = st.text(st.sampled_from("aZ09-._~%!$&'()*+,;=:@/?# ก"), max_size=12)
 def test_urls_compare_as_urlsplit_reads_them(scheme, slashes, host, rest, space) -> None:
     url = f"{space}{scheme}{slashes}{host}{rest}{space}"
     try:
-        expected = _urlsplit_normalised(url)
+        expected = urlsplit_normalised(url)
     except ValueError:  # (urlsplit refuses a host with an unmatched bracket)
         return
     assert normalise_url(url) == expected
@@ -134,7 +124,7 @@ def test_urls_compare_as_urlsplit_reads_them(scheme, slashes, host, rest, space)
 
 def test_urls_lose_tabs_and_line_breaks_as_urlsplit_drops_them() -> None:
     url = "https://x.go.th/pl\tan\n/?a=1#top"
-    assert normalise_url(url) == _urlsplit_normalised(url) == "https://x.go.th/plan?a=1"
+    assert normalise_url(url) == urlsplit_normalised(url) == "https://x.go.th/plan?a=1"
 
 def test_urls_compare_without_case_of_host_or_trailing_slash() -> None:
     assert normalise_url(" HTTPS://Agency.GO.th/plan/ ") == "https://agency.go.th/plan"
