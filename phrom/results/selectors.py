@@ -49,6 +49,19 @@ def _stamp(cycle: Cycle) -> str:
     )
 
 
+def _previous_stamp(cycle: Cycle) -> str:
+    """What the gains of CYCLE are computed from: the previous cycle's current publication
+    when it has one (its stored figures give the gains, and a publication never changes),
+    else the previous cycle's own :func:`_stamp`."""
+    from phrom.publications.selectors import current_publication
+
+    previous = Cycle.objects.select_related("framework").get(pk=cycle.previous_id)
+    publication = current_publication(cycle=previous)
+    if publication is not None:
+        return f"publication {publication.pk}"
+    return _stamp(previous)
+
+
 def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
     """The cycle's figures as the results pages read them.
 
@@ -62,10 +75,10 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
 
     Other cycles are scored from submitted responses, with reviewers' verified values in
     place of the claims where they set one, cached per process. The cache key is what
-    the figures are computed from (:func:`_stamp`), for the cycle and the one before it,
-    so that a change made through any path (a service, the admin, another worker) is seen
-    by every worker on its next request: aggregates over the rows, never a copy of the
-    answers.
+    the figures are computed from (:func:`_stamp`), for the cycle and the one before it
+    (:func:`_previous_stamp`: its publication, when it has one), so that a change made
+    through any path (a service, the admin, another worker) is seen by every worker on its
+    next request: aggregates over the rows, never a copy of the answers.
     """
     from phrom.publications.selectors import published_scored
 
@@ -75,7 +88,7 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
         return cast(ScoredCycle, stored)
     stamp = _stamp(cycle)
     if cycle.previous_id is not None:  # gains move with the previous cycle's results too
-        stamp += "/" + _stamp(Cycle.objects.select_related("framework").get(pk=cycle.previous_id))
+        stamp += "/" + _previous_stamp(cycle)
     key = (cycle.pk, stamp)
     with _lock:
         hit = _cache.get(key)

@@ -84,3 +84,57 @@ def test_a_new_peer_group_moves_the_cached_figures(client, submitted) -> None:  
     again = scored_cycle(cycle=cycle)
     assert again is not first
     assert again.result.groups[again.result.index("mot-drr")] == "elsewhere"
+
+
+@pytest.fixture
+def two_cycles(world):  # type: ignore[no-untyped-def]
+    """th-2563 and th-2564 each with both responses submitted, every yes/no question
+    answered (A yes, B no): th-2564's gains are over th-2563."""
+    previous = world.cycle.previous
+    for cycle in (previous, world.cycle):
+        for agency in (world.agency_a, world.agency_b):
+            response, _ = Response.objects.get_or_create(cycle=cycle, agency=agency)
+            for question in cycle.framework.spec().questions:
+                if question.type == "yes_no":
+                    Answer.objects.create(response=response, question=question.code,
+                                          value=agency == world.agency_a, version=1)
+            Response.objects.filter(pk=response.pk).update(status="submitted")
+    return world
+
+
+def previous_total_of_a(cycle: Cycle) -> object:
+    rows = scored_cycle(cycle=cycle).result.to_rows()
+    return next(r["previous_total"] for r in rows if r["agency"] == "mot-drr")
+
+
+def test_a_changed_answer_of_an_unpublished_previous_cycle_moves_the_cached_gains(
+    two_cycles,
+) -> None:  # type: ignore[no-untyped-def]
+    cycle = Cycle.objects.get(pk=two_cycles.cycle.pk)
+    before = previous_total_of_a(cycle)
+    assert before is not None and before > 0
+    Answer.objects.filter(response__cycle=cycle.previous, response__agency=two_cycles.agency_a,
+                          ).update(value=False, version=2)
+    assert previous_total_of_a(cycle) == 0
+
+
+def test_a_correction_of_the_published_previous_cycle_moves_the_cached_gains(
+    two_cycles,
+) -> None:  # type: ignore[no-untyped-def]
+    from phrom.frameworks.models import CycleStatus
+    from phrom.publications.services import publish_results
+
+    cycle = Cycle.objects.get(pk=two_cycles.cycle.pk)
+    previous = cycle.previous
+    Cycle.objects.filter(pk=previous.pk).update(status=CycleStatus.PUBLISHED)
+    publish_results(cycle=previous)
+    first = scored_cycle(cycle=cycle)
+    before = previous_total_of_a(cycle)
+    assert before is not None and before > 0
+    # the gains are over the published figures: changed answers alone do not move them
+    Answer.objects.filter(response__cycle=previous, response__agency=two_cycles.agency_a,
+                          ).update(value=False, version=2)
+    assert scored_cycle(cycle=cycle) is first
+    publish_results(cycle=previous, note="A's answers were wrong")  # a correction
+    assert scored_cycle(cycle=cycle) is not first
+    assert previous_total_of_a(cycle) == 0
