@@ -9,3 +9,4 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "group", "active")
     search_fields = ("code", "name_th", "name_en")
     raw_id_fields = ("ministry",)
+    list_select_related = ("ministry",)  # a department's ministry in the same query
