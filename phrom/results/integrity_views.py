@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -26,6 +27,9 @@ SCREEN_NAMES = {
     "contradiction": _("Answers that contradict each other"),
     "reviewer": _("Verdicts far from the other reviewers'"),
 }
+# A cycle of thousands of agencies can have thousands of flags: the page shows them by screen
+# (``?screen=``) and a page at a time; `phrom integrity --json` gives them all at once.
+FLAGS_PAGE_SIZE = 100
 
 
 def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
@@ -51,6 +55,13 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
         return flag_sentence(flag, report.settings, dimension_names=dimensions,
                              agency_names=names, shared=shared)
 
+    # an unknown screen shows every flag: the table of screens links to each real one
+    screen = request.GET.get("screen", "")
+    if screen not in SCREEN_NAMES:
+        screen = ""
+    flags = [f for f in report.flags if f.screen == screen] if screen else report.flags
+    # a page number that is not one shows the nearest page, not an error
+    page = Paginator(flags, FLAGS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "agency": flag.agency,
@@ -61,14 +72,14 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
             "detail": flag.detail,
             "links": found.answer_links(flag.agency, flag.questions[:10]),
         }
-        for flag in report.flags
+        for flag in page.object_list
     ]
     reviewers = [
         {"reviewer": flag.agency, "sentence": sentence(flag), "detail": flag.detail}
         for flag in report.reviewers
     ]
     counts = [
-        (SCREEN_NAMES.get(screen, screen), n) for screen, n in report.counts().items()
+        (code, SCREEN_NAMES.get(code, code), n) for code, n in report.counts().items()
     ]
     return render(
         request,
@@ -82,5 +93,8 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
             "period_start": format_date(report.period.start) if report.period else "",
             "period_end": format_date(report.period.end) if report.period else "",
             "counts": counts,
+            "page": page,
+            "screen": screen,
+            "screen_name": SCREEN_NAMES.get(screen, ""),
         },
     )

@@ -102,3 +102,58 @@ def test_a_thai_page_says_what_triggered_each_flag_in_thai(client, world) -> Non
     assert "เห็นว่ามีหลักฐานสนับสนุน 100% จาก 24 ผลการตรวจ" in html
     # the screen's own record stays available, marked as English
     assert '<span lang="en">' in flags
+
+
+def test_one_screen_is_shown_alone_from_the_table_of_screens(client, world) -> None:  # type: ignore[no-untyped-def]
+    plant(world)
+    client.force_login(world.user("lead_reviewer"))
+    in_english(client)
+    html = client.get(URL).content.decode()
+    assert 'href="?screen=shared_file"' in html and 'href="?screen=all_maximum"' in html
+    html = client.get(URL + "?screen=shared_file").content.decode()
+    flags = html.split('id="integrity-flags"', 1)[1]
+    assert "Flags: Same evidence file as another agency" in flags
+    assert flags.count('data-screen="shared_file"') == 2
+    assert 'data-screen="all_maximum"' not in flags
+    assert 'href="?">Flags of every screen</a>' in html
+    # a screen that does not exist shows every flag
+    every = client.get(URL + "?screen=nope").content.decode().split('id="integrity-flags"', 1)[1]
+    assert 'data-screen="all_maximum"' in every and 'data-screen="shared_file"' in every
+
+
+def test_thousands_of_flags_are_shown_a_hundred_at_a_time(client, world) -> None:  # type: ignore[no-untyped-def]
+    from phrom.agencies.models import Agency
+    from phrom.responses.models import Evidence, Response
+    from tests.results.integrity_world import SHARED_SHA
+
+    plant(world)
+    question = Evidence.objects.filter(sha256=SHARED_SHA).first().question
+    agencies = Agency.objects.bulk_create(
+        Agency(code=f"x-{i:03d}", name_th=f"หน่วยงาน {i}", name_en=f"Agency {i}",
+               kind="department")
+        for i in range(120)
+    )
+    responses = Response.objects.bulk_create(
+        Response(cycle=world.cycle, agency=a, status="submitted") for a in agencies)
+    Evidence.objects.bulk_create(
+        Evidence(response=r, question=question, sha256=SHARED_SHA, original_name="plan.pdf",
+                 size=10)
+        for r in responses
+    )
+    client.force_login(world.user("administrator"))
+    in_english(client)
+
+    def shown(query: str) -> tuple[int, str]:
+        html = client.get(URL + query).content.decode()
+        return html.split('id="integrity-flags"', 1)[1].count("<tr data-screen="), html
+
+    first, html = shown("?screen=shared_file")
+    assert first == 100
+    assert "Flags 1 to 100 of 122" in html
+    assert 'href="?screen=shared_file&amp;page=2">Next page</a>' in html
+    rest, html = shown("?screen=shared_file&page=2")
+    assert rest == 22 and "Flags 101 to 122 of 122" in html and 'rel="prev"' in html
+    every, html = shown("")  # every screen: a hundred on the first page too
+    total = int(html.split("Flags 1 to 100 of ", 1)[1].split("<", 1)[0])
+    assert every == 100 and total > 122
+    assert shown("?page=999")[0] == total - 100  # beyond the last page: the last page
