@@ -15,7 +15,7 @@ _lock = threading.Lock()
 _cache: dict[tuple[int, str], ScoredCycle] = {}
 
 
-def _stamp(cycle: Cycle) -> str:
+def figures_stamp(cycle: Cycle) -> str:
     """What the cycle's figures are computed from, as aggregates: the framework text's
     SHA-256, the submitted responses (count, latest submission), their agencies (peer
     group, names), their answers (count, latest change, sum of versions) and reviewers'
@@ -49,17 +49,17 @@ def _stamp(cycle: Cycle) -> str:
     )
 
 
-def _previous_stamp(cycle: Cycle) -> str:
+def gains_stamp(cycle: Cycle) -> str:
     """What the gains of CYCLE are computed from: the previous cycle's current publication
     when it has one (its stored figures give the gains, and a publication never changes),
-    else the previous cycle's own :func:`_stamp`."""
+    else the previous cycle's own :func:`figures_stamp`."""
     from phrom.publications.selectors import current_publication
 
     previous = Cycle.objects.select_related("framework").get(pk=cycle.previous_id)
     publication = current_publication(cycle=previous)
     if publication is not None:
         return f"publication {publication.pk}"
-    return _stamp(previous)
+    return figures_stamp(previous)
 
 
 def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
@@ -75,8 +75,8 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
 
     Other cycles are scored from submitted responses, with reviewers' verified values in
     place of the claims where they set one, cached per process. The cache key is what
-    the figures are computed from (:func:`_stamp`), for the cycle and the one before it
-    (:func:`_previous_stamp`: its publication, when it has one), so that a change made
+    the figures are computed from (:func:`figures_stamp`), for the cycle and the one before
+    it (:func:`gains_stamp`: its publication, when it has one), so that a change made
     through any path (a service, the admin, another worker) is seen by every worker on its
     next request: aggregates over the rows, never a copy of the answers.
     """
@@ -86,9 +86,9 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
     if stored is not None:
         # the pages read the same attributes of both (see the docstring)
         return cast(ScoredCycle, stored)
-    stamp = _stamp(cycle)
+    stamp = figures_stamp(cycle)
     if cycle.previous_id is not None:  # gains move with the previous cycle's results too
-        stamp += "/" + _previous_stamp(cycle)
+        stamp += "/" + gains_stamp(cycle)
     key = (cycle.pk, stamp)
     with _lock:
         hit = _cache.get(key)

@@ -163,8 +163,12 @@ def audit_sample(
     }
     reasons: dict[str, list[SampleReason]] = {}
     if responses:
-        # the claims (for the integrity screens) and the verified values read at once
-        claimed = score_cycle_from_db(cycle=cycle) if flags else None
+        from phrom.results.integrity import cycle_integrity
+
+        # the screens score the claims (kept per process, as the integrity page has them);
+        # the verified values are those claims with the verdicts laid over them
+        screened = cycle_integrity(cycle) if flags else None
+        claimed = screened.scored if screened is not None else None
         scored = score_cycle_from_db(cycle=cycle, verified=True, claimed=claimed)
         for award in scored.result.awards:
             name = _award_name(award)
@@ -174,10 +178,8 @@ def audit_sample(
                         reason = SampleReason(kind, name)
                         if reason not in reasons.setdefault(entry.agency, []):
                             reasons[entry.agency].append(reason)
-        if flags:
-            from phrom.results.integrity import cycle_integrity
-
-            for flag in cycle_integrity(cycle, scored=claimed).report.flags:
+        if screened is not None:
+            for flag in screened.report.flags:
                 if flag.agency in responses:
                     reason = SampleReason(FLAGGED, flag.screen)
                     if reason not in reasons.setdefault(flag.agency, []):

@@ -3,6 +3,8 @@ what triggered it and links to the answers; nobody else sees that the page exist
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import in_english
@@ -157,3 +159,76 @@ def test_thousands_of_flags_are_shown_a_hundred_at_a_time(client, world) -> None
     total = int(html.split("Flags 1 to 100 of ", 1)[1].split("<", 1)[0])
     assert every == 100 and total > 122
     assert shown("?page=999")[0] == total - 100  # beyond the last page: the last page
+
+
+def test_the_page_follows_every_change_that_the_screens_read(client, world) -> None:  # type: ignore[no-untyped-def]
+    """The screens are kept per process between pages; whatever path changes what they
+    read, the next page screens again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from phrom.frameworks.models import Cycle
+    from phrom.responses.models import Answer, Evidence
+    from tests.results.integrity_world import SHARED_SHA
+
+    plant(world)
+    client.force_login(world.user("lead_reviewer"))
+    in_english(client)
+
+    def screens() -> dict[str, int]:
+        html = client.get(URL).content.decode()
+        flags = html.split('id="integrity-flags"', 1)[1].split("</table>", 1)[0]
+        found: dict[str, int] = {}
+        for screen in re.findall(r'<tr data-screen="(\w+)"', flags):
+            found[screen] = found.get(screen, 0) + 1
+        if 'id="integrity-reviewers"' in html:
+            found["reviewer"] = html.split('id="integrity-reviewers"', 1)[1].count("<tr><td>")
+        return found
+
+    first = screens()
+    assert first["shared_file"] == 2 and first["all_maximum"] == 1
+    assert first["out_of_period"] == 1
+    assert screens() == first  # kept: nothing changed
+    # a piece of evidence marked removed (not through the service)
+    Evidence.objects.filter(response=world.response_b, sha256=SHARED_SHA).update(
+        removed_at=timezone.now())
+    assert "shared_file" not in screens()
+    # a new piece of evidence
+    Evidence.objects.create(response=world.response_b, question="POL-01-1", sha256=SHARED_SHA,
+                            original_name="plan-again.pdf", size=10)
+    assert screens()["shared_file"] == 2
+    # a claim changed behind the services: A no longer answers everything at the maximum
+    answer = Answer.objects.filter(response=world.response_a, value=True).order_by("pk").first()
+    answer.value = False
+    answer.save()
+    assert "all_maximum" not in screens()
+    # a deadline that puts B's file of 2015 inside the period
+    Cycle.objects.filter(pk=world.cycle.pk).update(
+        deadline=dt.datetime(2015, 6, 1, tzinfo=dt.timezone.utc))
+    assert "out_of_period" not in screens()
+    # reviewers' verdicts
+    plant_reviewers(world)
+    assert screens()["reviewer"] == 1
+
+
+def test_the_audit_sample_follows_a_new_flag_after_the_page_kept_the_screens(
+    client, world
+) -> None:  # type: ignore[no-untyped-def]
+    from phrom.responses.models import Evidence
+    from phrom.reviews.audit import audit_sample
+
+    plant(world)
+    client.force_login(world.user("lead_reviewer"))
+    assert client.get(URL).status_code == 200
+
+    def screens_of_b() -> set[str]:
+        sample = audit_sample(cycle=world.cycle, seed=1, share=0.0)
+        row = next(r for r in sample.rows if r.agency.code == world.agency_b.code)
+        return {r.award for r in row.reasons if r.kind == "integrity_flag"}
+
+    assert "shared_url" not in screens_of_b()
+    for response in (world.response_a, world.response_b):
+        Evidence.objects.create(response=response, question="POL-01-1",
+                                url="https://example.go.th/same-plan")
+    assert "shared_url" in screens_of_b()
