@@ -35,7 +35,7 @@ from scoring.integrity import EvidenceItem, Period, Report, Settings, VerdictRow
 MAX_DATED_BYTES = 50 * 1024 * 1024
 _CORE_DATE = re.compile(rb"<dcterms:(created|modified)[^>]*>([^<]+)</dcterms:")
 _dates_by_sha: dict[str, tuple[date, ...]] = {}
-# cycle id -> (what its screens read, as aggregates; the screens of it): see cycle_integrity
+# cycle id -> (what its screens read, as aggregates; the screens of it): kept_cycle_integrity
 _screened: dict[int, tuple[str, CycleIntegrity]] = {}
 _screened_lock = threading.Lock()
 
@@ -207,34 +207,32 @@ def cycle_integrity(
     *,
     settings: Settings | None = None,
     read_dates: bool = True,
-    scored: ScoredCycle | None = None,
 ) -> CycleIntegrity:
     """Every integrity screen over a stored cycle's submitted responses, as claimed (not
-    the reviewers' verified values: the screens look for inflated self-assessments).
-
-    With the default settings, file dates read and nothing passed in (the pages: a page of
-    flags after another, the audit sample), the screens are kept per process and cycle,
-    keyed by what they read (:func:`screens_stamp`), as the results pages keep figures.
-    """
-    default = settings is None and read_dates and scored is None
-    if default:
-        stamp = screens_stamp(cycle)
-        with _screened_lock:
-            kept = _screened.get(cycle.pk)
-        if kept is not None and kept[0] == stamp:
-            return kept[1]
+    the reviewers' verified values: the screens look for inflated self-assessments)."""
     # millions of small acyclic objects (rows, answers, evidence items) are made here:
     # the cyclic garbage collector would rescan them all again and again for nothing
     enabled = gc.isenabled()
     gc.disable()
     try:
-        found = _cycle_integrity(cycle, settings, read_dates, scored)
+        return _cycle_integrity(cycle, settings, read_dates)
     finally:
         if enabled:
             gc.enable()
-    if default:
-        with _screened_lock:
-            _screened[cycle.pk] = (stamp, found)
+
+
+def kept_cycle_integrity(cycle: Cycle) -> CycleIntegrity:
+    """:func:`cycle_integrity` with the default settings, kept per process and cycle under
+    what the screens read (:func:`screens_stamp`), as the results pages keep figures: for
+    the pages (a page of flags after another, the audit sample)."""
+    stamp = screens_stamp(cycle)
+    with _screened_lock:
+        kept = _screened.get(cycle.pk)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    found = cycle_integrity(cycle)
+    with _screened_lock:
+        _screened[cycle.pk] = (stamp, found)
     return found
 
 
@@ -263,11 +261,8 @@ def screens_stamp(cycle: Cycle) -> str:
     ))
 
 
-def _cycle_integrity(
-    cycle: Cycle, settings: Settings | None, read_dates: bool, scored: ScoredCycle | None
-) -> CycleIntegrity:
-    if scored is None:
-        scored = score_cycle_from_db(cycle=cycle)
+def _cycle_integrity(cycle: Cycle, settings: Settings | None, read_dates: bool) -> CycleIntegrity:
+    scored = score_cycle_from_db(cycle=cycle)
     submitted = set(scored.result.agencies)
     codes = {
         pk: code

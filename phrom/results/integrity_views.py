@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phrom.accounts.gates import profile_of, reads_every_agency
 from phrom.core.thai import format_date
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
-from phrom.results.integrity import cycle_integrity
+from phrom.results.integrity import kept_cycle_integrity
 from phrom.reviews.integrity_text import flag_sentence, shared_with
 from scoring.integrity import Flag
 
@@ -41,7 +41,7 @@ def cycle_integrity_page(request: HttpRequest, cycle: str) -> HttpResponse:
     except CycleNotFound as exc:
         raise Http404(str(exc)) from None
     # the claims, as the agencies made them (the results pages show verified values)
-    found = cycle_integrity(found_cycle)
+    found = kept_cycle_integrity(found_cycle)
     report = found.report
     english = get_language() == "en"
     names = {

@@ -163,11 +163,11 @@ def audit_sample(
     }
     reasons: dict[str, list[SampleReason]] = {}
     if responses:
-        from phrom.results.integrity import cycle_integrity
+        from phrom.results.integrity import kept_cycle_integrity
 
         # the screens score the claims (kept per process, as the integrity page has them);
         # the verified values are those claims with the verdicts laid over them
-        screened = cycle_integrity(cycle) if flags else None
+        screened = kept_cycle_integrity(cycle) if flags else None
         claimed = screened.scored if screened is not None else None
         scored = score_cycle_from_db(cycle=cycle, verified=True, claimed=claimed)
         for award in scored.result.awards:
