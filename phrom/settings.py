@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files are compressed in advance), before anything that
+    # reads or writes a response's body.
+    "phrom.core.middleware.CompressPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phrom.core.middleware.ThaiFirstLocaleMiddleware",
     # After the language is chosen, so that its refusal is in the person's language.

@@ -556,6 +556,13 @@ def test_who_may_download_evidence(client, world, thai_pdf, persona, status):
         assert b"".join(reply.streaming_content) == make_pdf()
 
 
+def test_a_download_goes_as_it_is_to_a_browser_that_accepts_gzip(client, world, thai_pdf):
+    reply = logged_in(client, world, "reviewer").get(
+        f"/responses/evidence/{thai_pdf.pk}/download", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert not reply.has_header("Content-Encoding")
+    assert b"".join(reply.streaming_content) == make_pdf()
+
+
 def test_anonymous_visitor_cannot_download(client, thai_pdf):
     assert client.get(f"/responses/evidence/{thai_pdf.pk}/download").status_code == 404
 
