@@ -205,7 +205,7 @@ def test_the_page_follows_every_change_that_the_screens_read(client, world) -> N
     assert "all_maximum" not in screens()
     # a deadline that puts B's file of 2015 inside the period
     Cycle.objects.filter(pk=world.cycle.pk).update(
-        deadline=dt.datetime(2015, 6, 1, tzinfo=dt.timezone.utc))
+        deadline=dt.datetime(2015, 6, 1, tzinfo=dt.UTC))
     assert "out_of_period" not in screens()
     # reviewers' verdicts
     plant_reviewers(world)
