@@ -207,15 +207,19 @@ def cycle_integrity(
     *,
     settings: Settings | None = None,
     read_dates: bool = True,
+    scored: ScoredCycle | None = None,
 ) -> CycleIntegrity:
     """Every integrity screen over a stored cycle's submitted responses, as claimed (not
-    the reviewers' verified values: the screens look for inflated self-assessments)."""
+    the reviewers' verified values: the screens look for inflated self-assessments);
+    SCORED, the cycle already scored as claimed, is not scored again."""
     # millions of small acyclic objects (rows, answers, evidence items) are made here:
     # the cyclic garbage collector would rescan them all again and again for nothing
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _cycle_integrity(cycle, settings, read_dates)
+        return _cycle_integrity(
+            cycle, settings, read_dates, scored or score_cycle_from_db(cycle=cycle)
+        )
     finally:
         if enabled:
             gc.enable()
@@ -230,7 +234,9 @@ def kept_cycle_integrity(cycle: Cycle) -> CycleIntegrity:
         kept = _screened.get(cycle.pk)
     if kept is not None and kept[0] == stamp:
         return kept[1]
-    found = cycle_integrity(cycle)
+    from phrom.results.selectors import kept_claims
+
+    found = cycle_integrity(cycle, scored=kept_claims(cycle))
     with _screened_lock:
         _screened[cycle.pk] = (stamp, found)
     return found
@@ -261,8 +267,9 @@ def screens_stamp(cycle: Cycle) -> str:
     ))
 
 
-def _cycle_integrity(cycle: Cycle, settings: Settings | None, read_dates: bool) -> CycleIntegrity:
-    scored = score_cycle_from_db(cycle=cycle)
+def _cycle_integrity(
+    cycle: Cycle, settings: Settings | None, read_dates: bool, scored: ScoredCycle
+) -> CycleIntegrity:
     submitted = set(scored.result.agencies)
     codes = {
         pk: code

@@ -13,13 +13,13 @@ from scoring.explain import Explanation, explain_agency
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, str], ScoredCycle] = {}
+_claims: dict[int, tuple[str, ScoredCycle]] = {}  # cycle id -> (claims_stamp, claims)
 
 
-def figures_stamp(cycle: Cycle) -> str:
-    """What the cycle's figures are computed from, as aggregates: the framework text's
-    SHA-256, the submitted responses (count, latest submission), their agencies (peer
-    group, names), their answers (count, latest change, sum of versions) and reviewers'
-    verdicts (count, sum of versions)."""
+def claims_stamp(cycle: Cycle) -> str:
+    """What the cycle's claimed figures are computed from, as aggregates: the framework
+    text's SHA-256, the submitted responses (count, latest submission), their agencies (peer
+    group, names) and their answers (count, latest change, sum of versions)."""
     from django.db.models import Count, Max, Sum
 
     from phrom.responses.models import Answer, Response, ResponseStatus
@@ -36,17 +36,25 @@ def figures_stamp(cycle: Cycle) -> str:
             "agency_id", "agency__group", "agency__name_th", "agency__name_en"
         )
     ))
-    # reviewers' verified values replace claims (phrom.reviews)
-    from phrom.reviews.models import Verdict
-
-    verdicts = Verdict.objects.filter(response__in=submitted).aggregate(
-        n=Count("id"), versions=Sum("version")
-    )
     return (
         f"{responses['n']}|{responses['last']}|{answers['n']}|{answers['last']}|"
-        f"{answers['versions']}|{agencies}|{cycle.framework.sha256}|"
-        f"{verdicts['n']}|{verdicts['versions']}"
+        f"{answers['versions']}|{agencies}|{cycle.framework.sha256}"
     )
+
+
+def figures_stamp(cycle: Cycle) -> str:
+    """What the cycle's verified figures are computed from: :func:`claims_stamp` and the
+    reviewers' verdicts on the submitted responses (count, sum of versions), whose verified
+    values replace claims (phrom.reviews)."""
+    from django.db.models import Count, Sum
+
+    from phrom.responses.models import ResponseStatus
+    from phrom.reviews.models import Verdict
+
+    verdicts = Verdict.objects.filter(
+        response__cycle=cycle, response__status=ResponseStatus.SUBMITTED
+    ).aggregate(n=Count("id"), versions=Sum("version"))
+    return f"{claims_stamp(cycle)}|{verdicts['n']}|{verdicts['versions']}"
 
 
 def gains_stamp(cycle: Cycle) -> str:
@@ -94,11 +102,30 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    scored = score_cycle_from_db(cycle=cycle, verified=True)
+    # the claims kept since the last verdict are not read again: the verdicts lie over them
+    scored = score_cycle_from_db(cycle=cycle, verified=True, claimed=kept_claims(cycle))
     with _lock:
         for old in [k for k in _cache if k[0] == cycle.pk]:
             del _cache[old]
         _cache[key] = scored
+    return scored
+
+
+def kept_claims(cycle: Cycle) -> ScoredCycle:
+    """CYCLE scored from its submitted answers as claimed, with its gains, kept per process
+    under what it is computed from (:func:`claims_stamp`, :func:`gains_stamp`): what the
+    integrity screens read, and what the verified figures start from, so that a verdict
+    does not read every answer of the cycle again."""
+    stamp = claims_stamp(cycle)
+    if cycle.previous_id is not None:
+        stamp += "/" + gains_stamp(cycle)
+    with _lock:
+        kept = _claims.get(cycle.pk)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    scored = score_cycle_from_db(cycle=cycle)
+    with _lock:
+        _claims[cycle.pk] = (stamp, scored)
     return scored
 
 

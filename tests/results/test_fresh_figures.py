@@ -138,3 +138,40 @@ def test_a_correction_of_the_published_previous_cycle_moves_the_cached_gains(
     publish_results(cycle=previous, note="A's answers were wrong")  # a correction
     assert scored_cycle(cycle=cycle) is not first
     assert previous_total_of_a(cycle) == 0
+
+
+def test_a_verdict_moves_the_figures_over_the_claims_kept_before_it(submitted) -> None:  # type: ignore[no-untyped-def]
+    """A verified value lies over the claims kept in the process: the figures move, as
+    scored afresh, without every answer being read again."""
+    from phrom.results.adapter import score_cycle_from_db
+    from phrom.results.selectors import kept_claims
+    from phrom.reviews.models import Verdict, VerdictKind
+
+    cycle = Cycle.objects.get(pk=submitted.cycle.pk)
+    before = scored_cycle(cycle=cycle)
+    claims = kept_claims(cycle)
+    Verdict.objects.create(
+        response=submitted.response_a, question=first_yes_no(submitted),
+        verdict=VerdictKind.NOT_SUPPORTED, has_verified_value=True, verified_value=False,
+        reason="no evidence",
+    )
+    after = scored_cycle(cycle=cycle)
+    assert after is not before
+    assert kept_claims(cycle) is claims
+    fresh = score_cycle_from_db(cycle=cycle, verified=True).result.to_rows()
+    assert after.result.to_rows() == fresh != before.result.to_rows()
+
+
+def test_a_changed_claim_is_scored_again(submitted) -> None:  # type: ignore[no-untyped-def]
+    from phrom.results.selectors import kept_claims
+
+    cycle = Cycle.objects.get(pk=submitted.cycle.pk)
+    claims = kept_claims(cycle)
+    assert kept_claims(cycle) is claims
+    answer = Answer.objects.get(response=submitted.response_a, question=first_yes_no(submitted))
+    answer.value = False
+    answer.save()
+    again = kept_claims(cycle)
+    assert again is not claims
+    rows = {r["agency"]: r["total"] for r in again.result.to_rows()}
+    assert rows["mot-drr"] < {r["agency"]: r["total"] for r in claims.result.to_rows()}["mot-drr"]
