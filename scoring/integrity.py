@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -68,12 +69,13 @@ class Settings:
     reviewer_min: int = 20
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
+class EvidenceItem(NamedTuple):
     """One piece of evidence of one agency's answer: a file (its SHA-256) or a URL.
 
     ``carried``: carried over unchanged from the previous cycle; ``dates``: the
-    document's own dates (creation, modification) where it has any."""
+    document's own dates (creation, modification) where it has any. A named tuple: a
+    stored cycle makes one for each of its hundreds of thousands of pieces of evidence,
+    in a third of the time of a frozen dataclass."""
 
     agency: str
     question: str

@@ -227,16 +227,15 @@ def planted_cycle(
             if first and problem is not None:
                 if problem == "shared_file" and row in partner:
                     low = min(row, partner[row])
-                    item = replace(
-                        item,
+                    item = item._replace(
                         sha256=_digest(seed, "shared", agencies[low]),
                         name=f"{agencies[low]}-plan.pdf",
                     )
                 elif problem == "backdated":
                     old = period.start - timedelta(days=int(rng.integers(365, 1500)))
-                    item = replace(item, dates=(old, old))
+                    item = item._replace(dates=(old, old))
                 elif problem == "carried_over":
-                    item = replace(item, carried=True)
+                    item = item._replace(carried=True)
                 first = False
             evidence.append(item)
         url = f"https://{agency.lower()}.example.go.th/open-data"
