@@ -245,11 +245,12 @@ def kept_cycle_integrity(cycle: Cycle) -> CycleIntegrity:
 def screens_stamp(cycle: Cycle) -> str:
     """What the screens of CYCLE read, as aggregates over the rows: the claims and the
     previous cycle's figures (``phrom.results.selectors``), the evidence (a row is only
-    ever added or marked removed), every reviewer's verdicts, and the deadlines that make
-    the period."""
+    ever added or marked removed), every reviewer's verdicts (those on submitted responses
+    included, so not asked of ``figures_stamp`` again), and the deadlines that make the
+    period."""
     from django.db.models import Count, Max, Sum
 
-    from phrom.results.selectors import figures_stamp, gains_stamp
+    from phrom.results.selectors import claims_stamp, gains_stamp
     from phrom.reviews.models import Verdict
 
     evidence = Evidence.objects.filter(response__cycle=cycle).aggregate(
@@ -263,7 +264,7 @@ def screens_stamp(cycle: Cycle) -> str:
                 if cycle.previous_id is not None else None)
     gains = gains_stamp(cycle) if cycle.previous_id is not None else ""
     return "|".join(str(part) for part in (
-        figures_stamp(cycle), gains, *evidence.values(), *verdicts.values(), *current, previous,
+        claims_stamp(cycle), gains, *evidence.values(), *verdicts.values(), *current, previous,
     ))
 
 
