@@ -51,7 +51,7 @@ FIELDS = [
     "reason", "deadline", "response", "value", "base_version", "explanation",
     "not_applicable", "none_chosen", "url", "size", "language", "next", "page", "cycle",
     "focus", "q", "o", "p", "e", "_changelist_filters", "kind", "group", "ministry",
-    "band", "sort", "dir",
+    "band", "sort", "dir", "screen",
 ]
 
 PERSONAS = ["administrator", "coordinator_a", "outsider", "anonymous"]
