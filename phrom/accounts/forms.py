@@ -10,9 +10,9 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from phrom.accounts.agency_field import AgencyField
 from phrom.accounts.gates import invitable_roles, manages_every_agency
 from phrom.accounts.models import Profile, Role
 from phrom.accounts.selectors import stored_username
@@ -47,11 +47,6 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Agency) -> str:
-        return f"{obj.code} · {obj.name(get_language() or 'th')}"
-
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"),
@@ -59,11 +54,12 @@ class InvitationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(label=_("Role"))
-    agency = AgencyChoiceField(
+    agency = AgencyField(
         label=_("Agency"),
         queryset=Agency.objects.none(),
         required=False,
-        help_text=_("For coordinators and respondents only."),
+        help_text=_("For coordinators and respondents only. Type the agency's code, or a "
+                    "part of its name, and choose it from the list."),
     )
     dimensions = forms.MultipleChoiceField(
         label=_("Limit the respondent to these dimensions"),
@@ -83,7 +79,7 @@ class InvitationForm(forms.Form):
         labels = dict(Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in invitable_roles(inviter)]
         if manages_every_agency(inviter):
-            self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("code")
+            self.fields["agency"].queryset = Agency.objects.filter(active=True)
             self.fields["role"].initial = Role.COORDINATOR
         else:
             # A coordinator invites for the own agency only; no choice is offered.

@@ -39,7 +39,7 @@ def test_administrator_invites_a_coordinator_through_the_page(client, world):
     client.force_login(world.user("administrator"))
     response = client.post(
         "/accounts/invite/",
-        {"email": "Somsri@DRR.go.th", "role": "coordinator", "agency": world.agency_a.pk},
+        {"email": "Somsri@DRR.go.th", "role": "coordinator", "agency": world.agency_a.code},
     )
     assert response.status_code == 200
     invitation = Invitation.objects.get()
@@ -110,7 +110,7 @@ def test_coordinator_cannot_invite_for_another_agency(client, world):
     client.force_login(world.user("coordinator_a"))
     client.post(
         "/accounts/invite/",
-        {"email": "x@example.go.th", "role": "respondent", "agency": world.agency_b.pk},
+        {"email": "x@example.go.th", "role": "respondent", "agency": world.agency_b.code},
     )
     assert Invitation.objects.get().agency == world.agency_a
 
@@ -169,7 +169,7 @@ def test_an_administrator_working_in_english_sends_the_invitation_in_thai(client
     in_english(client).force_login(world.user("administrator"))
     client.post(
         "/accounts/invite/",
-        {"email": "somsri@drr.go.th", "role": "coordinator", "agency": world.agency_a.pk},
+        {"email": "somsri@drr.go.th", "role": "coordinator", "agency": world.agency_a.code},
     )
     message = mail.outbox[-1]
     assert "กรมทางหลวงชนบท" in message.body  # the agency by its Thai name
@@ -190,7 +190,7 @@ def test_invitation_is_kept_and_shown_when_the_mail_cannot_be_sent(client, world
     client.force_login(world.user("administrator"))
     response = client.post(
         "/accounts/invite/",
-        {"email": "offline@example.go.th", "role": "coordinator", "agency": world.agency_a.pk},
+        {"email": "offline@example.go.th", "role": "coordinator", "agency": world.agency_a.code},
     )
     assert response.status_code == 200
     assert "/accounts/invitation/" in response.content.decode()

@@ -30,7 +30,10 @@ def test_invited_coordinator_joins_logs_out_and_in_and_sets_language_and_text_si
     admin.goto(f"{live_server.url}/accounts/invite/")
     admin.fill("input[name=email]", "somchai@drr.go.th")
     admin.select_option("select[name=role]", "coordinator")
-    admin.select_option("select[name=agency]", str(world.agency_a.pk))
+    # Part of the agency's name brings it to the suggestions; choosing it puts its code in.
+    admin.fill("input[name=agency]", "ทางหลวงชนบท")
+    admin.wait_for_selector(f"datalist option[value='{world.agency_a.code}']", state="attached")
+    admin.fill("input[name=agency]", world.agency_a.code)
     admin.click("main form.stacked button[type=submit]")
     link = admin.input_value("#invitation-link")
     assert link.startswith(f"{live_server.url}/accounts/invitation/")

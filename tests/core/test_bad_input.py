@@ -325,7 +325,7 @@ def test_an_invitation_for_100000_characters_gets_the_form_again(world, client):
     invitations = Invitation.objects.count()
     page = client.post(
         "/accounts/invite/",
-        {"email": LONG_NAME, "role": "coordinator", "agency": world.agency_a.pk},
+        {"email": LONG_NAME, "role": "coordinator", "agency": world.agency_a.code},
     )
     assert page.status_code == 200
     assert "at most 150 characters" in page.content.decode()
