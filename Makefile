@@ -8,10 +8,12 @@ STAMP := $(VENV)/.phrom-installed
 PORT ?= 8000
 HOST ?= 127.0.0.1
 export PHROM_DATA_DIR ?= $(CURDIR)/var
-# pytest-xdist workers of `make test`: one per core ("auto"); PYTEST_WORKERS=0 runs in one process.
+# pytest-xdist workers of `make test`: one more than the cores, because a worker often waits
+# (on Chromium, a subprocess, its live server) while the cores have work left; PYTEST_WORKERS=0
+# runs in one process.
 # Whole files go to a worker (--dist loadfile): a module-scoped setup, such as the demo that
 # tests/demo loads once, is then paid once. tests/conftest.py orders the files (costly first).
-PYTEST_WORKERS ?= auto
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: demo test install lint typecheck pytest bench clean vendor
 
