@@ -17,6 +17,7 @@ urlpatterns = [
     path("text-size", core_views.set_text_size, name="text_size"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("phrom.accounts.urls")),
+    path("agencies/", include("phrom.agencies.urls")),
     path("responses/", include("phrom.responses.urls")),
     path("cycles/", include("phrom.frameworks.urls")),
     path("results/", include("phrom.results.urls")),

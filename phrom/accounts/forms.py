@@ -12,10 +12,10 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from phrom.accounts.agency_field import AgencyField
 from phrom.accounts.gates import invitable_roles, manages_every_agency
 from phrom.accounts.models import Profile, Role
 from phrom.accounts.selectors import stored_username
+from phrom.agencies.forms import AgencyField
 from phrom.agencies.models import Agency
 
 

@@ -7,7 +7,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("invite/", views.invite, name="invite"),
-    path("agencies/", views.agency_suggestions, name="agency_suggestions"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("invitations/<id:invitation_id>/revoke/", views.revoke, name="revoke"),
     path("colleagues/", views.colleagues, name="colleagues"),

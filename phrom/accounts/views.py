@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from phrom.accounts.agency_field import SHOWN, agency_label, matching_agencies
 from phrom.accounts.forms import (
     InvitationAcceptForm,
     InvitationForm,
@@ -34,7 +33,6 @@ from phrom.accounts.gates import (
     manages_every_agency,
     may_manage_invitation,
     may_see_people_of,
-    profile_of,
     require_role,
 )
 from phrom.accounts.models import Invitation, Profile, Role
@@ -139,21 +137,6 @@ def invite(request: HttpRequest) -> HttpResponse:
             "language": get_language() or "th",
             "dimension_labels": dict(dimension_choices),
         },
-    )
-
-
-@login_required
-def agency_suggestions(request: HttpRequest) -> HttpResponse:
-    """The options of an agency field's suggestion list: the first agencies whose code or
-    name holds what is typed so far (``?agency=``), for those who choose among every
-    agency."""
-    if not manages_every_agency(profile_of(request.user)):
-        raise PermissionDenied
-    found = matching_agencies(Agency.objects.filter(active=True), request.GET.get("agency", ""))
-    return render(
-        request,
-        "accounts/_agency_suggestions.html",
-        {"agencies": [{"code": a.code, "label": agency_label(a)} for a in found[:SHOWN]]},
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from phrom.agencies.models import Agency, AgencyKind
 from phrom.core.thai import thai_sort_key
 from phrom.frameworks.models import Cycle, DeadlineChange
-from phrom.responses.models import Response, ResponseStatus
+from phrom.responses.models import ResponseStatus
 
 
 class CycleNotFound(LookupError):
@@ -283,27 +283,11 @@ def cycle_list() -> list[Cycle]:
     )
 
 
-def submitted_responses(*, cycle: Cycle) -> list[Response]:
-    """The cycle's submitted responses with their agencies, in Thai order of name."""
-    responses = list(
-        Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED).select_related(
-            "agency"
-        )
+def unsubmitted_agencies(*, cycle: Cycle) -> QuerySet[Agency]:
+    """The target agencies whose response to CYCLE is not submitted."""
+    return _with_response(target_agencies(), cycle).filter(
+        Q(cycle_response__isnull=True) | ~Q(cycle_response__status=ResponseStatus.SUBMITTED)
     )
-    responses.sort(key=lambda r: (thai_sort_key(r.agency.name_th), r.agency.code))
-    return responses
-
-
-def unsubmitted_agencies(*, cycle: Cycle) -> list[Agency]:
-    """The target agencies whose response to CYCLE is not submitted, in Thai order."""
-    agencies = list(
-        _with_response(target_agencies(), cycle).filter(
-            Q(cycle_response__isnull=True)
-            | ~Q(cycle_response__status=ResponseStatus.SUBMITTED)
-        )
-    )
-    agencies.sort(key=lambda a: (thai_sort_key(a.name_th), a.code))
-    return agencies
 
 
 def extensions_of(*, cycle: Cycle) -> list[DeadlineChange]:

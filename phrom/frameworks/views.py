@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from phrom.accounts.gates import (
     profile_of,
     require_role,
 )
+from phrom.agencies.forms import AgencyField
 from phrom.agencies.models import Agency
 from phrom.core.thai import BEDateField, format_date, format_datetime, today
 from phrom.frameworks.deadlines import end_of_day
@@ -38,7 +40,6 @@ from phrom.frameworks.selectors import (
     cycle_progress,
     days_to_deadline,
     extensions_of,
-    submitted_responses,
     unsubmitted_agencies,
 )
 from phrom.frameworks.services import (
@@ -50,7 +51,7 @@ from phrom.frameworks.services import (
     response_reopen,
 )
 from phrom.notifications.services import RemindRefused, reminders_send_now
-from phrom.responses.models import Response
+from phrom.responses.models import Response, ResponseStatus
 from phrom.responses.selectors import user_name
 
 WATCH_ROLES = CYCLE_WATCHERS
@@ -172,7 +173,16 @@ class DeadlineForm(forms.Form):
 class ExtensionForm(forms.Form):
     """One agency given more time than the cycle's deadline, with a reason."""
 
-    agency = forms.TypedChoiceField(label=gettext_lazy("Agency"), coerce=int)
+    agency = AgencyField(
+        label=gettext_lazy("Agency"),
+        queryset=Agency.objects.none(),
+        unknown_message=gettext_lazy(
+            "No agency still answering this cycle has the code or name “%(text)s”: an "
+            "extension is for a target agency whose response is not submitted. Type its "
+            "code, or a part of its name, and choose it from the list."
+        ),
+        help_text=gettext_lazy("Type the agency's code, or a part of its name."),
+    )
     deadline = BEDateField(
         label=gettext_lazy("Its last day for answers"),
         not_before=today,
@@ -196,18 +206,26 @@ class ExtensionForm(forms.Form):
         error_messages={"required": gettext_lazy("Give a reason for the extension.")},
     )
 
-    def __init__(self, *args: Any, agencies: list[Any], language: str, **kwargs: Any):
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any):
+        # Its own ids: the cycle's deadline form on the same page has a "deadline" too.
+        kwargs.setdefault("auto_id", "id_extension_%s")
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", gettext("Choose an agency"))] + [
-            (a.pk, f"{a.name(language)} ({a.code})") for a in agencies
-        ]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
     def deadline_at(self) -> dt.datetime:
         return end_of_day(self.cleaned_data["deadline"])
 
 
 class ReopenForm(forms.Form):
-    response = forms.TypedChoiceField(label=gettext_lazy("Submitted response"), coerce=int)
+    agency = AgencyField(
+        label=gettext_lazy("Submitted response"),
+        queryset=Agency.objects.none(),
+        unknown_message=gettext_lazy(
+            "No agency with a submitted response in this cycle has the code or name "
+            "“%(text)s”. Type its code, or a part of its name, and choose it from the list."
+        ),
+        help_text=gettext_lazy("Type the agency's code, or a part of its name."),
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=2000,
@@ -216,12 +234,13 @@ class ReopenForm(forms.Form):
         error_messages={"required": gettext_lazy("Give a reason for reopening the response.")},
     )
 
-    def __init__(self, *args: Any, responses: list[Response], language: str, **kwargs: Any):
+    def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any):
+        # Its own ids: the extension form on the same page has an "agency" too.
+        kwargs.setdefault("auto_id", "id_reopen_%s")
         super().__init__(*args, **kwargs)
-        # An empty first choice, so that no agency is reopened by an unchanged default.
-        self.fields["response"].choices = [("", gettext("Choose an agency"))] + [
-            (r.pk, f"{r.agency.name(language)} ({r.agency.code})") for r in responses
-        ]
+        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            responses__cycle=cycle, responses__status=ResponseStatus.SUBMITTED
+        )
 
 
 def _cycle(code: str) -> Cycle:
@@ -286,7 +305,7 @@ def _render_progress(
             CycleStatus.DRAFT, CycleStatus.OPEN, CycleStatus.CLOSED
         )
         context["extension_form"] = extension_form or ExtensionForm(
-            agencies=unsubmitted_agencies(cycle=cycle), language=language
+            agencies=unsubmitted_agencies(cycle=cycle)
         )
         context["extensions"] = [
             {
@@ -302,9 +321,10 @@ def _render_progress(
         context["remind_error"] = remind_error
         context["reopen_open"] = cycle.status == CycleStatus.OPEN
         if context["reopen_open"] or reopen_form is not None:
-            context["reopen_form"] = reopen_form or ReopenForm(
-                responses=submitted_responses(cycle=cycle), language=language
-            )
+            context["reopen_form"] = reopen_form or ReopenForm(cycle=cycle)
+            context["any_submitted"] = Response.objects.filter(
+                cycle=cycle, status=ResponseStatus.SUBMITTED
+            ).exists()
     return render(request, "frameworks/progress.html", context, status=http_status)
 
 
@@ -377,13 +397,11 @@ def set_deadline(request: HttpRequest, code: str) -> HttpResponse:
 def reopen(request: HttpRequest, code: str) -> HttpResponse:
     cycle = _cycle(code)
     language = get_language() or "th"
-    form = ReopenForm(
-        request.POST, responses=submitted_responses(cycle=cycle), language=language
-    )
+    form = ReopenForm(request.POST, cycle=cycle)
     if not form.is_valid():
         return _render_progress(request, cycle, reopen_form=form, http_status=400)
     response = Response.objects.select_related("agency").get(
-        pk=form.cleaned_data["response"], cycle=cycle
+        agency=form.cleaned_data["agency"], cycle=cycle
     )
     try:
         response_reopen(
@@ -414,12 +432,10 @@ def extend(request: HttpRequest, code: str) -> HttpResponse:
     """Give one agency a later deadline than the cycle's, with a reason."""
     cycle = _cycle(code)
     language = get_language() or "th"
-    form = ExtensionForm(
-        request.POST, agencies=unsubmitted_agencies(cycle=cycle), language=language
-    )
+    form = ExtensionForm(request.POST, agencies=unsubmitted_agencies(cycle=cycle))
     if not form.is_valid():
         return _render_progress(request, cycle, extension_form=form, http_status=400)
-    agency = Agency.objects.get(pk=form.cleaned_data["agency"])
+    agency = form.cleaned_data["agency"]
     try:
         deadline_extend_for_agency(
             cycle=cycle,

@@ -21,10 +21,6 @@ CASES = {
     "login": ("get", {p: 302 for p in PERSONAS} | {"anonymous": 200}),
     "logout": ("post", {p: 302 for p in PERSONAS}),
     "invite": ("get", MANAGERS_ONLY),
-    # Suggestions of every agency: for those who choose among every agency.
-    "agency_suggestions": ("get", {p: 403 for p in PERSONAS} | {
-        "anonymous": LOGIN, "administrator": 200,
-    }),
     "invitation": ("get", PUBLIC),
     # The invitation is of agency A: B's coordinator is told it does not exist.
     "revoke": ("post", {p: 403 for p in PERSONAS} | {
@@ -67,7 +63,6 @@ def url_for(name, world):
         "login": "/accounts/login/",
         "logout": "/accounts/logout/",
         "invite": "/accounts/invite/",
-        "agency_suggestions": "/accounts/agencies/?agency=mot",
         "colleagues": "/accounts/colleagues/",
         "password_reset": "/accounts/password-reset/",
         "password_reset_done": "/accounts/password-reset/sent/",

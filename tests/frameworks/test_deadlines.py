@@ -278,7 +278,7 @@ def test_administrator_extends_an_agency_from_the_progress_page(world, client):
     day = _local_today() + dt.timedelta(days=7)
     page = client.post(
         "/cycles/th-2564/extend/",
-        {"agency": world.agency_b.pk, "deadline": f"{day.day}/{day.month}/{day.year + 543}",
+        {"agency": world.agency_b.code, "deadline": f"{day.day}/{day.month}/{day.year + 543}",
          "reason": "เปลี่ยนผู้ประสานงาน"},
         follow=True,
     )
@@ -294,7 +294,7 @@ def test_an_extension_without_a_reason_is_refused_on_the_page(world, client):
     day = _local_today() + dt.timedelta(days=7)
     page = client.post(
         "/cycles/th-2564/extend/",
-        {"agency": world.agency_b.pk, "deadline": f"{day.day}/{day.month}/{day.year + 543}"},
+        {"agency": world.agency_b.code, "deadline": f"{day.day}/{day.month}/{day.year + 543}"},
     )
     assert page.status_code == 400
     assert "เหตุผล" in page.content.decode()  # Thai: "reason"
@@ -307,7 +307,7 @@ def test_only_an_administrator_may_post_an_extension(world, client, persona):
     client.force_login(world.user(persona))
     reply = client.post(
         "/cycles/th-2564/extend/",
-        {"agency": world.agency_a.pk, "deadline": "31/12/2600", "reason": "x"},
+        {"agency": world.agency_a.code, "deadline": "31/12/2600", "reason": "x"},
     )
     assert reply.status_code == 403
     assert not DeadlineChange.objects.exists()
@@ -319,10 +319,38 @@ def test_the_extension_form_offers_only_agencies_that_have_not_submitted(world, 
     client.force_login(world.user("administrator"))
     reply = client.post(
         "/cycles/th-2564/extend/",
-        {"agency": world.agency_b.pk, "deadline": "31/12/2600", "reason": "x"},
+        {"agency": world.agency_b.code, "deadline": "31/12/2600", "reason": "x"},
     )
     assert reply.status_code == 400
+    assert "No agency still answering this cycle has the code or name" in in_english_text(
+        client, {"agency": world.agency_b.code, "deadline": "31/12/2600", "reason": "x"})
     assert not DeadlineChange.objects.exists()
+
+
+def in_english_text(client, data):
+    client.cookies["django_language"] = "en"
+    return client.post("/cycles/th-2564/extend/", data).content.decode()
+
+
+def test_an_extension_names_its_agency_by_a_part_of_its_name(world, client):
+    set_deadline(world.cycle, _local_today())
+    client.force_login(world.user("administrator"))
+    day = _local_today() + dt.timedelta(days=7)
+    data = {"deadline": f"{day.day}/{day.month}/{day.year + 543}", "reason": "x"}
+    # "ทางหลวง" is in both departments' names: refused, naming both, nothing granted.
+    text = in_english_text(client, {**data, "agency": "ทางหลวง"})
+    assert "is in the code or name of 2 agencies" in text and "mot-doh" in text
+    assert not DeadlineChange.objects.exists()
+    client.post("/cycles/th-2564/extend/", {**data, "agency": "กรมทางหลวงชนบท"})
+    assert DeadlineChange.objects.get().agency == world.agency_a
+
+
+def test_the_progress_page_lists_no_agency_in_the_extension_form(world, client):
+    set_deadline(world.cycle, _local_today())
+    client.force_login(world.user("administrator"))
+    page = client.get("/cycles/th-2564/").content.decode()
+    form = page.split('action="/cycles/th-2564/extend/"')[1].split("</form>")[0]
+    assert "<option" not in form and 'hx-get="/agencies/suggestions/"' in form
 
 
 def test_the_agency_reads_its_extension_in_its_history_in_the_buddhist_era(world, client):

@@ -346,9 +346,10 @@ def test_administrator_reopens_a_response_from_the_page_with_a_reason(world, cli
     response = submitted(world.response_a)
     client.force_login(world.user("administrator"))
     html = client.get("/cycles/th-2564/").content.decode()
-    assert f'value="{response.pk}"' in html  # listed among the submitted responses
+    # The form asks for the agency (typed, with suggestions), not a list of every response.
+    assert 'id="id_reopen_agency"' in html and 'list="id_reopen_agency-suggestions"' in html
     page = client.post(
-        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": "Evidence is a slide"}
+        "/cycles/th-2564/reopen/", {"agency": response.agency.code, "reason": "Evidence is a slide"}
     )
     assert page.status_code == 302
     assert status_of(response) == "in_progress"
@@ -359,7 +360,7 @@ def test_reopening_from_the_page_without_a_reason_keeps_the_response_submitted(w
     response = submitted(world.response_a)
     client.force_login(world.user("administrator"))
     page = in_english(client).post(
-        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": " "})
+        "/cycles/th-2564/reopen/", {"agency": response.agency.code, "reason": " "})
     assert page.status_code == 400
     assert "Give a reason" in page.content.decode()
     assert status_of(response) == "submitted"
@@ -370,7 +371,7 @@ def test_reopening_from_the_page_on_a_closed_cycle_says_so(world, client):
     put(world.cycle, "closed")
     client.force_login(world.user("administrator"))
     page = in_english(client).post(
-        "/cycles/th-2564/reopen/", {"response": response.pk, "reason": "Typo"})
+        "/cycles/th-2564/reopen/", {"agency": response.agency.code, "reason": "Typo"})
     assert page.status_code == 400
     assert "is closed" in page.content.decode()
     assert status_of(response) == "submitted"
@@ -379,10 +380,18 @@ def test_reopening_from_the_page_on_a_closed_cycle_says_so(world, client):
 def test_a_response_that_is_not_submitted_is_not_offered_for_reopening(world, client):
     client.force_login(world.user("administrator"))
     page = client.post(
-        "/cycles/th-2564/reopen/", {"response": world.response_b.pk, "reason": "Typo"}
+        "/cycles/th-2564/reopen/", {"agency": world.agency_b.code, "reason": "Typo"}
     )
     assert page.status_code == 400
+    assert "ไม่มีหน่วยงานที่ส่งคำตอบแล้วในรอบนี้ซึ่งมีรหัสหรือชื่อ" in page.content.decode()
     assert status_of(world.response_b) == "not_started"
+
+
+def test_without_a_submitted_response_the_page_offers_no_reopening(world, client):
+    client.force_login(world.user("administrator"))
+    html = in_english(client).get("/cycles/th-2564/").content.decode()
+    assert "No response has been submitted yet." in html
+    assert 'id="id_reopen_agency"' not in html
 
 
 def test_executive_watching_the_page_cannot_close_the_cycle(world, client):

@@ -251,7 +251,7 @@ def test_an_unknown_cycle_is_refused_before_it_is_looked_up(world, client):
 
 
 def _endpoints(world):
-    reopen = {"response": world.response_a.pk, "reason": "Evidence is a slide"}
+    reopen = {"agency": world.agency_a.code, "reason": "Evidence is a slide"}
     return {
         "list": ("get", "/cycles/", None),
         "progress": ("get", "/cycles/th-2564/", None),

@@ -103,7 +103,7 @@ def test_reopening_tells_the_agencys_people_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         reply = client.post(
             "/cycles/th-2564/reopen/",
-            {"response": world.response_a.pk, "reason": "หลักฐานข้อ POL-02-1 เป็นไฟล์ว่าง"},
+            {"agency": world.agency_a.code, "reason": "หลักฐานข้อ POL-02-1 เป็นไฟล์ว่าง"},
         )
     assert reply.status_code == 302
     run_worker()
@@ -123,7 +123,7 @@ def test_an_inactive_person_gets_no_mail(world, client, django_capture_on_commit
     Response.objects.filter(pk=world.response_a.pk).update(status=ResponseStatus.SUBMITTED)
     client.force_login(world.user("administrator"))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/cycles/th-2564/reopen/", {"response": world.response_a.pk, "reason": "x"})
+        client.post("/cycles/th-2564/reopen/", {"agency": world.agency_a.code, "reason": "x"})
     run_worker()
     assert recipients() == ["coordinator_a@example.go.th"]
 

@@ -65,7 +65,7 @@ def test_the_page_lists_no_agency_however_many_there_are(admin, world):
     text = page.content.decode()
     assert page.status_code == 200
     assert "lg-00001" not in text and "<option" not in text.split('name="agency"')[1][:2000]
-    assert 'list="id_agency-suggestions"' in text and 'hx-get="/accounts/agencies/"' in text
+    assert 'list="id_agency-suggestions"' in text and 'hx-get="/agencies/suggestions/"' in text
 
 
 def test_suggestions_are_the_first_ten_matching_active_agencies(admin, world):
@@ -73,13 +73,13 @@ def test_suggestions_are_the_first_ten_matching_active_agencies(admin, world):
         Agency(code=f"lg-{i:03d}", name_th=f"เทศบาลตำบลทดสอบ {i}", kind="sao",
                active=i != 0) for i in range(30)
     )
-    text = admin.get("/accounts/agencies/", {"agency": "ทดสอบ"}).content.decode()
+    text = admin.get("/agencies/suggestions/", {"agency": "ทดสอบ"}).content.decode()
     assert text.count("<option") == 10
     assert 'value="lg-001"' in text and 'value="lg-000"' not in text
-    assert admin.get("/accounts/agencies/", {"agency": "mot-drr"}).content.decode().count(
+    assert admin.get("/agencies/suggestions/", {"agency": "mot-drr"}).content.decode().count(
         "<option") == 1
-    assert "<option" not in admin.get("/accounts/agencies/", {"agency": ""}).content.decode()
-    assert "<option" not in admin.get("/accounts/agencies/").content.decode()
+    assert "<option" not in admin.get("/agencies/suggestions/", {"agency": ""}).content.decode()
+    assert "<option" not in admin.get("/agencies/suggestions/").content.decode()
 
 
 def test_a_coordinator_invites_for_the_own_agency_without_the_field(client, world):
@@ -96,3 +96,17 @@ def test_the_refusal_is_in_thai_for_a_thai_reader(client, world):
     text = invite(client, "ทางหลวง").content.decode()
     assert "อยู่ในรหัสหรือชื่อของหน่วยงาน 2 หน่วยงาน" in text
     assert "พิมพ์รหัสหน่วยงาน หรือส่วนหนึ่งของชื่อ" in text  # the field's help
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "lead_reviewer", "executive", "coordinator_a",
+                                     "respondent_a", "outsider"])
+def test_only_administrators_get_suggestions(client, world, persona):
+    client.force_login(world.user(persona))
+    assert client.get("/agencies/suggestions/", {"agency": "mot"}).status_code == 403
+
+
+def test_suggestions_ask_to_sign_in_and_are_read_only(client, world):
+    assert client.get("/agencies/suggestions/?agency=mot")["Location"].startswith(
+        "/accounts/login/?next=")
+    client.force_login(world.user("administrator"))
+    assert client.post("/agencies/suggestions/", {"agency": "mot"}).status_code == 405

@@ -3,9 +3,9 @@
 A select listing every agency grows with the registry: at 10,000 agencies (the local
 governments included) it took the invitation page one to two seconds to draw, on every
 visit and every refused form. This field is a text box instead. What is typed is an
-agency's code, or a part of its code or name that only one agency has; anything else is
-refused with the agencies it could mean. As a person types, the page asks
-``accounts:agency_suggestions`` for the first matches and offers them in a ``datalist``
+agency's code, or a part of its code or name that only one agency of the field's choice
+has; anything else is refused with the agencies it could mean. As a person types, the page
+asks ``agencies:suggestions`` for the first matches and offers them in a ``datalist``
 (htmx; without JavaScript the form works the same, only without suggestions).
 """
 
@@ -49,7 +49,7 @@ def agency_label(agency: Agency) -> str:
 class AgencyInput(forms.TextInput):
     """A text box with a list of suggestions that htmx fills as the person types."""
 
-    template_name = "accounts/agency_input.html"
+    template_name = "agencies/agency_input.html"
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -59,7 +59,7 @@ class AgencyInput(forms.TextInput):
         widget["attrs"].update({
             "list": suggestions,
             "autocomplete": "off",
-            "hx-get": reverse("accounts:agency_suggestions"),
+            "hx-get": reverse("agencies:suggestions"),
             "hx-trigger": "input changed delay:250ms",
             "hx-target": f"#{suggestions}",
             "hx-swap": "innerHTML",
@@ -79,10 +79,15 @@ class AgencyField(forms.CharField):
 
     widget = AgencyInput
 
-    def __init__(self, *, queryset: QuerySet[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self, *, queryset: QuerySet[Agency], unknown_message: str | None = None, **kwargs: Any
+    ) -> None:
+        """UNKNOWN_MESSAGE (with ``%(text)s``, what was typed): the refusal when no agency
+        of QUERYSET matches, saying which agencies may be chosen."""
         kwargs.setdefault("max_length", 255)
         super().__init__(**kwargs)
         self.queryset = queryset
+        self.unknown_message = unknown_message
 
     def clean(self, value: Any) -> Agency | None:  # type: ignore[override]
         text = super().clean(value)
@@ -92,11 +97,11 @@ class AgencyField(forms.CharField):
         if len(found) == 1:
             return found[0]
         if not found:
-            raise ValidationError(
-                _("No agency has the code or name “%(text)s”. Type an agency's code, or a "
-                  "part of its name, and choose one of the agencies offered.") % {"text": text},
-                code="unknown",
+            message = self.unknown_message or _(
+                "No agency has the code or name “%(text)s”. Type an agency's code, or a "
+                "part of its name, and choose one of the agencies offered."
             )
+            raise ValidationError(str(message) % {"text": text}, code="unknown")
         named = "; ".join(agency_label(a) for a in found[:SHOWN])
         raise ValidationError(
             (_("“%(text)s” is in the code or name of more than %(count)d agencies, such as "
