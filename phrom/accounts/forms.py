@@ -91,6 +91,17 @@ class InvitationForm(forms.Form):
             del self.fields["dimensions"]
 
 
+class AgencyLookupForm(forms.Form):
+    """The agency whose people an administrator looks at (colleagues page, by GET)."""
+
+    agency = AgencyField(
+        label=_("Agency"),
+        queryset=Agency.objects.all(),
+        help_text=_("Type the agency's code, or a part of its name."),
+        error_messages={"required": _("Type an agency's code, or a part of its name.")},
+    )
+
+
 class InvitationAcceptForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),

@@ -48,10 +48,6 @@ def colleagues_of(*, agency: Agency) -> list[Profile]:
     return people
 
 
-def agencies_with_people() -> QuerySet[Agency]:
-    return Agency.objects.filter(people__isnull=False).distinct().order_by("code")
-
-
 def open_cycle() -> Cycle | None:
     """The current open cycle (the latest, should several be open)."""
     return (

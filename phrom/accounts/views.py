@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from phrom.accounts.forms import (
+    AgencyLookupForm,
     InvitationAcceptForm,
     InvitationForm,
     LoginForm,
@@ -37,7 +38,6 @@ from phrom.accounts.gates import (
 )
 from phrom.accounts.models import Invitation, Profile, Role
 from phrom.accounts.selectors import (
-    agencies_with_people,
     colleagues_of,
     invitation_by_token,
     open_cycle_dimensions,
@@ -51,7 +51,6 @@ from phrom.accounts.services import (
     password_reset_request,
 )
 from phrom.accounts.throttle import client_address, forget_failures, paused_message
-from phrom.agencies.models import Agency
 
 
 class LoginView(auth_views.LoginView):
@@ -221,13 +220,12 @@ def colleagues(request: HttpRequest) -> HttpResponse:
     Coordinators see their own agency; administrators choose one.
     """
     profile = require_role(request.user, Role.ADMINISTRATOR, Role.COORDINATOR)
-    agencies = None
+    lookup = None
     if not manages_every_agency(profile):
         agency = profile.agency
     else:
-        code = request.GET.get("agency", "")
-        agency = Agency.objects.filter(code=code).first() if code else None
-        agencies = agencies_with_people()
+        lookup = AgencyLookupForm(request.GET if "agency" in request.GET else None)
+        agency = lookup.cleaned_data["agency"] if lookup.is_bound and lookup.is_valid() else None
     if agency is not None and not may_see_people_of(profile, agency):
         raise PermissionDenied
     pending = list(pending_invitations(agency=agency)) if agency else []
@@ -237,7 +235,7 @@ def colleagues(request: HttpRequest) -> HttpResponse:
         {
             "profile": profile,
             "agency": agency,
-            "agencies": agencies,
+            "lookup": lookup,
             "people": colleagues_of(agency=agency) if agency else [],
             "pending": pending,
             "revocable": _revocable(profile, pending),

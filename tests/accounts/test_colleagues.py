@@ -44,7 +44,20 @@ def test_administrator_chooses_an_agency_to_see_its_people(client, world):
     client.force_login(world.user("administrator"))
     first = client.get("/accounts/colleagues/").content.decode()
     assert "coordinator_a@example.go.th" not in first
-    assert 'value="mot-drr"' in first and 'value="mot-doh"' in first
+    # The agency is typed (with suggestions), not chosen from a list of every agency.
+    assert 'name="agency"' in first and 'value="mot-drr"' not in first
     page = client.get("/accounts/colleagues/?agency=mot-doh").content.decode()
     assert "coordinator_b@example.go.th" in page
     assert "coordinator_a@example.go.th" not in page
+    by_name = client.get("/accounts/colleagues/", {"agency": "ชนบท"}).content.decode()
+    assert "coordinator_a@example.go.th" in by_name
+
+
+def test_an_agency_that_cannot_be_told_apart_is_asked_for_again(client, world):
+    client.force_login(world.user("administrator"))
+    client.cookies["django_language"] = "en"
+    page = client.get("/accounts/colleagues/", {"agency": "ทางหลวง"}).content.decode()
+    assert "is in the code or name of 2 agencies" in page
+    assert "coordinator_a@example.go.th" not in page and "coordinator_b@example.go.th" not in page
+    empty = client.get("/accounts/colleagues/", {"agency": ""}).content.decode()
+    assert "Type an agency&#x27;s code, or a part of its name." in empty
