@@ -290,9 +290,13 @@ def _render_progress(
     http_status: int = 200,
 ) -> HttpResponse:
     language = get_language() or "th"
+    progress = cycle_progress(cycle=cycle)
     context: dict[str, Any] = {
         "cycle": cycle,
-        "progress": cycle_progress(cycle=cycle),
+        "progress": progress,
+        # the lists' rows in the reader's language, ready to print
+        "not_started_rows": [a.cells(language) for a in progress.not_started],
+        "in_progress_rows": [a.cells(language) for a in progress.in_progress],
         "deadline": deadline_text(cycle.deadline, language),
         "may_act": _is_administrator(request),
     }
