@@ -43,7 +43,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@scripts/system-packages bench
-	@status=0; for name in score_file engine cycle_db questionnaire_page review_page integrity scorecard_pdf export scorecard_batch public_results autosave; do \
+	@status=0; for name in score_file engine cycle_db questionnaire_page review_page integrity scorecard_pdf export scorecard_batch public_results agency_pages autosave; do \
 	  echo "== bench/bench_$$name.py"; $(BIN)/python bench/bench_$$name.py --check || status=1; \
 	done; exit $$status
 
