@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,6 +33,10 @@ from phrom.reviews.audit import (
     sample_csv_rows,
 )
 from phrom.reviews.views import assign_and_report
+
+# Responses a page of the sample lists (a 10,000-agency cycle's sample runs to thousands;
+# the CSV holds them all).
+SAMPLE_PAGE_SIZE = 100
 
 
 @login_required
@@ -73,6 +78,7 @@ def audit(request: HttpRequest, code: str) -> HttpResponse:
         return reply
     return render(request, "reviews/audit.html", {
         "cycle": cycle, "sample": sample, "share": f"{share:g}", "seed": seed,
+        "page": Paginator(sample.rows, SAMPLE_PAGE_SIZE).get_page(request.GET.get("page")),
         "csv_query": urlencode({"share": f"{share:g}", "seed": seed, "format": "csv"}),
         "reviewers": selectors.reviewers() if may_assign_reviewers(profile) else [],
     })

@@ -297,3 +297,35 @@ def test_the_queue_of_a_cycle_in_review_links_lead_reviewers_to_its_audit_sample
     assert link not in client.get(queue).content.decode()
     client.force_login(cycle_of_40.user("administrator"))
     assert link in client.get(reverse("reviews:assign")).content.decode()
+
+
+def test_a_long_sample_is_listed_a_hundred_at_a_time_with_its_seed_in_the_links(
+    world: Any, client: Any
+) -> None:
+    agencies = Agency.objects.bulk_create(
+        Agency(code=f"lg-{i:03d}", name_th=f"เทศบาลตำบล {i}", kind="sao") for i in range(130)
+    )
+    Response.objects.bulk_create(
+        Response(cycle=world.cycle, agency=a, status=ResponseStatus.SUBMITTED) for a in agencies
+    )
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.IN_REVIEW)
+    total = Response.objects.filter(cycle=world.cycle, status=ResponseStatus.SUBMITTED).count()
+    assert 100 < total <= 200
+    client.force_login(world.user("lead_reviewer"))
+    client.cookies["django_language"] = "en"
+    url = reverse("reviews:audit", args=[world.cycle.code])
+    first = client.get(url, {"share": "1"}).content.decode()  # no seed: one is drawn
+    seed = first.split('name="seed" value="')[1].split('"')[0]
+    assert f"{total} of {total} submitted responses" in first
+    assert f"Responses 1 to 100 of {total}" in first
+    assert f"seed={seed}" in first.split('rel="next" href="')[1].split('"')[0]
+    second = client.get(url, {"share": "1", "seed": seed, "page": "2"}).content.decode()
+    assert f"Responses 101 to {total} of {total}" in second
+    rows = [line for line in second.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")
+            if "<td>" in line]
+    assert len(rows) == total - 100
+    csv_rows = client.get(url, {"share": "1", "seed": seed, "format": "csv"}).content
+    assert len(csv_rows.decode("utf-8-sig").strip().splitlines()) == total + 1  # and a header
+    # a page out of range or not a number shows a page of the sample, never an error
+    assert client.get(url, {"share": "1", "seed": seed, "page": "99"}).status_code == 200
+    assert client.get(url, {"share": "1", "seed": seed, "page": "๒"}).status_code == 200
