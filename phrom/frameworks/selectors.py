@@ -93,17 +93,6 @@ class ProgressRow:
             return self.name_en
         return self.name_th
 
-    def cells(self, language: str) -> tuple[str, str, str, str]:
-        """Name, code, peer group and ministry in LANGUAGE (Thai where there is no
-        English): a row of the progress page's lists, thousands long at national scale."""
-        english = language.startswith("en")
-        return (
-            self.name(language),
-            self.code,
-            (self.group_en if english and self.group_en else self.group_th),
-            (self.ministry_en if english and self.ministry_en else self.ministry_th),
-        )
-
 
 @dataclass(frozen=True)
 class AgencyLine:
