@@ -27,14 +27,16 @@ SHOWN = 10
 
 
 def matching_agencies(agencies: QuerySet[Agency], text: str) -> list[Agency]:
-    """Agencies of AGENCIES whose code is TEXT, else whose code or name holds it (by code;
-    at most SHOWN + 1, so that a caller can tell "more than SHOWN")."""
+    """The agency of AGENCIES whose code is TEXT, else those whose code or name holds it
+    (by code; at most SHOWN + 1, so that a caller can tell "more than SHOWN")."""
     text = text.strip()
     if not text:
         return []
-    exact = list(agencies.filter(code__iexact=text)[:1])
-    if exact:
-        return exact
+    # The code as typed, else in any case when only one code differs from it by case alone.
+    for same_code in (agencies.filter(code=text), agencies.filter(code__iexact=text)):
+        found = list(same_code[:2])
+        if len(found) == 1:
+            return found
     return list(
         agencies.filter(
             Q(code__icontains=text) | Q(name_th__icontains=text) | Q(name_en__icontains=text)

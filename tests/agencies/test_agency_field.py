@@ -110,3 +110,15 @@ def test_suggestions_ask_to_sign_in_and_are_read_only(client, world):
         "/accounts/login/?next=")
     client.force_login(world.user("administrator"))
     assert client.post("/agencies/suggestions/", {"agency": "mot"}).status_code == 405
+
+
+def test_codes_that_differ_only_by_case_are_told_apart(admin, world):
+    upper = Agency.objects.create(code="MOT-DRR", name_th="สำนักงานทดสอบ", kind="department")
+    invite(admin, "MOT-DRR", email="upper@example.go.th")
+    invite(admin, "mot-drr", email="lower@example.go.th")
+    assert Invitation.objects.get(email="upper@example.go.th").agency == upper
+    assert Invitation.objects.get(email="lower@example.go.th").agency == world.agency_a
+    # neither as typed: both are named, nothing is guessed
+    text = invite(admin, "Mot-Drr", email="mixed@example.go.th").content.decode()
+    assert "is in the code or name of 2 agencies" in text
+    assert not Invitation.objects.filter(email="mixed@example.go.th").exists()
