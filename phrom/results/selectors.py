@@ -94,6 +94,14 @@ def scored_cycle(*, cycle: Cycle, version: int | None = None) -> ScoredCycle:
     if stored is not None:
         # the pages read the same attributes of both (see the docstring)
         return cast(ScoredCycle, stored)
+    return kept_figures(cycle)
+
+
+def kept_figures(cycle: Cycle) -> ScoredCycle:
+    """CYCLE scored from its submitted answers with the reviewers' verified values, kept per
+    process under what it is computed from (:func:`figures_stamp`, :func:`gains_stamp`),
+    whether or not it is published: the figures :func:`scored_cycle` gives a cycle without
+    a publication, and the verified side of a review of a cohort-normalised framework."""
     stamp = figures_stamp(cycle)
     if cycle.previous_id is not None:  # gains move with the previous cycle's results too
         stamp += "/" + gains_stamp(cycle)

@@ -14,7 +14,8 @@ from phrom.accounts.gates import may_see_all_reviews, profile_of
 from phrom.accounts.models import Role
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, Evidence, Response, ResponseStatus
-from phrom.results.adapter import cycle_answers, score_cycle_from_db, verified_cycle_answers
+from phrom.results.adapter import cycle_answers, verified_cycle_answers
+from phrom.results.selectors import kept_claims, kept_figures
 from phrom.reviews.models import (
     ClarificationStatus,
     PublishOverride,
@@ -240,9 +241,11 @@ def claimed_and_verified(*, response: Response) -> SideBySide | None:
         )
         claimed = score_cycle(spec, list(claimed_answers.values()))
         verified = score_cycle(spec, list(verified_answers.values()))
-    else:  # normalised over the cohort: the whole cycle, twice
-        claimed = score_cycle_from_db(cycle=cycle, with_previous=False).result
-        verified = score_cycle_from_db(cycle=cycle, with_previous=False, verified=True).result
+    else:
+        # Normalised over the cohort: the whole cycle, as claimed and as verified, each kept
+        # per process until what it is computed from changes (a verdict, an answer).
+        claimed = kept_claims(cycle).result
+        verified = kept_figures(cycle).result
     code = response.agency.code
     if code not in claimed.agencies:
         return None
