@@ -21,6 +21,7 @@ from phrom.notifications.models import Reminder, ReminderKind
 from phrom.notifications.tasks import (
     send_clarification_request,
     send_deadline_reminder,
+    send_deadline_reminders,
     send_reopened_notice,
     send_submission_receipt,
 )
@@ -161,31 +162,55 @@ def reminders_send_now(*, cycle: Cycle, by: User, site_url: str = "") -> RemindR
 
     At most one such reminder a day reaches an agency (a second click sends nothing
     again). Only administrators (``PermissionDenied``), only while the cycle is open
-    (``RemindRefused``).
+    (``RemindRefused``). The reminders are recorded in one statement and queued in
+    batches (``send_deadline_reminders``): thousands of agencies take a moment, not the
+    seconds one row and one task each took.
     """
     if not may_remind(profile_of(by)):
         raise PermissionDenied
-    cycle = Cycle.objects.get(pk=cycle.pk)
-    if cycle.status != CycleStatus.OPEN:
-        raise RemindRefused(
-            gettext("Cycle %(code)s is not open: there is nothing to remind agencies of.")
-            % {"code": cycle.code}
+    with transaction.atomic():
+        # Two clicks at once wait for each other here, so the second finds the first's.
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if cycle.status != CycleStatus.OPEN:
+            raise RemindRefused(
+                gettext("Cycle %(code)s is not open: there is nothing to remind agencies of.")
+                % {"code": cycle.code}
+            )
+        today = local_day(timezone.now())
+        extended = _agency_deadlines(cycle)
+        waiting = _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS))
+        already = set(
+            Reminder.objects.filter(
+                cycle=cycle, kind=ReminderKind.MANUAL, sent_on=today
+            ).values_list("agency_id", flat=True)
         )
-    today = local_day(timezone.now())
-    extended = _agency_deadlines(cycle)
-    reminded = already = 0
-    for agency_id in _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS)):
-        deadline = cycle.deadline
-        if deadline is not None and agency_id in extended:
-            deadline = max(deadline, extended[agency_id])
-        reminder = Reminder(
-            cycle=cycle, agency_id=agency_id, kind=ReminderKind.MANUAL,
-            deadline_day=local_day(deadline) if deadline is not None else None,
-            sent_on=today, by=by,
+        new = []
+        for agency_id in waiting:
+            if agency_id in already:
+                continue
+            deadline = cycle.deadline
+            if deadline is not None and agency_id in extended:
+                deadline = max(deadline, extended[agency_id])
+            new.append(Reminder(
+                cycle=cycle, agency_id=agency_id, kind=ReminderKind.MANUAL,
+                deadline_day=local_day(deadline) if deadline is not None else None,
+                sent_on=today, by=by,
+            ))
+        Reminder.objects.bulk_create(new, batch_size=REMINDER_BATCH)
+        _remind_batches(cycle, [r.agency_id for r in new], site_url)
+    return RemindResult(reminded=len(new), already=len(waiting) - len(new))
+
+
+# Agencies a queued "remind now" task reminds.
+REMINDER_BATCH = 100
+
+
+def _remind_batches(cycle: Cycle, agency_ids: list[int], site_url: str) -> None:
+    cycle_id = cycle.pk
+    for start in range(0, len(agency_ids), REMINDER_BATCH):
+        batch = agency_ids[start:start + REMINDER_BATCH]
+        transaction.on_commit(
+            lambda batch=batch: send_deadline_reminders.enqueue(
+                cycle_id=cycle_id, agency_ids=batch, site_url=site_url
+            )
         )
-        if _record(reminder):
-            _remind(cycle, agency_id, site_url)
-            reminded += 1
-        else:
-            already += 1
-    return RemindResult(reminded=reminded, already=already)

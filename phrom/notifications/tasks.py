@@ -7,6 +7,7 @@ Messages are in Thai, then English: Phrom does not know each person's language.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
@@ -23,6 +24,8 @@ from phrom.notifications.selectors import AGENCY_PEOPLE, COORDINATORS, agency_ad
 from phrom.responses.models import Response, ResponseStatus
 
 LANGUAGES = ("th", "en")
+
+logger = logging.getLogger(__name__)
 
 
 def _render(name: str, context_for: Any) -> tuple[str, str]:
@@ -104,12 +107,48 @@ def send_reopened_notice(*, response_id: int, reason: str, site_url: str = "") -
     return _send(agency_addresses(agency_id=response.agency_id, roles=AGENCY_PEOPLE), subject, body)
 
 
+def _open_cycle(cycle_id: int) -> Cycle | None:
+    cycle = Cycle.objects.select_related("framework").filter(pk=cycle_id).first()
+    return cycle if cycle is not None and cycle.status == CycleStatus.OPEN else None
+
+
 @task()
 def send_deadline_reminder(*, cycle_id: int, agency_id: int, site_url: str = "") -> int:
     """A reminder to the agency's people of the deadline, unless it has submitted since."""
-    cycle = Cycle.objects.select_related("framework").filter(pk=cycle_id).first()
-    if cycle is None or cycle.status != CycleStatus.OPEN:
+    cycle = _open_cycle(cycle_id)
+    return _remind_agency(cycle, agency_id, site_url) if cycle is not None else 0
+
+
+class RemindersFailed(RuntimeError):
+    """Some agencies of a batch of reminders were not reminded (each is logged)."""
+
+
+@task()
+def send_deadline_reminders(*, cycle_id: int, agency_ids: list[int], site_url: str = "") -> int:
+    """Reminders to several agencies: an administrator's "remind now" reaches thousands of
+    agencies through a few of these tasks rather than one task each. One agency's failure
+    (an address the mail server refuses) does not keep the others from their reminder; the
+    task then fails, naming how many were not reminded."""
+    cycle = _open_cycle(cycle_id)
+    if cycle is None:
         return 0
+    sent, failed = 0, []
+    for agency_id in agency_ids:
+        try:
+            sent += _remind_agency(cycle, agency_id, site_url)
+        except Exception:  # noqa: BLE001 - logged; the others are still reminded
+            logger.exception("reminder to agency %s of cycle %s failed", agency_id, cycle.code)
+            failed.append(agency_id)
+    if failed:
+        raise RemindersFailed(
+            f"{len(failed)} of {len(agency_ids)} agencies were not reminded "
+            f"(agency ids {', '.join(map(str, failed[:20]))}{' ...' if len(failed) > 20 else ''}); "
+            "the log says why"
+        )
+    return sent
+
+
+def _remind_agency(cycle: Cycle, agency_id: int, site_url: str) -> int:
     response = Response.objects.select_related("agency").filter(
         cycle=cycle, agency_id=agency_id
     ).first()
