@@ -15,6 +15,8 @@ deadline; a third of them have submitted, a third are answering; each has a coor
   suggestions      /agencies/suggestions/?agency=<part of a name>: the first ten matches
   cycle progress   /cycles/th-2564/: counts, the lists of agencies still answering, and the
                    extension and reopening forms (agency typed)
+  remind now       POST /cycles/th-2564/remind/, once and again (one request each; the
+                   "queries" column then counts the tasks it queued)
 
 Target: the invite, colleagues and suggestion pages take no longer with --large agencies
 than with --small (best times within 2x plus 5 ms): they do not grow with the registry.
@@ -109,6 +111,18 @@ def measure(admin: Any, code: str, repeats: int) -> dict[str, dict[str, float]]:
         figures[label] = {"queries": queries, "kib": len(page) / 1024,
                           "sent_kib": len(reply.content) / 1024, "best": timings[0],
                           "median": statistics.median(timings)}
+    # "Remind now", clicked twice: every agency still answering (those the smaller registry
+    # reminded already count as reminded today), then none.
+    from django_tasks_db.models import DBTaskResult
+
+    for label in ("remind now", "remind again"):
+        tasks = DBTaskResult.objects.count()
+        started = time.perf_counter()
+        reply = client.post("/cycles/th-2564/remind/")
+        took = (time.perf_counter() - started) * 1000
+        assert reply.status_code == 302, (label, reply.status_code)
+        figures[label] = {"queries": DBTaskResult.objects.count() - tasks, "kib": 0.0,
+                          "sent_kib": 0.0, "best": took, "median": took}
     return figures
 
 
