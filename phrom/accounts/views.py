@@ -225,7 +225,7 @@ def colleagues(request: HttpRequest) -> HttpResponse:
         agency = profile.agency
     else:
         lookup = AgencyLookupForm(request.GET if "agency" in request.GET else None)
-        agency = lookup.cleaned_data["agency"] if lookup.is_bound and lookup.is_valid() else None
+        agency = lookup.cleaned_data["agency"] if lookup.is_valid() else None
     if agency is not None and not may_see_people_of(profile, agency):
         raise PermissionDenied
     pending = list(pending_invitations(agency=agency)) if agency else []
