@@ -348,3 +348,13 @@ def test_accepting_an_invitation_with_a_name_of_100000_characters_gets_the_form_
     )
     assert page.status_code == 200
     assert "at most" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_value_too_long_is_refused_in_thai_for_a_thai_reader(world, client):
+    """Django's Thai catalog leaves its length limits in English; Phrom's says them."""
+    client.force_login(world.user("administrator"))
+    page = client.post("/accounts/invite/", {"email": "t@example.go.th", "role": "coordinator",
+                                             "agency": "x" * 300}).content.decode()
+    assert "ยาวเกินไป: พิมพ์ได้ไม่เกิน 255 ตัวอักษร (ตอนนี้มี 300 ตัวอักษร)" in page
+    assert "Ensure this value" not in page
