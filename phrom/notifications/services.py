@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,7 +20,6 @@ from phrom.frameworks.selectors import target_agencies
 from phrom.notifications.models import Reminder, ReminderKind
 from phrom.notifications.tasks import (
     send_clarification_request,
-    send_deadline_reminder,
     send_deadline_reminders,
     send_reopened_notice,
     send_submission_receipt,
@@ -59,25 +58,6 @@ def notify_clarification(*, request: Any, site_url: str = "") -> None:
     transaction.on_commit(
         lambda: send_clarification_request.enqueue(request_id=request_id, site_url=site_url)
     )
-
-
-def _remind(cycle: Cycle, agency_id: int, site_url: str) -> None:
-    cycle_id = cycle.pk
-    transaction.on_commit(
-        lambda: send_deadline_reminder.enqueue(
-            cycle_id=cycle_id, agency_id=agency_id, site_url=site_url
-        )
-    )
-
-
-def _record(reminder: Reminder) -> bool:
-    """Insert REMINDER unless the same one exists (another run got there first)."""
-    try:
-        with transaction.atomic():
-            reminder.save()
-    except IntegrityError:
-        return False
-    return True
 
 
 def _waiting(cycle: Cycle, statuses: Iterable[str]) -> list[int]:
@@ -122,32 +102,41 @@ def reminders_send_due(
     own, extensions included) is one of STEPS days away or less; returns how many.
 
     Each step is sent once per agency and deadline day, recorded in ``Reminder``: running
-    this twice (even at once, from two machines) sends nothing twice.
+    this twice (even at once, from two machines) sends nothing twice, since each cycle's
+    reminders are recorded under a lock on the cycle's row. As with "remind now", they are
+    recorded in one statement and queued in batches (``send_deadline_reminders``).
     """
     today = today or local_day(timezone.now())
     steps = tuple(steps)
     sent = 0
-    for cycle in Cycle.objects.filter(status=CycleStatus.OPEN, deadline__isnull=False):
-        assert cycle.deadline is not None
-        extended = _agency_deadlines(cycle)
-        done = set(
-            Reminder.objects.filter(cycle=cycle, kind=ReminderKind.SCHEDULED).values_list(
-                "agency_id", "deadline_day", "days_before"
+    for cycle_id in Cycle.objects.filter(
+        status=CycleStatus.OPEN, deadline__isnull=False
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+            if cycle.status != CycleStatus.OPEN or cycle.deadline is None:
+                continue  # closed, or its deadline removed, while the earlier cycles were done
+            extended = _agency_deadlines(cycle)
+            done = set(
+                Reminder.objects.filter(cycle=cycle, kind=ReminderKind.SCHEDULED).values_list(
+                    "agency_id", "deadline_day", "days_before"
+                )
             )
-        )
-        for agency_id in _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS)):
-            deadline = max(cycle.deadline, extended.get(agency_id, cycle.deadline))
-            day = local_day(deadline)
-            step = due_step((day - today).days, steps)
-            if step is None or (agency_id, day, step) in done:
-                continue
-            reminder = Reminder(
-                cycle=cycle, agency_id=agency_id, kind=ReminderKind.SCHEDULED,
-                days_before=step, deadline_day=day, sent_on=today,
-            )
-            if _record(reminder):
-                _remind(cycle, agency_id, site_url)
-                sent += 1
+            new = []
+            waiting = _waiting(cycle, (ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS))
+            for agency_id in waiting:
+                deadline = max(cycle.deadline, extended.get(agency_id, cycle.deadline))
+                day = local_day(deadline)
+                step = due_step((day - today).days, steps)
+                if step is None or (agency_id, day, step) in done:
+                    continue
+                new.append(Reminder(
+                    cycle=cycle, agency_id=agency_id, kind=ReminderKind.SCHEDULED,
+                    days_before=step, deadline_day=day, sent_on=today,
+                ))
+            Reminder.objects.bulk_create(new, batch_size=REMINDER_BATCH)
+            _remind_batches(cycle, [r.agency_id for r in new], site_url)
+            sent += len(new)
     return sent
 
 
@@ -201,7 +190,7 @@ def reminders_send_now(*, cycle: Cycle, by: User, site_url: str = "") -> RemindR
     return RemindResult(reminded=len(new), already=len(waiting) - len(new))
 
 
-# Agencies a queued "remind now" task reminds.
+# Agencies a queued reminder task reminds.
 REMINDER_BATCH = 100
 
 

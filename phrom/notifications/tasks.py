@@ -112,21 +112,14 @@ def _open_cycle(cycle_id: int) -> Cycle | None:
     return cycle if cycle is not None and cycle.status == CycleStatus.OPEN else None
 
 
-@task()
-def send_deadline_reminder(*, cycle_id: int, agency_id: int, site_url: str = "") -> int:
-    """A reminder to the agency's people of the deadline, unless it has submitted since."""
-    cycle = _open_cycle(cycle_id)
-    return _remind_agency(cycle, agency_id, site_url) if cycle is not None else 0
-
-
 class RemindersFailed(RuntimeError):
     """Some agencies of a batch of reminders were not reminded (each is logged)."""
 
 
 @task()
 def send_deadline_reminders(*, cycle_id: int, agency_ids: list[int], site_url: str = "") -> int:
-    """Reminders to several agencies: an administrator's "remind now" reaches thousands of
-    agencies through a few of these tasks rather than one task each. One agency's failure
+    """Deadline reminders to several agencies, each unless it has submitted since: a reminder
+    day reaches thousands of agencies through a few of these tasks. One agency's failure
     (an address the mail server refuses) does not keep the others from their reminder; the
     task then fails, naming how many were not reminded."""
     cycle = _open_cycle(cycle_id)

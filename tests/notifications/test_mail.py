@@ -217,7 +217,7 @@ def test_the_command_queues_the_due_reminders_and_is_safe_to_run_twice(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--site-url", "https://phrom.example.go.th")
         call_command("send_reminders", "--site-url", "https://phrom.example.go.th")
-    assert DBTaskResult.objects.count() == 2  # one per agency, not four
+    assert DBTaskResult.objects.count() == 1  # one batch of two agencies, not two batches
     run_worker()
     assert "https://phrom.example.go.th/responses/" in mail.outbox[0].body
 
