@@ -81,12 +81,15 @@ STATUS_FIELDS = ("not_started", "in_progress", "submitted")
 
 @dataclass(frozen=True)
 class ProgressRow:
-    """Counts of one peer group or one ministry; ``key`` is empty for "none"."""
+    """Counts of one peer group or one ministry; ``key`` is the group's or the ministry's
+    code (the staff list's filter), empty for "none"."""
 
     key: str
     name_th: str
     name_en: str
     counts: StatusCounts
+    # whether the staff list filters by KEY (not a peer group the framework does not name)
+    listed: bool = True
 
     def name(self, language: str) -> str:
         if language.startswith("en") and self.name_en:
@@ -166,7 +169,7 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
         _with_response(target_agencies(), cycle)
         .values(
             "group",
-            "ministry_id",
+            "ministry__code",
             "ministry__name_th",
             "ministry__name_en",
             status=F("cycle_response__status"),
@@ -184,7 +187,7 @@ def cycle_progress(*, cycle: Cycle, today: dt.date | None = None) -> CycleProgre
         overall = overall.plus(status, n)
         group = row["group"] or ""
         groups[group] = groups.get(group, StatusCounts()).plus(status, n)
-        ministry = str(row["ministry_id"] or "")
+        ministry = row["ministry__code"] or ""
         ministries[ministry] = ministries.get(ministry, StatusCounts()).plus(status, n)
         if ministry:
             ministry_names[ministry] = (row["ministry__name_th"], row["ministry__name_en"])
@@ -255,6 +258,7 @@ def _group_rows(cycle: Cycle, groups: dict[str, StatusCounts]) -> list[ProgressR
                 name_th=name.th if name else code,
                 name_en=name.en if name else code,
                 counts=counts,
+                listed=bool(code) and name is not None,
             )
         )
     # The framework's order first, then groups it does not name, then "no group".
@@ -271,6 +275,7 @@ def _ministry_rows(
             name_th=names.get(key, ("", ""))[0],
             name_en=names.get(key, ("", ""))[1],
             counts=counts,
+            listed=bool(key),
         )
         for key, counts in ministries.items()
     ]

@@ -55,6 +55,9 @@ from phrom.responses.models import Response, ResponseStatus
 from phrom.responses.selectors import user_name
 
 WATCH_ROLES = CYCLE_WATCHERS
+# Agencies listed on the cycle's page as not started, and as in progress: at national scale
+# thousands wait, and the staff list of responses shows them all, by ministry or group.
+WAITING_SHOWN = 100
 ACT_ROLES = CYCLE_MANAGERS
 
 # The words on each lifecycle button: the same target status reads differently by origin.
@@ -294,9 +297,11 @@ def _render_progress(
     context: dict[str, Any] = {
         "cycle": cycle,
         "progress": progress,
-        # the lists' rows in the reader's language, ready to print
-        "not_started_rows": [a.cells(language) for a in progress.not_started],
-        "in_progress_rows": [a.cells(language) for a in progress.in_progress],
+        # the lists' first rows in the reader's language, ready to print; the staff list
+        # of responses (linked) holds them all, searchable and filtered
+        "not_started_rows": [a.cells(language) for a in progress.not_started[:WAITING_SHOWN]],
+        "in_progress_rows": [a.cells(language) for a in progress.in_progress[:WAITING_SHOWN]],
+        "waiting_shown": WAITING_SHOWN,
         "deadline": deadline_text(cycle.deadline, language),
         "may_act": _is_administrator(request),
     }

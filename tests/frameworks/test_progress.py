@@ -18,6 +18,7 @@ from phrom.frameworks.selectors import (
     cycle_progress,
     days_to_deadline,
 )
+from phrom.frameworks.views import WAITING_SHOWN
 from phrom.responses.models import Response, ResponseStatus
 from tests.conftest import in_english
 
@@ -214,6 +215,41 @@ def test_executive_watches_progress_without_any_action(small, client):
     assert "28.6%" in html
     assert "<form method=\"post\" action=\"/cycles/" not in html
     assert 'name="reason"' not in html
+
+
+def test_the_counts_by_group_and_ministry_lead_to_those_agencies_in_the_list_of_responses(
+    small, client
+):
+    client.force_login(small.user("executive"))
+    html = client.get("/cycles/th-2564/").content.decode()
+    by_ministry = "/responses/?cycle=th-2564&amp;ministry=moi&amp;status=in_progress"
+    by_group = "/responses/?cycle=th-2564&amp;group=local&amp;status=not_started"
+    assert f'<a href="{by_ministry}">1</a>' in html  # DOPA
+    assert f'<a href="{by_group}">1</a>' in html  # the municipality
+    listed = client.get(by_ministry.replace("&amp;", "&")).content.decode()
+    assert "กรมการปกครอง" in listed and "จังหวัดเชียงใหม่" not in listed
+    listed = client.get(by_group.replace("&amp;", "&")).content.decode()
+    assert "เทศบาลตำบลเกาะคา" in listed and "องค์การบริหารส่วนตำบลแม่ริม" not in listed
+    # "no ministry", "no peer group" and a group the framework does not name: no filter
+    Agency.objects.filter(code="oag").update(group="unnamed")
+    html = client.get("/cycles/th-2564/").content.decode()
+    assert "group=unnamed" not in html and "ministry=&amp;" not in html
+
+
+def test_thousands_waiting_show_the_first_hundred_and_lead_to_all_of_them(world, client):
+    Agency.objects.bulk_create(
+        Agency(code=f"x-{i:04d}", name_th=f"หน่วยงาน {i:04d}", kind="department")
+        for i in range(WAITING_SHOWN + 10)
+    )
+    client.force_login(world.user("administrator"))
+    html = in_english(client).get("/cycles/th-2564/").content.decode()
+    assert "112 agencies have not started" in html  # A and B too
+    assert html.count("<td>x-0") == WAITING_SHOWN - 2  # A and B come first in Thai order
+    assert "The list shows the first 100 of 112." in html
+    assert '<a href="/responses/?cycle=th-2564&amp;status=not_started">All 112' in html
+    assert html.count("The list shows the first") == 1  # not under the empty in-progress list
+    listed = client.get("/responses/?cycle=th-2564&status=not_started")
+    assert listed.status_code == 200 and listed.context["page"].paginator.count == 112
 
 
 def test_the_cycle_list_shows_status_and_deadline_in_the_buddhist_era(world, client):
