@@ -65,8 +65,10 @@ def django_db_modify_db_settings(
     savepoints on it ("no such savepoint") and an answer is lost. With a file each request
     has its own connection and SQLite's own locking, as under gunicorn.
 
-    Each pytest-xdist worker has its own file (test-phrom_gw0.sqlite3, ...): pytest-django
-    suffixes the test databases of PostgreSQL itself, but not a SQLite one without a name.
+    Each pytest process has its own file (test-phrom_gw0_<pid>.sqlite3, ...): pytest-django
+    suffixes the test databases of PostgreSQL per xdist worker itself, but not a SQLite one
+    without a name, and two runs at once in one checkout (a `make test` and a single test
+    file) would otherwise recreate each other's database under their feet.
     """
     from django.conf import settings
 
@@ -77,7 +79,7 @@ def django_db_modify_db_settings(
         test = config.setdefault("TEST", {})
         if not test.get("NAME"):  # (Django has put NAME: None there already)
             worker = getattr(request.config, "workerinput", {}).get("workerid")
-            suffix = f"_{worker}" if worker else ""
+            suffix = f"_{worker}_{os.getpid()}" if worker else f"_{os.getpid()}"
             test["NAME"] = str(folder / f"test-phrom{suffix}.sqlite3")
 
 
