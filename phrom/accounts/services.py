@@ -22,7 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from phrom.accounts.gates import may_invite, may_manage_invitation, profile_of
+from phrom.accounts.gates import (
+    manages_every_agency,
+    may_invite,
+    may_manage_invitation,
+    profile_of,
+)
 from phrom.accounts.models import Invitation, PasswordResetRequest, Profile, Role
 from phrom.accounts.selectors import invitation_by_token, open_cycle_dimensions, token_hash
 from phrom.accounts.tasks import send_password_reset_mail
@@ -60,7 +65,11 @@ def invitation_create(
 
     Returns the invitation and its link (``base_url`` + path), which the inviter also
     sees, so an invitation works without e-mail. Only the newest invitation of an
-    address is usable: older pending ones are revoked.
+    address is usable: the new one replaces (revokes) the address's pending invitations
+    that the inviter may withdraw (``may_manage_invitation``: a coordinator's own, any for
+    an administrator). If the address has a pending invitation that the inviter may not
+    withdraw (another agency's, an administrator's, a fellow coordinator's), nothing is
+    changed and a ValidationError on ``email`` (code ``pending_elsewhere``) says whom to ask.
 
     An address that already has an account is invited all the same, so that the inviter
     is not told who has an account; its owner is e-mailed that they can sign in instead.
@@ -75,9 +84,27 @@ def invitation_create(
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        Invitation.objects.filter(
-            email=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now, revoked_by=by)
+        # Locked, so that a withdrawal or acceptance meanwhile cannot slip between the
+        # check and the replacement.
+        pending = list(
+            Invitation.objects.select_for_update()
+            .select_related("invited_by")
+            .filter(
+                email__iexact=email,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .order_by("pk")
+        )
+        others = [old for old in pending if not may_manage_invitation(inviter, old)]
+        if others:
+            raise ValidationError(
+                {"email": [_pending_elsewhere(inviter, others[0])]}, code="pending_elsewhere"
+            )
+        Invitation.objects.filter(pk__in=[old.pk for old in pending]).update(
+            revoked_at=now, revoked_by=by
+        )
         invitation = Invitation(
             email=email,
             role=role,
@@ -100,6 +127,29 @@ def invitation_create(
             invitation=invitation, url=url, by=by, template="accounts/invitation_email.txt"
         )
     return invitation, url
+
+
+def _pending_elsewhere(inviter: Profile | None, other: Invitation) -> ValidationError:
+    """Why the address cannot be invited now, and whom to ask; neither the other agency
+    nor the other inviter is named, except a colleague whom the inviter's own list shows."""
+    sender = profile_of(other.invited_by) if other.invited_by is not None else None
+    if other.invited_by is None or manages_every_agency(sender):
+        message = _(
+            "This address already has a pending invitation from the survey administrators. "
+            "Ask them to withdraw it if you should invite this person instead."
+        )
+    elif inviter is not None and other.agency_id == inviter.agency_id:
+        message = _(
+            "This address already has a pending invitation from another coordinator of "
+            "your agency (see the pending invitations below). Ask them to withdraw it first."
+        )
+    else:
+        message = _(
+            "This address already has a pending invitation from another agency. If this "
+            "person works at your agency, ask the survey administrators to withdraw that "
+            "invitation."
+        )
+    return ValidationError(message, code="pending_elsewhere")
 
 
 def _check_invitation(

@@ -184,6 +184,113 @@ def test_a_new_invitation_replaces_the_pending_one_of_the_same_address(client, w
     assert client.get(second_url).status_code == 200
 
 
+def _invite_through_the_page(client, user, email, role="respondent", agency=None):
+    client.force_login(user)
+    data = {"email": email, "role": role}
+    if agency is not None:
+        data["agency"] = agency.code
+    return client.post("/accounts/invite/", data)
+
+
+def _email_errors(response):
+    return response.context["form"].errors.get("email", [])
+
+
+def test_a_coordinator_cannot_cancel_another_agency_pending_invitation(client, world):
+    _first, first_url = invite(world, persona="coordinator_a", email="new.staff@drr.go.th",
+                               role=Role.RESPONDENT)
+    response = _invite_through_the_page(client, world.user("coordinator_b"), "New.Staff@DRR.go.th")
+    assert response.status_code == 200
+    errors = _email_errors(response)
+    assert errors == [
+        "อีเมลนี้มีคำเชิญจากหน่วยงานอื่นที่ยังรอตอบรับอยู่ "
+        "หากบุคคลนี้ทำงานในหน่วยงานของคุณ โปรดขอให้ผู้ดูแลการสำรวจถอนคำเชิญนั้น"
+    ]
+    page = response.content.decode()
+    # Neither the other agency nor its coordinator is named.
+    assert "กรมทางหลวงชนบท" not in page and world.agency_a.code not in page
+    assert world.user("coordinator_a").username not in page
+    assert Invitation.objects.filter(email="new.staff@drr.go.th").count() == 1
+    assert client.get(first_url).status_code == 200
+
+
+def test_a_coordinator_cannot_cancel_an_administrator_pending_invitation(client, world):
+    _first, first_url = invite(world, email="New.Staff@drr.go.th", role=Role.REVIEWER)
+    response = _invite_through_the_page(client, world.user("coordinator_a"), "new.staff@drr.go.th")
+    assert "ผู้ดูแลการสำรวจ" in _email_errors(response)[0]
+    first = Invitation.objects.get()
+    assert first.is_pending and first.revoked_by is None
+    assert client.get(first_url).status_code == 200
+
+
+def test_a_coordinator_cannot_cancel_a_fellow_coordinator_pending_invitation(client, world):
+    _first, first_url = invite(world, persona="coordinator_a", email="new.staff@drr.go.th",
+                               role=Role.RESPONDENT)
+    response = _invite_through_the_page(client, _second_coordinator_of_a(world),
+                                        "new.staff@drr.go.th")
+    assert "ผู้ประสานงานอีกคนของหน่วยงานของคุณ" in _email_errors(response)[0]
+    assert client.get(first_url).status_code == 200
+
+
+def test_the_refusal_in_english_names_whom_to_ask(client, world):
+    invite(world, persona="coordinator_a", email="new.staff@drr.go.th", role=Role.RESPONDENT)
+    in_english(client)
+    response = _invite_through_the_page(client, world.user("coordinator_b"), "new.staff@drr.go.th")
+    assert _email_errors(response) == [
+        "This address already has a pending invitation from another agency. If this person "
+        "works at your agency, ask the survey administrators to withdraw that invitation."
+    ]
+
+
+def test_an_administrator_replaces_a_coordinator_pending_invitation(client, world):
+    first, first_url = invite(world, persona="coordinator_a", email="new.staff@drr.go.th",
+                              role=Role.RESPONDENT)
+    response = _invite_through_the_page(client, world.user("administrator"),
+                                        "NEW.STAFF@drr.go.th", role="coordinator",
+                                        agency=world.agency_b)
+    assert response.status_code == 200 and response.context["created"]
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    assert first.revoked_by == world.user("administrator")
+    gone = client.get(first_url)
+    assert gone.status_code == 410
+    assert "ถูกแทนที่ด้วยคำเชิญใหม่" in gone.content.decode()
+    assert "ผู้ส่งได้ถอน" not in gone.content.decode()
+
+
+def test_a_coordinator_re_inviting_replaces_the_own_pending_invitation(client, world):
+    first, first_url = invite(world, persona="coordinator_a", email="new.staff@drr.go.th",
+                              role=Role.RESPONDENT)
+    response = _invite_through_the_page(client, world.user("coordinator_a"),
+                                        "New.Staff@drr.go.th")
+    assert response.context["created"]
+    first.refresh_from_db()
+    assert first.status == "revoked" and first.revoked_by == world.user("coordinator_a")
+    assert client.get(first_url).status_code == 410
+    assert client.get(response.context["created"]["url"]).status_code == 200
+
+
+def test_an_expired_invitation_of_another_agency_does_not_block_nor_change(world):
+    first, _url = invite(world, persona="coordinator_a", email="new.staff@drr.go.th",
+                         role=Role.RESPONDENT)
+    Invitation.objects.filter(pk=first.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    invite(world, persona="coordinator_b", email="new.staff@drr.go.th", role=Role.RESPONDENT,
+           agency=world.agency_b)
+    first.refresh_from_db()
+    assert first.status == "expired" and first.revoked_by is None
+
+
+def test_the_refusal_does_not_tell_whether_the_address_has_an_account(client, world):
+    # An account whose owner was also invited by agency A (the link can no longer be
+    # used, as the address has an account), and an address without one: the same answer.
+    answers = []
+    for email in ("respondent_a@example.go.th", "nobody.yet@example.go.th"):
+        invite(world, persona="coordinator_a", email=email, role=Role.RESPONDENT)
+        response = _invite_through_the_page(client, world.user("coordinator_b"), email)
+        answers.append(_email_errors(response))
+    assert answers[0] == answers[1] and answers[0]
+
+
 def test_invitation_is_kept_and_shown_when_the_mail_cannot_be_sent(client, world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
