@@ -358,3 +358,24 @@ def test_a_value_too_long_is_refused_in_thai_for_a_thai_reader(world, client):
                                              "agency": "x" * 300}).content.decode()
     assert "ยาวเกินไป: พิมพ์ได้ไม่เกิน 255 ตัวอักษร (ตอนนี้มี 300 ตัวอักษร)" in page
     assert "Ensure this value" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "signed_in", "data"),
+    [
+        ("/accounts/invite/", True, {"email": "a\x00b@example.go.th", "role": "reviewer"}),
+        ("/accounts/login/", False, {"username": "a\x00b@example.go.th", "password": "x"}),
+    ],
+    ids=["invite", "login"],
+)
+def test_a_nul_character_is_refused_in_thai_for_a_thai_reader(world, client, path, signed_in,
+                                                              data):
+    """Django's Thai catalog leaves "Null characters are not allowed." in English."""
+    if signed_in:
+        client.force_login(world.user("administrator"))
+    response = client.post(path, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "มีอักขระที่มองไม่เห็น (NUL) ซึ่งใช้ไม่ได้: โปรดพิมพ์ค่านี้ใหม่" in page
+    assert "Null characters" not in page
