@@ -34,6 +34,9 @@ _QUESTION_TYPES: Final[dict[str, QuestionType]] = {t.value: t for t in QuestionT
 _EVIDENCE: Final[dict[str, Evidence]] = literal_choices(Evidence)
 _WHEN_HIDDEN: Final[dict[str, WhenHidden]] = literal_choices(WhenHidden)
 _LEVEL_KEY_RE: Final = re.compile(r"[0-9]+")
+# Column names of the answers files (phrom score-file, phrom answers import) and of a
+# RESULTS.csv read as --previous: a question of that code would be read twice or not at all.
+RESERVED_QUESTION_CODES: Final = ("agency", "name", "group", "total")
 
 _QUESTION_OPTIONAL: Final = tuple("help weight evidence allow_na required when when_hidden".split())
 # Keys that only some question types use (the other types use none of them).
@@ -103,6 +106,14 @@ def read_question(reader: Reader, mapping: Map, path: str, seen: QuestionsSeen) 
         mapping, path, "question", seen.codes, ("code", "type", "text"),
         (*_QUESTION_OPTIONAL, *extra), "text", misplaced,
     )
+    if code in RESERVED_QUESTION_CODES:
+        reader.report(
+            mapping.entries["code"].key_line,
+            join(path, "code"),
+            f'question code "{code}" is the name of a column of answers and results files '
+            f"({', '.join(RESERVED_QUESTION_CODES)}), so its answers could not be told "
+            f'apart; choose another code, e.g. "{code}-1"',
+        )
     help_text = reader.text(mapping, "help", path)
     weight = reader.number(mapping, "weight", path, rule="a number, 0 or more", check=not_negative)
     evidence = reader.choice(mapping, "evidence", path, _EVIDENCE)

@@ -68,6 +68,8 @@ def read_framework(reader: Reader, root: Node | None) -> Framework | None:
     reader.keys(top, "", "the framework", _TOP_REQUIRED, _TOP_OPTIONAL)
     _check_format(reader, top)
     code = reader.code(top, "code", "")
+    if code is not None:
+        _check_framework_code(reader, top, code)
     name = reader.text(top, "name", "")
     note = reader.text(top, "note", "")
     year_be, year_ce = _cycle(reader, top)
@@ -129,6 +131,28 @@ def read_framework(reader: Reader, root: Node | None) -> Framework | None:
         meta=meta,
         consistency=tuple(consistency),
     )
+
+
+def _check_framework_code(reader: Reader, top: Map, code: str) -> None:
+    """A framework's code names its cycle on the command line and in web addresses: not
+    digits alone (``phrom score 2564`` reads a Buddhist Era year), not starting with a sign."""
+    line = top.entries["code"].key_line
+    if code.isdigit():
+        reader.report(
+            line,
+            "code",
+            f'code "{code}" is only digits, which the phrom command reads as a Buddhist Era '
+            f'year (phrom score {code}); add letters, e.g. "fw-{code}"',
+        )
+    elif not code[0].isalnum():
+        fixed = code.lstrip("-_.")
+        hint = f'; e.g. "{fixed}"' if fixed and not fixed.isdigit() else ""
+        reader.report(
+            line,
+            "code",
+            f'code "{code}" must start with a letter or a digit: it names the cycle on the '
+            f"command line and in web addresses{hint}",
+        )
 
 
 def _check_format(reader: Reader, top: Map) -> None:

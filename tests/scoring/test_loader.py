@@ -822,6 +822,46 @@ def test_it_reads_an_unquoted_number_as_a_code() -> None:
     assert framework.questions[0].code == "101"
 
 
+@pytest.mark.parametrize("code", ["2564", "'2564'"])
+def test_it_refuses_a_framework_code_of_digits_only_which_reads_as_a_year(code: str) -> None:
+    text = document(header=HEADER.replace("code: test-2564", f"code: {code}"))
+
+    problem = only_problem(text)
+
+    assert (problem.line, problem.path) == (2, "code")
+    assert 'code "2564" is only digits' in problem.message
+    assert "Buddhist Era year (phrom score 2564)" in problem.message
+    assert 'e.g. "fw-2564"' in problem.message
+
+
+def test_it_refuses_a_framework_code_that_starts_with_a_sign() -> None:
+    problem = only_problem(document(header=HEADER.replace("code: test-2564", "code: -th-2564")))
+
+    assert problem.path == "code"
+    assert "must start with a letter or a digit" in problem.message
+    assert 'e.g. "th-2564"' in problem.message
+
+
+@pytest.mark.parametrize("code", ["agency", "name", "group", "total"])
+def test_it_refuses_a_question_code_that_is_a_column_of_answers_files(code: str) -> None:
+    text = document(f"- code: {code}\n  type: yes_no\n  text: Q\n")
+
+    problem = only_problem(text)
+
+    assert (problem.line, problem.path) == (line_of(text, f"code: {code}"), f"{Q}[0].code")
+    assert f'question code "{code}" is the name of a column' in problem.message
+    assert f'e.g. "{code}-1"' in problem.message
+
+
+def test_an_option_code_may_still_be_agency() -> None:
+    text = document(
+        "- code: Q1\n  type: single_choice\n  text: Q\n  options:\n"
+        "    - {code: agency, label: A, points: 1}\n    - {code: none, label: N, points: 0}\n"
+    )
+
+    assert load_framework_text(text, SOURCE).questions[0].options[0].code == "agency"
+
+
 @pytest.mark.parametrize(
     ("what", "first", "second", "path"),
     [
