@@ -157,7 +157,11 @@ def cmd_answers_import(args: argparse.Namespace) -> int:
 # --- scoring from the database -------------------------------------------------------------
 
 
-def _scored_cycle(name: str, all_responses: bool) -> Any:
+def _scored_cycle(name: str, all_responses: bool, claimed: bool = False) -> Any:
+    """The cycle scored now from its stored answers: as the results pages score a cycle not
+    yet published (reviewers' verified values in place of the claims where they set one),
+    or from the agencies' own answers with CLAIMED. For a published cycle, a note says
+    whether the figures computed now are those of its latest published version."""
     _django()
     from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
     from phrom.results.adapter import score_cycle_from_db
@@ -167,13 +171,47 @@ def _scored_cycle(name: str, all_responses: bool) -> Any:
     except CycleNotFound as exc:
         fail(str(exc))
     with _err_console().status(f"scoring {cycle.code} ..."):
-        return score_cycle_from_db(cycle=cycle, submitted_only=not all_responses)
+        scored = score_cycle_from_db(
+            cycle=cycle, submitted_only=not all_responses, verified=not claimed
+        )
+    if claimed:
+        _err_console().print(
+            "[yellow]note[/yellow]: scored from the agencies' own answers (claims), not the "
+            "verified values the results pages use"
+        )
+    _note_published(cycle, scored, claimed or all_responses)
+    return scored
+
+
+def _note_published(cycle: Any, scored: Any, other_basis: bool) -> None:
+    """For a published cycle: which version the public reads, and whether the figures just
+    computed are still its figures (a correction is ``phrom publish``)."""
+    from phrom.publications.selectors import current_publication
+    from phrom.publications.services import results_csv_text
+
+    publication = current_publication(cycle=cycle)
+    if publication is None:
+        return
+    if other_basis:
+        same = ""
+    elif results_csv_text(scored.result) == (
+        type(publication).objects.values_list("results_csv", flat=True).get(pk=publication.pk)
+    ):
+        same = ": the figures computed now are the same"
+    else:
+        same = (": the figures computed now DIFFER from it (answers or verified values "
+                f"changed since); a correction is `phrom publish {cycle.code} --note ...`")
+    _err_console().print(
+        f"[yellow]note[/yellow]: {cycle.code} is published; the public reads version "
+        f"{publication.version} of {publication.created_at:%Y-%m-%d}{same}",
+        highlight=False, soft_wrap=True,
+    )
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from phrom.results.output import print_results_table, write_results_csv
 
-    scored = _scored_cycle(args.cycle, args.all_responses)
+    scored = _scored_cycle(args.cycle, args.all_responses, args.claimed)
     if scored.skipped:
         _err_console().print(
             f"[yellow]note[/yellow]: {len(scored.skipped)} stored answer(s) were not scored; "
@@ -237,7 +275,7 @@ def cmd_audit_sample(args: argparse.Namespace) -> int:
 def cmd_awards(args: argparse.Namespace) -> int:
     from phrom.results.output import print_awards
 
-    scored = _scored_cycle(args.cycle, args.all_responses)
+    scored = _scored_cycle(args.cycle, args.all_responses, args.claimed)
     names = {code: a.name_th for code, a in scored.agencies.items()}
     if scored.result.previous is None and any(a.kind == "top_gain" for a in scored.spec.awards):
         _err_console().print(
@@ -254,7 +292,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     _django()
     from phrom.frameworks.models import CycleStatus
     from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
-    from phrom.publications.services import publish_results
+    from phrom.publications.services import CorrectionRefused, publish_results
 
     try:
         cycle = cycle_by_name(args.cycle)
@@ -263,8 +301,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if cycle.status != CycleStatus.PUBLISHED:
         fail(f"cycle {cycle.code} is not published (it is {cycle.status}); publish it first "
              "(the cycle's page, or the administrator's status change)")
-    with _err_console().status(f"publishing {cycle.code} ..."):
-        publication = publish_results(cycle=cycle, by=None, note=args.note or "")
+    try:
+        with _err_console().status(f"publishing {cycle.code} ..."):
+            publication = publish_results(cycle=cycle, by=None, note=args.note or "")
+    except CorrectionRefused as exc:
+        fail(str(exc))
     _console().print(
         f"stored {cycle.code} version {publication.version}: {len(publication.rows)} rows, "
         f"framework {publication.framework_sha256[:12]}, phrom {publication.phrom_version}"
@@ -461,13 +502,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
     p.add_argument("--all-responses", action="store_true",
                    help="score responses not yet submitted too")
+    p.add_argument("--claimed", action="store_true",
+                   help="score the agencies' own answers instead of the reviewers' verified "
+                        "values (the default, as the results pages)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("awards", help="compute the awards of a stored cycle")
     p.add_argument("cycle", help="cycle code or B.E. year")
     p.add_argument("--explain", action="store_true",
                    help="say why each winner won and why each near miss missed")
-    p.add_argument("--all-responses", action="store_true")
+    p.add_argument("--all-responses", action="store_true",
+                   help="score responses not yet submitted too")
+    p.add_argument("--claimed", action="store_true",
+                   help="from the agencies' own answers instead of the verified values")
     p.set_defaults(func=cmd_awards)
 
     p = sub.add_parser("integrity", help="screen a stored cycle for signs of inflated answers")
@@ -494,7 +541,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publish",
                        help="store a published cycle's figures as a new version, now")
     p.add_argument("cycle", help="cycle code or B.E. year")
-    p.add_argument("--note", help="for a correction: what changed, why, who approved it")
+    p.add_argument("--note", help="what changed, why, who approved it: needed for every "
+                                  "version after the first (a correction), shown on its pages")
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("score-file", help="score a spreadsheet of answers; needs no database")

@@ -18,7 +18,7 @@ from scoring.answers import NOT_APPLICABLE
 from scoring.model import QuestionType
 
 
-def _results_csv(result: Any) -> str:
+def results_csv_text(result: Any) -> str:
     """RESULTS.csv text, as ``phrom score`` writes it."""
     from phrom.results.output import _fmt, result_columns
 
@@ -105,14 +105,50 @@ def _has_review(cycle: Cycle) -> bool:
     return Verdict.objects.filter(response__cycle=cycle).exists()
 
 
+class CorrectionRefused(ValueError):
+    """A new version of published results cannot be stored; the message says why."""
+
+
+class NothingChanged(CorrectionRefused):
+    """The figures computed now are those of the latest version: no new version."""
+
+
+def _latest_complete(cycle: Cycle) -> Publication | None:
+    return (Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
+            .order_by("-version").first())
+
+
 def publication_start(*, cycle: Cycle, by: Any = None, note: str = "") -> Publication:
     """A pending publication: the next version of CYCLE's results, to be computed by
-    :func:`publish_results` (the first version when none is stored yet)."""
+    :func:`publish_results` (the first version when none is stored yet).
+
+    A later version is a correction: it needs NOTE (what changed, why, who approved it),
+    which every page of the corrected figures shows (``CorrectionRefused`` without one).
+    """
+    note = (note or "").strip()
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)
+        latest = (Publication.objects.filter(cycle=cycle, status=PublicationStatus.COMPLETE)
+                  .values_list("version", flat=True).order_by("-version").first())
+        if latest is not None and not note:
+            raise CorrectionRefused(
+                f"{cycle.code} is already published (version {latest}): a new version is a "
+                "correction, announced on its pages; say what changed, why and who approved "
+                "it with --note \"...\""
+            )
         last = Publication.objects.filter(cycle=cycle).aggregate(v=Max("version"))["v"] or 0
-        return Publication.objects.create(cycle=cycle, version=last + 1, by=by,
-                                          note=note or "")
+        return Publication.objects.create(cycle=cycle, version=last + 1, by=by, note=note)
+
+
+def _same_figures(publication: Publication, latest: Publication) -> bool:
+    """Whether PUBLICATION, just computed, holds exactly LATEST's published figures."""
+    return (
+        publication.framework_sha256 == latest.framework_sha256
+        and publication.results_csv == latest.results_csv
+        and publication.answers_csv == latest.answers_csv
+        and publication.awards == latest.awards
+        and publication.rows == latest.rows
+    )
 
 
 def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
@@ -121,8 +157,12 @@ def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
     version (or fill the pending PUBLICATION), in one transaction: the open-data files,
     and what the results pages show as plain JSON (``phrom.publications.stored``).
 
-    A correction is a later call with NOTE saying what changed, why and who approved it.
-    On failure the publication is kept as ``failed`` with the error and the error raised.
+    A correction is a later call with NOTE saying what changed, why and who approved it
+    (``CorrectionRefused`` without one). When the figures computed are exactly those of
+    the latest version, no version is stored and ``NothingChanged`` is raised: a new
+    version would announce a correction of nothing (and ask for its awards to be
+    confirmed again). On another failure the publication is kept as ``failed`` with the
+    error and the error raised.
     """
     from phrom.results.adapter import score_cycle_from_db
 
@@ -143,14 +183,24 @@ def publish_results(*, cycle: Cycle, by: Any = None, note: str | None = None,
                 "framework": result.framework.code,
                 "awards": [award.to_dict() for award in result.awards],
             }
-            publication.results_csv = _results_csv(result)
+            publication.results_csv = results_csv_text(result)
             publication.answers_csv = _answers_csv(scored)
             publication.pages = page_data(scored)
+            latest = _latest_complete(cycle)
+            if latest is not None and _same_figures(publication, latest):
+                raise NothingChanged(
+                    f"the figures of {cycle.code} computed now are those of version "
+                    f"{latest.version}, published {latest.created_at:%Y-%m-%d}: no new "
+                    "version stored (a correction changes answers or verified values first)"
+                )
             PublishedAgency.objects.filter(publication=publication).delete()
             _store_explanations(publication, scored)
             publication.status = PublicationStatus.COMPLETE
             publication.error = ""
             publication.save()
+    except NothingChanged:
+        Publication.objects.filter(pk=publication.pk).delete()  # the version stays free
+        raise
     except Exception as exc:
         Publication.objects.filter(pk=publication.pk).update(
             status=PublicationStatus.FAILED, error=str(exc)[:2000]

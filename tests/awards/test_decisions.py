@@ -15,6 +15,7 @@ from phrom.awards.services import award_decision_record
 from phrom.frameworks.models import Cycle, CycleStatus
 from tests.awards.world import answer_cycle, publish
 from tests.conftest import in_english
+from tests.publications.corrections import flip_a_yes_no_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,7 @@ def test_a_decision_is_recorded_once_per_version_and_never_changed(client, publi
 def test_a_correction_is_confirmed_as_its_own_version(client, published) -> None:  # type: ignore[no-untyped-def]
     client.force_login(published.user("administrator"))
     assert client.post(DECIDE, {"version": "1", "note": NOTE}).status_code == 302
+    flip_a_yes_no_answer(published.response_a)
     publish(published, note="คำตอบข้อ 1.1 ของกรมทางหลวงชนบทผิด อนุมัติโดยคณะกรรมการ")
 
     # a form still showing version 1 is refused: the awards of version 2 were not seen

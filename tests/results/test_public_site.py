@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from phrom.frameworks.models import Cycle, CycleStatus, Framework
 from tests.conftest import in_english, make_world
+from tests.publications.corrections import flip_a_yes_no_answer
 from tests.results.public_world import FILLER, NAMED, publish_world
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +240,7 @@ def test_downloads_list_each_version_with_the_size_of_each_file(client, publishe
     from phrom.publications.services import publish_results
 
     world, _first = published
+    flip_a_yes_no_answer(world.response_a)
     publish_results(cycle=world.cycle, by=world.user("administrator"),
                     note="แก้คำตอบของกรมเจ้าท่าตามหลักฐาน อนุมัติโดยผู้อำนวยการ")
     html = client.get(URL + "downloads/").content.decode()
@@ -315,6 +317,7 @@ def test_an_earlier_version_keeps_its_number_in_every_link_of_the_table(client, 
     from phrom.publications.services import publish_results
 
     world, _first = published
+    flip_a_yes_no_answer(world.response_a)
     publish_results(cycle=world.cycle, by=world.user("administrator"), note="แก้ไขครั้งที่หนึ่ง")
     html = page(client, "?version=1&sort=name")
     assert "ฉบับที่ 1" in html and 'name="version" value="1"' in html
