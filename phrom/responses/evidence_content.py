@@ -6,16 +6,18 @@ container of Office 97-2003 files, read with ``olefile``. Accepted kinds that ca
 something that runs or fetches when the file is opened (macros, Excel 4.0 macro sheets,
 embedded OLE objects, remote templates) are refused, as are office files protected with a
 password (nobody could check or open them) and archives that would unpack to far more than
-an office document holds. Nothing here writes or reads the database.
+an office document holds. A part that has to be checked is read whole, as an XML reader
+reads it (its encoding, character references); one that is too large or cannot be read
+makes the file refused, never skipped. Nothing here writes or reads the database.
 """
 
 from __future__ import annotations
 
-import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
+from xml.parsers import expat
 
 import olefile
 from django.core.files import File
@@ -134,10 +136,8 @@ BIFF_MACRO_SHEET = 0x01
 BIFF_VBA_MODULE = 0x06
 # Relationships whose external target is fetched when the document opens.
 REMOTE_RELATIONSHIPS = ("attachedtemplate", "subdocument", "frame", "oleobject")
-RELATIONSHIP_RE = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>", re.IGNORECASE)
-EXTERNAL_RE = re.compile(rb"\bTargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
-TYPE_RE = re.compile(rb"\bType\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
-ODF_SCRIPT_RE = re.compile(rb"full-path\s*=\s*[\"'](?:Basic|Scripts)/", re.IGNORECASE)
+# Folders of an OpenDocument file that hold macros and scripts.
+ODF_SCRIPT_FOLDERS = ("basic/", "scripts/")
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -178,6 +178,23 @@ ZIP_RATIO = _(
     "“%(name)s” is compressed %(ratio)d times over; office documents are compressed a "
     "few times at most, so this file is built to overload whoever opens it. Check that it "
     "is the right file, or save it as PDF and upload that."
+)
+PART_TOO_LARGE = _(
+    "“%(name)s” holds a part (%(part)s) of %(size)s MB that has to be checked for links "
+    "and macros; the parts of a normal office document hold at most %(max)d MB, so this "
+    "is not a normal document. Open it and save it again (File > Save As) as a new file, "
+    "or save it as PDF, then upload it again."
+)
+PART_UNREADABLE = _(
+    "“%(name)s” holds a part (%(part)s) that has to be checked for links and macros but "
+    "cannot be read: it is damaged, encrypted or written in a way office programs do not "
+    "write it, so this is not a normal document. Open it and save it again (File > Save "
+    "As) as a new file, or save it as PDF, then upload it again."
+)
+WORKBOOK_UNREADABLE = _(
+    "“%(name)s” holds more records before its list of sheets than an Excel workbook does, "
+    "so its sheets cannot be checked for macros; this is not a normal workbook. Open it "
+    "and save it again (File > Save As) as .xlsx, or save it as PDF, then upload it again."
 )
 ZIP_TOO_MANY_PARTS = _(
     "“%(name)s” holds more parts than an office document does (%(count)d). Check that it "
@@ -231,16 +248,18 @@ def _sniff_zip(fileobj: Any, *, size: int, max_bytes: int) -> str | None:
             _check_unpacked_size(infos, size=size, max_bytes=max_bytes)
             names = {info.filename for info in infos}
             if "mimetype" in names and "content.xml" in names:
-                code = ODF_MIMETYPES.get(_read_part(archive, "mimetype").strip())
+                code = ODF_MIMETYPES.get(
+                    _read_part(archive, archive.getinfo("mimetype")).strip()
+                )
                 if code is not None:
-                    _check_odf(archive, names)
+                    _check_odf(archive, infos)
                 return code
             if "[Content_Types].xml" not in names:
                 return None
-            content_types = _read_part(archive, "[Content_Types].xml")
+            declared = _declared_types(archive, infos)
             for code, (part, main_type) in OOXML_MAIN.items():
-                if part in names and main_type.encode() in content_types:
-                    _check_ooxml(archive, infos, content_types)
+                if part in names and main_type.lower() in declared:
+                    _check_ooxml(archive, infos, declared)
                     return code
             return None
     except ContentRefused:
@@ -270,45 +289,107 @@ def _check_unpacked_size(infos: list[zipfile.ZipInfo], *, size: int, max_bytes: 
             raise ContentRefused(ZIP_RATIO, ratio=int(ratio))
 
 
-def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    info = archive.getinfo(name)
+def _part_label(name: str) -> str:
+    """A part's name as a message shows it: printable characters, not too long."""
+    label = "".join(ch for ch in name if ch.isprintable())
+    return label if len(label) <= 100 else label[:99] + "…"
+
+
+def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The whole content of a part that has to be checked, or ``ContentRefused``.
+
+    A part is never skipped: one too large to read, or one that cannot be unpacked, makes
+    the file refused (it could hide what the check looks for)."""
     if info.file_size > MAX_PART_BYTES:
-        return b""
-    with archive.open(info) as part:
-        return part.read(MAX_PART_BYTES)
+        raise ContentRefused(
+            PART_TOO_LARGE,
+            part=_part_label(info.filename),
+            size=f"{info.file_size / (1024 * 1024):.1f}",
+            max=MAX_PART_BYTES // (1024 * 1024),
+        )
+    try:
+        with archive.open(info) as part:
+            return part.read()
+    except Exception:  # encrypted, an unknown compression, damaged data: anywhere in zipfile
+        raise ContentRefused(PART_UNREADABLE, part=_part_label(info.filename)) from None
 
 
-def _check_odf(archive: zipfile.ZipFile, names: set[str]) -> None:
-    if any(n.lower().startswith(("basic/", "scripts/")) for n in names):
+def _local(name: str) -> str:
+    return name.rpartition(":")[2].lower()
+
+
+def _xml_elements(data: bytes, part: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each element of an XML part: its local name and its attributes (local names, in
+    lower case), as an XML reader sees them: in the part's own encoding (UTF-8 or UTF-16)
+    and with character references resolved. Malformed XML, or a DTD (which could declare
+    entities), makes the file refused."""
+    elements: list[tuple[str, list[tuple[str, str]]]] = []
+    refused = ContentRefused(PART_UNREADABLE, part=_part_label(part))
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        elements.append((_local(name), [(_local(k), v) for k, v in attributes.items()]))
+
+    def dtd(*_args: Any) -> None:
+        raise refused
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = dtd
+    parser.EntityDeclHandler = dtd
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, ValueError):
+        raise refused from None
+    return elements
+
+
+def _declared_types(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
+    """What [Content_Types].xml declares (every attribute's value), in lower case."""
+    values = [
+        value
+        for info in infos
+        if info.filename == "[Content_Types].xml"
+        for _element, attributes in _xml_elements(_read_part(archive, info), info.filename)
+        for _name, value in attributes
+    ]
+    return "\n".join(values).lower()
+
+
+def _check_odf(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    if any(info.filename.lower().startswith(ODF_SCRIPT_FOLDERS) for info in infos):
         raise ContentRefused(ODF_MACROS)
-    if "META-INF/manifest.xml" in names and ODF_SCRIPT_RE.search(
-        _read_part(archive, "META-INF/manifest.xml")
-    ):
-        raise ContentRefused(ODF_MACROS)
+    for info in infos:
+        if info.filename != "META-INF/manifest.xml":
+            continue
+        for _element, attributes in _xml_elements(_read_part(archive, info), info.filename):
+            if any(
+                name == "full-path" and value.strip().lstrip("/").lower().startswith(
+                    ODF_SCRIPT_FOLDERS
+                )
+                for name, value in attributes
+            ):
+                raise ContentRefused(ODF_MACROS)
 
 
-def _check_ooxml(
-    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], content_types: bytes
-) -> None:
+def _check_ooxml(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], declared: str) -> None:
     lowered = [info.filename.lower() for info in infos]
-    declared = content_types.lower()
     if (
         any(n.endswith("vbaproject.bin") for n in lowered)
-        or b"macroenabled" in declared
-        or b"vbaproject" in declared
+        or "macroenabled" in declared
+        or "vbaproject" in declared
     ):
         raise ContentRefused(VBA_MACROS)
     if any("/macrosheets/" in n or "/intlmacrosheets/" in n for n in lowered) or (
-        b"macrosheet+xml" in declared
+        "macrosheet+xml" in declared
     ):
         raise ContentRefused(MACRO_SHEET)
-    if any(_is_embedded_object(n) for n in lowered) or b"oleobject" in declared:
+    if any(_is_embedded_object(n) for n in lowered) or "oleobject" in declared:
         raise ContentRefused(EMBEDDED_OBJECT)
     rels = [info for info in infos if info.filename.lower().endswith(".rels")]
     if sum(info.file_size for info in rels) > MAX_RELS_BYTES:
         raise ContentRefused(ZIP_TOO_MANY_PARTS, count=len(infos))
     for info in rels:
-        if _links_remote_content(_read_part(archive, info.filename)):
+        if _links_remote_content(_xml_elements(_read_part(archive, info), info.filename)):
             raise ContentRefused(REMOTE_CONTENT)
 
 
@@ -321,14 +402,19 @@ def _is_embedded_object(lowered_name: str) -> bool:
     return folder.endswith("embeddings") and (base.startswith("oleobject") or base.endswith(".bin"))
 
 
-def _links_remote_content(rels: bytes) -> bool:
-    for match in RELATIONSHIP_RE.finditer(rels):
-        attributes = match.group(1)
-        if not EXTERNAL_RE.search(attributes):
+def _links_remote_content(elements: list[tuple[str, list[tuple[str, str]]]]) -> bool:
+    for element, attributes in elements:
+        if element != "relationship":
             continue
-        kind = TYPE_RE.search(attributes)
-        if kind and kind.group(1).decode("ascii", "replace").lower().rsplit("/", 1)[-1] in (
-            REMOTE_RELATIONSHIPS
+        # Every spelling of an attribute counts (a prefixed twin cannot hide the real one).
+        if not any(
+            name == "targetmode" and value.strip().lower() == "external"
+            for name, value in attributes
+        ):
+            continue
+        if any(
+            name == "type" and value.strip().lower().rsplit("/", 1)[-1] in REMOTE_RELATIONSHIPS
+            for name, value in attributes
         ):
             return True
     return False
@@ -396,4 +482,8 @@ def _biff_sheet_types(stream: bytes) -> set[int] | None:
         if kind == BIFF_BOUNDSHEET and len(body) >= 6:
             types.add(body[5])
         offset += 4 + length
+    else:
+        # The globals go on past what a workbook holds: a sheet after them would go
+        # unchecked, so the workbook is refused rather than passed.
+        raise ContentRefused(WORKBOOK_UNREADABLE)
     return types
