@@ -53,6 +53,51 @@ def test_the_size_buttons_are_plain_form_buttons(client, world):
     assert page.count('type="submit" name="size"') == 5
 
 
+SIZE_NAMES = {
+    "th": {"xs": "ตัวอักษรเล็กที่สุด", "xsm": "ตัวอักษรเล็กมาก", "sm": "ตัวอักษรเล็ก",
+           "md": "ตัวอักษรขนาดปกติ", "lg": "ตัวอักษรใหญ่ที่สุด"},
+    "en": {"xs": "Smallest text", "xsm": "Very small text", "sm": "Small text",
+           "md": "Normal text", "lg": "Largest text"},
+}
+
+
+def _size_buttons(page):
+    """{value: text inside the button, tags removed} of the text-size control."""
+    import re
+
+    form = page.split('class="text-size"', 1)[1].split("</form>", 1)[0]
+    return {
+        value: " ".join(re.sub(r"<[^>]+>", " ", inside).split())
+        for value, inside in re.findall(
+            r'<button type="submit" name="size" value="(\w+)"[^>]*>(.*?)</button>', form, re.S
+        )
+    }
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_each_size_button_is_named_in_the_reader_language(client, world, language):
+    from tests.conftest import in_english
+
+    if language == "en":
+        in_english(client)
+    page = client.get("/").content.decode()
+    buttons = _size_buttons(page)
+    # The name a screen reader says first, then the compact step that the button shows.
+    assert buttons == {size: f"{name} {size}" for size, name in SIZE_NAMES[language].items()}
+    assert page.count('<span class="visually-hidden">' + SIZE_NAMES[language]["lg"]) == 1
+
+
+def test_the_admin_size_buttons_are_named_in_thai(client, world):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser(
+        "root@example.go.th", "root@example.go.th", "x-Very-long-pass-2570"
+    )
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    assert _size_buttons(page) == {size: f"{name} {size}" for size, name in SIZE_NAMES["th"].items()}
+
+
 def test_the_admin_pages_carry_the_chosen_size_and_the_control(client, world):
     from django.contrib.auth import get_user_model
 
@@ -131,5 +176,25 @@ def test_the_admins_fields_follow_the_size(browser, live_server, world):
         page.wait_for_url(f"**/admin/auth/user/{admin.pk}/change/")
         lg = _font_px(page, "input[name=first_name]")
         assert lg >= 1.5 * md, (md, lg)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_screen_reader_hears_each_size_button_by_its_thai_name(browser, live_server, world):
+    context = browser.new_context(locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/")
+        control = page.get_by_role("group", name="ขนาดตัวอักษร")
+        for size, name in SIZE_NAMES["th"].items():
+            # The step stays visible and ends the name (speech input says what it sees).
+            button = control.get_by_role("button", name=f"{name} {size}", exact=True)
+            assert button.get_attribute("value") == size
+            assert button.locator(".visually-hidden").bounding_box()["width"] <= 1
+            assert button.locator('[lang="en"]').bounding_box()["width"] > 5
+        pressed = control.get_by_role("button", pressed=True)
+        assert pressed.get_attribute("value") == "md"
     finally:
         context.close()
