@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phrom.agencies.codes import CODE_HELP, validate_code
+
 
 class AgencyKind(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
@@ -20,7 +22,9 @@ class AgencyKind(models.TextChoices):
 
 
 class Agency(models.Model):
-    code = models.CharField(_("code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("code"), max_length=64, unique=True, validators=[validate_code], help_text=CODE_HELP
+    )
     name_th = models.CharField(_("name (Thai)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phrom.agencies.codes import validate_cycle_code
 from scoring.model import Framework as FrameworkSpec
 
 
@@ -86,7 +87,9 @@ class CycleStatus(models.TextChoices):
 
 
 class Cycle(models.Model):
-    code = models.CharField(_("code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("code"), max_length=64, unique=True, validators=[validate_cycle_code]
+    )
     year_be = models.PositiveIntegerField(_("year (B.E.)"))
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("framework")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from phrom.accounts.gates import CYCLE_MANAGERS, User, may_reopen, profile_of, require_role
+from phrom.agencies.codes import cycle_code_problem
 from phrom.agencies.models import Agency
 from phrom.core.thai import format_date
 from phrom.frameworks.deadlines import agency_deadline, has_passed, local_day
@@ -41,8 +42,18 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     its cycles use question codes that the new text drops: those would be orphaned. A
     framework used by a cycle that is closed, in review or published keeps its text, and
     such a cycle keeps its framework and previous cycle (``FrameworkRejected``).
+
+    CYCLE_CODE (default: the framework's code) must be a code that web addresses can hold
+    and not digits alone (``phrom.agencies.codes``). An existing cycle of another framework
+    takes this one only while it is a draft without answers; an open cycle, or one with
+    answers, is refused: load the framework as a new cycle instead.
     """
-    text = path.read_text(encoding="utf-8")
+    from scoring.loader import read_framework_text
+
+    if cycle_code is not None:
+        _refuse_bad_cycle_code(cycle_code, path.name)
+    # a folder, a device, text that is not UTF-8: FrameworkError naming the file and line
+    text = read_framework_text(path)
     spec = spec_of_text(text, path.name)  # raises FrameworkError listing problems
     sha = hashlib.sha256(text.encode()).hexdigest()
     framework = Framework.objects.filter(code=spec.code).first()
@@ -79,26 +90,66 @@ def load_framework(*, path: Path, cycle_code: str | None = None) -> LoadResult:
     previous = None
     if spec.previous:
         previous = Cycle.objects.filter(framework__code=spec.previous).order_by("-year_be").first()
-    cycle, _ = Cycle.objects.get_or_create(
-        code=code,
-        defaults={"year_be": spec.year_be, "framework": framework, "status": CycleStatus.DRAFT},
-    )
-    changed = False
-    if cycle.framework_id != framework.pk:
-        cycle.framework = framework
-        changed = True
-    if previous is not None and cycle.previous_id != previous.pk:
-        cycle.previous = previous
-        changed = True
-    if changed:
-        _refuse_frozen(Cycle.objects.filter(pk=cycle.pk), path.name)
+    cycle = Cycle.objects.select_for_update().filter(code=code).first()
+    if cycle is None:
+        cycle = Cycle(code=code, year_be=spec.year_be, framework=framework,
+                      status=CycleStatus.DRAFT, previous=previous)
         cycle.save()
+    elif cycle.framework_id != framework.pk:
+        # Another framework for an existing cycle: only a draft that nobody has answered
+        # yet may take it, with that framework's year and previous cycle.
+        _refuse_frozen(Cycle.objects.filter(pk=cycle.pk), path.name)
+        _refuse_swap(cycle, spec, path.name)
+        cycle.framework = framework
+        cycle.year_be = spec.year_be
+        cycle.previous = previous
+        cycle.save(update_fields=["framework", "year_be", "previous"])
+    elif previous is not None and cycle.previous_id != previous.pk:
+        _refuse_frozen(Cycle.objects.filter(pk=cycle.pk), path.name)
+        cycle.previous = previous
+        cycle.save(update_fields=["previous"])
     # A later cycle loaded first points back once its predecessor arrives (unless its
     # figures are final: the previous cycle decides its gains).
     Cycle.objects.filter(framework__previous_code=spec.code, previous=None).exclude(
         pk=cycle.pk
     ).exclude(status__in=FROZEN_STATUSES).update(previous=cycle)
     return LoadResult(framework=framework, cycle=cycle, created=created, spec=spec)
+
+
+def _refuse_bad_cycle_code(code: str, file_name: str) -> None:
+    problem = cycle_code_problem(code)
+    limit = Cycle._meta.get_field("code").max_length
+    if problem is None and limit is not None and len(code) > limit:
+        problem = f"{len(code)} characters; at most {limit} fit"
+    if problem is not None:
+        raise FrameworkRejected(
+            f"{file_name}: cannot load it as cycle {code!r}: the cycle code {problem}"
+        )
+
+
+def _refuse_swap(cycle: Cycle, spec: FrameworkSpec, file_name: str) -> None:
+    """A cycle that is open or has answers keeps its framework: another one would show its
+    agencies another questionnaire, leave their answers unscored and set every total to 0."""
+    from phrom.responses.models import Answer
+
+    answers = Answer.objects.filter(response__cycle=cycle).count()
+    if cycle.status == CycleStatus.DRAFT and not answers:
+        return
+    state = f"is {cycle.status.replace('_', ' ')}"
+    if answers:
+        state += f" with {answers} answer(s)"
+    taken = Cycle.objects.filter(code=spec.code).exists()
+    instead = (
+        f"phrom framework load {file_name} --cycle <a new cycle code>" if taken
+        else f"phrom framework load {file_name} (its own cycle {spec.code}), or give "
+        "--cycle a new cycle code"
+    )
+    raise FrameworkRejected(
+        f"{file_name}: cycle {cycle.code} uses framework {cycle.framework.code} and {state}, "
+        f"so framework {spec.code} cannot replace it: its agencies would see another "
+        f"questionnaire and its answers would no longer be scored; load {spec.code} as a "
+        f"new cycle instead: {instead}"
+    )
 
 
 # Statuses in which a cycle's answers are final: its framework and previous cycle, which
