@@ -1,0 +1,55 @@
+"""A published figure never changes silently: after a correction every results page of
+the latest version says it was corrected, why, and links to the version it replaced; an
+earlier version read at its own URL says that it was replaced, and its links stay on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from phrom.publications.services import publish_results
+from tests.conftest import in_english, make_world
+from tests.publications.corrections import flip_a_yes_no_answer
+from tests.results.public_world import publish_world
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "คำตอบข้อ 1.1 ของกรมทางหลวงชนบทผิด อนุมัติโดยคณะกรรมการ"
+PAGES = ("/results/th-2564/", "/results/th-2564/mot-drr/", "/results/th-2564/awards/")
+
+
+@pytest.fixture
+def corrected(db):  # type: ignore[no-untyped-def]
+    world = make_world()
+    publish_world(world, filler=3)
+    flip_a_yes_no_answer(world.response_a)
+    publish_results(cycle=world.cycle, by=world.user("administrator"), note=NOTE)
+    return world
+
+
+def test_a_first_version_has_no_correction_notice(client, db):  # type: ignore[no-untyped-def]
+    publish_world(make_world(), filler=3)
+    for path in PAGES:
+        html = client.get(path).content.decode()
+        assert "version-notice" not in html, path
+
+
+def test_every_page_of_a_correction_says_so_with_its_reason(client, corrected):  # type: ignore[no-untyped-def]
+    for path in PAGES:
+        html = client.get(path).content.decode()
+        assert "มีการแก้ไข: ผลการประเมินที่เผยแพร่ฉบับที่ 2" in html, path
+        assert NOTE in html, path
+        assert f'href="{path}?version=1"' in html, path
+
+
+def test_an_earlier_version_says_it_was_replaced_and_keeps_its_links(client, corrected):  # type: ignore[no-untyped-def]
+    for path in PAGES:
+        html = client.get(path, {"version": "1"}).content.decode()
+        assert "ฉบับที่ 1" in html and "ซึ่งมีฉบับแก้ไขแทนแล้ว" in html, path
+        assert "ฉบับปัจจุบันคือฉบับที่ 2" in html and NOTE in html, path
+        assert f'<a href="{path}">อ่านฉบับปัจจุบัน</a>' in html, path
+    agency = client.get(PAGES[1], {"version": "1"}).content.decode()
+    for link in ("/results/th-2564/?version=1", "/results/th-2564/awards/?version=1",
+                 "/results/th-2564/mot-drr/scorecard.pdf?version=1"):
+        assert f'href="{link}"' in agency
+    english = in_english(client).get(PAGES[1], {"version": "1"}).content.decode()
+    assert "which a correction has replaced" in english
