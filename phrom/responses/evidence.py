@@ -10,6 +10,7 @@ its content.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -123,7 +124,34 @@ def extension_of(name: str) -> str:
     return ("." + ext.lower()) if dot and stem else ""
 
 
+# Characters a web address cannot hold and that do not show: controls, and format
+# characters (a zero-width space, a byte order mark, direction marks) left by copying.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+HOST_RE = re.compile(URLValidator.host_re, re.IGNORECASE)
+MAX_PORT = 65535
+NOT_A_FULL_ADDRESS = _(
+    "Enter a full web address that starts with https:// or http:// and names a site, such "
+    "as https://www.example.go.th/report."
+)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def clean_url(url: str) -> str:
+    """The web address to keep, or ``EvidenceRejected`` saying what to fix.
+
+    The one check of web addresses: evidence and the answers of ``url`` questions (which
+    reviewers read and open data publishes) both ask it. An address starts with http:// or
+    https://, names a valid site (a host name or an IP address) and a port in range, and
+    holds no user name or password, no space and no invisible character. Its scheme and
+    site are kept in lower case (they are case-insensitive); the rest as typed.
+    """
     url = (url or "").strip()
     if not url:
         raise EvidenceRejected(_("Type or paste a web address starting with https:// or http://."))
@@ -132,10 +160,16 @@ def clean_url(url: str) -> str:
             _("The web address is longer than %(max)d characters. Link to a shorter page "
               "address, or upload the document as a file.") % {"max": MAX_URL_LENGTH}
         )
-    if any(unicodedata.category(ch) == "Cc" for ch in url):
+    if any(unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in url):
         raise EvidenceRejected(
-            _("The web address holds an invisible control character, often left by copying "
-              "and pasting. Type it again, or copy it from the browser's address bar.")
+            _("The web address holds an invisible control character or zero-width space, "
+              "often left by copying and pasting. Type it again, or copy it from the "
+              "browser's address bar.")
+        )
+    if any(ch.isspace() for ch in url):
+        raise EvidenceRejected(
+            _("The web address holds a space. Remove it (a space that belongs in the page's "
+              "address is written %20), or copy the address from the browser's address bar.")
         )
     try:
         parts = urlsplit(url)
@@ -144,15 +178,31 @@ def clean_url(url: str) -> str:
         raise EvidenceRejected(
             _("This is not a valid web address. Copy it again from the browser's address bar.")
         ) from None
-    if parts.scheme.lower() not in ("http", "https") or not hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise EvidenceRejected(NOT_A_FULL_ADDRESS)
+    if "@" in parts.netloc:
         raise EvidenceRejected(
-            _("Enter a full web address that starts with https:// or http:// and names a "
-              "site, such as https://www.example.go.th/report.")
+            _("Remove the user name and password (the part before “@”) from the web address: "
+              "reviewers will see it, and published answers are open to everyone.")
         )
-    if parts.username or parts.password:
+    if not hostname:
+        raise EvidenceRejected(NOT_A_FULL_ADDRESS)
+    if not (_is_ip(hostname) or HOST_RE.fullmatch(hostname)):
         raise EvidenceRejected(
-            _("Remove the user name and password from the web address; colleagues and "
-              "reviewers will see it.")
+            _("“%(host)s” is not a valid site name. A site name is made of letters, digits "
+              "and hyphens, in parts between dots that neither start nor end with a hyphen, "
+              "such as www.example.go.th. Check the address and type it again.")
+            % {"host": hostname}
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= MAX_PORT:
+        raise EvidenceRejected(
+            _("The port in the web address (the number after “:” following the site name) "
+              "must be a whole number from 1 to %(max)d. Correct it, or leave it out to use "
+              "the usual one.") % {"max": MAX_PORT}
         )
     try:
         URLValidator(schemes=["http", "https"])(url)
@@ -160,7 +210,20 @@ def clean_url(url: str) -> str:
         raise EvidenceRejected(
             _("This is not a valid web address. Copy it again from the browser's address bar.")
         ) from None
-    return url
+    return url_key(url)
+
+
+def url_key(url: str) -> str:
+    """What makes two web addresses the same: the scheme and site in lower case (they are
+    case-insensitive), the rest as it is (paths may be case-sensitive)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    prefix = f"{parts.scheme}://{parts.netloc}"
+    if not parts.scheme or url[: len(prefix)].lower() != prefix.lower():
+        return url
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{url[len(prefix):]}"
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -399,7 +462,9 @@ def evidence_add_url(*, response: Response, question: str | Question, url: str, 
     url = clean_url(url)
     with transaction.atomic():
         _locked_open(response, code)
-        if _current(response, code).filter(url=url).exists():
+        key = url_key(url)
+        attached = _current(response, code).exclude(url="").values_list("url", flat=True)
+        if any(url_key(other) == key for other in attached):
             raise EvidenceRejected(_("This web address is already attached to this question."))
         evidence = Evidence.objects.create(
             response=response, question=code, url=url, uploaded_by=by

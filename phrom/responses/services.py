@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from phrom.frameworks.deadlines import change_block
 from phrom.frameworks.models import Cycle
 from phrom.notifications.services import notify_submitted
 from phrom.publications.freeze import frozen_message, is_frozen
+from phrom.responses.evidence import EvidenceRejected, clean_url
 from phrom.responses.models import (
     Answer,
     AnswerChange,
@@ -41,7 +41,6 @@ EXPLANATION_MAX = 5000
 # What a new version of an answer changes (``updated_at`` is ``auto_now``).
 ANSWER_FIELDS = ["value", "not_applicable", "explanation", "version", "updated_by", "updated_at"]
 TEXT_MAX = 10000
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 class AnswerRefused(Exception):
@@ -154,14 +153,14 @@ def stored_value(question: Question, value: Any) -> Any:
             )
         stored = int(number) if number.is_integer() and abs(number) < 2**53 else number
     elif t is QuestionType.URL:
-        if not isinstance(value, str):
-            raise AnswerInvalid(_("Write a web address starting with https://"))
-        text = value.strip()
-        if not text:
+        if isinstance(value, str) and not value.strip():
             return None
-        if len(text) > 1000 or not URL_RE.match(text):
-            raise AnswerInvalid(_("Write a web address starting with https://"))
-        stored = text
+        try:
+            # The one check of web addresses, shared with evidence (``clean_url``); a value
+            # that is not text is refused as a missing address.
+            stored = clean_url(value if isinstance(value, str) else "")
+        except EvidenceRejected as refused:
+            raise AnswerInvalid(str(refused.message)) from None
     else:  # text
         if not isinstance(value, str):
             raise AnswerInvalid(_("Write the answer as text."))
