@@ -30,3 +30,16 @@ class ImportRejected(ValueError):
         lines = [f"{source}: {len(self.problems)} problem(s); nothing was imported"]
         lines += [str(p) for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+def extra_cells_problem(cells: Sequence[str], width: int) -> str | None:
+    """Why a row with more filled cells than its header has columns cannot be read, or
+    None. Such a row is almost always a value with an unquoted comma, which shifts every
+    later value into the wrong column; empty cells past the header (a trailing comma) are
+    harmless. The agencies, answers and ``score-file`` readers all refuse such a row."""
+    if len(cells) <= width or not any(cell.strip() for cell in cells[width:]):
+        return None
+    return (
+        f"{len(cells)} cells but the header has {width}; quote values that contain commas "
+        '(as in "Bangkok, Thailand"), or add the missing column to the header'
+    )

@@ -106,7 +106,12 @@ def imports_or_refuses(path: Path) -> None:
 
 @pytest.fixture
 def registered(db: None) -> None:
-    """One ministry already registered, so that rows may name it without a row of its own."""
+    """One ministry already registered, so that rows may name it without a row of its own,
+    and th-2564 stored, whose peer groups (service, ...) a row's group may name."""
+    from phrom.frameworks.services import load_framework
+    from tests.conftest import FRAMEWORKS
+
+    load_framework(path=FRAMEWORKS / "th-2564.yaml")
     Agency.objects.create(code="moi", name_th="กระทรวงมหาดไทย", kind="ministry")
 
 
