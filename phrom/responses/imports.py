@@ -90,14 +90,15 @@ def answers_import(
     reports them), ``ImportRejected`` (agencies missing from the registry, a peer group
     that differs from the registry's, responses that already have answers or are
     submitted while ``replace`` is not given) or ``AnswersImportRefused`` (the cycle is
-    published). Nothing is written unless every row is accepted.
+    neither a draft nor open: closed, in review or published, its answers no longer change,
+    as on the web). Nothing is written unless every row is accepted.
 
     With ``replace``, the file's answers replace the stored ones of the questions it
     holds (an empty cell clears an answer); explanations, evidence and the answers to
     text and web-address questions, which the format does not carry, are kept.
     """
-    if cycle.status == CycleStatus.PUBLISHED:
-        raise AnswersImportRefused(_published(cycle))
+    if (refusal := _refusal(cycle)) is not None:
+        raise AnswersImportRefused(refusal)
     spec = cycle.framework.spec()
     answers = read_answers_file(
         path, spec, agency_column=agency_column, name_column=name_column,
@@ -113,10 +114,10 @@ def answers_import(
     reason = f"imported from {source} (SHA-256 {sha256})"
 
     with transaction.atomic():
-        # The cycle's row locked: it cannot be published while the import runs.
+        # The cycle's row locked: it cannot be closed or published while the import runs.
         cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        if cycle.status == CycleStatus.PUBLISHED:
-            raise AnswersImportRefused(_published(cycle))
+        if (refusal := _refusal(cycle)) is not None:
+            raise AnswersImportRefused(refusal)
         codes = list(matrix.agencies)
         agencies: dict[str, Agency] = {}
         for chunk in _chunks(codes):
@@ -182,10 +183,29 @@ def answers_import(
         )
 
 
-def _published(cycle: Cycle) -> str:
+# A past cycle comes in as the draft its framework was loaded with; an open one takes
+# answers as its questionnaire does. After that the web changes no answer, nor does this.
+IMPORT_STATUSES = (CycleStatus.DRAFT, CycleStatus.OPEN)
+
+
+def _refusal(cycle: Cycle) -> str | None:
+    """Why answers cannot be imported into CYCLE now, or None."""
+    if cycle.status in IMPORT_STATUSES:
+        return None
+    if cycle.status == CycleStatus.PUBLISHED:
+        return (
+            f"cycle {cycle.code} is published: its figures are final and its answers cannot "
+            "change; import into a draft or open cycle"
+        )
+    if cycle.status == CycleStatus.IN_REVIEW:
+        return (
+            f"cycle {cycle.code} is in review: reviewers are checking and signing off its "
+            "answers, which may no longer change; import into a draft or open cycle"
+        )
     return (
-        f"cycle {cycle.code} is published: its figures are final and its answers cannot "
-        "change; import into a cycle that is not published"
+        f"cycle {cycle.code} is {cycle.status.replace('_', ' ')}: its answers no longer "
+        f"change; import into a draft or open cycle, or, if these answers belong in it, "
+        f"open the cycle again first (its page, /cycles/{cycle.code}/)"
     )
 
 

@@ -215,6 +215,44 @@ def test_a_published_cycle_is_refused_and_left_as_it_was(world, tmp_path, capsys
 
 
 @pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("in_review", "error: cycle th-2564 is in review: reviewers are checking and signing "
+                      "off its answers"),
+        ("closed", "error: cycle th-2564 is closed: its answers no longer change; import into "
+                   "a draft or open cycle, or, if these answers belong in it, open the cycle "
+                   "again first (its page, /cycles/th-2564/)"),
+    ],
+)
+def test_a_closed_or_in_review_cycle_is_refused_even_with_replace(
+    world, tmp_path, capsys, status, message
+) -> None:  # type: ignore[no-untyped-def]
+    first = world_file(world, tmp_path, "first.csv", seed=1)
+    assert main(["answers", "import", "th-2564", str(first)]) == 0
+    before = list(Answer.objects.filter(response__cycle=world.cycle)
+                  .order_by("id").values_list("value", "version"))
+    history = AnswerChange.objects.count()
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=status)
+    capsys.readouterr()
+
+    second = world_file(world, tmp_path, "second.csv", seed=2)
+    assert main(["answers", "import", "th-2564", str(second), "--replace"]) == 2
+
+    assert capsys.readouterr().err.startswith(message)
+    assert list(Answer.objects.filter(response__cycle=world.cycle)
+                .order_by("id").values_list("value", "version")) == before
+    assert AnswerChange.objects.count() == history
+
+
+def test_a_draft_cycle_takes_an_import(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.DRAFT)
+
+    assert main(["answers", "import", "th-2564", str(world_file(world, tmp_path))]) == 0
+
+    assert Answer.objects.filter(response__cycle=world.cycle).exists()
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["th-2599", "{file}"], "error: no cycle 'th-2599'"),
