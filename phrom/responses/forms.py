@@ -7,8 +7,11 @@ the answer the page showed.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -24,7 +27,11 @@ from scoring.model import Question, QuestionType
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+# Digits with an optional exponent, as an <input type="number"> accepts them (1e2, 1.5E-3).
+_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# A float keeps any number of at most 15 significant digits exactly as typed; more may
+# come back changed (12345678901234567 reads back as 12345678901234568).
+SIGNIFICANT_DIGITS_MAX = 15
 TRUE_WORDS = frozenset({"on", "1", "true", "yes"})
 
 
@@ -37,7 +44,9 @@ class AnswerInput:
 
 
 def parse_number(raw: str, *, percentage: bool = False) -> float | None:
-    """A number as people write it (Thai digits, 1,234.5, 12 %); None when empty."""
+    """A number as people write it (Thai digits, 1,234.5, 12 %, 1e-5 as a number input
+    takes it); None when empty. Refused with a message when a float would not keep it as
+    typed: too large, too close to zero, more than 15 significant digits."""
     text = _SPACES.sub("", raw.translate(_THAI_DIGITS))
     if percentage and text.endswith("%"):
         text = text[:-1]
@@ -47,7 +56,18 @@ def parse_number(raw: str, *, percentage: bool = False) -> float | None:
         text = text.replace(",", "")
     if not _PLAIN.match(text):
         raise AnswerInvalid(_("Write a number, using digits, for example 1234.5."))
-    return float(text)
+    exact = Decimal(text)
+    number = float(exact)  # inf when too large, 0.0 when too close to zero
+    if not math.isfinite(number):
+        raise AnswerInvalid(_("This number is too large; write a smaller one."))
+    if not exact.is_zero() and abs(number) < sys.float_info.min:
+        raise AnswerInvalid(_("This number is too close to zero to be kept; write 0 or a larger one."))
+    if not exact.is_zero() and len(exact.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS_MAX:
+        raise AnswerInvalid(
+            _("This number has more than %(count)d significant digits, which cannot be kept "
+              "exactly: round it to %(count)d digits at most.") % {"count": SIGNIFICANT_DIGITS_MAX}
+        )
+    return number
 
 
 def base_version_from(data: QueryDict) -> int:

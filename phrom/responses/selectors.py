@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -68,12 +70,32 @@ def needs_evidence(
     return question.required or answered
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+def _decimal(value: int | float) -> Decimal:
+    """VALUE exactly as it was typed: a float's shortest form that reads back as the same
+    float (``repr``), without exponent and trailing zeros (``5.0`` -> 5, ``1e-05`` ->
+    0.00001, ``1.5e+20`` -> 150000000000000000000)."""
     if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.6g}" if isinstance(value, float) else str(value)
+        return Decimal(value)
+    number = Decimal(repr(value)).normalize()
+    return Decimal(0) if number.is_zero() else number
+
+
+def _number(value: Any) -> str:
+    """A number as people read it: grouped thousands, as stored, never rounded and never
+    in scientific notation (``1,234,567.5``, ``0.000012345``); other values as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{_decimal(value):,f}"
+
+
+def plain_number(value: int | float) -> str:
+    """A number as an ``<input type=number>`` takes it (and as the server reads it back):
+    plain digits, no grouping, no exponent (``0.00001``, ``1234567.5``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{_decimal(value):f}"
 
 
 def display_value(question: Question | None, value: Any, not_applicable: bool, language: str) -> str:
@@ -328,31 +350,39 @@ def _choices(question: Question, value: Any, language: str) -> list[Choice]:
 
 
 def _range_text(question: Question) -> tuple[str, str, str]:
+    """The input's ``min`` and ``max`` attributes (plain numbers) and the range in words
+    (grouped thousands)."""
+    low: float | None = question.minimum
+    high: float | None = question.maximum
     if question.type is QuestionType.PERCENTAGE:
-        low = question.minimum if question.minimum is not None else 0
-        high = question.maximum if question.maximum is not None else 100
-        return (_number(low), _number(high), _("From %(low)s to %(high)s percent.") % {
+        low = low if low is not None else 0
+        high = high if high is not None else 100
+        return (plain_number(low), plain_number(high), _("From %(low)s to %(high)s percent.") % {
             "low": _number(low), "high": _number(high)})
-    low_s = _number(question.minimum) if question.minimum is not None else ""
-    high_s = _number(question.maximum) if question.maximum is not None else ""
-    if low_s and high_s:
-        text = _("From %(low)s to %(high)s.") % {"low": low_s, "high": high_s}
-    elif low_s:
-        text = _("At least %(low)s.") % {"low": low_s}
-    elif high_s:
-        text = _("At most %(high)s.") % {"high": high_s}
+    if low is not None and high is not None:
+        text = _("From %(low)s to %(high)s.") % {"low": _number(low), "high": _number(high)}
+    elif low is not None:
+        text = _("At least %(low)s.") % {"low": _number(low)}
+    elif high is not None:
+        text = _("At most %(high)s.") % {"high": _number(high)}
     else:
         text = ""
-    return low_s, high_s, text
+    return (
+        plain_number(low) if low is not None else "",
+        plain_number(high) if high is not None else "",
+        text,
+    )
 
 
 def _input_value(question: Question, value: Any) -> str:
+    """The stored value as the page's input holds it: numbers as plain decimals (never
+    ``1e-05``, which the form would not read back the same)."""
     if value is None or question.type not in (
         QuestionType.NUMBER, QuestionType.PERCENTAGE, QuestionType.TEXT, QuestionType.URL
     ):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return plain_number(value)
     return str(value)
 
 
