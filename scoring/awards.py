@@ -187,13 +187,18 @@ def _fmt(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
+def _over(previous_label: str) -> str:
+    """The previous cycle as the English text names it: its label, when it has one."""
+    return previous_label or "the previous cycle"
+
+
 def rule_text(rule: AwardRule, dimension: str | None, previous_label: str, precision: int) -> str:
     many = rule.top != 1
     if rule.kind == "top_total":
         text = f"the {rule.top} highest totals" if many else "the highest total"
     elif rule.kind == "top_gain":
         text = f"the {rule.top} largest gains" if many else "the largest gain"
-        text += f" in total over {previous_label}"
+        text += f" in total over {_over(previous_label)}"
         if rule.floor is not None:
             text += f" among agencies with total >= {_fmt(rule.floor, precision)}"
     else:
@@ -231,7 +236,7 @@ def reason_text(r: Reason) -> str:
     where = f"{ordinal(r.place)}{' (shared)' if r.shared else ''}"
     if a.kind == "top_gain":
         why = (
-            f"gain {r.shown_value} over {a.previous_label} ({r.shown_previous}), "
+            f"gain {r.shown_value} over {_over(a.previous_label)} ({r.shown_previous}), "
             f"{where} largest {of}"
         )
         if a.floor is not None:

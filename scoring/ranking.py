@@ -102,5 +102,5 @@ class Published:
     precision: int
     previous_precision: int
     gain_precision: int
-    previous_label: str
+    previous_label: str  # names the previous cycle ("th-2563"); "" when nothing names it
 

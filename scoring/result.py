@@ -203,7 +203,7 @@ def score_cycle(
         )
     scores = score(plan, matrix.values, matrix.not_applicable, matrix_scores(plan, matrix))
     p = framework.precision
-    label = framework.previous or "the previous cycle"
+    label = framework.previous or ""  # unnamed: the reader's language names it
     total = round_half_up(scores.total, p)
     previous_p = p if previous is None or previous.precision is None else previous.precision
     gain_p = max(p, previous_p)  # gains are published at the finer of the two precisions

@@ -45,15 +45,34 @@ def _figure_value(scored: ScoredCycle, name: str, agency: str) -> float | None:
     return None if math.isnan(value) else value
 
 
+# What the engine named an unnamed previous cycle until it left the naming to the pages:
+# publications stored before then still hold it, and the pages read it as no name.
+_FORMER_UNNAMED = "the previous cycle"
+
+
+def previous_label(label: str | None) -> str:
+    """The name of the previous cycle that gains compare with, as the pages show it: ""
+    when nothing names it (the pages then say "the previous cycle" in the reader's
+    language)."""
+    return "" if not label or label == _FORMER_UNNAMED else label
+
+
+def _named(award: AwardResult) -> AwardResult:
+    """AWARD with the previous cycle named as the pages show it (:func:`previous_label`)."""
+    label = previous_label(award.previous_label)
+    return award if label == award.previous_label else dataclasses.replace(award, previous_label=label)
+
+
 def _columns(scored: ScoredCycle, award: AwardResult, dimension_name: str,
              figure_names: Mapping[str, str]) -> list[tuple[str, str]]:
     """The figures shown beside each winner and near miss: what the award ranks on, what
     it is computed from, then the rule's tie-break figures (key, heading)."""
-    result = scored.result
     if award.kind == "top_gain":
+        label = previous_label(scored.result.published.previous_label)
+        previous = gettext("Total %(label)s") % {"label": label} if label else gettext("Previous total")
         columns = [
             ("gain", pgettext("award figure", "gain")),
-            ("previous_total", gettext("Total %(label)s") % {"label": result.published.previous_label}),
+            ("previous_total", previous),
             ("total", pgettext("award figure", "total")),
         ]
     elif award.kind == "best_dimension":
@@ -172,6 +191,7 @@ def award_sections(*, scored: ScoredCycle, language: str) -> list[dict[str, obje
             ],
             "ties": _ties(scored, award, agency_names, figure_names, (*award.winners, *runners)),
             "no_winner": _no_winner(scored, award),
+            "award": _named(award),
             "agency_names": agency_names,
         })
     return sections
@@ -289,6 +309,7 @@ def what_if(*, scored: ScoredCycle, changes: Mapping[str, RuleChange],
         before, after = mine(current_tables), mine(preview_tables)
         for t in (*before, *after):
             t["places"] = _places(t["award"], names["agency"])
+            t["award"] = _named(t["award"])
         won_before = {w.agency for t in before for w in t["award"].winners}
         won_after = {w.agency for t in after for w in t["award"].winners}
         compared.append({
