@@ -177,14 +177,21 @@ def _review_snapshot_display(question: Question | None, snap: dict[str, Any], la
     return str(snap.get("reviewer", ""))
 
 
+def _option_label(question: Question | None, code: str, language: str) -> str:
+    """The label of option CODE of QUESTION in LANGUAGE (the code itself when unknown)."""
+    option = question.option(code) if question is not None else None
+    return option.label.get(language) if option else str(code)
+
+
 def condition_text(spec: Framework, condition: Condition, language: str) -> str:
     gate = spec.question(condition.question)
     if condition.at_least is not None:
         wanted = _("at least %(value)s") % {"value": _number(condition.at_least)}
     elif condition.any_of:
-        wanted = " / ".join(
-            display_value(gate, code, False, language) for code in condition.any_of
-        )
+        # Option codes of a single- or multiple-choice gate: each by its label.
+        wanted = " / ".join(_option_label(gate, code, language) for code in condition.any_of)
+    elif isinstance(condition.equals, str):
+        wanted = _option_label(gate, condition.equals, language)
     else:
         wanted = display_value(gate, condition.equals, False, language)
     return _("Asked only when the answer to %(code)s is “%(wanted)s”.") % {
