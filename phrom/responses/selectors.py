@@ -255,6 +255,7 @@ class QuestionView:
     updated_at: Any = None
     previous: PreviousAnswer | None = None
     reused_from_year_be: int | None = None  # the answer is last cycle's, carried over
+    error: str = ""  # why a plain form post of this answer was refused (views._refused_page)
 
     @property
     def anchor(self) -> str:

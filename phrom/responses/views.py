@@ -21,6 +21,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -39,11 +40,13 @@ from phrom.accounts.gates import (
 )
 from phrom.accounts.models import Profile
 from phrom.accounts.signed_in import signed_in_for_script, wants_json
+from phrom.core.ids import INTEGER_MAX, parse_whole
 from phrom.core.tables import safe_cell
 from phrom.frameworks.deadlines import Block, agency_deadline, change_block
 from phrom.frameworks.models import Cycle
 from phrom.responses import history, selectors, staff_list
 from phrom.responses.forms import (
+    TRUE_WORDS,
     AnswerInput,
     ResponseFilterForm,
     answer_from_post,
@@ -60,6 +63,7 @@ from phrom.responses.services import (
     response_open_for_agency,
     response_submit,
 )
+from phrom.responses.templatetags.questionnaire_tags import CHOICE_TYPES
 from phrom.responses.templatetags.responses_tags import be_date_text, be_datetime_text
 from scoring.model import Dimension, Framework, Question
 
@@ -285,7 +289,8 @@ def _saved_payload(request: HttpRequest, answer: Answer) -> dict[str, Any]:
 @signed_in_for_script
 @require_POST
 def answer_save_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
-    """Autosave of one answer: JSON for the page's script, a redirect for a plain form.
+    """Autosave of one answer: JSON for the page's script (every refusal included); for a
+    plain form a redirect once saved, and the page again with what was posted when refused.
 
     The response is read once, with its row locked, in the save's transaction: the gate's
     read is the save's (404 for another agency's, 403 for a question the user may not
@@ -298,12 +303,9 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
                 response, spec_question, dimension = _editable_question(
                     request, response_id, question, lock=True
                 )
-            except PermissionDenied:
+            except (Http404, PermissionDenied) as refused:
                 if wants_json(request):
-                    return JsonResponse(
-                        {"status": "forbidden", "message": _("You may not answer this question.")},
-                        status=403,
-                    )
+                    return _refusal_json(refused)
                 raise
             posted = answer_from_post(spec_question, request.POST)
             answer = answer_save(
@@ -324,12 +326,79 @@ def answer_save_view(request: HttpRequest, response_id: int, question: str) -> H
         kind = "locked" if isinstance(refused, ResponseLocked) else "invalid"
         if wants_json(request):
             return JsonResponse({"status": kind, "message": refused.message}, status=status)
-        messages.error(request, f"{question}: {refused.message}")
-        return HttpResponseRedirect(_question_url(response, dimension.code, question))
+        return _refused_page(request, response, dimension, question, refused, request.POST)
     if wants_json(request):
         return JsonResponse(_saved_payload(request, answer))
     messages.success(request, _("Answer %(code)s saved.") % {"code": question})
     return HttpResponseRedirect(_question_url(response, dimension.code, question))
+
+
+def _refusal_json(refused: Exception) -> JsonResponse:
+    """A script's request for another agency's response, an unknown question (404) or a
+    question the user may not answer (403): JSON with a message the page's script shows."""
+    if isinstance(refused, PermissionDenied):
+        return JsonResponse(
+            {"status": "forbidden", "message": _("You may not answer this question.")},
+            status=403,
+        )
+    return JsonResponse(
+        {
+            "status": "not_found",
+            "message": _(
+                "This response or question was not found, or you may not see it. Reload "
+                "the page."
+            ),
+        },
+        status=404,
+    )
+
+
+def _refused_page(
+    request: HttpRequest,
+    response: Response,
+    dimension: Dimension,
+    code: str,
+    refused: AnswerRefused,
+    posted: QueryDict | None,
+) -> HttpResponse:
+    """A plain form post (no script) that was refused: the question's part of the
+    questionnaire again, with what was posted in its fields and the reason beside it, so
+    that nothing typed is lost (400; 423 when the response can no longer change)."""
+    locked = isinstance(refused, ResponseLocked)
+    context = _page_context(request, response, dimension.code)
+    page = context["page"]
+    assert page.current is not None
+    for indicator in page.current.indicators:
+        for item in indicator.questions:
+            if item.code == code:
+                item.error = refused.message
+                if posted is not None:
+                    _keep_posted(item, posted)
+    context["refused"] = {"code": code, "message": refused.message, "locked": locked}
+    return render(
+        request, "responses/questionnaire.html", context, status=423 if locked else 400
+    )
+
+
+def _keep_posted(item: selectors.QuestionView, data: QueryDict) -> None:
+    """Show DATA (a refused post) in the question's fields instead of the stored answer."""
+    raw = data.getlist("value")
+    if item.type in CHOICE_TYPES:
+        chosen = set(raw)
+        for choice in item.choices:
+            choice.checked = choice.value in chosen
+        item.none_chosen = (data.get("none_chosen") or "").lower() in TRUE_WORDS
+    elif item.type != "file":
+        item.input_value = raw[0] if raw else ""
+    item.not_applicable = item.allow_na and (
+        (data.get("not_applicable") or "").lower() in TRUE_WORDS
+    )
+    item.explanation = data.get("explanation") or ""
+    base = parse_whole((data.get("base_version") or "").strip(), maximum=INTEGER_MAX)
+    if base is not None:
+        # The version the person's page showed: a colleague's newer answer still makes the
+        # next save a conflict to choose from, never a silent overwrite.
+        item.version = base
 
 
 def _changed_by(request: HttpRequest, conflict: Conflict) -> bool:
@@ -389,7 +458,12 @@ def _conflict_response(
 @require_POST
 def carry_over_view(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     """Copy last cycle's answer (and its evidence) as a new version of this answer."""
-    response, spec_question, dimension = _editable_question(request, response_id, question)
+    try:
+        response, spec_question, dimension = _editable_question(request, response_id, question)
+    except (Http404, PermissionDenied) as refused:
+        if wants_json(request):
+            return _refusal_json(refused)
+        raise
     back = _question_url(response, dimension.code, question)
     try:
         base_version = base_version_from(request.POST)
@@ -423,8 +497,7 @@ def carry_over_view(request: HttpRequest, response_id: int, question: str) -> Ht
         status = 423 if isinstance(refused, ResponseLocked) else 400
         if wants_json(request):
             return JsonResponse({"status": "invalid", "message": refused.message}, status=status)
-        messages.error(request, f"{question}: {refused.message}")
-        return HttpResponseRedirect(back)
+        return _refused_page(request, response, dimension, question, refused, None)
     if wants_json(request):
         payload = _saved_payload(request, answer)
         payload["message"] = _("Carried over from last cycle")

@@ -357,7 +357,7 @@
       setStatus(code, "invalid", texts.invalid);
       return;
     }
-    if ((status === 403 || status === 423) && data) {
+    if ((status === 403 || status === 423 || (status === 404 && data && data.status === "not_found")) && data) {
       s.locked = true;
       s.dirty = false;
       dropDraft(code);   // it can never be saved here
