@@ -8,6 +8,7 @@ from typing import Any
 
 from phrom.results.adapter import ScoredCycle
 from phrom.results.selectors import agency_explanation, claimed_total, names_of, result_rows
+from scoring.model import Condition, Framework
 
 SHOWN = 3  # strongest, weakest indicators and recommendations shown
 
@@ -65,12 +66,45 @@ def radar(dimensions: list[dict[str, Any]], scale: float, *, previous: bool) -> 
     }
 
 
-def _recommendations(explanation: Any, scale: float, precision: int,
+def option_labels(condition: Condition, framework: Framework, language: str) -> list[str]:
+    """The options a condition names (its ``equals`` option or its ``any_of`` ones), by
+    their labels in LANGUAGE; a code that the question read has no option for stays a
+    code."""
+    codes = condition.any_of or ((condition.equals,) if isinstance(condition.equals, str) else ())
+    gate = framework.question(condition.question)
+    options = [gate.option(code) if gate is not None else None for code in codes]
+    return [o.label.get(language) if o is not None else code
+            for o, code in zip(options, codes, strict=True)]
+
+
+def asked_when(condition: Condition, framework: Framework, language: str) -> dict[str, Any]:
+    """When a question with CONDITION is asked, for a sentence in the reader's language:
+    the question that decides it (``text`` in LANGUAGE), and the answer that asks it:
+    ``yes``, ``no``, ``options`` (``labels``) or ``at_least`` (``value``)."""
+    gate = framework.question(condition.question)
+    when: dict[str, Any] = {
+        "code": condition.question,
+        "text": gate.text.get(language) if gate is not None else condition.question,
+    }
+    if condition.at_least is not None:
+        when.update(kind="at_least", value=condition.at_least)
+    elif isinstance(condition.equals, bool):
+        when.update(kind="yes" if condition.equals else "no")
+    else:
+        when.update(kind="options", labels=option_labels(condition, framework, language))
+    return when
+
+
+def _recommendations(explanation: Any, framework: Framework, scale: float, precision: int,
                      language: str) -> list[dict[str, Any]]:
     """The indicators with the most points to gain on the total, each with the questions
     that lost the most: an indicator's share of the total (its effective weight in its
     dimension times the dimension's in the total) times what its score is short of full
-    marks; a question's, its share of the indicator times the points it missed."""
+    marks; a question's, its share of the indicator times the points it missed.
+
+    A question hidden by its condition counts 0 points while keeping its weight (with
+    ``when_hidden: exclude`` it has none and is not named): it is named with when it
+    would be asked (``asked_when``), since its points come only once it is."""
     found = []
     for dim in explanation.dimensions:
         for ind in dim.indicators:
@@ -88,11 +122,15 @@ def _recommendations(explanation: Any, scale: float, precision: int,
                 q_gain = round(share * q.effective_weight * missed * scale, precision)
                 if q_gain <= 0:
                     continue
+                hidden = framework.question(q.code) if q.status == "hidden" else None
+                condition = hidden.condition if hidden is not None else None
                 questions.append({
                     "code": q.code, "text": q.text.get(language), "answer": q.answer,
                     "shown": q.shown,
                     "points": q.points, "max_points": q.max_points, "gain": q_gain,
                     "unanswered": q.status == "unanswered",
+                    "asked_when": (asked_when(condition, framework, language)
+                                   if condition is not None else None),
                 })
             questions.sort(key=lambda q: (-q["gain"], q["code"]))
             found.append({
@@ -160,7 +198,7 @@ def scorecard_context(*, scored: ScoredCycle, agency: str, language: str) -> dic
     by_score = sorted(indicators, key=lambda i: (-i["score"], i["code"]))
     strongest = by_score[:SHOWN]
     weakest = [i for i in reversed(by_score) if i not in strongest][:SHOWN]
-    to_gain = _recommendations(agency_explanation(scored=scored, agency=agency), scale,
+    to_gain = _recommendations(agency_explanation(scored=scored, agency=agency), spec, scale,
                                result.published.precision, language)
 
     from phrom.frameworks.models import Cycle, CycleStatus
