@@ -64,3 +64,12 @@ def formula(context: template.Context, step: object) -> str:
         "results/_formula.html", {"f": step, "LANGUAGE_CODE": language}
     )
     return mark_safe(text.strip())  # rendered by the template, escaped there
+
+
+@register.filter
+def option_labels(condition: object, framework: object) -> list[str]:
+    """The options a question's condition names, by their labels in the reader's
+    language (:func:`phrom.reports.scorecard.option_labels`)."""
+    from phrom.reports.scorecard import option_labels as labels
+
+    return labels(condition, framework, get_language() or "th")  # type: ignore[arg-type]
