@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from phrom.responses.models import REVIEW_KINDS, AnswerChange, ChangeKind, Response
 from phrom.responses.selectors import snapshot_display, user_name
-from scoring.model import Framework
+from scoring.model import Framework, Question
 
 HISTORY_PAGE_SIZE = 50
 
@@ -56,9 +57,24 @@ def _previous_year_be(response: Response) -> int | None:
     return previous.year_be if previous is not None else None
 
 
+def _before(question: Question | None, old: Any, new: Any, language: str) -> str:
+    """The "before" of a change; a first answer's (no earlier answer) says so."""
+    if old is None and isinstance(new, dict) and "value" in new:
+        return _("Not answered yet")
+    return snapshot_display(question, old, language)
+
+
 def _history_rows(
     changes: Iterable[AnswerChange], spec: Framework, language: str,
     previous_year_be: int | None = None,
+) -> list[HistoryRow]:
+    with translation.override(language):  # a streamed CSV is written after the view returns
+        return _rows_in_language(changes, spec, language, previous_year_be)
+
+
+def _rows_in_language(
+    changes: Iterable[AnswerChange], spec: Framework, language: str,
+    previous_year_be: int | None,
 ) -> list[HistoryRow]:
     questions = {q.code: q for q in spec.questions}
     rows = []
@@ -72,7 +88,7 @@ def _history_rows(
                 question=change.question,
                 question_text=question.text.get(language) if question else "",
                 kind=change.get_kind_display(),
-                old=snapshot_display(question, old, language),
+                old=_before(question, old, new, language),
                 new=snapshot_display(question, new, language),
                 old_explanation=old.get("explanation", "") if isinstance(old, dict) else "",
                 new_explanation=new.get("explanation", "") if isinstance(new, dict) else "",

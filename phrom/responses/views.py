@@ -42,7 +42,7 @@ from phrom.accounts.models import Profile
 from phrom.accounts.signed_in import signed_in_for_script, wants_json
 from phrom.core.ids import INTEGER_MAX, parse_whole
 from phrom.core.tables import safe_cell
-from phrom.frameworks.deadlines import Block, agency_deadline, change_block
+from phrom.frameworks.deadlines import Block, change_block, deadline_state
 from phrom.frameworks.models import Cycle
 from phrom.responses import history, selectors, staff_list
 from phrom.responses.forms import (
@@ -159,10 +159,8 @@ def _page_context(request: HttpRequest, response: Response, dimension: str | Non
         "profile": profile,
         "agency_name": response.agency.name(_language()),
         "framework_name": page.spec.name.get(_language()),
-        # The agency's own deadline: the cycle's, or a later extension granted to it.
-        "deadline": be_datetime_text(
-            agency_deadline(cycle=response.cycle, agency_id=response.agency_id)
-        ),
+        # The agency's own deadline, a whole day: the cycle's, or a later extension of its own.
+        "deadline": deadline_state(cycle=response.cycle, agency_id=response.agency_id),
         "submitted_at": be_datetime_text(response.submitted_at),
         "may_submit": _may_submit(profile, response),
         "js_texts": _js_texts(),
