@@ -32,14 +32,24 @@ class ImportRejected(ValueError):
         super().__init__("\n".join(lines))
 
 
-def extra_cells_problem(cells: Sequence[str], width: int) -> str | None:
-    """Why a row with more filled cells than its header has columns cannot be read, or
-    None. Such a row is almost always a value with an unquoted comma, which shifts every
-    later value into the wrong column; empty cells past the header (a trailing comma) are
-    harmless. The agencies, answers and ``score-file`` readers all refuse such a row."""
-    if len(cells) <= width or not any(cell.strip() for cell in cells[width:]):
+def extra_cells_problem(cells: Sequence[str], width: int, *, empty_ok: bool = False) -> str | None:
+    """Why a row with more cells than its header has columns cannot be read, or None.
+
+    In a CSV such a row is almost always a value with an unquoted comma, which shifts every
+    later value into the wrong column, even when the cell pushed past the last column is
+    empty (an unanswered last question). EMPTY_OK lets empty cells past the header through:
+    a workbook has no commas to shift, and keeps formatted empty cells. The agencies,
+    answers and ``score-file`` readers all refuse such a row with this message.
+    """
+    if len(cells) <= width:
         return None
-    return (
+    filled = any(cell.strip() for cell in cells[width:])
+    if empty_ok and not filled:
+        return None
+    message = (
         f"{len(cells)} cells but the header has {width}; quote values that contain commas "
         '(as in "Bangkok, Thailand"), or add the missing column to the header'
     )
+    if not filled:
+        message += ", or remove the comma that ends the row"
+    return message

@@ -72,12 +72,13 @@ def import_agencies(*, path: Path) -> ImportSummary:
     present = tuple(c for c in COLUMNS if c in header)
 
     kinds = {k.value for k in AgencyKind}
+    workbook = path.suffix.lower() == ".xlsx"
     records: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
     for number, cells in rows:
         if not any(cells):
             continue
-        extra = extra_cells_problem(cells, len(header))
+        extra = extra_cells_problem(cells, len(header), empty_ok=workbook)
         if extra:
             problems.append(RowProblem(source, number, None, extra))
             continue

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from phrom.agencies.errors import extra_cells_problem
 from phrom.core.tables import FORMULA_STARTS, TableError, iter_table
 from scoring.answers import ColumnParser, ParsedColumn
 from scoring.matrix import AnswerMatrix, matrix_questions
@@ -89,7 +90,13 @@ def read_answers_file(
                          group_column)
 
 
-def _header_problems(header: list[str], framework: Framework, agency_column: str) -> list[str]:
+def _header_problems(
+    header: list[str],
+    framework: Framework,
+    agency_column: str,
+    name_column: str = "name",
+    group_column: str = "group",
+) -> list[str]:
     problems: list[str] = []
     columns = set(header)
     if agency_column not in columns:
@@ -98,6 +105,13 @@ def _header_problems(header: list[str], framework: Framework, agency_column: str
             f"missing column {agency_column!r} (the agency codes)"
             + (f"; did you mean {hint[0]!r}? pass --agency-column {hint[0]}" if hint else "")
         )
+    # "name" and "group" may be left out; a column named otherwise was asked for, and
+    # leaving it out would silently score every agency without its name or peer group.
+    for column, default, what in ((name_column, "name", "names"),
+                                  (group_column, "group", "peer groups")):
+        if column != default and column not in columns:
+            problems.append(_missing_optional(column, f"--{default}-column", what, header,
+                                              framework))
     missing = [q.code for q in framework.questions if q.scored and q.code not in columns]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
@@ -109,6 +123,25 @@ def _header_problems(header: list[str], framework: Framework, agency_column: str
     if duplicated:
         problems.append(f"column(s) {', '.join(duplicated)} appear more than once")
     return problems
+
+
+def _missing_optional(
+    column: str, option: str, what: str, header: list[str], framework: Framework
+) -> str:
+    """The problem of a column given with OPTION that the header does not have, naming the
+    columns it has (question codes left out: they are the questions)."""
+    codes = {q.code for q in framework.questions}
+    others = [h for h in header if h and h not in codes]
+    hint = difflib.get_close_matches(column, header[:1000], n=1)
+    message = f"no column {column!r} (the agencies' {what}, {option})"
+    if others:
+        shown = ", ".join(repr(h) for h in others[:20]) + (" ..." if len(others) > 20 else "")
+        message += f"; the file's columns other than question codes are {shown}"
+    else:
+        message += "; the file has no columns but the agencies' and question codes"
+    if hint:
+        message += f"; did you mean {hint[0]!r}?"
+    return message
 
 
 class _TextIds(dict[str, int]):
@@ -129,7 +162,8 @@ def _read_answers(
     group_column: str,
 ) -> AnswersFile:
     source = path.name
-    header_problems = _header_problems(header, framework, agency_column)
+    header_problems = _header_problems(header, framework, agency_column, name_column,
+                                       group_column)
     if header_problems:
         raise SpreadsheetError(source, header_problems)
     codes = {q.code for q in framework.questions}
@@ -140,6 +174,7 @@ def _read_answers(
     read = [q for q in framework.questions if q.code in index and q.type is not QuestionType.TEXT]
     pick = operator.itemgetter(*(index[q.code] for q in read)) if read else None
     width = len(header)
+    workbook = path.suffix.lower() == ".xlsx"
     a = index[agency_column]
     g = index.get(group_column)
     n = index.get(name_column)
@@ -161,7 +196,15 @@ def _read_answers(
 
     for number, cells in _rows(path, rows):
         if len(cells) != width:
-            cells = cells[:width] if len(cells) > width else cells + [""] * (width - len(cells))
+            if len(cells) > width:
+                # a value with an unquoted comma shifts every later value: never cut
+                extra = extra_cells_problem(cells, width, empty_ok=workbook)
+                if extra is not None:
+                    problems.append((number, -3, f"row {number}: {extra}"))
+                    continue
+                cells = cells[:width]
+            else:
+                cells = cells + [""] * (width - len(cells))
         agency = cells[a].strip()
         if not agency:
             problems.append((number, -2, f"row {number}, column {agency_column}: empty agency code"))
@@ -248,7 +291,13 @@ def read_previous_file(
     totals: dict[str, float] = {}
     seen: dict[str, int] = {}
     problems: list[str] = []
+    width = len(header)
+    workbook = path.suffix.lower() == ".xlsx"
     for number, cells in _rows(path, rows):
+        extra = extra_cells_problem(cells, width, empty_ok=workbook)
+        if extra is not None:
+            problems.append(f"row {number}: {extra}")
+            continue
         agency = _unquoted(cells[a].strip() if a < len(cells) else "")
         raw = cells[t].strip() if t < len(cells) else ""
         if not agency:

@@ -233,13 +233,29 @@ def test_a_peer_group_cannot_be_checked_before_any_framework_defines_one(tmp_pat
 def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path, peer_groups):
     with pytest.raises(ImportRejected) as caught:
         import_agencies(path=write(
-            tmp_path / "a.csv", "code,name_th,kind\nmot-x,กรม, ใหม่,department\nmot-y,กรม,department,,\n"
+            tmp_path / "a.csv", "code,name_th,kind\nmot-x,กรม, ใหม่,department\nmot-y,กรม,department,\n"
         ))
 
     assert str(caught.value).splitlines()[1:] == [
         "a.csv: row 2: 4 cells but the header has 3; quote values that contain commas "
-        '(as in "Bangkok, Thailand"), or add the missing column to the header'
-    ]  # the trailing empty cells of row 3 are harmless
+        '(as in "Bangkok, Thailand"), or add the missing column to the header',
+        # in a CSV, an empty cell past the header may be a shifted empty value too
+        "a.csv: row 3: 4 cells but the header has 3; quote values that contain commas "
+        '(as in "Bangkok, Thailand"), or add the missing column to the header, or remove '
+        "the comma that ends the row",
+    ]
+    assert not Agency.objects.exists()
+
+
+def test_empty_cells_right_of_the_named_columns_of_a_workbook_are_harmless(tmp_path, peer_groups):
+    book = openpyxl.Workbook()
+    book.active.append(["code", "name_th", "kind"])
+    book.active.append(["mot-y", "กรม", "department", "", None])
+    book.active.cell(row=2, column=6).number_format = "0.00"  # a formatted empty cell
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+
+    assert import_agencies(path=path).created == 1
 
 
 def test_phrom_agencies_import_refuses_a_twice_named_column_with_exit_2(tmp_path, capsys):

@@ -279,3 +279,31 @@ def test_the_agency_sees_the_imported_answers_in_its_history(world, client, tmp_
 
     assert "นำเข้าจากไฟล์" in page  # "Imported from a file"
     assert "ส่งแล้ว" in page  # the status it came in with: submitted
+
+
+def test_a_row_shifted_by_an_unquoted_comma_is_refused_and_nothing_written(
+    world, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    path = world_file(world, tmp_path)
+    rewrite(path, 3, "name", "กรมทางหลวง, สำนักงาน")
+    text = path.read_text(encoding="utf-8").replace('"กรมทางหลวง, สำนักงาน"', "กรมทางหลวง, สำนักงาน")
+    path.write_text(text, encoding="utf-8")
+    width = len(text.splitlines()[0].split(","))
+
+    assert main(["answers", "import", "th-2564", str(path)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"row 3: {width + 1} cells but the header has {width}; quote values" in err
+    assert nothing_written(world)
+
+
+def test_a_group_column_the_file_lacks_is_refused(world, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = world_file(world, tmp_path)
+
+    assert main(["answers", "import", "th-2564", str(path), "--group-column", "peer"]) == 2
+
+    err = capsys.readouterr().err
+    assert "no column 'peer' (the agencies' peer groups, --group-column); the file's columns " \
+           "other than question codes are 'agency', 'name', 'group'" in err
+    assert nothing_written(world)
+

@@ -238,3 +238,77 @@ def test_many_ignored_columns_are_summed_up_in_one_short_note(tmp_path, capsys):
     assert score_file(tmp_path, answers) == 0
     err = capsys.readouterr().err
     assert "ignored column(s): c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 4990 more" in err
+
+
+# --- rows longer than the header, and columns asked for that are not there ----------------
+
+
+def test_a_row_shifted_by_an_unquoted_comma_is_refused_with_its_row_and_counts(tmp_path, capsys):
+    answers = written(tmp_path / "shift.csv", (
+        b"agency,name,group,osi,hci,tii\n"
+        b'THA,"Thailand, Kingdom of",,0.6,0.7,0.8\n'
+        b"LAO,Lao People's Democratic Republic, The,,0.6,0.7,0.8\n"
+    ))
+
+    err = refused(tmp_path, capsys, answers)
+
+    assert err.splitlines()[0] == (
+        "error: shift.csv: row 3: 7 cells but the header has 6; quote values that contain "
+        'commas (as in "Bangkok, Thailand"), or add the missing column to the header'
+    )
+
+
+def test_a_shifted_row_whose_last_value_is_empty_is_refused_too(tmp_path, capsys):
+    answers = written(tmp_path / "a.csv", (
+        b"agency,name,osi,hci,tii\nA,Lao, The,0.6,0.7,\nB,Thailand,0.6,0.7,\n"
+    ))
+
+    err = refused(tmp_path, capsys, answers)
+
+    assert "a.csv: row 2: 6 cells but the header has 5;" in err
+    assert "or remove the comma that ends the row" in err
+
+
+def test_empty_cells_right_of_the_named_columns_of_a_workbook_are_harmless(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (["agency", "osi", "hci", "tii"], ["A", 0.5, 0.5, 0.5, "", None],
+                ["B", 0.7, 0.2, 0.5, ""]):
+        book.active.append(row)
+    book.active.cell(row=2, column=7).number_format = "0.00"  # a formatted empty cell
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+
+    assert score_file(tmp_path, path) == 0
+
+
+def test_a_previous_file_with_a_shifted_row_is_refused_too(tmp_path, capsys):
+    answers = written(tmp_path / "a.csv", ANSWERS.encode())
+    previous = written(tmp_path / "p.csv", b"agency,total\nA,50\nB,6,0\n")
+
+    err = refused(tmp_path, capsys, answers, "--previous", str(previous))
+
+    assert "p.csv: row 3: 3 cells but the header has 2" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "what"), [("--group-column", "peer groups"), ("--name-column", "names")]
+)
+def test_a_name_or_group_column_that_the_file_lacks_is_refused_naming_its_columns(
+    tmp_path, capsys, option, what
+):
+    answers = written(tmp_path / "a.csv", b"agency,country,group,osi,hci,tii\nA,X,,0.5,0.5,0.5\n")
+
+    err = refused(tmp_path, capsys, answers, option, "grp")
+
+    assert err.splitlines()[0] == (
+        f"error: a.csv: no column 'grp' (the agencies' {what}, {option}); the file's "
+        "columns other than question codes are 'agency', 'country', 'group'; did you mean "
+        "'group'?"
+    )
+
+
+def test_the_usual_name_and_group_columns_may_still_be_left_out(tmp_path):
+    answers = written(tmp_path / "a.csv", ANSWERS.encode())
+    assert score_file(tmp_path, answers, "--name-column", "name", "--group-column", "group") == 0
