@@ -348,6 +348,15 @@ def deadline_extend_for_agency(
             % {"deadline": format_date(current.deadline)}
         )
     old = agency_deadline(cycle=current, agency_id=agency.pk)
+    if old is not None and local_day(old) == local_day(deadline):
+        # given twice (a form sent again): one extension, one line of history
+        raise LifecycleRefused(
+            gettext(
+                "%(agency)s already has until %(deadline)s, so nothing changes. To change "
+                "the extension, choose another day."
+            )
+            % {"agency": agency.name(get_language() or "th"), "deadline": format_date(old)}
+        )
     change = DeadlineChange(
         cycle=current, agency=agency, old_deadline=old, new_deadline=deadline,
         reason=reason, by=by,

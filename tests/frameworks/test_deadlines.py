@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from phrom.frameworks.deadlines import (
     Block,
@@ -141,7 +141,7 @@ def test_evidence_cannot_be_added_or_removed_after_the_deadline(world, client):
         f"/responses/{world.response_a.pk}/questions/POL-02-1/evidence/url",
         {"url": "https://example.go.th/late.pdf"},
     )
-    assert reply.status_code == 400
+    assert reply.status_code == 423  # as answer saves answer
     assert "ผู้ดูแลการสำรวจ" in reply.content.decode()
     item.refresh_from_db()
     assert item.removed_at is None
@@ -388,3 +388,36 @@ def test_the_submit_page_says_the_deadline_passed_instead_of_offering_to_submit(
     page = client.get(f"/responses/{world.response_a.pk}/submit/").content.decode()
     assert 'class="qn-locked"' in page and "ผู้ดูแลการสำรวจ" in page
     assert 'name="confirm"' not in page
+
+
+def test_the_same_extension_given_twice_is_refused_and_kept_once(world):
+    set_deadline(world.cycle, _local_today())
+    later = end_of_day(_local_today() + dt.timedelta(days=10))
+    administrator = world.user("administrator")
+    deadline_extend_for_agency(cycle=world.cycle, agency=world.agency_a, deadline=later,
+                               reason="ระบบไฟฟ้าขัดข้อง", by=administrator)
+
+    with pytest.raises(LifecycleRefused, match="ได้รับการขยายเวลาถึง .* อยู่แล้ว"):
+        with translation.override("th"):
+            deadline_extend_for_agency(cycle=world.cycle, agency=world.agency_a,
+                                       deadline=later - dt.timedelta(hours=3),
+                                       reason="ส่งซ้ำ", by=administrator)
+
+    assert DeadlineChange.objects.filter(agency=world.agency_a).count() == 1
+    assert AnswerChange.objects.filter(
+        response=world.response_a, kind=ChangeKind.DEADLINE_CHANGED).count() == 1
+
+
+def test_an_extension_form_sent_twice_is_refused_on_the_page_in_thai(world, client):
+    set_deadline(world.cycle, _local_today())
+    client.force_login(world.user("administrator"))
+    day = _local_today() + dt.timedelta(days=7)
+    form = {"agency": world.agency_b.code, "deadline": f"{day.day}/{day.month}/{day.year + 543}",
+            "reason": "เปลี่ยนผู้ประสานงาน"}
+    assert client.post("/cycles/th-2564/extend/", form).status_code == 302
+
+    page = client.post("/cycles/th-2564/extend/", form)
+
+    assert page.status_code == 400
+    assert "ได้รับการขยายเวลาถึง" in page.content.decode()
+    assert DeadlineChange.objects.filter(agency=world.agency_b).count() == 1
