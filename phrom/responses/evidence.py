@@ -60,6 +60,11 @@ class EvidenceRejected(ValueError):
         self.message = message
 
 
+class EvidenceLocked(EvidenceRejected):
+    """The response's evidence may not change now: it is submitted, its cycle is not open
+    (or published), or the deadline passed. ``message`` says why and who can lift it."""
+
+
 NOT_ACCEPTED = _(
     "“%(name)s” is not a file type that is accepted as evidence. Upload a PDF, an image "
     "(PNG, JPEG, GIF or WebP) or an office document (Word, Excel, PowerPoint or "
@@ -373,7 +378,7 @@ def _check_open(response: Response, question: str = "") -> None:
     the response names it (``phrom.reviews.clarifications.open_for_question``), never
     in a published cycle (its evidence is frozen with its figures)."""
     if is_frozen(response.cycle):
-        raise EvidenceRejected(frozen_message(response.cycle))
+        raise EvidenceLocked(frozen_message(response.cycle))
     blocked = change_block(response)
     if blocked is None:
         return
@@ -383,15 +388,25 @@ def _check_open(response: Response, question: str = "") -> None:
         if open_for_question(response, question):
             return
     if blocked.block is Block.SUBMITTED:
-        raise EvidenceRejected(
+        raise EvidenceLocked(
             _("This response has been submitted, so its evidence can no longer change. If a "
               "file is missing or wrong, ask an administrator to reopen the response.")
         )
     if blocked.block is Block.CYCLE_NOT_OPEN:
-        raise EvidenceRejected(
+        raise EvidenceLocked(
             _("The assessment cycle is not open, so evidence cannot be added or removed now.")
         )
-    raise EvidenceRejected(blocked.message())
+    raise EvidenceLocked(blocked.message())
+
+
+def check_editable(response: Response) -> None:
+    """``EvidenceLocked``, with the reason, when RESPONSE is submitted or its cycle is not
+    open: the evidence pages then refuse before checking a file, whatever the question (a
+    clarification's evidence has a page of its own, ``phrom.reviews.clarification_views``).
+    A passed deadline is left to the write, which knows the question."""
+    blocked = change_block(response)
+    if blocked is not None and blocked.block is not Block.DEADLINE_PASSED:
+        _check_open(response)
 
 
 def _locked_open(response: Response, question: str = "") -> Response:

@@ -2,7 +2,10 @@
 
 Every action works as a plain form post (redirect back to the questionnaire, or a page
 with the error next to the control) and with htmx (the widget's body re-rendered, with a
-status line in the widget's live region).
+status line in the widget's live region). A response that may not change now (submitted,
+cycle not open, deadline passed) answers 423 with the reason, as answer saves do; the
+role and agency checks come first (404 for another agency's, 403 for a role that may not
+add evidence).
 """
 
 from __future__ import annotations
@@ -27,16 +30,21 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from phrom.accounts.gates import (
+    edits_for,
     evidence_for_viewer,
     may_answer,
     profile_of,
-    response_for_editor,
     response_for_viewer,
 )
 from phrom.accounts.signed_in import signed_in_for_script
 from phrom.core.ids import parse_whole
 from phrom.responses import evidence as services
-from phrom.responses.evidence import EvidenceRejected, find_question, takes_evidence
+from phrom.responses.evidence import (
+    EvidenceLocked,
+    EvidenceRejected,
+    find_question,
+    takes_evidence,
+)
 from phrom.responses.models import Evidence, Response
 from phrom.responses.templatetags.evidence_tags import questionnaire_url
 from scoring.model import Question
@@ -44,6 +52,8 @@ from scoring.model import Question
 WIDGET_HTMX = "responses/evidence/_htmx.html"
 PAGE = "responses/evidence/page.html"
 CONFIRM_PAGE = "responses/evidence/confirm_remove.html"
+# What answer saves answer when the response may not change now.
+LOCKED = 423
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -57,11 +67,16 @@ def _question(response: Response, code: str) -> tuple[Question, str]:
 
 
 def _editable_question(request: HttpRequest, response_id: int, code: str) -> tuple[Response, Question]:
-    """The response and question this user may add evidence to, or 404/403."""
-    response = response_for_editor(request.user, response_id)
-    question, dimension_code = _question(response, code)
+    """The response and question whose evidence this user may change, or 404/403.
+
+    Whether the response may change now is asked next (``services.check_editable``), so
+    that a submitted response says so rather than "no permission"."""
+    response = response_for_viewer(request.user, response_id)
     profile = profile_of(request.user)
-    if profile is None or not may_answer(profile, dimension_code):
+    if profile is None or not edits_for(profile, response.agency_id):
+        raise PermissionDenied
+    question, dimension_code = _question(response, code)
+    if not may_answer(profile, dimension_code):
         raise PermissionDenied
     return response, question
 
@@ -97,9 +112,20 @@ def _widget(
         "evidence_next": _next(request, response, question.code),
     }
     if getattr(request, "htmx", False):
-        # htmx swaps only successful responses; an error is content of the widget too.
-        return render(request, WIDGET_HTMX, context)
+        # htmx swaps only successful responses and 423 (base.html's htmx-config); an
+        # error is content of the widget too.
+        return render(request, WIDGET_HTMX, context, status=LOCKED if status == LOCKED else 200)
     return render(request, PAGE, context, status=status)
+
+
+def _locked(
+    request: HttpRequest, response: Response, question: Question, refused: EvidenceLocked
+) -> HttpResponse:
+    """423 with the reason (submitted, cycle not open, deadline passed) in the widget's
+    status line: the widget's body for htmx, a page holding the widget for a plain post."""
+    return _widget(
+        request, response, question, state={"status": str(refused.message)}, status=LOCKED
+    )
 
 
 def _done(
@@ -182,6 +208,7 @@ def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> H
     upload = request.FILES.get("file")
     too_large = getattr(request, "_phrom_too_large", None)
     try:
+        services.check_editable(response)
         if getattr(request, "_phrom_request_too_large", False):
             raise services.request_too_large()
         if too_large is not None:
@@ -191,6 +218,8 @@ def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> H
         evidence = services.evidence_add_file(
             response=response, question=spec_question, upload=upload, by=request.user
         )
+    except EvidenceLocked as exc:
+        return _locked(request, response, spec_question, exc)
     except EvidenceRejected as exc:
         return _widget(
             request, response, spec_question, state={"file_error": str(exc.message), "focus": "file"},
@@ -208,9 +237,12 @@ def evidence_add_url(request: HttpRequest, response_id: int, question: str) -> H
     response, spec_question = _editable_question(request, response_id, question)
     url = request.POST.get("url", "")
     try:
+        services.check_editable(response)
         evidence = services.evidence_add_url(
             response=response, question=spec_question, url=url, by=request.user
         )
+    except EvidenceLocked as exc:
+        return _locked(request, response, spec_question, exc)
     except EvidenceRejected as exc:
         return _widget(
             request, response, spec_question,
@@ -229,6 +261,10 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """GET asks for confirmation (a page, or a step inside the widget); POST removes."""
     evidence = evidence_for_viewer(request.user, evidence_id)
     response, spec_question = _editable_question(request, evidence.response_id, evidence.question)
+    try:
+        services.check_editable(response)
+    except EvidenceLocked as exc:
+        return _locked(request, response, spec_question, exc)
     if request.method == "GET":
         if evidence.removed_at is not None:
             return _done(request, response, spec_question, _already_removed(evidence))
@@ -247,12 +283,9 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     was_removed = evidence.removed_at is not None
     try:
         evidence = services.evidence_remove(evidence=evidence, by=request.user)
-    except EvidenceRejected as exc:
-        # Submitted or closed since the page was shown: say so where the person looks.
-        if getattr(request, "htmx", False):
-            return _widget(request, response, spec_question, state={"status": str(exc.message)})
-        messages.error(request, str(exc.message))
-        return HttpResponseRedirect(_next(request, response, spec_question.code))
+    except EvidenceLocked as exc:
+        # Submitted, closed or past the deadline since the check above.
+        return _locked(request, response, spec_question, exc)
     if was_removed:
         return _done(request, response, spec_question, _already_removed(evidence))
     return _done(

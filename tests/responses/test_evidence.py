@@ -506,12 +506,17 @@ def test_no_evidence_is_added_once_the_response_is_submitted_or_the_cycle_closed
     type(world.response_a).objects.filter(pk=world.response_a.pk).update(
         status=ResponseStatus.SUBMITTED
     )
-    assert post_file(client, world.response_a, "plan.pdf", make_pdf()).status_code == 403
+    # 423 with the reason, as answer saves answer (tests/responses/test_evidence_locked.py).
+    reply = post_file(client, world.response_a, "plan.pdf", make_pdf())
+    assert reply.status_code == 423
+    assert "has been submitted" in reply.content.decode()
     type(world.response_a).objects.filter(pk=world.response_a.pk).update(
         status=ResponseStatus.IN_PROGRESS
     )
     type(world.cycle).objects.filter(pk=world.cycle.pk).update(status=CycleStatus.CLOSED)
-    assert post_file(client, world.response_a, "plan.pdf", make_pdf()).status_code == 403
+    reply = post_file(client, world.response_a, "plan.pdf", make_pdf())
+    assert reply.status_code == 423
+    assert "cycle is not open" in reply.content.decode()
     assert_nothing_stored(media)
 
 
