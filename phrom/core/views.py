@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -79,10 +79,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+class NotFoundSaying(Http404):
+    """A 404 whose message, in the reader's language, says what to change in the address
+    (a version that does not exist, say); other 404s say nothing more, so that another
+    agency's object and an address that does not exist read alike."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 in the page frame (navigation, text size, language), whatever the cause: an
     address that does not exist and another agency's object read alike."""
-    return render(request, "404.html", status=404)
+    saying = exception.message if isinstance(exception, NotFoundSaying) else ""
+    return render(request, "404.html", {"saying": saying}, status=404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from django.utils.translation import gettext
+
 from phrom.frameworks.models import Cycle
 from phrom.publications.models import Publication, PublicationStatus, PublishedAgency
 from phrom.publications.stored import StoredCycle, StoredFiguresUnreadable, stored_cycle
@@ -89,11 +91,26 @@ def publication_log(*, cycle: Cycle) -> list[Publication]:
                 .defer(*_HEAVY).select_related("by").order_by("-version"))
 
 
+def no_version_message(cycle: Cycle, asked: str) -> str:
+    """What to write instead of ASKED, a version of CYCLE's results that is not published,
+    in the reader's language."""
+    versions = [str(p.version) for p in publication_log(cycle=cycle)]
+    if not versions:
+        return gettext("The results of %(code)s have no published version yet.") % {
+            "code": cycle.code}
+    return gettext(
+        "The results of %(code)s have no published version “%(asked)s”. Their published "
+        "versions are %(versions)s: ?version=%(latest)s, say, or no version for the latest."
+    ) % {"code": cycle.code, "asked": asked[:20], "versions": ", ".join(reversed(versions)),
+         "latest": versions[0]}
+
+
 __all__ = [
     "StoredFiguresUnreadable",
     "VersionNotFound",
     "current_publication",
     "open_publication",
+    "no_version_message",
     "publication_log",
     "published_scored",
     "stored_explanation",

@@ -8,8 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from phrom.core.views import NotFoundSaying
 from phrom.publications.models import Publication
-from phrom.publications.selectors import open_publication, publication_log
+from phrom.publications.selectors import (
+    no_version_message,
+    open_publication,
+    publication_log,
+)
 
 _FILES = {
     "results.csv": "text/csv; charset=utf-8",
@@ -53,6 +58,15 @@ def open_index(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
+def open_version(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    """``/open-data/<year>/v<N>/``, a version's folder: the downloads page, which lists
+    every version's files."""
+    if open_publication(year_be=year, version=version) is None:
+        raise Http404
+    return HttpResponseRedirect(reverse("results:downloads", args=[str(year)]))
+
+
+@require_safe
 def open_log(request: HttpRequest, year: int) -> HttpResponse:
     """The public log of the published cycle of YEAR (B.E.): every version, latest first,
     with when it was published, by whom, its correction note and its files; 404 for a
@@ -84,7 +98,18 @@ def open_log(request: HttpRequest, year: int) -> HttpResponse:
 def open_file(request: HttpRequest, year: int, name: str, version: int | None = None
               ) -> HttpResponse:
     """One open-data file of the published cycle of YEAR (B.E.), latest version or
-    VERSION; 404 for a cycle not published."""
+    VERSION; 404 for a cycle not published. ``?version=N`` on the latest's address goes
+    to VERSION's own (``/v<N>/``) rather than giving the latest under another name."""
+    asked = request.GET.get("version")
+    if version is None and asked is not None and name in _FILES:
+        latest = open_publication(year_be=year)
+        if latest is None:
+            raise Http404
+        if asked.isascii() and asked.isdigit() and open_publication(
+                year_be=year, version=int(asked)) is not None:
+            return HttpResponseRedirect(
+                reverse("publications:open_file_version", args=[year, int(asked), name]))
+        raise NotFoundSaying(no_version_message(latest.cycle, asked))
     publication = open_publication(year_be=year, version=version)
     if publication is None or name not in _FILES:
         raise Http404

@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from phrom.accounts.gates import profile_of, reads_every_agency
+from phrom.core.views import NotFoundSaying
 from phrom.frameworks.models import CycleStatus
 from phrom.frameworks.selectors import CycleNotFound, cycle_by_name
-from phrom.publications.selectors import VersionNotFound
+from phrom.publications.selectors import VersionNotFound, no_version_message
 from phrom.reports.scorecard import scorecard_context
 from phrom.results.adapter import ScoredCycle
 from phrom.results.public import SORTS, Found, Query, find, read_query, table_of
@@ -35,8 +36,8 @@ def scored_for_reader(request: HttpRequest, name: str) -> ScoredCycle:
             raise Http404("results of this cycle are not published")
     try:  # ?version=N: that published version, at its own URL
         return scored_cycle(cycle=cycle, version=requested_version(request.GET))
-    except VersionNotFound as exc:
-        raise Http404(str(exc)) from None
+    except VersionNotFound:
+        raise NotFoundSaying(no_version_message(cycle, request.GET.get("version", ""))) from None
 
 
 def precisions(scored: ScoredCycle) -> dict[str, int]:

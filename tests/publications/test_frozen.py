@@ -118,6 +118,13 @@ def main_of(html: str) -> str:
     return html[html.index("<main"):html.index("</main>")]
 
 
+def without_version_notes(html: str) -> str:
+    """A results page without the notice of a correction and the ?version=N of its links."""
+    html = re.sub(r'<div class="provisional version-notice".*?</div>', "", html, flags=re.S)
+    html = re.sub(r"\?version=\d+", "", html)
+    return re.sub(r"\n\s*\n", "\n", html)
+
+
 def pdf_text(client, url: str) -> str:  # type: ignore[no-untyped-def]
     reply = client.get(url)
     assert reply.status_code == 200, url
@@ -266,8 +273,11 @@ def test_a_correction_shows_both_versions_at_their_own_urls_and_the_log(
     assert latest != v1_page
     # each version at its own URL, pages and files alike
     for version, page in (("1", v1_page), ("2", latest)):
-        reply = client.get("/results/th-2564/mot-drr/", {"version": version})
-        assert main_of(stable(reply.content.decode())) == page
+        reply = main_of(stable(client.get("/results/th-2564/mot-drr/",
+                                          {"version": version}).content.decode()))
+        # the same page, but for the notice of the correction and links kept on version 1
+        assert "version-notice" in reply
+        assert without_version_notes(reply) == without_version_notes(page)
     assert pdf_text(client, "/results/th-2564/mot-drr/scorecard.pdf?version=1") == v1_pdf
     assert pdf_text(client, "/results/th-2564/mot-drr/scorecard.pdf") != v1_pdf
     for url in ("/results/th-2564/?version=1", "/results/th-2564/awards/?version=1"):

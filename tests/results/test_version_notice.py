@@ -53,3 +53,31 @@ def test_an_earlier_version_says_it_was_replaced_and_keeps_its_links(client, cor
         assert f'href="{link}"' in agency
     english = in_english(client).get(PAGES[1], {"version": "1"}).content.decode()
     assert "which a correction has replaced" in english
+
+
+@pytest.mark.parametrize("asked", ["abc", "3", "0", "๑"])
+def test_a_version_that_does_not_exist_says_which_do(client, corrected, asked):  # type: ignore[no-untyped-def]
+    for path in (*PAGES, "/results/th-2564/mot-drr/scorecard.pdf"):
+        reply = client.get(path, {"version": asked})
+        assert reply.status_code == 404, path
+        html = reply.content.decode()
+        assert f"ไม่มีฉบับที่เผยแพร่ “{asked}”" in html, path
+        assert "ฉบับที่เผยแพร่แล้วคือ 1, 2" in html and "?version=2" in html, path
+
+
+def test_an_open_data_file_asked_for_a_version_goes_to_that_versions_address(client, corrected):  # type: ignore[no-untyped-def]
+    reply = client.get("/open-data/2564/results.csv", {"version": "1"})
+    assert reply.status_code == 302 and reply["Location"] == "/open-data/2564/v1/results.csv"
+    assert client.get(reply["Location"])["Content-Disposition"].endswith(
+        'filename="phrom-2564-v1-results.csv"')
+    missing = client.get("/open-data/2564/results.csv", {"version": "9"})
+    assert missing.status_code == 404
+    assert "ฉบับที่เผยแพร่แล้วคือ 1, 2" in missing.content.decode()
+    folder = client.get("/open-data/2564/v1/")
+    assert folder.status_code == 302 and folder["Location"] == "/results/2564/downloads/"
+    assert client.get("/open-data/2564/v7/").status_code == 404
+
+
+def test_another_404_says_nothing_more(client, corrected):  # type: ignore[no-untyped-def]
+    html = client.get("/results/th-2564/nobody/").content.decode()
+    assert "ฉบับที่เผยแพร่" not in html and "ไม่พบหน้า" in html
