@@ -296,6 +296,15 @@ def request_too_large() -> EvidenceRejected:
     )
 
 
+def several_files(count: int) -> EvidenceRejected:
+    """The form sends one file; a request with more stores none of them."""
+    return EvidenceRejected(
+        _("This upload sends %(count)d files, so none of them was stored. Upload one file "
+          "at a time: choose one file, press Upload, then do the same for the next.")
+        % {"count": count}
+    )
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     name: str
@@ -435,8 +444,7 @@ def evidence_add_file(
     code = _question_code(response, question)
     _check_open(Response.objects.select_related("cycle").get(pk=response.pk), code)
     checked = check_file(upload)
-    if _current(response, code).filter(sha256=checked.sha256).exists():
-        raise _duplicate_file(checked.name)
+    _refuse_duplicate_file(response, code, checked)
     evidence = Evidence(
         response=response,
         question=code,
@@ -453,8 +461,7 @@ def evidence_add_file(
     try:
         with transaction.atomic():
             _locked_open(response, code)
-            if _current(response, code).filter(sha256=checked.sha256).exists():
-                raise _duplicate_file(checked.name)
+            _refuse_duplicate_file(response, code, checked)
             evidence.save()
             _record_added(response, code, evidence, by)
     except BaseException:
@@ -464,9 +471,23 @@ def evidence_add_file(
     return evidence
 
 
-def _duplicate_file(name: str) -> EvidenceRejected:
-    return EvidenceRejected(
-        _("“%(name)s” is already attached to this question.") % {"name": name}
+def _refuse_duplicate_file(response: Response, code: str, checked: CheckedFile) -> None:
+    """``EvidenceRejected`` naming the attached file when the same content is attached to
+    the question already (perhaps under another name)."""
+    attached = (
+        _current(response, code).filter(sha256=checked.sha256)
+        .values_list("original_name", flat=True).first()
+    )
+    if attached is None:
+        return
+    if attached == checked.name:
+        raise EvidenceRejected(
+            _("“%(name)s” is already attached to this question.") % {"name": attached}
+        )
+    raise EvidenceRejected(
+        _("“%(name)s” has the same content as “%(attached)s”, which is already attached to "
+          "this question; it was not added again.")
+        % {"name": checked.name, "attached": attached}
     )
 
 

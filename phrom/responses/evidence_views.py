@@ -205,7 +205,9 @@ def evidence_upload(request: HttpRequest, response_id: int, question: str) -> Ht
 @csrf_protect
 def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> HttpResponse:
     response, spec_question = _editable_question(request, response_id, question)
-    upload = request.FILES.get("file")
+    # The form has one file input without ``multiple``: every file part of the request
+    # counts, so that none is dropped silently.
+    uploads = [f for _field, files in request.FILES.lists() for f in files]
     too_large = getattr(request, "_phrom_too_large", None)
     try:
         services.check_editable(response)
@@ -213,6 +215,9 @@ def _evidence_upload(request: HttpRequest, response_id: int, question: str) -> H
             raise services.request_too_large()
         if too_large is not None:
             raise services.too_large(services.clean_file_name(too_large))
+        if len(uploads) > 1:
+            raise services.several_files(len(uploads))
+        upload = request.FILES.get("file")
         if upload is None:
             raise EvidenceRejected(_("Choose a file to upload first."))
         evidence = services.evidence_add_file(
