@@ -51,8 +51,10 @@ def _cell(question: Any, value: Any) -> object:
 def _answers_csv(scored: Any) -> str:
     """The answers the figures were computed from (verified values where reviewers set
     one) in the ANSWERS.csv format of ``phrom score-file``: agency, name, group, then
-    one column per question in framework order."""
-    questions = scored.spec.questions
+    one column per question in framework order, except free-text questions: they score
+    nothing and condition nothing that ``score-file`` reads, and what an agency typed
+    there (names, explanations) is not published as open data."""
+    questions = [q for q in scored.spec.questions if q.type is not QuestionType.TEXT]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["agency", "name", "group", *(q.code for q in questions)])

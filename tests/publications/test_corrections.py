@@ -12,7 +12,7 @@ from phrom.publications.models import Publication
 from phrom.publications.services import CorrectionRefused, NothingChanged, publish_results
 from phrom.reviews.models import Verdict, VerdictKind
 from tests.publications.corrections import flip_a_yes_no_answer
-from tests.publications.test_publication import publish
+from tests.publications.test_publication import csv_rows, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,32 @@ def test_score_and_awards_use_verified_values_unless_asked_for_the_claims(submit
     assert "agencies' own answers" in captured.err
     assert captured.out != verified  # A's claimed total is higher than its verified one
     assert main(["awards", "2564", "--claimed"]) == 0
+
+
+def test_free_text_answers_are_not_published_as_open_data(  # type: ignore[no-untyped-def]
+    client, submitted, django_capture_on_commit_callbacks, tmp_path
+):
+    from phrom.responses.models import Answer
+
+    spec = submitted.cycle.framework.spec()
+    text = next(q for q in spec.questions if q.type == "text")
+    Answer.objects.create(response=submitted.response_a, question=text.code, version=1,
+                          value="ผู้ประสานงาน นายสมชาย ใจดี โทร 081-234-5678")
+    publish(submitted, django_capture_on_commit_callbacks)
+    answers = client.get("/open-data/2564/answers.csv").content.decode()
+    assert text.code not in answers.splitlines()[0].split(",")
+    url = next(q for q in spec.questions if q.type == "url")
+    assert url.code in answers.splitlines()[0].split(",")  # web addresses stay
+    for name in ("results.csv", "results.json", "answers.csv", "awards.json"):
+        assert "สมชาย" not in client.get(f"/open-data/2564/{name}").content.decode(), name
+    assert "สมชาย" not in client.get("/results/th-2564/mot-drr/").content.decode()
+    # and the open data still scores to the published figures
+    for name in ("framework.yaml", "answers.csv"):
+        (tmp_path / name).write_bytes(client.get(f"/open-data/2564/{name}").content)
+    out = tmp_path / "results.csv"
+    assert main(["score-file", "--framework", str(tmp_path / "framework.yaml"),
+                 "--answers", str(tmp_path / "answers.csv"), "--out", str(out)]) == 0
+    recomputed = csv_rows(out.read_text(encoding="utf-8"))
+    published = csv_rows(client.get("/open-data/2564/results.csv").content.decode())
+    assert {a: (r["total"], r["rank"]) for a, r in recomputed.items()} == {
+        a: (r["total"], r["rank"]) for a, r in published.items()}
