@@ -9,6 +9,7 @@ are computed from these answers like any others. Running it twice changes nothin
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import zlib
 from collections.abc import Iterable
@@ -60,6 +61,16 @@ def readiness_pair(seed: int, agency: str) -> tuple[float, float]:
     return base, min(0.99, max(0.15, base + growth))
 
 
+def counts_whole(question: Question) -> bool:
+    """Whether the demo answers a number question with whole numbers: a whole count
+    (``whole``), or a number whose bounds and thresholds are all whole (the documents,
+    people, projects ... of the shipped frameworks, which do not say ``whole``)."""
+    if question.whole:
+        return True
+    marks = [question.minimum, question.maximum, *(t.at_least for t in question.thresholds)]
+    return all(float(m).is_integer() for m in marks if m is not None)
+
+
 def draw_answer(question: Question, readiness: float, rng: random.Random) -> tuple[Any, bool]:
     """A plausible (value, not_applicable) for one question around ``readiness``."""
     if question.allow_na and rng.random() < 0.04:
@@ -96,8 +107,9 @@ def draw_answer(question: Question, readiness: float, rng: random.Random) -> tup
             value = min(question.maximum, value)
         if question.minimum is not None:
             value = max(question.minimum, value)
-        if t is QuestionType.NUMBER and (question.maximum or 0) > 20:
-            return round(value), False
+        if t is QuestionType.NUMBER and counts_whole(question):
+            # down to the whole number below a threshold's level: never past the level drawn
+            return (math.floor(value) if question.thresholds else round(value)), False
         return round(value, 1), False
     if t is QuestionType.URL:
         return f"https://www.example.go.th/{question.code.lower()}", False
@@ -141,7 +153,28 @@ def draw_response(
             continue
         values[question.code] = value
         out[question.code] = (value, na)
+    drop_contradictions(spec, out)
     return out
+
+
+def drop_contradictions(spec: Framework, drawn: dict[str, tuple[Any, bool]]) -> None:
+    """Take out answers that break the framework's consistency rules (a drawn answer may
+    pick "counter service only" beside "website"): the option that the rule starts from
+    when its question is a multiple choice, else the options it excludes."""
+    for rule in spec.consistency:
+        first, other = drawn.get(rule.question), drawn.get(rule.excludes_question)
+        if first is None or other is None:
+            continue
+        held = first[0] if isinstance(first[0], list) else [first[0]]
+        excluded = other[0] if isinstance(other[0], list) else [other[0]]
+        if not set(held) & set(rule.options) or not set(excluded) & set(rule.excludes):
+            continue
+        if isinstance(first[0], list):
+            drawn[rule.question] = ([c for c in first[0] if c not in rule.options], False)
+        elif isinstance(other[0], list):
+            drawn[rule.excludes_question] = (
+                [c for c in other[0] if c not in rule.excludes], False
+            )
 
 
 def profile(seed: int, agency: str, cycle_index: int) -> DemoProfile:

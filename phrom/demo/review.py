@@ -3,8 +3,8 @@ previous cycle 2563) that is "in review", so that the review pages, the integrit
 and the audit sample show something real while the 2564 cycle stays open for answering.
 
 A few agencies carry planted problems, each of a kind the integrity screens look for
-(:data:`PLANTED`); every other answer is drawn as in :mod:`phrom.demo.generate`, with
-contradictory answers taken out. Reviewers are assigned, some verdicts given (a few
+(:data:`PLANTED`); every other answer is drawn as in :mod:`phrom.demo.generate` (which
+keeps to the framework's consistency rules). Reviewers are assigned, some verdicts given (a few
 values adjusted, with reasons) and some responses signed off, all through the review
 services, so the history shows them. Deterministic from the seed; created once (a cycle
 that already has responses is left as it is).
@@ -29,6 +29,7 @@ from phrom.demo.generate import (
     readiness_pair,
     seeded_rng,
 )
+from phrom.demo.generate import drop_contradictions as drop_contradictions  # imported from here too
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import load_framework
 from phrom.frameworks.shipped import shipped_framework_path
@@ -107,25 +108,6 @@ def _all_maximum(spec: Framework) -> dict[str, tuple[Any, bool]]:
         if value is not None:
             out[question.code] = (value, False)
     return out
-
-
-def drop_contradictions(spec: Framework, drawn: dict[str, tuple[Any, bool]]) -> None:
-    """Take out answers that break the framework's consistency rules (a drawn answer may
-    pick "counter service only" beside "website"): only planted ones remain."""
-    for rule in spec.consistency:
-        first, other = drawn.get(rule.question), drawn.get(rule.excludes_question)
-        if first is None or other is None:
-            continue
-        held = first[0] if isinstance(first[0], list) else [first[0]]
-        excluded = other[0] if isinstance(other[0], list) else [other[0]]
-        if not set(held) & set(rule.options) or not set(excluded) & set(rule.excludes):
-            continue
-        if isinstance(first[0], list):
-            drawn[rule.question] = ([c for c in first[0] if c not in rule.options], False)
-        elif isinstance(other[0], list):
-            drawn[rule.excludes_question] = (
-                [c for c in other[0] if c not in rule.excludes], False
-            )
 
 
 def _contradict(spec: Framework, drawn: dict[str, tuple[Any, bool]]) -> None:
@@ -221,7 +203,6 @@ def create_review_cycle(*, seed: int, console: Any) -> Cycle:
                 drawn = _all_maximum(spec)
             else:
                 drawn = draw_response(spec, readiness, rng, 1.0 if submitted else 0.6)
-                drop_contradictions(spec, drawn)
             if kind == "contradiction":
                 _contradict(spec, drawn)
             answers.extend(

@@ -138,6 +138,26 @@ def test_the_integrity_screens_flag_every_planted_problem_with_its_cause(demo):
     assert len(others) <= 0.05 * submitted.count()
 
 
+def test_only_the_planted_agencies_give_contradictory_answers(demo):
+    """SRV-02-1: "counter service only" beside a digital channel, which the framework's
+    consistency rule forbids, in no cycle but for the two agencies planted with it."""
+    from phrom.demo.review import planted_agencies
+
+    departments = list(Agency.objects.filter(kind="department").order_by("code"))
+    planted = set(planted_agencies(departments, 2564)["contradiction"])
+    for code in ("th-2563", "th-2564", REVIEW_CYCLE):
+        cycle = Cycle.objects.get(code=code)
+        (rule,) = cycle.framework.spec().consistency
+        assert rule.question == rule.excludes_question == "SRV-02-1"
+        both = {
+            agency for agency, value in Answer.objects.filter(
+                response__cycle=cycle, question=rule.question
+            ).values_list("response__agency__code", "value")
+            if set(value or ()) & set(rule.options) and set(value or ()) & set(rule.excludes)
+        }
+        assert both == (planted if code == REVIEW_CYCLE else set()), code
+
+
 def test_the_reviewed_cycle_has_assignments_verdicts_adjustments_and_sign_offs(demo):
     from phrom.responses.models import AnswerChange
     from phrom.reviews.models import Review, ReviewAssignment, Verdict
