@@ -30,6 +30,13 @@ def fail(message: str) -> NoReturn:
     raise UserError(message)
 
 
+def _row_count(text: str) -> int:
+    """--limit: a whole number of rows, 1 or more (argparse reports the message)."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of rows, 1 or more")
+    return int(text)
+
+
 def _console() -> Any:
     from rich.console import Console
 
@@ -115,6 +122,11 @@ def cmd_agencies_import(args: argparse.Namespace) -> int:
         f"[green]imported[/green] {Path(args.file).name}: {summary.created} created, "
         f"{summary.updated} updated, {summary.unchanged} unchanged"
     )
+    if summary.kept:
+        _err_console().print(
+            f"note: the file has no column {', '.join(summary.kept)}: registered agencies "
+            "kept their values of it", markup=False, highlight=False, soft_wrap=True,
+        )
     return 0
 
 
@@ -499,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score a stored cycle")
     p.add_argument("cycle", help="cycle code or B.E. year, e.g. 2564")
     p.add_argument("--out", help="write RESULTS.csv here instead of printing a table")
-    p.add_argument("--limit", type=int, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
+    p.add_argument("--limit", type=_row_count, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
     p.add_argument("--all-responses", action="store_true",
                    help="score responses not yet submitted too")
     p.add_argument("--claimed", action="store_true",
@@ -557,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precision", type=int,
                    help="decimals for publication and ranking, instead of the framework's "
                         "(the UN published 2014 and 2016 with 5, 2018 with 4)")
-    p.add_argument("--limit", type=int, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
+    p.add_argument("--limit", type=_row_count, default=0, help="print only the first N rows (default: the first 200 of a larger cycle)")
     p.set_defaults(func=cmd_score_file)
 
     p = sub.add_parser("demo", help="load the demo data into the configured database")
@@ -599,9 +611,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         from phrom.frameworks.errors import FrameworkRejected
+        from phrom.results.output import OutputNotWritten
         from phrom.results.spreadsheet import SpreadsheetError
 
-        known = (*known, FrameworkRejected, SpreadsheetError)
+        known = (*known, FrameworkRejected, SpreadsheetError, OutputNotWritten)
         return int(args.func(args) or 0)
     except known as exc:
         _report(exc)

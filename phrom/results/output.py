@@ -54,14 +54,31 @@ def write_awards_json(result: CycleResult, path: Path) -> None:
         fh.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
+class OutputNotWritten(ValueError):
+    """An output file could not be written; the message names it (not the temporary file
+    written first) and what to do."""
+
+
 @contextlib.contextmanager
 def _replacing(path: Path) -> Iterator[TextIO]:
     """A text file written beside ``path`` that replaces it only once it is complete."""
+    if path.is_dir():
+        raise OutputNotWritten(f"{path} is a folder: give the name of a file to write, "
+                               f"e.g. {path / path.name}.csv")
+    if not path.parent.is_dir():
+        raise OutputNotWritten(f"no such folder: {path.parent}; create it first, or write "
+                               "the file in a folder that exists")
     part = path.with_name(f".{path.name}.part")
     try:
-        with part.open("w", newline="", encoding="utf-8") as fh:
-            yield fh
-        os.replace(part, path)
+        try:
+            with part.open("w", newline="", encoding="utf-8") as fh:
+                yield fh
+            os.replace(part, path)
+        except OSError as exc:
+            raise OutputNotWritten(
+                f"cannot write {path}: {exc.strerror or exc}; choose a file in a folder "
+                "you may write to"
+            ) from None
     finally:
         part.unlink(missing_ok=True)
 
