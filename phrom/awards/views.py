@@ -157,8 +157,12 @@ def certificate(request: HttpRequest, cycle: str, agency: str) -> HttpResponse:
         raise Http404("the awards of this cycle are not confirmed yet")
     context = certificate_context(scored=scored, agency=agency, won=won,
                                   version=shown.version, decision=decision)
+    replaced = shown.current if shown.current is not None and shown.version is not None \
+        and shown.current.version != shown.version else None
+    context["replaced_by"] = replaced
     response = HttpResponse(certificate_pdf(context), content_type="application/pdf")
     draft = "-draft" if decision is None else ""
-    filename = f"certificate-{scored.cycle.year_be}-{agency}{draft}.pdf"
+    of = f"-v{shown.version}" if shown.version else ""
+    filename = f"certificate-{scored.cycle.year_be}-{agency}{of}{draft}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -91,6 +91,15 @@ def publication_log(*, cycle: Cycle) -> list[Publication]:
                 .defer(*_HEAVY).select_related("by").order_by("-version"))
 
 
+def replacing_version(*, cycle: Cycle, version: int | None) -> Publication | None:
+    """The latest complete publication of CYCLE when VERSION (a publication shown) is an
+    earlier one that a correction replaced, else None."""
+    if version is None:
+        return None
+    latest = current_publication(cycle=cycle)
+    return latest if latest is not None and latest.version != version else None
+
+
 def no_version_message(cycle: Cycle, asked: str) -> str:
     """What to write instead of ASKED, a version of CYCLE's results that is not published,
     in the reader's language."""
@@ -112,6 +121,7 @@ __all__ = [
     "open_publication",
     "no_version_message",
     "publication_log",
+    "replacing_version",
     "published_scored",
     "stored_explanation",
 ]

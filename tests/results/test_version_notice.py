@@ -81,3 +81,29 @@ def test_an_open_data_file_asked_for_a_version_goes_to_that_versions_address(cli
 def test_another_404_says_nothing_more(client, corrected):  # type: ignore[no-untyped-def]
     html = client.get("/results/th-2564/nobody/").content.decode()
     assert "ฉบับที่เผยแพร่" not in html and "ไม่พบหน้า" in html
+
+
+def _pdf_text(reply) -> str:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    assert reply.status_code == 200
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.content)).pages)
+
+
+def test_the_pdfs_of_an_earlier_version_say_it_was_replaced(client, corrected):  # type: ignore[no-untyped-def]
+    import json
+
+    old = client.get("/results/th-2564/mot-drr/scorecard.pdf", {"version": "1"})
+    assert old["Content-Disposition"].endswith('filename="scorecard-2564-mot-drr-v1.pdf"')
+    text = _pdf_text(old)
+    assert "ถูกแทนที่แล้ว" in text and "ฉบับที่ 2" in text
+    current = _pdf_text(client.get("/results/th-2564/mot-drr/scorecard.pdf"))
+    assert "ถูกแทนที่แล้ว" not in current and "ฉบับที่ 2" in current
+    awards = json.loads(client.get("/open-data/2564/v1/awards.json").content)
+    winner = next(w["agency"] for a in awards["awards"] for w in a["winners"])
+    client.force_login(corrected.user("administrator"))  # drafts: not confirmed yet
+    reply = client.get(f"/results/th-2564/awards/{winner}/certificate.pdf", {"version": "1"})
+    assert reply["Content-Disposition"].endswith(f'-{winner}-v1-draft.pdf"')
+    assert "ถูกแทนที่แล้ว" in _pdf_text(reply)
