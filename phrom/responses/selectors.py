@@ -80,7 +80,7 @@ def _decimal(value: int | float) -> Decimal:
     return Decimal(0) if number.is_zero() else number
 
 
-def _number(value: Any) -> str:
+def grouped_number(value: Any) -> str:
     """A number as people read it: grouped thousands, as stored, never rounded and never
     in scientific notation (``1,234,567.5``, ``0.000012345``); other values as text."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -128,10 +128,10 @@ def display_value(question: Question | None, value: Any, not_applicable: bool, l
             }
         return str(value)
     if t is QuestionType.PERCENTAGE:
-        return f"{_number(value)}%"
+        return f"{grouped_number(value)}%"
     if t is QuestionType.NUMBER:
         unit = question.unit.get(language) if question.unit else ""
-        return f"{_number(value)} {unit}".strip()
+        return f"{grouped_number(value)} {unit}".strip()
     return str(value)
 
 
@@ -186,7 +186,7 @@ def _option_label(question: Question | None, code: str, language: str) -> str:
 def condition_text(spec: Framework, condition: Condition, language: str) -> str:
     gate = spec.question(condition.question)
     if condition.at_least is not None:
-        wanted = _("at least %(value)s") % {"value": _number(condition.at_least)}
+        wanted = _("at least %(value)s") % {"value": grouped_number(condition.at_least)}
     elif condition.any_of:
         # Option codes of a single- or multiple-choice gate: each by its label.
         wanted = " / ".join(_option_label(gate, code, language) for code in condition.any_of)
@@ -366,13 +366,13 @@ def _range_text(question: Question) -> tuple[str, str, str]:
         low = low if low is not None else 0
         high = high if high is not None else 100
         return (plain_number(low), plain_number(high), _("From %(low)s to %(high)s percent.") % {
-            "low": _number(low), "high": _number(high)})
+            "low": grouped_number(low), "high": grouped_number(high)})
     if low is not None and high is not None:
-        text = _("From %(low)s to %(high)s.") % {"low": _number(low), "high": _number(high)}
+        text = _("From %(low)s to %(high)s.") % {"low": grouped_number(low), "high": grouped_number(high)}
     elif low is not None:
-        text = _("At least %(low)s.") % {"low": _number(low)}
+        text = _("At least %(low)s.") % {"low": grouped_number(low)}
     elif high is not None:
-        text = _("At most %(high)s.") % {"high": _number(high)}
+        text = _("At most %(high)s.") % {"high": grouped_number(high)}
     else:
         text = ""
     return (

@@ -95,7 +95,10 @@ def snapshot(value: Any, not_applicable: bool, explanation: str) -> dict[str, An
 
 
 def _number_text(x: float) -> str:
-    return f"{x:g}"
+    """A limit in a message, as the questionnaire shows numbers (1,234,567; never 1.2e+06)."""
+    from phrom.responses.selectors import grouped_number
+
+    return grouped_number(x)
 
 
 def stored_value(question: Question, value: Any) -> Any:

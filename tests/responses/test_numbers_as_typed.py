@@ -140,3 +140,16 @@ def test_the_bounds_of_a_number_input_are_plain_numbers(world, client):
     page = client.get(f"/responses/{world.response_a.pk}/capability/").content.decode()
     field = re.search(r'<input type="number" id="q-CAP-07-1-v"[^>]*>', page).group(0)
     assert 'min="0"' in field and 'max="10"' in field
+
+
+def test_a_limit_in_a_refusal_is_written_as_the_page_writes_numbers(world):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from phrom.responses.services import AnswerInvalid, stored_value
+
+    question = dataclasses.replace(world.cycle.framework.spec().question("CAP-07-1"),
+                                   minimum=0.00001, maximum=1234567.0)
+    with pytest.raises(AnswerInvalid, match=r"คือ 1,234,567$"):
+        stored_value(question, 2000000)
+    with pytest.raises(AnswerInvalid, match=r"คือ 0\.00001$"):
+        stored_value(question, 0)
