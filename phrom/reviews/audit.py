@@ -42,8 +42,9 @@ class AuditRefused(ValueError):
 @dataclass(frozen=True)
 class SampleReason:
     """Why one agency is in the sample: ``kind`` is award_candidate, near_miss,
-    integrity_flag or random; ``award`` names the award, or the screen of an integrity
-    flag (empty for random)."""
+    integrity_flag or random; ``award`` names the award (with its peer group or
+    dimension, in the language of the sample's making), or is the code of the screen of an
+    integrity flag, named by ``text`` in the reader's language (empty for random)."""
 
     kind: str
     award: str = ""
@@ -55,7 +56,7 @@ class SampleReason:
         if self.kind == NEAR_MISS:
             return _("near miss of %(award)s") % {"award": self.award}
         if self.kind == FLAGGED:
-            return _("integrity flag: %(screen)s") % {"screen": self.award}
+            return _("integrity flag: %(screen)s") % {"screen": _screen_name(self.award)}
         return _("random")
 
 
@@ -134,14 +135,37 @@ def new_seed() -> int:
     return secrets.randbelow(SEED_LIMIT)
 
 
-def _award_name(award: object) -> str:
+def _award_name(award: object, names: tuple[dict[str, str], dict[str, str]]) -> str:
+    """The award's name with its peer group or dimension, named in the reader's language
+    (NAMES: the peer groups' and the dimensions' names by code, ``_names``; a code without
+    a name stays as it is)."""
     name = getattr(award, "name", None)
     language = "en" if (get_language() or "th").startswith("en") else "th"
     label = getattr(name, language, "") or getattr(name, "en", "") or getattr(award, "code", "")
     group = getattr(award, "group", None)
     dimension = getattr(award, "dimension", None)
-    extra = group or dimension
-    return f"{label} ({extra})" if extra else str(label)
+    if group:
+        return f"{label} ({names[0].get(group, group)})"
+    if dimension:
+        return f"{label} ({names[1].get(dimension, dimension)})"
+    return str(label)
+
+
+def _names(cycle: Cycle) -> tuple[dict[str, str], dict[str, str]]:
+    """The peer groups' and the dimensions' names of CYCLE's framework by code, in the
+    reader's language (a group and a dimension may share a code)."""
+    language = get_language() or "th"
+    spec = cycle.framework.spec()
+    return (
+        {g.code: g.name.get(language) for g in spec.peer_groups},
+        {d.code: d.name.get(language) for d in spec.dimensions},
+    )
+
+
+def _screen_name(screen: str) -> str:
+    from phrom.results.integrity_views import SCREEN_NAMES  # the integrity page's names
+
+    return str(SCREEN_NAMES.get(screen, screen))
 
 
 def audit_sample(
@@ -170,8 +194,9 @@ def audit_sample(
         screened = kept_cycle_integrity(cycle) if flags else None
         claimed = screened.scored if screened is not None else None
         scored = score_cycle_from_db(cycle=cycle, verified=True, claimed=claimed)
+        names = _names(cycle)
         for award in scored.result.awards:
-            name = _award_name(award)
+            name = _award_name(award, names)
             for kind, entries in ((CANDIDATE, award.winners), (NEAR_MISS, award.near_misses)):
                 for entry in entries:
                     if entry.agency in responses:

@@ -45,7 +45,11 @@ def review_queue(
         "cycle", "agency__ministry"
     )
     if not may_see_all_reviews(profile_of(user)):
-        responses = responses.filter(review_assignments__reviewer_id=user.pk)
+        # a subquery, not a join: a join on the user's own assignments would also be the
+        # one ``reviewer_count`` counts, and every response would have one reviewer
+        responses = responses.filter(
+            pk__in=ReviewAssignment.objects.filter(reviewer_id=user.pk).values("response_id")
+        )
     if cycle is not None:
         responses = responses.filter(cycle=cycle)
     if ministry_id is not None:
@@ -223,6 +227,8 @@ class SideBySide:
     total: ScoreRow
     dimensions: list[ScoreRow]
     indicators: list[ScoreRow]
+    # decimals the framework shows its scores with
+    precision: int = 2
 
 
 def claimed_and_verified(*, response: Response) -> SideBySide | None:
@@ -270,7 +276,8 @@ def claimed_and_verified(*, response: Response) -> SideBySide | None:
         )
         for j, i in enumerate(indicators_spec)
     ]
-    return SideBySide(total=total, dimensions=dimensions, indicators=indicators)
+    return SideBySide(total=total, dimensions=dimensions, indicators=indicators,
+                      precision=spec.precision)
 
 
 def publish_overrides(*, cycle: Cycle) -> list[PublishOverride]:

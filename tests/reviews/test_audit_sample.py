@@ -129,7 +129,7 @@ def test_every_agency_an_integrity_screen_flags_is_in_the_sample(cycle_of_40: An
     row = next(r for r in sample.rows if r.agency.code == "dep-39")
     assert "integrity_flag" in row.kinds
     with translation.override("en"):
-        assert "integrity flag: all_maximum" in row.why
+        assert "integrity flag: Answers all at the maximum" in row.why
 
 
 def test_the_random_share_counts_the_rest_rounded_up(cycle_of_40: Any) -> None:
