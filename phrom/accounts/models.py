@@ -46,6 +46,10 @@ class Profile(models.Model):
                 condition=~models.Q(role__in=["coordinator", "respondent"])
                 | models.Q(agency__isnull=False),
                 name="agency_roles_need_an_agency",
+                violation_error_message=_(
+                    "A coordinator or a respondent belongs to an agency: choose the agency, "
+                    "or another role."
+                ),
             )
         ]
 
