@@ -38,22 +38,27 @@ from phrom.responses.evidence import (
 from phrom.responses.models import Answer
 from phrom.responses.selectors import display_value
 from phrom.reviews import clarifications
+from phrom.reviews.forms import ClarificationActionForm, TextField, problems
 from phrom.reviews.models import ClarificationRequest, ReviewAssignment
 from phrom.reviews.services import ReviewRefused
 
 
 class ClarifyForm(forms.Form):
-    questions = forms.CharField(
+    questions = TextField(
         label=gettext_lazy("Answers to clarify (question codes, separated by commas)"),
-        max_length=2000,
+        max_length=2000, required=True,
     )
     deadline = BEDateField(label=gettext_lazy("Deadline"), not_before=today)
-    message = forms.CharField(
+    message = TextField(
         label=gettext_lazy("What the agency should clarify"), widget=forms.Textarea,
-        max_length=clarifications.MAX_MESSAGE,
+        max_length=clarifications.MAX_MESSAGE, required=True,
     )
     unanswered_not_supported = forms.BooleanField(
         label=gettext_lazy("If unanswered by the deadline, the answers are not supported"),
+        help_text=gettext_lazy(
+            "Their verdict becomes “not supported”. The verified scores still use the "
+            "agency’s answers until you set a verified value."
+        ),
         required=False, initial=True,
     )
 
@@ -110,6 +115,7 @@ def _rows(found: ClarificationRequest, user: Any) -> list[dict[str, Any]]:
     }
     added = clarifications.new_evidence(found)
     language = get_language() or "th"
+    answerable = clarifications.why_not_answerable(found) is None
     rows = []
     for code in found.questions:
         located = find_question(found.response, code)
@@ -124,7 +130,7 @@ def _rows(found: ClarificationRequest, user: Any) -> list[dict[str, Any]]:
             "explanation": found.explanations.get(code, ""),
             "evidence": added.get(code, []),
             "editable": bool(
-                found.is_open and found.deadline >= today() and located is not None
+                answerable and located is not None
                 and profile is not None and edits_for(profile, found.response.agency_id)
                 and may_answer(profile, located[1].code)
             ),
@@ -139,17 +145,21 @@ def clarification(request: HttpRequest, id: int) -> HttpResponse:
     found = _request_for_viewer(request, id)
     here = reverse("reviews:clarification", args=[found.pk])
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        code = request.POST.get("question", "")[:64]
+        form = ClarificationActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, problems(form))
+            return HttpResponseRedirect(here)
+        action = form.cleaned_data["action"]
+        code = form.cleaned_data["question"]
         try:
             if action == "explain":
                 clarifications.clarification_explain(
-                    request=found, question=code, text=request.POST.get("text", "")[:10000],
+                    request=found, question=code, text=form.cleaned_data["text"],
                     by=request.user,
                 )
                 messages.success(request, _("The explanation of %(code)s is saved.") % {"code": code})
             elif action in ("file", "url"):
-                _add_evidence(request, found, code, action)
+                _add_evidence(request, found, code, action, form.cleaned_data["url"])
                 messages.success(request, _("The evidence for %(code)s is added.") % {"code": code})
             elif action == "answered":
                 clarifications.clarification_mark_answered(request=found, by=request.user)
@@ -161,15 +171,20 @@ def clarification(request: HttpRequest, id: int) -> HttpResponse:
         except (ReviewRefused, EvidenceRejected) as exc:
             messages.error(request, str(exc.message))
         return HttpResponseRedirect(here)
+    why_not = clarifications.why_not_answerable(found)
     return render(request, "reviews/clarification.html", {
         "clarification": found, "rows": _rows(found, request.user),
         "deadline": format_date(found.deadline),
         "is_agency": edits_for(profile_of(request.user), found.response.agency_id),
         "is_reviewer": _may_review(request, found.response),
+        "answerable": why_not is None,
+        # why an open request can no longer be answered (a closed one says so by its status)
+        "why_not": why_not if found.is_open else None,
     })
 
 
-def _add_evidence(request: HttpRequest, found: ClarificationRequest, code: str, action: str) -> None:
+def _add_evidence(request: HttpRequest, found: ClarificationRequest, code: str, action: str,
+                  url: str) -> None:
     """New evidence for one of the request's answers, by a person who may answer it."""
     if code not in found.questions:
         raise ReviewRefused(
@@ -181,16 +196,16 @@ def _add_evidence(request: HttpRequest, found: ClarificationRequest, code: str, 
     if (located is None or profile is None or not edits_for(profile, found.response.agency_id)
             or not may_answer(profile, located[1].code)):
         raise PermissionDenied
-    if not found.is_open:
-        raise ReviewRefused(_("This clarification request can no longer be answered."))
+    why_not = clarifications.why_not_answerable(found)
+    if why_not is not None:  # (the evidence service checks again, inside its lock)
+        raise ReviewRefused(why_not)
     if action == "file":
         upload = request.FILES.get("file")
         if upload is None:
             raise ReviewRefused(_("Choose a file to upload."))
         evidence_add_file(response=found.response, question=code, upload=upload, by=request.user)
     else:
-        evidence_add_url(response=found.response, question=code,
-                         url=request.POST.get("url", ""), by=request.user)
+        evidence_add_url(response=found.response, question=code, url=url, by=request.user)
 
 
 @login_required

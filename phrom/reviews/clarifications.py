@@ -4,6 +4,11 @@ request answered, and the reviewer gives the final verdicts and closes it. A req
 left unanswered past its deadline makes its answers "not supported" when it says so
 (``clarifications_expire``, run by ``phrom manage expire_clarifications`` or the worker).
 
+A request is answered only while its cycle is closed or in review, its review is not
+signed off and its deadline has not passed; a review is completed or signed off, and a
+cycle published, only once its requests are closed. Expiry never changes the verdicts of a
+signed-off review or a published cycle: there it only closes the request.
+
 Every write is one transaction that appends to the response's history (``AnswerChange``).
 """
 
@@ -15,11 +20,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phrom.accounts.gates import User, edits_for, may_answer, profile_of
 from phrom.core.thai import format_date, today
+from phrom.frameworks.models import Cycle, CycleStatus
+from phrom.publications.freeze import is_frozen
 from phrom.responses.evidence import find_question
 from phrom.responses.models import AnswerChange, ChangeKind, Evidence, Response
 from phrom.reviews.models import (
@@ -31,17 +39,20 @@ from phrom.reviews.models import (
     VerdictKind,
 )
 from phrom.reviews.services import (
+    PENDING_CLARIFICATIONS,
+    REVIEW_CYCLE_STATUSES,
     ReviewRefused,
     _move,
     _refuse_closed_cycle,
     _require_reviewer_of,
     _review_locked,
     _snapshot,
+    refuse_nul,
 )
 
 MAX_MESSAGE = 5000
 # Requests that still wait for the agency or the reviewer.
-PENDING = (ClarificationStatus.OPEN, ClarificationStatus.ANSWERED)
+PENDING = PENDING_CLARIFICATIONS
 
 
 def _history(request: ClarificationRequest, event: str, by: Any, question: str = "",
@@ -70,9 +81,14 @@ def _set_verdict(response: Response, code: str, kind: str, by: Any, comment: str
 
 
 def open_for_question(response: Response, question: str, *, on: dt.date | None = None) -> bool:
-    """Whether an open request of RESPONSE names QUESTION and its deadline (ON, by
-    default today) has not passed: only then may the question get new evidence."""
+    """Whether an open request of RESPONSE names QUESTION, its deadline (ON, by default
+    today) has not passed, the cycle is closed or in review and the review is not signed
+    off: only then may the question get new evidence."""
     day = on or today()
+    if response.cycle.status not in REVIEW_CYCLE_STATUSES or is_frozen(response.cycle):
+        return False
+    if Review.objects.filter(response_id=response.pk, status=ReviewStatus.SIGNED_OFF).exists():
+        return False
     return any(
         question in (r.questions or [])
         for r in ClarificationRequest.objects.filter(
@@ -111,6 +127,7 @@ def clarification_request(
             % {"date": format_date(deadline)}
         )
     message = (message or "").strip()
+    refuse_nul(message, *codes)
     if not message:
         raise ReviewRefused(_("Write what the agency should clarify."))
     if len(message) > MAX_MESSAGE:
@@ -166,17 +183,34 @@ def _require_agency_editor(request: ClarificationRequest, by: User, question: st
             raise PermissionDenied
 
 
-def _refuse_not_open(request: ClarificationRequest) -> None:
+def why_not_answerable(request: ClarificationRequest) -> str | None:
+    """Why the agency can no longer answer REQUEST (add evidence, explain, mark it
+    answered), in the reader's language; None while it can."""
     if request.status != ClarificationStatus.OPEN:
-        raise ReviewRefused(
-            _("This clarification request is “%(status)s”: it can no longer be answered.")
-            % {"status": request.get_status_display()}
-        )
+        return _("This clarification request is “%(status)s”: it can no longer be answered.") % {
+            "status": request.get_status_display()
+        }
+    cycle = request.response.cycle
+    try:
+        _refuse_closed_cycle(cycle)
+    except ReviewRefused as exc:
+        return exc.message
+    if Review.objects.filter(
+        response_id=request.response_id, status=ReviewStatus.SIGNED_OFF
+    ).exists():
+        return _("The review of this response has been signed off: the clarification request "
+                 "can no longer be answered.")
     if request.deadline < today():
-        raise ReviewRefused(
-            _("The deadline of this clarification request, %(date)s, has passed.")
-            % {"date": format_date(request.deadline)}
-        )
+        return _("The deadline of this clarification request, %(date)s, has passed.") % {
+            "date": format_date(request.deadline)
+        }
+    return None
+
+
+def _refuse_not_open(request: ClarificationRequest) -> None:
+    why = why_not_answerable(request)
+    if why is not None:
+        raise ReviewRefused(why)
 
 
 @transaction.atomic
@@ -195,6 +229,7 @@ def clarification_explain(
     _require_agency_editor(request, by, question)
     _refuse_not_open(request)
     text = (text or "").strip()
+    refuse_nul(text)
     if not text:
         raise ReviewRefused(_("Question %(code)s: write the explanation.") % {"code": question})
     if len(text) > MAX_MESSAGE:
@@ -283,35 +318,69 @@ def clarification_close(*, request: ClarificationRequest, by: User) -> Clarifica
 def clarifications_expire(*, on: dt.date | None = None) -> int:
     """Requests still open after their deadline (before ON, by default today) that say
     so: their answers become "not supported" and the request "expired". Running it again
-    changes nothing. Returns how many requests expired."""
+    changes nothing. Returns how many requests expired.
+
+    Only a review that may still change: in a cycle closed or in review and not signed
+    off. A signed-off review's request past its deadline expires with its verdicts left
+    as the lead reviewer signed them off; a published cycle's requests that are not
+    closed (from before publication required it) are closed with their verdicts as
+    published. Both are recorded in the history. A request in a cycle opened again waits
+    until the cycle is back in review."""
     day = on or today()
     count = 0
     due = ClarificationRequest.objects.filter(
-        status=ClarificationStatus.OPEN, deadline__lt=day, unanswered_not_supported=True
+        Q(status=ClarificationStatus.OPEN, deadline__lt=day, unanswered_not_supported=True)
+        | Q(status__in=PENDING, response__cycle__status=CycleStatus.PUBLISHED)
     ).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
             request = _locked(ClarificationRequest(pk=pk))
-            if request.status != ClarificationStatus.OPEN:
-                continue
-            reason = _("No answer by the deadline of the clarification request.")
-            for code in request.questions:
-                _set_verdict(request.response, code, VerdictKind.NOT_SUPPORTED, None, reason)
-            request.status = ClarificationStatus.EXPIRED
-            request.closed_at = timezone.now()
-            request.save(update_fields=["status", "closed_at"])
-            _history(request, "expired", None)
-            _after_close(request.response, None)
-            count += 1
+            if _expire(request, day):
+                count += 1
     return count
 
 
-def pending_for_agency(*, agency_id: int) -> list[ClarificationRequest]:
-    """The open requests to AGENCY, earliest deadline first."""
+def _expire(request: ClarificationRequest, day: dt.date) -> bool:
+    """Expire or close REQUEST (locked) as ``clarifications_expire`` says; whether it did."""
+    if request.status not in PENDING:
+        return False
+    response = request.response
+    cycle = Cycle.objects.get(pk=response.cycle_id)  # as it is now, not as first read
+    if is_frozen(cycle):
+        request.status = ClarificationStatus.CLOSED
+        request.closed_at = timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+        _history(request, "closed", None, verdicts="unchanged: cycle published")
+        return True
+    if (request.status != ClarificationStatus.OPEN or request.deadline >= day
+            or not request.unanswered_not_supported or cycle.status not in REVIEW_CYCLE_STATUSES):
+        return False
+    review = _review_locked(response)
+    signed_off = review.status == ReviewStatus.SIGNED_OFF
+    if not signed_off:
+        reason = _("No answer by the deadline of the clarification request.")
+        for code in request.questions:
+            _set_verdict(response, code, VerdictKind.NOT_SUPPORTED, None, reason)
+    request.status = ClarificationStatus.EXPIRED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    if signed_off:
+        _history(request, "expired", None, verdicts="unchanged: review signed off")
+    else:
+        _history(request, "expired", None)
+        _after_close(response, None)
+    return True
+
+
+def pending_for_agency(*, agency_id: int, on: dt.date | None = None) -> list[ClarificationRequest]:
+    """The requests AGENCY can still answer: open, within their deadline (ON, by default
+    today), in a cycle closed or in review; earliest deadline first."""
     return list(
         ClarificationRequest.objects.filter(
-            response__agency_id=agency_id, status=ClarificationStatus.OPEN
-        ).select_related("response__cycle").order_by("deadline", "id")
+            response__agency_id=agency_id, status=ClarificationStatus.OPEN,
+            deadline__gte=on or today(), response__cycle__status__in=REVIEW_CYCLE_STATUSES,
+        ).exclude(response__review__status=ReviewStatus.SIGNED_OFF)
+        .select_related("response__cycle").order_by("deadline", "id")
     )
 
 

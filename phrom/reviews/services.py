@@ -9,13 +9,14 @@ go into.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phrom.accounts.gates import (
     User,
@@ -32,6 +33,8 @@ from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.publications.freeze import frozen_message, is_frozen
 from phrom.responses.models import Answer, AnswerChange, ChangeKind, Response, ResponseStatus
 from phrom.reviews.models import (
+    ClarificationRequest,
+    ClarificationStatus,
     PublishOverride,
     Review,
     ReviewAssignment,
@@ -39,10 +42,21 @@ from phrom.reviews.models import (
     Verdict,
     VerdictKind,
 )
-from scoring.answers import NOT_APPLICABLE, InvalidAnswer, check_answer
+from phrom.reviews.values import ValueRefused, read_verified_value
+from scoring.answers import NOT_APPLICABLE
 
 # Cycles whose responses may be reviewed: answers no longer change.
 REVIEW_CYCLE_STATUSES = frozenset({CycleStatus.CLOSED, CycleStatus.IN_REVIEW})
+# The longest comment, reason or note a reviewer writes.
+TEXT_MAX = 5000
+# Clarification requests that still wait for the agency or the reviewer.
+PENDING_CLARIFICATIONS = (ClarificationStatus.OPEN, ClarificationStatus.ANSWERED)
+# PostgreSQL stores no NUL character in text or JSON; pasted text sometimes has one. The
+# words of the answers' own refusal (phrom.responses.services), so that both read alike.
+NUL_MESSAGE = gettext_lazy(
+    "The answer holds an invisible control character (NUL), often left by copying "
+    "and pasting. Type the text again and save."
+)
 
 # Each role's allowed moves, (from, to). Administrators may make any move.
 REVIEWER_MOVES = frozenset({
@@ -94,6 +108,12 @@ def _refuse_closed_cycle(cycle: Cycle) -> None:
         )
 
 
+def refuse_nul(*texts: Any) -> None:
+    """Refuse, before anything is written, text that holds a NUL character."""
+    if any(isinstance(t, str) and "\x00" in t for t in texts):
+        raise ReviewRefused(str(NUL_MESSAGE))
+
+
 def _belongs_to(user: Any, agency: Agency) -> bool:
     profile = profile_of(user)
     if profile is None or profile.agency_id is None:
@@ -110,6 +130,10 @@ class AssignResult:
     already: int
     # Agencies the reviewer belongs to (code), left unassigned.
     own_agency: list[str]
+    # Agencies named that have no submitted response in the cycle (code), left unassigned.
+    not_submitted: list[str] = field(default_factory=list)
+    # Submitted responses the scope matched.
+    matched: int = 0
 
 
 @transaction.atomic
@@ -123,11 +147,11 @@ def reviewers_assign(
     group: str = "",
 ) -> AssignResult:
     """Assign REVIEWER to the submitted responses of CYCLE: those of AGENCIES, of the
-    departments of MINISTRY, or of peer group GROUP (at least one must be given).
+    departments of MINISTRY, or of peer group GROUP (exactly one must be given).
 
     Responses REVIEWER already reviews are counted in ``already``; responses of the
     reviewer's own agency (or ministry) are never assigned and are listed in
-    ``own_agency``.
+    ``own_agency``; AGENCIES without a submitted response in CYCLE in ``not_submitted``.
     """
     if not may_assign_reviewers(profile_of(by)):
         raise PermissionDenied
@@ -138,17 +162,25 @@ def reviewers_assign(
             _("%(name)s is not a reviewer or lead reviewer.")
             % {"name": getattr(reviewer, "username", "?")}
         )
+    given = sum((agencies is not None, ministry is not None, bool(group)))
+    if given == 0:
+        raise ReviewRefused(_("Choose agencies, a ministry or a peer group to assign."))
+    if given > 1:
+        raise ReviewRefused(
+            _("Choose only one of these: agency codes, a ministry or a peer group. Nothing "
+              "was assigned.")
+        )
+    refuse_nul(group)
     responses = Response.objects.filter(
         cycle=cycle, status=ResponseStatus.SUBMITTED
     ).select_related("agency")
     if agencies is not None:
+        agencies = list(agencies)
         responses = responses.filter(agency__in=[a.pk for a in agencies])
     elif ministry is not None:
         responses = responses.filter(agency__ministry=ministry)
-    elif group:
-        responses = responses.filter(agency__group=group)
     else:
-        raise ReviewRefused(_("Choose agencies, a ministry or a peer group to assign."))
+        responses = responses.filter(agency__group=group)
     existing = set(
         ReviewAssignment.objects.filter(reviewer=reviewer, response__cycle=cycle)
         .values_list("response_id", flat=True)
@@ -156,7 +188,12 @@ def reviewers_assign(
     created: list[ReviewAssignment] = []
     own: list[str] = []
     already = 0
-    for response in responses.order_by("agency__code"):
+    found = list(responses.order_by("agency__code"))
+    submitted = {r.agency.code for r in found}
+    not_submitted = sorted(
+        a.code for a in (agencies or []) if a.code not in submitted
+    )
+    for response in found:
         if response.pk in existing:
             already += 1
             continue
@@ -170,7 +207,8 @@ def reviewers_assign(
             response=response, kind=ChangeKind.REVIEWER_ASSIGNED,
             new_value={"reviewer": reviewer.get_username()}, by=by,
         )
-    return AssignResult(created=created, already=already, own_agency=own)
+    return AssignResult(created=created, already=already, own_agency=own,
+                        not_submitted=not_submitted, matched=len(found))
 
 
 @transaction.atomic
@@ -247,14 +285,22 @@ def verdict_save(
             _("“%(verdict)s” is not a verdict; choose verified, partly verified, not "
               "supported or needs clarification.") % {"verdict": verdict}
         )
+    comment = comment.strip()
+    reason = reason.strip()
+    refuse_nul(comment, reason, verified_value if set_verified_value else "")
+    for text in (comment, reason):
+        if len(text) > TEXT_MAX:
+            raise ReviewRefused(
+                _("Question %(code)s: the comment and the reason are at most %(max)d "
+                  "characters each; this one has %(count)d. Shorten it.")
+                % {"code": question, "max": TEXT_MAX, "count": len(text)}
+            )
     review = _review_locked(response)
     if review.status == ReviewStatus.SIGNED_OFF:
         raise ReviewRefused(
             _("This review has been signed off; a lead reviewer must return it before a "
               "verdict changes.")
         )
-    comment = comment.strip()
-    reason = reason.strip()
     checked: Any = None
     if set_verified_value and not verified_not_applicable:
         if verified_value is None or verified_value == "":
@@ -263,12 +309,9 @@ def verdict_save(
                 % {"code": question}
             )
         try:
-            checked = check_answer(spec_question, verified_value)
-        except InvalidAnswer as exc:
-            raise ReviewRefused(
-                _("Question %(code)s: the verified value is refused: %(why)s")
-                % {"code": question, "why": exc.message}
-            ) from None
+            checked = read_verified_value(spec_question, verified_value)
+        except ValueRefused as exc:
+            raise ReviewRefused(exc.message) from None
         if checked is NOT_APPLICABLE:
             verified_not_applicable = True
             checked = None
@@ -294,9 +337,9 @@ def verdict_save(
     current_version = current.version if current is not None else 0
     if base_version != current_version:
         message = _(
-            "Someone saved the verdict on %(code)s since you opened the page (version "
-            "%(theirs)s, yours %(yours)s). Theirs is shown now: check it, and save yours "
-            "again if it should replace theirs."
+            "Someone saved the verdict on %(code)s since you opened the page: the saved "
+            "verdict is at version %(theirs)s, your page had version %(yours)s. Theirs is "
+            "shown now: check it, and save yours again if it should replace theirs."
         ) % {"code": question, "theirs": current_version, "yours": base_version}
         raise VerdictConflict(message, current)  # type: ignore[arg-type]
     old = _snapshot(current)
@@ -317,6 +360,11 @@ def verdict_save(
     )
     if review.status == ReviewStatus.NOT_STARTED:
         _move(review, ReviewStatus.IN_PROGRESS, by)
+    elif review.status == ReviewStatus.COMPLETE and verdict == VerdictKind.NEEDS_CLARIFICATION:
+        # "Complete" means ready for sign-off: an answer that needs clarification takes the
+        # review back to work, visibly and in the history, rather than leaving it complete.
+        _move(review, ReviewStatus.IN_PROGRESS, by,
+              _("%(code)s needs clarification") % {"code": question})
     return row
 
 
@@ -381,6 +429,13 @@ def review_set_status(*, response: Response, status: str, by: User, reason: str 
     _refuse_closed_cycle(response.cycle)
     if status not in ReviewStatus.values:
         raise ReviewRefused(_("“%(status)s” is not a review status.") % {"status": status})
+    reason = reason.strip()
+    refuse_nul(reason)
+    if len(reason) > TEXT_MAX:
+        raise ReviewRefused(
+            _("The note is at most %(max)d characters; this one has %(count)d. Shorten it.")
+            % {"max": TEXT_MAX, "count": len(reason)}
+        )
     review = _review_locked(response)
     if review.status == status:
         raise ReviewRefused(
@@ -398,9 +453,10 @@ def review_set_status(*, response: Response, status: str, by: User, reason: str 
             _("The review is “%(current)s”; your role cannot make it “%(wanted)s”. From "
               "here you may choose: %(allowed)s.") % params
         )
-    if status == ReviewStatus.COMPLETE:
-        _refuse_open_questions(response)
-    _move(review, status, by, reason.strip())
+    if status in (ReviewStatus.COMPLETE, ReviewStatus.SIGNED_OFF):
+        # for administrators too: they make any move, but none past these rules
+        _refuse_open_questions(response, status)
+    _move(review, status, by, reason)
     return review
 
 
@@ -409,17 +465,38 @@ def review_sign_off(*, response: Response, by: User) -> Review:
     return review_set_status(response=response, status=ReviewStatus.SIGNED_OFF, by=by)
 
 
-def _refuse_open_questions(response: Response) -> None:
+def _refuse_open_questions(response: Response, status: str) -> None:
+    """Refuse to make RESPONSE's review complete or signed off (STATUS) while a verdict
+    needs clarification or a clarification request is not closed: the agency could still
+    answer it, or its expiry change a verdict."""
+    pending = sorted(
+        {code for request in ClarificationRequest.objects.filter(
+            response=response, status__in=PENDING_CLARIFICATIONS
+        ) for code in request.questions}
+    )
+    if pending:
+        message = (
+            _("A clarification request about %(codes)s is not closed yet. Close it, once its "
+              "answers have their final verdicts, before completing the review.")
+            if status == ReviewStatus.COMPLETE else
+            _("A clarification request about %(codes)s is not closed yet. Close it, once its "
+              "answers have their final verdicts, before signing off the review.")
+        )
+        raise ReviewRefused(message % {"codes": ", ".join(pending)})
     waiting = list(
         Verdict.objects.filter(
             response=response, verdict=VerdictKind.NEEDS_CLARIFICATION
         ).values_list("question", flat=True)
     )
     if waiting:
-        raise ReviewRefused(
+        message = (
             _("Questions still need clarification: %(codes)s. Give their final verdict "
-              "before completing the review.") % {"codes": ", ".join(sorted(waiting))}
+              "before completing the review.")
+            if status == ReviewStatus.COMPLETE else
+            _("Questions still need clarification: %(codes)s. Give their final verdict "
+              "before signing off the review.")
         )
+        raise ReviewRefused(message % {"codes": ", ".join(sorted(waiting))})
 
 
 # --- publication --------------------------------------------------------------------------------
@@ -434,16 +511,40 @@ def unsigned_responses(*, cycle: Cycle) -> int:
     )
 
 
+def pending_clarifications(*, cycle: Cycle) -> list[ClarificationRequest]:
+    """CYCLE's clarification requests that are not closed (open or answered), with their
+    agencies, by agency."""
+    return list(
+        ClarificationRequest.objects.filter(
+            response__cycle=cycle, status__in=PENDING_CLARIFICATIONS
+        ).select_related("response__agency").order_by("response__agency__code", "id")
+    )
+
+
 def cycle_publish_check(*, cycle: Cycle, by: User, override_reason: str = "") -> None:
-    """Refuse to publish CYCLE while submitted responses are not signed off, unless an
-    administrator gives OVERRIDE_REASON, which is recorded (``PublishOverride``).
+    """Refuse to publish CYCLE while a clarification request is not closed (publication
+    freezes the verdicts the request may still change; no reason overrides this), and
+    while submitted responses are not signed off, unless an administrator gives
+    OVERRIDE_REASON, which is recorded (``PublishOverride``).
 
     Called by ``cycle_set_status`` inside its transaction.
     """
+    reason = override_reason.strip()
+    if "\x00" in reason:
+        raise PublishBlocked(str(NUL_MESSAGE))
+    pending = pending_clarifications(cycle=cycle)
+    if pending:
+        agencies = sorted({r.response.agency.code for r in pending})
+        shown = ", ".join(agencies[:20]) + (" …" if len(agencies) > 20 else "")
+        raise PublishBlocked(
+            _("Cycle %(code)s cannot be published: %(count)s clarification requests are not "
+              "closed (%(agencies)s). Their reviewers close them once the answers have their "
+              "final verdicts; publication would freeze those answers unresolved.")
+            % {"code": cycle.code, "count": len(pending), "agencies": shown}
+        )
     unsigned = unsigned_responses(cycle=cycle)
     if unsigned == 0:
         return
-    reason = override_reason.strip()
     profile = profile_of(by)
     if not reason or not may_publish_unsigned(profile):
         raise PublishBlocked(

@@ -41,12 +41,14 @@ from phrom.agencies.models import Agency
 from phrom.frameworks.models import Cycle, CycleStatus
 from phrom.frameworks.services import LifecycleRefused, cycle_set_status
 from phrom.reviews import selectors
+from phrom.reviews.forms import AssignForm, PublishForm, StatusForm, VerdictForm, problems
 from phrom.reviews.models import Review, ReviewStatus, VerdictKind
 from phrom.reviews.services import (
     REVIEW_CYCLE_STATUSES,
     ReviewRefused,
     VerdictConflict,
     next_statuses,
+    pending_clarifications,
     review_set_status,
     reviewers_assign,
     unsigned_responses,
@@ -177,10 +179,7 @@ def assign(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/assign.html", {
         "cycles": cycles, "reviewers": reviewers, "ministries": ministries,
         "loads": selectors.reviewer_loads(),
-        "groups": _group_choices(
-            sorted(set(Agency.objects.exclude(group="").values_list("group", flat=True))),
-            cycles[0] if cycles else None,
-        ),
+        "groups": _group_choices(_groups(), cycles[0] if cycles else None),
     })
 
 
@@ -201,8 +200,13 @@ def _group_choices(groups: list[str], cycle: Cycle | None) -> list[tuple[str, st
 def _assign_from_post(
     request: HttpRequest, cycles: list[Cycle], reviewers: list[Any], ministries: list[Agency]
 ) -> None:
-    cycle = next((c for c in cycles if c.code == request.POST.get("cycle")), None)
-    reviewer_id = _int(request.POST.get("reviewer"))
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, problems(form))
+        return
+    data = form.cleaned_data
+    cycle = next((c for c in cycles if c.code == data["cycle"]), None)
+    reviewer_id = _int(data["reviewer"])
     reviewer = next((r for r in reviewers if r.pk == reviewer_id), None)
     if cycle is None:
         messages.error(request, _("Choose a cycle that is closed or in review."))
@@ -210,10 +214,19 @@ def _assign_from_post(
     if reviewer is None:
         messages.error(request, _("Choose a reviewer."))
         return
-    ministry_id = _int(request.POST.get("ministry"))
-    ministry = next((m for m in ministries if m.pk == ministry_id), None)
-    group = request.POST.get("group", "").strip()
-    codes = [c for c in request.POST.get("agencies", "").replace(",", " ").split() if c]
+    ministry = None
+    if data["ministry"]:
+        ministry_id = _int(data["ministry"])
+        ministry = next((m for m in ministries if m.pk == ministry_id), None)
+        if ministry is None:
+            messages.error(request, _("Choose a ministry from the list."))
+            return
+    group = data["group"]
+    if group and group not in dict(_group_choices(_groups(), cycle)):
+        messages.error(request, _("There is no peer group “%(group)s”; choose one from the "
+                                  "list.") % {"group": group[:64]})
+        return
+    codes = list(dict.fromkeys(c for c in data["agencies"].replace(",", " ").split() if c))
     agencies = None
     if codes:
         agencies = list(Agency.objects.filter(code__in=codes))
@@ -226,6 +239,11 @@ def _assign_from_post(
                       ministry=ministry, group=group)
 
 
+def _groups() -> list[str]:
+    """Every peer group an agency is in (codes)."""
+    return sorted(set(Agency.objects.exclude(group="").values_list("group", flat=True)))
+
+
 def assign_and_report(request: HttpRequest, *, cycle: Cycle, reviewer: Any,
                       **scope: Any) -> None:
     """Assign REVIEWER to CYCLE's responses in SCOPE (``reviewers_assign``'s agencies,
@@ -235,10 +253,26 @@ def assign_and_report(request: HttpRequest, *, cycle: Cycle, reviewer: Any,
     except ReviewRefused as exc:
         messages.error(request, exc.message)
         return
-    messages.success(request, _(
-        "%(name)s: %(created)s responses assigned, %(already)s already assigned."
-    ) % {"name": reviewer.get_username(), "created": len(result.created),
-         "already": result.already})
+    counts = {"name": reviewer.get_username(), "created": len(result.created),
+              "already": result.already, "cycle": cycle.code}
+    if result.created:
+        messages.success(request, _(
+            "%(name)s: %(created)s responses assigned, %(already)s already assigned."
+        ) % counts)
+    elif result.matched == 0:
+        messages.error(request, _(
+            "Nothing was assigned to %(name)s: no submitted response of cycle %(cycle)s "
+            "matches what you chose."
+        ) % counts)
+    else:
+        messages.warning(request, _(
+            "Nothing new was assigned to %(name)s: %(already)s of the responses chosen were "
+            "already assigned."
+        ) % counts)
+    if result.not_submitted:
+        messages.warning(request, _(
+            "Not assigned, as they have no submitted response in cycle %(cycle)s: %(codes)s."
+        ) % {"cycle": cycle.code, "codes": ", ".join(result.not_submitted[:50])})
     if result.own_agency:
         messages.warning(request, _(
             "Not assigned, as the reviewer belongs to them: %(codes)s."
@@ -361,10 +395,14 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     if cycle is None:
         raise Http404
     if request.method == "POST":
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, problems(form))
+            return HttpResponseRedirect(reverse("reviews:publish", args=[cycle.code]))
         try:
             cycle_set_status(
                 cycle=cycle, status=CycleStatus.PUBLISHED, by=request.user,
-                override_reason=request.POST.get("reason", "")[:5000],
+                override_reason=form.cleaned_data["reason"],
             )
         except LifecycleRefused as exc:
             messages.error(request, str(exc))
@@ -373,6 +411,7 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("cycles:progress", args=[cycle.code]))
     return render(request, "reviews/publish.html", {
         "cycle": cycle, "unsigned": unsigned_responses(cycle=cycle),
+        "pending": pending_clarifications(cycle=cycle),
         "overrides": selectors.publish_overrides(cycle=cycle),
     })
 
@@ -460,7 +499,7 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
     the outcome in its messages; through htmx (progressive enhancement) the answer is the
     answer's section alone, with the outcome in it, and the scores swapped out of band."""
     response = review_for_reviewer(request.user, response_id)
-    status_before = _status_of(response) if request.htmx else ""
+    status_before = _status_of(response)
     version = _int(request.POST.get("version"))
     if version is None or version > 2**31:
         message = _("The form is missing its version; reload the page.")
@@ -469,18 +508,25 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
                                    refused=True)
         messages.error(request, message)
         return _back(response.pk, question)
+    form = VerdictForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ReviewRefused(
+                _("Question %(code)s: %(problems)s") % {"code": question[:64],
+                                                        "problems": problems(form)}
+            )
+        data = form.cleaned_data
         verdict_save(
             response=response,
             question=question[:64],
-            verdict=request.POST.get("verdict", ""),
+            verdict=data["verdict"],
             by=request.user,
             base_version=version,
-            comment=request.POST.get("comment", "")[:5000],
-            set_verified_value=request.POST.get("set_value") == "on",
-            verified_value=request.POST.get("verified_value", "")[:1000],
-            verified_not_applicable=request.POST.get("verified_na") == "on",
-            reason=request.POST.get("reason", "")[:5000],
+            comment=data["comment"],
+            set_verified_value=data["set_value"],
+            verified_value=data["verified_value"],
+            verified_not_applicable=data["verified_na"],
+            reason=data["reason"],
         )
     except ReviewRefused as exc:
         if request.htmx:
@@ -491,6 +537,9 @@ def verdict(request: HttpRequest, response_id: int, question: str) -> HttpRespon
         messages.error(request, exc.message)
     else:
         message = _("Verdict on %(code)s saved.") % {"code": question}
+        if status_before == ReviewStatus.COMPLETE and _status_of(response) != status_before:
+            message = _("Verdict on %(code)s saved. As it needs clarification, the review is "
+                        "back in progress.") % {"code": question}
         if request.htmx:
             return _verdict_answer(request, response, question, message, status_before)
         messages.success(request, message)
@@ -541,10 +590,13 @@ def _verdict_answer(request: HttpRequest, response: Any, question: str, message:
 def status(request: HttpRequest, response_id: int) -> HttpResponse:
     """Move the review's status (each role its allowed moves)."""
     response = review_for_reviewer(request.user, response_id)
+    form = StatusForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ReviewRefused(problems(form))
         review_set_status(
-            response=response, status=request.POST.get("status", ""), by=request.user,
-            reason=request.POST.get("reason", "")[:5000],
+            response=response, status=form.cleaned_data["status"], by=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except ReviewRefused as exc:
         messages.error(request, exc.message)

@@ -132,7 +132,7 @@ def test_htmx_bad_value_is_refused_in_the_section(in_review: Any, value: str) ->
         "reason": "x", "version": "0",
     }, **HTMX)
     assert reply.status_code == 200
-    assert "the verified value is refused" in reply.content.decode()
+    assert f"“{value}” cannot be the verified value" in reply.content.decode()
     assert not Verdict.objects.exists()
 
 
