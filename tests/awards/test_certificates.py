@@ -52,7 +52,7 @@ def test_a_winners_certificate_says_in_thai_what_it_won_and_who_confirmed_it(cli
     reply = client.get(PDF)
 
     assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
-    assert 'filename="certificate-2564-mot-dav.pdf"' in reply["Content-Disposition"]
+    assert 'filename="certificate-2564-mot-dav-v1.pdf"' in reply["Content-Disposition"]
     first = pdf_text(reply.content)[0]
     for expected in ("เกียรติบัตร", "ขอมอบเกียรติบัตรฉบับนี้เพื่อแสดงว่า", "กรมท่าอากาศยาน",
                      "ได้รับรางวัล", "คะแนนความพร้อมสูงสุด", "กลุ่มกรมด้านนโยบายและกำกับดูแล",

@@ -199,6 +199,8 @@ def test_a_published_cycles_results_workbook_keeps_the_stored_figures(
     admin = answered.user("administrator")
     for status in (CycleStatus.CLOSED, CycleStatus.IN_REVIEW):
         cycle_set_status(cycle=answered.cycle, status=status, by=admin)
+    # a cycle is published once its clarification requests are closed
+    ClarificationRequest.objects.filter(response=answered.response_a).update(status="closed")
     with django_capture_on_commit_callbacks(execute=True):
         cycle_set_status(cycle=answered.cycle, status=CycleStatus.PUBLISHED, by=admin,
                          override_reason="a test")

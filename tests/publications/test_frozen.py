@@ -278,7 +278,9 @@ def test_a_correction_shows_both_versions_at_their_own_urls_and_the_log(
         # the same page, but for the notice of the correction and links kept on version 1
         assert "version-notice" in reply
         assert without_version_notes(reply) == without_version_notes(page)
-    assert pdf_text(client, "/results/th-2564/mot-drr/scorecard.pdf?version=1") == v1_pdf
+    replaced = pdf_text(client, "/results/th-2564/mot-drr/scorecard.pdf?version=1")
+    assert replaced.startswith("ถูกแทนที่แล้ว: คะแนนเหล่านี้เป็นของฉบับที่ 1")
+    assert replaced.endswith(v1_pdf)  # the same figures, under the mark of the correction
     assert pdf_text(client, "/results/th-2564/mot-drr/scorecard.pdf") != v1_pdf
     for url in ("/results/th-2564/?version=1", "/results/th-2564/awards/?version=1"):
         assert client.get(url).status_code == 200
