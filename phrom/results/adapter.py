@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, TextField
+from django.db.models import IntegerField, Q, TextField
 from django.db.models.functions import Cast
 
 from phrom.agencies.models import Agency
@@ -121,12 +121,14 @@ def verified_cycle_answers(
     response_id: int | None = None, claimed: ScoredCycle | None = None,
 ) -> tuple[dict[str, AgencyAnswers], dict[str, Agency], list[tuple[str, str, str]]]:
     """``cycle_answers`` with each reviewer's verified value in place of the claim where
-    one was set (``phrom.reviews`` Verdict); every other answer stands as claimed.
+    one was set (``phrom.reviews`` Verdict). A "not supported" verdict without a verified
+    value counts the answer as unanswered: the evidence does not support the claim, and
+    the claim earns nothing. Every other answer stands as claimed.
 
     CLAIMED, the same cycle scored as claimed (same SUBMITTED_ONLY), gives the claims
     without reading them again; it is left as it is.
     """
-    from phrom.reviews.models import Verdict
+    from phrom.reviews.models import Verdict, VerdictKind
 
     if claimed is not None:
         answers, agencies, skipped = dict(claimed.answers), claimed.agencies, list(claimed.skipped)
@@ -136,15 +138,21 @@ def verified_cycle_answers(
         )
     questions = {q.code: q for q in spec.questions}
     overlay: dict[str, dict[str, AnswerValue | None]] = defaultdict(dict)
-    verdicts = Verdict.objects.filter(response__cycle=cycle, has_verified_value=True)
+    verdicts = Verdict.objects.filter(
+        Q(has_verified_value=True) | Q(verdict=VerdictKind.NOT_SUPPORTED), response__cycle=cycle
+    )
     if response_id is not None:
         verdicts = verdicts.filter(response_id=response_id)
     rows = verdicts.values_list(
-        "response__agency__code", "question", "verified_value", "verified_not_applicable"
+        "response__agency__code", "question", "verified_value", "verified_not_applicable",
+        "has_verified_value",
     )
-    for agency_code, code, value, not_applicable in rows:
+    for agency_code, code, value, not_applicable, has_value in rows:
         question = questions.get(code)
         if agency_code not in answers or question is None:
+            continue
+        if not has_value:  # not supported, no value set: unanswered
+            overlay[agency_code][code] = None
             continue
         if not_applicable:
             overlay[agency_code][code] = NOT_APPLICABLE if question.allow_na else None
