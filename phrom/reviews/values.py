@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from phrom.responses.evidence import EvidenceRejected, clean_url
 from phrom.responses.forms import parse_number
 from phrom.responses.services import AnswerInvalid
 from scoring.answers import NA_WORDS, NOT_APPLICABLE, AnswerValue, InvalidAnswer, check_answer
@@ -63,7 +64,7 @@ def what_to_write(question: Question) -> str:
             return _("Write %(kind)s of at most %(maximum)s, in digits.") % bounds
         return _("Write %(kind)s in digits, for example 1234.") % bounds
     if t is QuestionType.URL:
-        return _("Write a web address starting with https://")
+        return _("Type or paste a web address starting with https:// or http://.")
     return _("Write the text the evidence supports.")
 
 
@@ -87,6 +88,13 @@ def read_verified_value(question: Question, raw: Any) -> AnswerValue | None:
             question.allow_na or question.type is not QuestionType.TEXT
         ):
             return NOT_APPLICABLE
+        if question.type is QuestionType.URL and text:
+            # the one check of web addresses, as the agency's answer had (no password, a
+            # valid site, a port in range)
+            try:
+                value = clean_url(text)
+            except EvidenceRejected as exc:
+                raise _refused(question, text, exc.message) from None
         if question.type in NUMBER_TYPES:
             try:
                 value = parse_number(text, percentage=question.type is QuestionType.PERCENTAGE)

@@ -128,3 +128,17 @@ def test_a_stale_verdict_is_explained_in_plain_thai(in_review: Any) -> None:
     text = reply.content.decode()
     assert "ผลที่บันทึกไว้เป็นฉบับที่ 1 แต่หน้าของคุณเป็นฉบับที่ 0" in text
     assert "ของคุณคือ" not in text
+
+
+@pytest.mark.parametrize("address", ["https://admin:P@ssw0rd@www.doh.go.th/", "https://!!!",
+                                     "https://x.com:99999/"])
+def test_a_verified_web_address_is_checked_as_the_agencys_answer_was(world: Any, address: str) -> None:
+    from django.utils import translation
+
+    from phrom.reviews.values import ValueRefused, read_verified_value
+
+    question = world.cycle.framework.spec().question("SRV-07-1")
+    with translation.override("th"), pytest.raises(ValueRefused) as refused:
+        read_verified_value(question, address)
+    assert "SRV-07-1" in refused.value.message
+    assert read_verified_value(question, "HTTPS://WWW.DOH.GO.TH/Page") == "https://www.doh.go.th/Page"
