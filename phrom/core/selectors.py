@@ -275,7 +275,8 @@ class ClarificationNotice:
 
 
 def clarification_notices(*, profile: Profile | None, user_id: int | None) -> list[ClarificationNotice]:
-    """Open requests to the person's agency (coordinators and respondents), and answered
+    """Open requests to the person's agency that it can still answer (coordinators and
+    respondents), and answered
     requests on the responses a reviewer reviews (all of them for lead reviewers and
     administrators); earliest deadline first."""
     from phrom.reviews.models import ClarificationRequest, ClarificationStatus
@@ -283,10 +284,18 @@ def clarification_notices(*, profile: Profile | None, user_id: int | None) -> li
     if profile is None:
         return []
     if edits_for(profile, profile.agency_id):
-        rows = ClarificationRequest.objects.filter(
-            response__agency_id=profile.agency_id, status=ClarificationStatus.OPEN
-        )
-    elif may_see_all_reviews(profile):
+        from phrom.reviews.clarifications import pending_for_agency
+
+        # only those it can still answer (within their deadline, cycle not published,
+        # review not signed off): the page's rules, not a list of what is already too late
+        return [
+            ClarificationNotice(
+                request_id=r.pk, cycle=r.response.cycle.code, answers=len(r.questions),
+                deadline=r.deadline, answered=False,
+            )
+            for r in pending_for_agency(agency_id=profile.agency_id)
+        ]
+    if may_see_all_reviews(profile):
         rows = ClarificationRequest.objects.filter(status=ClarificationStatus.ANSWERED)
     elif may_use_review_queue(profile):
         rows = ClarificationRequest.objects.filter(
