@@ -9,7 +9,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from phrom.agencies.models import Agency, AgencyKind
-from phrom.core.thai import thai_sort_key
+from phrom.core.thai import THAI_DIGITS, thai_sort_key
 from phrom.frameworks.models import Cycle, DeadlineChange
 from phrom.responses.models import ResponseStatus
 
@@ -19,10 +19,12 @@ class CycleNotFound(LookupError):
 
 
 def cycle_by_name(name: str) -> Cycle:
-    """A cycle by its code (``th-2564``) or its Buddhist Era year (``2564``)."""
+    """A cycle by its code (``th-2564``) or its Buddhist Era year (``2564``, or in Thai
+    digits ``๒๕๖๔``)."""
     cycle = Cycle.objects.select_related("framework", "previous").filter(code=name).first()
     if cycle is not None:
         return cycle
+    name = name.translate(THAI_DIGITS)
     # ASCII digits only ("²" is a digit to isdigit but not to int), and few of them.
     if name.isascii() and name.isdigit() and len(name) <= 6:
         matches = list(Cycle.objects.select_related("framework", "previous").filter(year_be=int(name)))

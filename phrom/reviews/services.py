@@ -542,6 +542,11 @@ def cycle_publish_check(*, cycle: Cycle, by: User, override_reason: str = "") ->
               "final verdicts; publication would freeze those answers unresolved.")
             % {"code": cycle.code, "count": len(pending), "agencies": shown}
         )
+    if not Response.objects.filter(cycle=cycle, status=ResponseStatus.SUBMITTED).exists():
+        raise PublishBlocked(
+            _("Cycle %(code)s cannot be published: no response was submitted, so there are "
+              "no results to publish.") % {"code": cycle.code}
+        )
     unsigned = unsigned_responses(cycle=cycle)
     if unsigned == 0:
         return

@@ -45,7 +45,13 @@ def test_a_status_move_first_shows_what_it_does_and_changes_nothing(
 
 
 def test_the_confirmed_move_is_done(world, client):
+    from phrom.responses.models import Response
+    from phrom.reviews.models import Review
+
     put(world.cycle, "in_review")
+    # one response submitted and signed off: a cycle publishes results, not an empty table
+    Response.objects.filter(pk=world.response_a.pk).update(status="submitted")
+    Review.objects.create(response=world.response_a, status="signed_off")
     client.force_login(world.user("administrator"))
     reply = client.post("/cycles/th-2564/status/", {"status": "published", "confirm": "yes"})
     assert reply.status_code == 302

@@ -73,10 +73,15 @@ def test_the_transition_table_is_exactly_the_documented_lifecycle():
 
 
 def test_administrator_takes_a_cycle_from_draft_to_published(world):
+    from phrom.responses.models import Response
+
     cycle = put(world.cycle, "draft")
     admin = world.user("administrator")
     for status in ("open", "closed", "in_review", "published"):
-        returned = cycle_set_status(cycle=cycle, status=status, by=admin)
+        if status == "closed":  # a cycle publishes results: one response submitted
+            Response.objects.filter(pk=world.response_a.pk).update(status="submitted")
+        returned = cycle_set_status(cycle=cycle, status=status, by=admin,
+                                    override_reason="not signed off: a test")
         assert returned.status == status
         assert cycle.status == status
         assert status_of(cycle) == status
@@ -424,3 +429,11 @@ def test_a_framework_reload_waits_for_a_closed_cycle_to_be_opened_again(world, t
     cycle_set_status(cycle=world.cycle, status=CycleStatus.IN_REVIEW, by=administrator)
     with pytest.raises(FrameworkRejected, match="cycle th-2564 is in review"):
         load_framework(path=FRAMEWORKS / "th-2564.yaml")
+
+
+def test_a_cycle_nobody_submitted_to_is_not_published(world):
+    cycle = put(world.cycle, "in_review")
+    with override("en"), pytest.raises(LifecycleRefused, match="no response was submitted"):
+        cycle_set_status(cycle=cycle, status="published", by=world.user("administrator"),
+                         override_reason="a reason does not make results")
+    assert status_of(cycle) == "in_review"

@@ -62,6 +62,7 @@ def test_reloading_cannot_orphan_answers_already_given(tmp_path):
 def test_a_cycle_is_found_by_code_or_buddhist_year():
     load_framework(path=FRAMEWORKS / "th-2564.yaml")
     assert cycle_by_name("2564").code == "th-2564"
+    assert cycle_by_name("๒๕๖๔").code == "th-2564"  # Thai digits, as the web's date fields
     assert cycle_by_name("th-2564").code == "th-2564"
     with pytest.raises(CycleNotFound, match="known cycles: th-2564"):
         cycle_by_name("2599")
