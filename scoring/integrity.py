@@ -391,9 +391,10 @@ def screen_contradictions(result: CycleResult) -> list[Flag]:
         detail = (
             f"rule {rule.code}: {rule.question} is {'/'.join(rule.options)} but "
             f"{rule.excludes_question} is {'/'.join(rule.excludes)}"
-            + (f" ({rule.message})" if rule.message else "")
+            + (f" ({rule.message.get('en')})" if rule.message is not None else "")
         )
-        questions = (rule.question, rule.excludes_question)
+        # a rule within one question (counter only, yet digital channels) names it once
+        questions = tuple(dict.fromkeys((rule.question, rule.excludes_question)))
         flags += [
             Flag(result.agencies[row], "contradiction", detail, questions, {"rule": rule.code})
             for row in np.flatnonzero(bad).tolist()

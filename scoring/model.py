@@ -199,14 +199,15 @@ class ConsistencyRule:
     """Answers that contradict each other: when question ``question`` holds any of
     ``options``, question ``excludes_question`` must hold none of ``excludes`` (option
     codes; ``yes``/``no`` for a yes/no question). Screened by :mod:`scoring.integrity`;
-    the score is unaffected."""
+    the score is unaffected. ``message``: why they do not go together, in both languages
+    (the integrity page shows the reader's, the command line the English)."""
 
     code: str
     question: str
     options: tuple[str, ...]
     excludes_question: str
     excludes: tuple[str, ...]
-    message: str = ""
+    message: Bilingual | None = None
 
 
 @dataclass(frozen=True, slots=True)

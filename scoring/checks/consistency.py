@@ -99,7 +99,7 @@ def read_consistency(
                 options=first[1],
                 excludes_question=second[0],
                 excludes=second[1],
-                message=message.en if message is not None else "",
+                message=message,
             )
         )
     return rules

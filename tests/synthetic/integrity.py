@@ -32,7 +32,7 @@ import numpy as np
 
 from scoring.integrity import EvidenceItem, Period
 from scoring.matrix import AnswerMatrix, matrix_questions
-from scoring.model import ConsistencyRule, Framework, Question, QuestionType
+from scoring.model import Bilingual, ConsistencyRule, Framework, Question, QuestionType
 from scoring.result import CycleResult, PreviousCycle, score_cycle
 from tests.synthetic.cycles import synthetic_answers, synthetic_framework
 
@@ -83,7 +83,10 @@ def _framework(n_questions: int, seed: int) -> Framework:
                             options=("a",),
                             excludes_question=q.code,
                             excludes=("b",),
-                            message="option a is 'only'; it excludes option b",
+                            message=Bilingual(
+                                "ตัวเลือก a คือ 'เท่านั้น' จึงไม่ควรเลือก b ร่วมด้วย",
+                                "option a is 'only'; it excludes option b",
+                            ),
                         )
                     )
                 questions.append(q)
