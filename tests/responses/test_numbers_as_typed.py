@@ -40,46 +40,48 @@ def test_a_number_is_shown_as_stored_with_grouped_thousands(spec, code, value, s
 def test_the_conflict_dialog_tells_two_close_large_numbers_apart(world, client,
                                                                  second_coordinator_a):
     client.force_login(second_coordinator_a)
-    assert post_answer(client, world.response_a, "POL-04-2",
+    assert post_answer(client, world.response_a, "INF-06-1",
                        {"value": "2500000.5"}).status_code == 200
     client.force_login(world.user("coordinator_a"))
-    reply = post_answer(client, world.response_a, "POL-04-2", {"value": "2500001.5"}, 0)
+    reply = post_answer(client, world.response_a, "INF-06-1", {"value": "2500001.5"}, 0)
     assert reply.status_code == 409
     html = reply.json()["html"]
-    assert "2,500,000.5 ฉบับ" in html and "2,500,001.5 ฉบับ" in html
+    assert "2,500,000.5 เมกะบิตต่อวินาที" in html and "2,500,001.5 เมกะบิตต่อวินาที" in html
     assert "e+06" not in html
-    page = client.post(f"/responses/{world.response_a.pk}/answer/POL-04-2/",
+    page = client.post(f"/responses/{world.response_a.pk}/answer/INF-06-1/",
                        {"value": "2500001.5", "base_version": "0"}).content.decode()
-    assert "2,500,000.5 ฉบับ" in page and "2,500,001.5 ฉบับ" in page
+    assert "2,500,000.5 เมกะบิตต่อวินาที" in page and "2,500,001.5 เมกะบิตต่อวินาที" in page
 
 
 def test_the_history_and_its_csv_show_numbers_unrounded(world, client):
     client.force_login(world.user("coordinator_a"))
-    post_answer(client, world.response_a, "POL-04-2", {"value": "1234567.5"}, 0)
-    post_answer(client, world.response_a, "POL-04-2", {"value": "0.000012345"}, 1)
+    post_answer(client, world.response_a, "INF-06-1", {"value": "1234567.5"}, 0)
+    post_answer(client, world.response_a, "INF-06-1", {"value": "0.000012345"}, 1)
     post_answer(client, world.response_a, "POL-03-1", {"value": "99.99999"}, 0)
     page = client.get(f"/responses/{world.response_a.pk}/history/").content.decode()
-    assert "1,234,567.5 ฉบับ" in page
-    assert "0.000012345 ฉบับ" in page
+    assert "1,234,567.5 เมกะบิตต่อวินาที" in page
+    assert "0.000012345 เมกะบิตต่อวินาที" in page
     assert "99.99999%" in page
     assert not re.search(r"\de[+-]\d", page)
     text = b"".join(
         client.get(f"/responses/{world.response_a.pk}/history.csv").streaming_content
     ).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["new"] for r in rows] == ["1,234,567.5 ฉบับ", "0.000012345 ฉบับ", "99.99999%"]
-    assert rows[1]["old"] == "1,234,567.5 ฉบับ"
+    assert [r["new"] for r in rows] == [
+        "1,234,567.5 เมกะบิตต่อวินาที", "0.000012345 เมกะบิตต่อวินาที", "99.99999%"
+    ]
+    assert rows[1]["old"] == "1,234,567.5 เมกะบิตต่อวินาที"
 
 
 def test_last_cycles_number_is_shown_unrounded(world, client, previous_a):
-    Answer.objects.create(response=previous_a, question="POL-04-2", value=1234567.5, version=1)
+    Answer.objects.create(response=previous_a, question="INF-06-1", value=1234567.5, version=1)
     client.force_login(world.user("coordinator_a"))
-    page = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
-    assert "1,234,567.5 ฉบับ" in page
+    page = client.get(f"/responses/{world.response_a.pk}/infrastructure/").content.decode()
+    assert "1,234,567.5 เมกะบิตต่อวินาที" in page
 
 
-def _input_value(client, world, code):
-    page = client.get(f"/responses/{world.response_a.pk}/policy/").content.decode()
+def _input_value(client, world, code, section="policy"):
+    page = client.get(f"/responses/{world.response_a.pk}/{section}/").content.decode()
     return re.search(rf'id="q-{code}-v" name="value" value="([^"]*)"', page).group(1)
 
 
@@ -97,15 +99,15 @@ def _input_value(client, world, code):
 def test_a_saved_number_comes_back_as_a_plain_decimal_that_saves_again(world, client, typed,
                                                                        stored, in_input):
     client.force_login(world.user("coordinator_a"))
-    assert post_answer(client, world.response_a, "POL-04-2", {"value": typed}).status_code == 200
-    assert Answer.objects.get(response=world.response_a, question="POL-04-2").value == stored
-    shown = _input_value(client, world, "POL-04-2")
+    assert post_answer(client, world.response_a, "INF-06-1", {"value": typed}).status_code == 200
+    assert Answer.objects.get(response=world.response_a, question="INF-06-1").value == stored
+    shown = _input_value(client, world, "INF-06-1", "infrastructure")
     assert shown == in_input
     # the page sends the input again on the question's next save (a new explanation)
-    again = post_answer(client, world.response_a, "POL-04-2",
+    again = post_answer(client, world.response_a, "INF-06-1",
                         {"value": shown, "explanation": "ดูรายงาน"}, 1)
     assert again.status_code == 200, again.content
-    answer = Answer.objects.get(response=world.response_a, question="POL-04-2")
+    answer = Answer.objects.get(response=world.response_a, question="INF-06-1")
     assert (answer.value, answer.explanation, answer.version) == (stored, "ดูรายงาน", 2)
 
 

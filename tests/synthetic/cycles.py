@@ -252,8 +252,10 @@ def synthetic_answers(
             else:
                 lo = question.minimum or 0.0
                 hi = question.maximum if question.maximum is not None else 100.0
-                # whole numbers for counts; a few decimals for small ranges (indexes 0-1)
-                values[:, j] = np.round(lo + share * (hi - lo), 0 if hi - lo >= 100 else 4)
+                # whole numbers for counts (``whole``) and wide ranges; a few decimals for
+                # small ranges (indexes 0-1)
+                places = 0 if question.whole or hi - lo >= 100 else 4
+                values[:, j] = np.round(lo + share * (hi - lo), places)
     na = np.zeros((n, q), dtype=np.bool_, order="F")
     for j, question in enumerate(questions):
         if question.allow_na:
