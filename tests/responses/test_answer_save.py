@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
         ("POL-06-1", {"value": "3"}, 3),
         ("POL-06-1", {"value": "0"}, 0),
         ("POL-04-2", {"value": "12"}, 12),
-        ("POL-04-2", {"value": "1,234.5"}, 1234.5),
+        ("INF-06-1", {"value": "1,234.5"}, 1234.5),  # a measure: decimals are answers
         ("POL-04-2", {"value": "๑๒"}, 12),  # Thai digits
         ("CAP-07-1", {"value": "10"}, 10),
         ("POL-03-1", {"value": "4.25"}, 4.25),
@@ -64,6 +64,7 @@ def test_each_question_type_is_stored_as_its_value(world, client, code, data, st
         ("POL-04-2", {"value": "-1"}),  # minimum 0
         ("POL-04-2", {"value": "twelve"}),
         ("POL-04-2", {"value": "1,2"}),
+        ("POL-04-2", {"value": "7.3"}),  # a count of documents: whole numbers only
         ("CAP-07-1", {"value": "11"}),  # maximum 10
         ("POL-03-1", {"value": "100.5"}),
         ("POL-03-1", {"value": "-3"}),
