@@ -63,8 +63,9 @@ def readiness_pair(seed: int, agency: str) -> tuple[float, float]:
 
 def counts_whole(question: Question) -> bool:
     """Whether the demo answers a number question with whole numbers: a whole count
-    (``whole``), or a number whose bounds and thresholds are all whole (the documents,
-    people, projects ... of the shipped frameworks, which do not say ``whole``)."""
+    (``whole``: the documents, people, projects ... of the shipped frameworks), or a
+    number whose bounds and thresholds are all whole (a framework that does not say
+    ``whole``; the shipped bandwidth question too, answered in whole megabits)."""
     if question.whole:
         return True
     marks = [question.minimum, question.maximum, *(t.at_least for t in question.thresholds)]

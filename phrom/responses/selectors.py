@@ -250,6 +250,7 @@ class QuestionView:
     minimum: str = ""
     maximum: str = ""
     range_text: str = ""
+    whole: bool = False  # a count: the input steps by one and takes no decimals
     none_chosen: bool = False
     updated_by: str = ""
     updated_at: Any = None
@@ -375,6 +376,8 @@ def _range_text(question: Question) -> tuple[str, str, str]:
         text = _("At most %(high)s.") % {"high": grouped_number(high)}
     else:
         text = ""
+    if question.whole:
+        text = " ".join(t for t in (_("A whole number."), text) if t)
     return (
         plain_number(low) if low is not None else "",
         plain_number(high) if high is not None else "",
@@ -595,6 +598,7 @@ def _question_view(
     item.none_chosen = question.type is QuestionType.MULTIPLE_CHOICE and value == []
     if question.type in (QuestionType.NUMBER, QuestionType.PERCENTAGE):
         item.minimum, item.maximum, item.range_text = _range_text(question)
+        item.whole = question.whole
         if question.unit:
             item.unit = question.unit.get(language)
         elif question.type is QuestionType.PERCENTAGE:

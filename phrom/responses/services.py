@@ -144,6 +144,10 @@ def stored_value(question: Question, value: Any) -> Any:
             raise AnswerInvalid(_("Write a number, using digits, for example 1234.5."))
         if t is QuestionType.PERCENTAGE and not 0 <= number <= 100:
             raise AnswerInvalid(_("A percentage is between 0 and 100."))
+        if question.whole and not number.is_integer():
+            raise AnswerInvalid(
+                _("This question counts whole units: write a whole number, without decimals.")
+            )
         if question.minimum is not None and number < question.minimum:
             raise AnswerInvalid(
                 _("The smallest value accepted is %(minimum)s.")

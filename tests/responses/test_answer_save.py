@@ -307,3 +307,14 @@ def test_plain_form_post_saves_and_returns_to_the_question(world, client):
     assert reply.status_code == 302
     assert reply["Location"].endswith("/policy/#q-POL-06-1")
     assert Answer.objects.get(response=world.response_a, question="POL-06-1").value == 1
+
+
+def test_a_decimal_count_is_refused_in_thai_and_the_input_steps_by_one(world, client):
+    client.force_login(world.user("coordinator_a"))
+    reply = post_answer(client, world.response_a, "POL-04-2", {"value": "7.3"})
+    assert reply.status_code == 400
+    assert reply.json()["message"] == "ข้อนี้นับเป็นจำนวนเต็ม: โปรดกรอกจำนวนเต็มโดยไม่มีทศนิยม"
+    page = client.get(f"/responses/{world.response_a.pk}/question/POL-04-2/").content.decode()
+    assert 'step="1" inputmode="numeric"' in page and "จำนวนเต็ม" in page
+    bandwidth = client.get(f"/responses/{world.response_a.pk}/question/INF-06-1/").content.decode()
+    assert 'step="any" inputmode="decimal"' in bandwidth
