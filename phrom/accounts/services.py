@@ -87,7 +87,8 @@ def invitation_create(
         # Locked, so that a withdrawal or acceptance meanwhile cannot slip between the
         # check and the replacement.
         pending = list(
-            Invitation.objects.select_for_update()
+            # of=("self",): PostgreSQL locks no row on the nullable side of the join
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("invited_by")
             .filter(
                 email__iexact=email,
