@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,16 @@ from phrom.accounts.models import Profile
 from phrom.frameworks.models import Cycle
 from phrom.responses.models import Answer, Evidence, Response
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded files in a folder of the test's own, at the default upload limit."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.PHROM_MAX_UPLOAD_MB = 20
+    return root
 
 
 @pytest.fixture

@@ -188,3 +188,18 @@ def fill_like_a_busy_agency(
                                      url=f"https://example.go.th/old/{question.code}"))
     Answer.objects.bulk_create(rows)
     Evidence.objects.bulk_create(evidence)
+
+
+def add_file(world: Any, name: str, data: bytes) -> Any:
+    """DATA uploaded as NAME to question POL-01-1 of agency A by its coordinator, through
+    the service (``evidence_add_file``)."""
+    import io
+
+    from django.core.files import File
+
+    from phrom.responses.evidence import evidence_add_file
+
+    return evidence_add_file(
+        response=world.response_a, question="POL-01-1", upload=File(io.BytesIO(data), name=name),
+        by=world.user("coordinator_a"),
+    )

@@ -156,15 +156,6 @@ def english(client):
         yield
 
 
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.PHROM_MAX_UPLOAD_MB = 20
-    return root
-
-
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 

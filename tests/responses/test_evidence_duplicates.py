@@ -7,12 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.files.base import File
 from django.utils import translation
 
-from phrom.responses.evidence import EvidenceRejected, evidence_add_file
+from phrom.responses.evidence import EvidenceRejected
 from phrom.responses.models import AnswerChange, ChangeKind, Evidence
 from tests.conftest import in_english
+from tests.responses.helpers import add_file as add
 from tests.responses.test_evidence import make_pdf, make_png
 
 pytestmark = pytest.mark.django_db
@@ -20,23 +20,8 @@ pytestmark = pytest.mark.django_db
 POLICY_Q = "POL-01-1"
 
 
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.PHROM_MAX_UPLOAD_MB = 20
-    return root
-
-
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
-
-
-def add(world, name: str, data: bytes) -> Evidence:
-    return evidence_add_file(response=world.response_a, question=POLICY_Q,
-                             upload=File(io.BytesIO(data), name=name),
-                             by=world.user("coordinator_a"))
 
 
 def named(name: str, data: bytes) -> io.BytesIO:

@@ -34,14 +34,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
 def attached(world, media) -> Evidence:
     return Evidence.objects.create(response=world.response_a, question=POLICY_Q,
                                    url="https://www.drr.go.th/plan.pdf")

@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.files.base import File
 
-from phrom.responses.evidence import EvidenceRejected, evidence_add_file
+from phrom.responses.evidence import EvidenceRejected
 from phrom.responses.evidence_content import ContentRefused, _biff_sheet_types
 from phrom.responses.models import AnswerChange, Evidence
+from tests.responses.helpers import add_file as add
 from tests.responses.office_files import (
     MACRO_SHEET,
     OFFICE_RELS,
@@ -48,22 +48,6 @@ def english(client):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.PHROM_MAX_UPLOAD_MB = 20
-    return root
-
-
-def add(world, name: str, data: bytes) -> Evidence:
-    return evidence_add_file(
-        response=world.response_a, question=POLICY_Q, upload=File(io.BytesIO(data), name=name),
-        by=world.user("coordinator_a"),
-    )
 
 
 def refused(world, media: Path, name: str, data: bytes, *fragments: str) -> str:
