@@ -56,8 +56,8 @@ class ClarifyForm(forms.Form):
     unanswered_not_supported = forms.BooleanField(
         label=gettext_lazy("If unanswered by the deadline, the answers are not supported"),
         help_text=gettext_lazy(
-            "Their verdict becomes “not supported”. The verified scores still use the "
-            "agency’s answers until you set a verified value."
+            "Their verdict becomes “not supported”: the verified scores count those answers "
+            "as unanswered, unless you set a verified value."
         ),
         required=False, initial=True,
     )

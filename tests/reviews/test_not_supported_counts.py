@@ -73,3 +73,13 @@ def test_the_review_page_says_what_a_not_supported_verdict_does(in_review: Any, 
     page = client.get(f"/reviews/{in_review.response_a.pk}/").content.decode()
     assert "คะแนนหลังตรวจสอบนับคำตอบนี้เป็นยังไม่ได้ตอบ" in page
     assert "จะนับคำตอบนั้นเป็นยังไม่ได้ตอบ" in page  # the note above the answers
+
+
+def test_the_clarification_form_says_unanswered_answers_count_as_unanswered(in_review: Any, client) -> None:  # type: ignore[no-untyped-def]
+    from phrom.reviews.services import reviewers_assign
+
+    reviewers_assign(cycle=in_review.cycle, reviewer=in_review.user("reviewer"),
+                     agencies=[in_review.agency_a], by=in_review.user("administrator"))
+    client.force_login(in_review.user("reviewer"))
+    page = client.get(f"/reviews/{in_review.response_a.pk}/clarify/").content.decode()
+    assert "คะแนนหลังตรวจสอบจะนับคำตอบเหล่านั้นเป็นยังไม่ได้ตอบ" in page
